@@ -1,0 +1,76 @@
+/** Error of an `/api/v1` call: the server's `{"error": {code, message, details}}`, or unreachable. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+type ErrorBody = { error?: { code?: unknown; message?: unknown; details?: unknown } };
+
+export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, headers, ...rest } = init;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      ...rest,
+      headers: {
+        accept: "application/json",
+        ...(json !== undefined ? { "content-type": "application/json" } : {}),
+        ...headers,
+      },
+      body: json !== undefined ? JSON.stringify(json) : rest.body,
+    });
+  } catch {
+    throw new ApiError(0, "unreachable", "The server cannot be reached.");
+  }
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) {
+    const e = (body as ErrorBody | null)?.error;
+    throw new ApiError(
+      res.status,
+      typeof e?.code === "string" ? e.code : `http_${res.status}`,
+      typeof e?.message === "string" ? e.message : `Request failed (HTTP ${res.status})`,
+      e?.details,
+    );
+  }
+  return body as T;
+}
+
+/** Human-readable lines from an error's `details` (zod issues, a field map, or anything else). */
+export function detailLines(details: unknown): string[] {
+  if (details == null) return [];
+  const issues = Array.isArray(details)
+    ? details
+    : typeof details === "object" && Array.isArray((details as { issues?: unknown }).issues)
+      ? (details as { issues: unknown[] }).issues
+      : null;
+  if (issues) {
+    return issues.map((i) => {
+      if (typeof i === "string") return i;
+      if (i && typeof i === "object") {
+        const { path, message } = i as { path?: unknown; message?: unknown };
+        const where = Array.isArray(path) && path.length ? `${path.join(".")}: ` : typeof path === "string" && path ? `${path}: ` : "";
+        return `${where}${typeof message === "string" ? message : JSON.stringify(i)}`;
+      }
+      return String(i);
+    });
+  }
+  if (typeof details === "object") {
+    return Object.entries(details as Record<string, unknown>).map(
+      ([k, v]) => `${k}: ${typeof v === "string" ? v : Array.isArray(v) ? v.join(", ") : JSON.stringify(v)}`,
+    );
+  }
+  return [String(details)];
+}

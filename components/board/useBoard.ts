@@ -1,0 +1,28 @@
+"use client";
+
+import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useChannel } from "@/components/live/LiveProvider";
+import type { BoardSnapshot } from "@/lib/live/protocol";
+import { applyBoardEvent, boardFromSnapshot, type BoardState } from "./model";
+
+export const boardQueryKey = ["live", "board"] as const;
+
+/**
+ * The `board` channel, kept in the query cache: the snapshot replaces the entry, events
+ * patch it. The entry outlives the page, so coming back shows the last board (marked
+ * stale until fresh frames arrive) instead of an empty screen.
+ */
+export function useBoard(): BoardState | undefined {
+  const qc = useQueryClient();
+  useChannel<BoardSnapshot>("board", {
+    onSnapshot: (data) => qc.setQueryData<BoardState>(boardQueryKey, boardFromSnapshot(data)),
+    onEvent: (event, data) => qc.setQueryData<BoardState>(boardQueryKey, (old) => (old ? applyBoardEvent(old, event, data) : old)),
+  });
+  return useQuery<BoardState>({
+    queryKey: boardQueryKey,
+    queryFn: skipToken,
+    staleTime: Infinity,
+    gcTime: Infinity,
+    structuralSharing: false,
+  }).data;
+}

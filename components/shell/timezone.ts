@@ -1,0 +1,53 @@
+"use client";
+
+import { useCallback, useSyncExternalStore } from "react";
+import type { TimeZoneMode } from "@/lib/signals/format";
+
+const KEY = "war-room:timezone";
+const EVENT = "war-room:timezone";
+
+function read(): TimeZoneMode {
+  try {
+    return window.localStorage.getItem(KEY) === "local" ? "local" : "utc";
+  } catch {
+    return "utc";
+  }
+}
+
+function subscribe(onChange: () => void): () => void {
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === KEY) onChange();
+  };
+  window.addEventListener("storage", onStorage);
+  window.addEventListener(EVENT, onChange);
+  return () => {
+    window.removeEventListener("storage", onStorage);
+    window.removeEventListener(EVENT, onChange);
+  };
+}
+
+/** UTC by default (SPEC §2); the local-time choice is remembered in localStorage, per browser. */
+export function useTimeZone(): [TimeZoneMode, (tz: TimeZoneMode) => void] {
+  const tz = useSyncExternalStore(subscribe, read, () => "utc" as const);
+  const set = useCallback((next: TimeZoneMode) => {
+    try {
+      window.localStorage.setItem(KEY, next);
+    } catch {
+      /* private mode: the choice lasts for this page only */
+    }
+    window.dispatchEvent(new Event(EVENT));
+  }, []);
+  return [tz, set];
+}
+
+/** Short name of the browser's zone, e.g. "CET", for the local-time label. */
+export function localZoneName(): string {
+  try {
+    const part = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" })
+      .formatToParts(new Date())
+      .find((p) => p.type === "timeZoneName");
+    return part?.value ?? "local";
+  } catch {
+    return "local";
+  }
+}

@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import { ConfigSchema, type Config } from "./schema";
+import { demoConfig } from "./demo";
+import { formatPath } from "../errors";
+import { mergeThresholds } from "../signals/state";
+
+export type ConfigProblem = { path: string; message: string };
+
+/** A config file that cannot be used: every problem, each with its path and reason. */
+export class ConfigError extends Error {
+  readonly file: string;
+  readonly problems: ConfigProblem[];
+  constructor(file: string, problems: ConfigProblem[]) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+/** Parse and validate YAML text. Throws ConfigError listing every problem. */
+export function parseConfig(text: string, file = "<config>"): Config {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({
+        path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "(yaml)",
+        message: e.message.split("\n")[0],
+      })),
+    );
+  }
+  return validateConfig(doc.toJS({ maxAliasCount: 100 }), file);
+}
+
+export function validateConfig(raw: unknown, file = "<config>"): Config {
+  const r = ConfigSchema.safeParse(raw);
+  if (!r.success) {
+    throw new ConfigError(
+      file,
+      r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
+  }
+  return r.data;
+}
+
+/** The config from `path`, or the built-in demo when no path is given. */
+export function loadConfig(path: string | undefined): Config {
+  if (!path) return validateConfig(demoConfig, "<built-in demo config>");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(path, [{ path: "(file)", message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+  }
+  return parseConfig(text, path);
+}
+
+/** Thresholds a service is judged by: its own, falling back to the defaults signal by signal. */
+export function effectiveThresholds(config: Config, serviceId: string) {
+  const svc = config.services.find((s) => s.id === serviceId);
+  return mergeThresholds(config.defaults.thresholds, svc?.thresholds ?? {});
+}

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { ThresholdsSchema } from "../signals/types";
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and dashes (max 63), starting with a letter or digit");
+
+/** How the simulator shapes one service. Every field has a sensible default. */
+export const SimulationSchema = z
+  .object({
+    /** Mean traffic at the daily average, requests per second. */
+    baseRps: z.number().positive().max(1e7).default(200),
+    /** Median latency in ms in normal operation. */
+    latencyMs: z.number().positive().max(60_000).default(40),
+    /** Log-normal shape (sigma of ln latency); 0.5 gives p99 ≈ 3.2 × p50. */
+    latencySigma: z.number().positive().max(3).default(0.55),
+    /** Background error ratio in percent. */
+    errorPct: z.number().min(0).max(100).default(0.05),
+    /** Requests per second at which CPU reaches 100%. */
+    capacityRps: z.number().positive().max(1e8).optional(),
+    /** Baseline memory use in percent. */
+    memoryPct: z.number().min(0).max(100).default(45),
+    /** Connection pool size (connections). */
+    poolSize: z.number().int().positive().max(100_000).default(50),
+    /** Peak-to-mean ratio of the daily cycle (0 = flat). */
+    diurnalAmplitude: z.number().min(0).max(0.95).default(0.45),
+  })
+  .strict();
+export type Simulation = z.output<typeof SimulationSchema>;
+
+export const ServiceSchema = z
+  .object({
+    id,
+    name: z.string().min(1).max(100).optional(),
+    description: z.string().max(500).optional(),
+    team: z.string().max(100).optional(),
+    /** Services this one calls; used by the dependency-outage drill. */
+    dependsOn: z.array(id).max(50).default([]),
+    thresholds: ThresholdsSchema.default({}),
+    simulation: SimulationSchema.default(SimulationSchema.parse({})),
+  })
+  .strict();
+export type ServiceConfig = z.output<typeof ServiceSchema>;
+
+export const SimulatorSourceSchema = z
+  .object({
+    kind: z.literal("simulator"),
+    /** Same seed + same clock = same numbers. */
+    seed: z.number().int().default(1),
+  })
+  .strict();
+
+export const SourceSchema = z.discriminatedUnion("kind", [SimulatorSourceSchema]);
+export type SourceConfig = z.output<typeof SourceSchema>;
+
+export const ConfigSchema = z
+  .object({
+    title: z.string().min(1).max(100).default("War Room"),
+    /** Seconds between board updates. */
+    tickSeconds: z.number().int().min(1).max(60).default(1),
+    /** Thresholds applied to every service unless the service overrides the signal. */
+    defaults: z
+      .object({ thresholds: ThresholdsSchema.default({}) })
+      .strict()
+      .default({ thresholds: {} }),
+    source: SourceSchema.default({ kind: "simulator", seed: 1 }),
+    services: z.array(ServiceSchema).min(1, "at least one service is required").max(5000),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.services.forEach((s, i) => {
+      const first = seen.get(s.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["services", i, "id"], message: `duplicate service id "${s.id}" (also services[${first}])` });
+      } else seen.set(s.id, i);
+    });
+    cfg.services.forEach((s, i) => {
+      s.dependsOn.forEach((dep, j) => {
+        if (!seen.has(dep)) {
+          ctx.addIssue({ code: "custom", path: ["services", i, "dependsOn", j], message: `unknown service "${dep}"` });
+        } else if (dep === s.id) {
+          ctx.addIssue({ code: "custom", path: ["services", i, "dependsOn", j], message: "a service cannot depend on itself" });
+        }
+      });
+    });
+  });
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,83 @@
+/**
+ * One typed error hierarchy for the product. Each edge (HTTP, WebSocket) maps it once.
+ */
+export type ErrorCode =
+  | "invalid"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "method_not_allowed"
+  | "unavailable"
+  | "internal";
+
+export class WarRoomError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: unknown;
+  constructor(code: ErrorCode, status: number, message: string, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+export class Invalid extends WarRoomError {
+  constructor(message: string, details?: unknown) {
+    super("invalid", 400, message, details);
+  }
+}
+export class NotFound extends WarRoomError {
+  constructor(message: string, details?: unknown) {
+    super("not_found", 404, message, details);
+  }
+}
+export class Conflict extends WarRoomError {
+  constructor(message: string, details?: unknown) {
+    super("conflict", 409, message, details);
+  }
+}
+export class PayloadTooLarge extends WarRoomError {
+  constructor(message: string, details?: unknown) {
+    super("payload_too_large", 413, message, details);
+  }
+}
+export class UnsupportedMediaType extends WarRoomError {
+  constructor(message: string) {
+    super("unsupported_media_type", 415, message);
+  }
+}
+export class MethodNotAllowed extends WarRoomError {
+  constructor(message: string, details?: unknown) {
+    super("method_not_allowed", 405, message, details);
+  }
+}
+export class Unavailable extends WarRoomError {
+  readonly retryAfterSeconds?: number;
+  constructor(message: string, retryAfterSeconds?: number) {
+    super("unavailable", 503, message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+
+export function errorBody(err: WarRoomError): ErrorBody {
+  return { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
+}
+
+/** zod issues → `[{ path: "services[2].id", message }]`, the shape used in every validation error. */
+export function issuesToDetails(issues: readonly { path: readonly PropertyKey[]; message: string }[]) {
+  return issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out || "(root)";
+}

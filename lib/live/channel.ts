@@ -1,0 +1,165 @@
+import type { Cursor } from "./protocol";
+
+/** What the hub needs of a connection; the WebSocket adapter implements it. */
+export interface Subscriber {
+  readonly id: string;
+  send(frame: string): void;
+  /** Bytes queued in the socket but not yet sent. */
+  bufferedAmount(): number;
+}
+
+export type Backpressure = {
+  /** Above this many queued bytes a subscriber stops getting frames on this channel. */
+  highWaterBytes: number;
+  /** Below this it is brought up to date again (replay or coalesced snapshot). */
+  lowWaterBytes: number;
+};
+
+export type ChannelOptions = {
+  name: string;
+  epoch: string;
+  /** Events kept for resume. */
+  historyLimit: number;
+  /**
+   * Metric channels coalesce: a lagging subscriber gets one fresh snapshot instead of the
+   * frames it missed. Lossless channels replay the missed events when they are still
+   * in history (a snapshot otherwise) so no change is ever silently skipped.
+   */
+  lossless: boolean;
+  snapshot: () => unknown;
+  backpressure: Backpressure;
+  now: () => number;
+};
+
+type SubState = { lagging: boolean; lastSeq: number };
+
+export type ChannelStats = { subscribers: number; published: number; coalesced: number; lagging: number };
+
+export class Channel {
+  readonly name: string;
+  readonly epoch: string;
+  private seqNo = 0;
+  private readonly opts: ChannelOptions;
+  /** Ring of the last `historyLimit` serialized events; `history[i]` has seq `firstSeq + i`. */
+  private history: string[] = [];
+  private firstSeq = 1;
+  private readonly subs = new Map<Subscriber, SubState>();
+  private snapshotCache: { seq: number; frame: string } | null = null;
+  private publishedCount = 0;
+  private coalescedCount = 0;
+
+  constructor(opts: ChannelOptions) {
+    this.opts = opts;
+    this.name = opts.name;
+    this.epoch = opts.epoch;
+  }
+
+  get seq(): number {
+    return this.seqNo;
+  }
+
+  get subscriberCount(): number {
+    return this.subs.size;
+  }
+
+  stats(): ChannelStats {
+    let lagging = 0;
+    for (const s of this.subs.values()) if (s.lagging) lagging++;
+    return { subscribers: this.subs.size, published: this.publishedCount, coalesced: this.coalescedCount, lagging };
+  }
+
+  /** Serializes the event once and sends the same string to every subscriber that keeps up. */
+  publish(event: string, data: unknown): number {
+    const seq = ++this.seqNo;
+    const frame = JSON.stringify({ type: "event", channel: this.name, epoch: this.epoch, seq, time: this.opts.now(), event, data });
+    this.history.push(frame);
+    if (this.history.length > this.opts.historyLimit) {
+      this.history.shift();
+      this.firstSeq++;
+    }
+    this.snapshotCache = null;
+    this.publishedCount++;
+    const { highWaterBytes } = this.opts.backpressure;
+    for (const [sub, st] of this.subs) {
+      if (st.lagging) {
+        this.coalescedCount++;
+        continue;
+      }
+      if (sub.bufferedAmount() > highWaterBytes) {
+        st.lagging = true;
+        this.coalescedCount++;
+        continue;
+      }
+      sub.send(frame);
+      st.lastSeq = seq;
+    }
+    return seq;
+  }
+
+  /**
+   * Adds a subscriber. With a cursor from this epoch that history still covers, sends exactly
+   * the events after it and a `resumed` marker; otherwise a snapshot.
+   */
+  subscribe(sub: Subscriber, since?: Cursor): { resumed: boolean; replayed: number } {
+    const st: SubState = { lagging: false, lastSeq: this.seqNo };
+    this.subs.set(sub, st);
+    if (since && this.canReplayFrom(since)) {
+      const replayed = this.replay(sub, since.seq);
+      st.lastSeq = this.seqNo;
+      sub.send(JSON.stringify({ type: "resumed", channel: this.name, epoch: this.epoch, seq: this.seqNo, replayed }));
+      return { resumed: true, replayed };
+    }
+    sub.send(this.snapshotFrame());
+    return { resumed: false, replayed: 0 };
+  }
+
+  unsubscribe(sub: Subscriber): boolean {
+    return this.subs.delete(sub);
+  }
+
+  has(sub: Subscriber): boolean {
+    return this.subs.has(sub);
+  }
+
+  /** Brings lagging subscribers whose buffers drained back up to date. Call after publishing. */
+  catchUp(): void {
+    const { lowWaterBytes } = this.opts.backpressure;
+    for (const [sub, st] of this.subs) {
+      if (!st.lagging || sub.bufferedAmount() > lowWaterBytes) continue;
+      st.lagging = false;
+      const cursor = { epoch: this.epoch, seq: st.lastSeq };
+      if (this.opts.lossless && this.canReplayFrom(cursor)) this.replay(sub, st.lastSeq);
+      else sub.send(this.snapshotFrame());
+      st.lastSeq = this.seqNo;
+    }
+  }
+
+  private canReplayFrom(since: Cursor): boolean {
+    return since.epoch === this.epoch && since.seq <= this.seqNo && since.seq >= this.firstSeq - 1;
+  }
+
+  private replay(sub: Subscriber, afterSeq: number): number {
+    let n = 0;
+    for (let s = afterSeq + 1; s <= this.seqNo; s++) {
+      sub.send(this.history[s - this.firstSeq]);
+      n++;
+    }
+    return n;
+  }
+
+  /** Built and serialized at most once per seq, however many subscribe at that moment. */
+  private snapshotFrame(): string {
+    if (this.snapshotCache?.seq !== this.seqNo) {
+      const frame = JSON.stringify({
+        type: "snapshot",
+        channel: this.name,
+        epoch: this.epoch,
+        seq: this.seqNo,
+        time: this.opts.now(),
+        data: this.opts.snapshot(),
+      });
+      this.snapshotCache = { seq: this.seqNo, frame };
+    }
+    return this.snapshotCache.frame;
+  }
+}

@@ -1,0 +1,451 @@
+import type {
+  ClientMessage,
+  Cursor,
+  ErrorMessage,
+  EventMessage,
+  HelloMessage,
+  ResumedMessage,
+  ServerMessage,
+  SnapshotMessage,
+} from "./protocol";
+
+/**
+ * Browser side of the `/ws` protocol (docs in lib/live/protocol.ts): one socket, many
+ * channel subscriptions, resume from the last (epoch, seq) after a reconnect, gap healing,
+ * and a watchdog for half-open connections. No React here; hooks live in components/live.
+ */
+
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
+
+export type ConnectionInfo = {
+  state: ConnectionState;
+  /** Failed connection attempts since the last stable connection (0 while live). */
+  attempt: number;
+  /** Local time of the next reconnect attempt, when one is scheduled. */
+  nextRetryAt: number | null;
+  hello: HelloMessage | null;
+};
+
+export type ChannelHandlers<S = unknown, E = unknown> = {
+  onSnapshot(data: S, msg: SnapshotMessage<S>): void;
+  onEvent(event: string, data: E, msg: EventMessage<E>): void;
+  onError?(msg: ErrorMessage): void;
+};
+
+/** The part of the browser WebSocket the client uses; tests pass a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+export type SocketConstructor = new (url: string) => SocketLike;
+
+type TimerHandle = unknown;
+
+export type LiveClientOptions = {
+  url: string | (() => string);
+  WebSocket?: SocketConstructor;
+  random?: () => number;
+  now?: () => number;
+  setTimeout?: (fn: () => void, ms: number) => TimerHandle;
+  clearTimeout?: (handle: TimerHandle) => void;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** A connection that stayed up this long resets the backoff. */
+  stableAfterMs?: number;
+  /** Used for the watchdog until `hello` says otherwise. */
+  heartbeatMs?: number;
+  watchdogGraceMs?: number;
+  /** After this many failed attempts in a row the state reads `offline` (retries continue). */
+  offlineAfterAttempts?: number;
+  onHandlerError?: (err: unknown) => void;
+};
+
+const OPEN = 1;
+
+/** Full-jitter backoff: uniform in [0, min(cap, base · 2^attempt)). */
+export function backoffDelay(attempt: number, random: () => number, baseMs = 500, capMs = 10_000): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
+  return Math.floor(random() * ceiling);
+}
+
+type Subscription = {
+  listeners: Set<ChannelHandlers>;
+  cursor: Cursor | null;
+  /** A gap was seen and a resume was requested; out-of-order events are dropped meanwhile. */
+  healing: boolean;
+};
+
+export class LiveClient {
+  private readonly opts: Required<Omit<LiveClientOptions, "WebSocket" | "url" | "onHandlerError">> & {
+    url: () => string;
+    WebSocket: SocketConstructor | null;
+    onHandlerError: (err: unknown) => void;
+  };
+  private socket: SocketLike | null = null;
+  private readonly subs = new Map<string, Subscription>();
+  private readonly changeListeners = new Set<() => void>();
+  private info: ConnectionInfo = { state: "offline", attempt: 0, nextRetryAt: null, hello: null };
+  private started = false;
+  private reconnectTimer: TimerHandle | null = null;
+  private watchdogTimer: TimerHandle | null = null;
+  private stableTimer: TimerHandle | null = null;
+  private clockOffset = 0;
+
+  /** Local time of the last frame of any kind (heartbeats included). */
+  lastMessageAt: number | null = null;
+  /** Local time of the last snapshot or event: the age of the data on screen. */
+  lastDataAt: number | null = null;
+  /** Frames that were not valid JSON or not a known message; counted, then ignored. */
+  malformedFrames = 0;
+
+  constructor(options: LiveClientOptions) {
+    const url = options.url;
+    this.opts = {
+      url: typeof url === "function" ? url : () => url,
+      WebSocket: options.WebSocket ?? (typeof WebSocket === "undefined" ? null : (WebSocket as unknown as SocketConstructor)),
+      random: options.random ?? Math.random,
+      now: options.now ?? Date.now,
+      setTimeout: options.setTimeout ?? ((fn, ms) => globalThis.setTimeout(fn, ms)),
+      clearTimeout: options.clearTimeout ?? ((h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>)),
+      backoffBaseMs: options.backoffBaseMs ?? 500,
+      backoffCapMs: options.backoffCapMs ?? 10_000,
+      stableAfterMs: options.stableAfterMs ?? 5_000,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      watchdogGraceMs: options.watchdogGraceMs ?? 5_000,
+      offlineAfterAttempts: options.offlineAfterAttempts ?? 6,
+      onHandlerError: options.onHandlerError ?? ((err) => console.error("live: channel handler failed", err)),
+    };
+  }
+
+  // ---- lifecycle ------------------------------------------------------------
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.open();
+  }
+
+  stop(): void {
+    this.started = false;
+    this.clearTimer("reconnectTimer");
+    this.dropSocket(1000, "client stopped");
+    for (const sub of this.subs.values()) sub.healing = false;
+    this.setInfo({ state: "offline", attempt: 0, nextRetryAt: null });
+  }
+
+  /** Skip the backoff wait (e.g. the browser came back online). */
+  reconnectNow(): void {
+    if (!this.started || this.socket) return;
+    this.clearTimer("reconnectTimer");
+    this.open();
+  }
+
+  getInfo = (): ConnectionInfo => this.info;
+
+  /** Subscribe to connection-state changes (shaped for React's useSyncExternalStore). */
+  onChange = (listener: () => void): (() => void) => {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  };
+
+  /** Server time estimated from the last frame that carried one; immune to a wrong local clock. */
+  serverNow(): number {
+    return this.opts.now() + this.clockOffset;
+  }
+
+  // ---- channels -------------------------------------------------------------
+
+  subscribe<S = unknown, E = unknown>(channel: string, handlers: ChannelHandlers<S, E>): () => void {
+    const h = handlers as unknown as ChannelHandlers;
+    let sub = this.subs.get(channel);
+    if (!sub) {
+      sub = { listeners: new Set([h]), cursor: null, healing: false };
+      this.subs.set(channel, sub);
+      this.send({ type: "subscribe", channel });
+    } else {
+      sub.listeners.add(h);
+      // The new listener needs the full state, and the client keeps none: ask for a fresh snapshot.
+      this.send({ type: "subscribe", channel });
+    }
+    return () => {
+      const current = this.subs.get(channel);
+      if (!current || !current.listeners.delete(h)) return;
+      if (current.listeners.size === 0) {
+        this.subs.delete(channel);
+        this.send({ type: "unsubscribe", channel });
+      }
+    };
+  }
+
+  /** Last processed position of a channel (null before its first snapshot). */
+  cursorOf(channel: string): Cursor | null {
+    const c = this.subs.get(channel)?.cursor;
+    return c ? { ...c } : null;
+  }
+
+  // ---- socket ---------------------------------------------------------------
+
+  private open(): void {
+    const Ctor = this.opts.WebSocket;
+    if (!Ctor) {
+      this.setInfo({ state: "offline" });
+      return;
+    }
+    this.setInfo({ state: this.info.attempt === 0 ? "connecting" : this.info.state, nextRetryAt: null });
+    let socket: SocketLike;
+    try {
+      socket = new Ctor(this.opts.url());
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => this.handleOpen(socket);
+    socket.onmessage = (ev) => this.handleFrame(socket, ev.data);
+    socket.onclose = () => this.handleClose(socket);
+    socket.onerror = () => {
+      /* a close event always follows */
+    };
+    this.armWatchdog();
+  }
+
+  private handleOpen(socket: SocketLike): void {
+    if (socket !== this.socket) return;
+    this.setInfo({ state: "live", nextRetryAt: null });
+    this.clearTimer("stableTimer");
+    this.stableTimer = this.opts.setTimeout(() => {
+      this.stableTimer = null;
+      if (socket === this.socket) this.setInfo({ attempt: 0 });
+    }, this.opts.stableAfterMs);
+    for (const [channel, sub] of this.subs) {
+      sub.healing = false;
+      this.send(sub.cursor ? { type: "subscribe", channel, since: { ...sub.cursor } } : { type: "subscribe", channel });
+    }
+  }
+
+  private handleClose(socket: SocketLike): void {
+    if (socket !== this.socket) return;
+    this.detach(socket);
+    this.socket = null;
+    this.clearTimer("watchdogTimer");
+    this.clearTimer("stableTimer");
+    if (this.started) this.scheduleReconnect();
+    else this.setInfo({ state: "offline" });
+  }
+
+  private scheduleReconnect(): void {
+    this.clearTimer("reconnectTimer");
+    const attempt = this.info.attempt;
+    const delay = backoffDelay(attempt, this.opts.random, this.opts.backoffBaseMs, this.opts.backoffCapMs);
+    const next = attempt + 1;
+    this.setInfo({
+      attempt: next,
+      state: next > this.opts.offlineAfterAttempts ? "offline" : "reconnecting",
+      nextRetryAt: this.opts.now() + delay,
+    });
+    this.reconnectTimer = this.opts.setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.started && !this.socket) this.open();
+    }, delay);
+  }
+
+  /** Close without waiting for the close handshake: a dead peer may never answer it. */
+  private dropSocket(code: number, reason: string): void {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = null;
+    this.detach(socket);
+    this.clearTimer("watchdogTimer");
+    this.clearTimer("stableTimer");
+    try {
+      socket.close(code, reason);
+    } catch {
+      /* already closed */
+    }
+  }
+
+  private detach(socket: SocketLike): void {
+    socket.onopen = null;
+    socket.onmessage = null;
+    socket.onclose = null;
+    socket.onerror = null;
+  }
+
+  private armWatchdog(): void {
+    this.clearTimer("watchdogTimer");
+    const heartbeat = this.info.hello?.heartbeatMs ?? this.opts.heartbeatMs;
+    this.watchdogTimer = this.opts.setTimeout(() => {
+      this.watchdogTimer = null;
+      if (!this.socket) return;
+      this.dropSocket(4000, "no frames within the heartbeat window");
+      if (this.started) this.scheduleReconnect();
+    }, 2 * heartbeat + this.opts.watchdogGraceMs);
+  }
+
+  private send(msg: ClientMessage): void {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== OPEN) return; // sent on (re)open instead
+    try {
+      socket.send(JSON.stringify(msg));
+    } catch {
+      /* the close handler reconnects */
+    }
+  }
+
+  // ---- incoming -------------------------------------------------------------
+
+  private handleFrame(socket: SocketLike, raw: unknown): void {
+    if (socket !== this.socket) return;
+    const now = this.opts.now();
+    this.lastMessageAt = now;
+    this.armWatchdog();
+    const msg = parseServerMessage(raw);
+    if (!msg) {
+      this.malformedFrames++;
+      return;
+    }
+    if ("time" in msg && typeof msg.time === "number" && Number.isFinite(msg.time)) this.clockOffset = msg.time - now;
+    switch (msg.type) {
+      case "hello":
+        this.setInfo({ hello: msg });
+        this.armWatchdog();
+        return;
+      case "snapshot":
+        this.lastDataAt = now;
+        this.handleSnapshot(msg);
+        return;
+      case "event":
+        this.lastDataAt = now;
+        this.handleEvent(msg);
+        return;
+      case "resumed":
+        this.handleResumed(msg);
+        return;
+      case "error":
+        if (msg.channel) this.forEachListener(msg.channel, (l) => l.onError?.(msg));
+        return;
+      default:
+        return; // heartbeat, pong, unsubscribed: only keep the watchdog fed
+    }
+  }
+
+  private handleSnapshot(msg: SnapshotMessage): void {
+    const sub = this.subs.get(msg.channel);
+    if (!sub) return;
+    sub.cursor = { epoch: msg.epoch, seq: msg.seq };
+    sub.healing = false;
+    this.forEachListener(msg.channel, (l) => l.onSnapshot(msg.data, msg));
+  }
+
+  private handleEvent(msg: EventMessage): void {
+    const sub = this.subs.get(msg.channel);
+    if (!sub || !sub.cursor) return; // nothing to apply it to before the snapshot
+    const { cursor } = sub;
+    if (msg.epoch === cursor.epoch && msg.seq <= cursor.seq) return; // duplicate
+    if (msg.epoch !== cursor.epoch || msg.seq !== cursor.seq + 1) {
+      if (!sub.healing) {
+        sub.healing = true;
+        this.send({ type: "subscribe", channel: msg.channel, since: { ...cursor } });
+      }
+      return;
+    }
+    cursor.seq = msg.seq;
+    this.forEachListener(msg.channel, (l) => l.onEvent(msg.event, msg.data, msg));
+  }
+
+  private handleResumed(msg: ResumedMessage): void {
+    const sub = this.subs.get(msg.channel);
+    if (!sub) return;
+    sub.healing = false;
+    const c = sub.cursor;
+    if (!c || c.epoch !== msg.epoch || c.seq < msg.seq) {
+      // The replay did not bring us to where the server is: start over from a snapshot.
+      this.send({ type: "subscribe", channel: msg.channel });
+    }
+  }
+
+  private forEachListener(channel: string, fn: (l: ChannelHandlers) => void): void {
+    const sub = this.subs.get(channel);
+    if (!sub) return;
+    for (const l of [...sub.listeners]) {
+      try {
+        fn(l);
+      } catch (err) {
+        this.opts.onHandlerError(err);
+      }
+    }
+  }
+
+  // ---- helpers --------------------------------------------------------------
+
+  private setInfo(patch: Partial<ConnectionInfo>): void {
+    const next = { ...this.info, ...patch };
+    const changed = (Object.keys(patch) as (keyof ConnectionInfo)[]).some((k) => next[k] !== this.info[k]);
+    if (!changed) return;
+    this.info = next;
+    for (const l of [...this.changeListeners]) l();
+  }
+
+  private clearTimer(name: "reconnectTimer" | "watchdogTimer" | "stableTimer"): void {
+    const h = this[name];
+    if (h !== null) this.opts.clearTimeout(h);
+    this[name] = null;
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isSeq = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+/** Parse-guard for server frames: anything malformed returns null and is ignored. */
+export function parseServerMessage(raw: unknown): ServerMessage | null {
+  if (typeof raw !== "string") return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isObject(v) || typeof v.type !== "string") return null;
+  switch (v.type) {
+    case "hello":
+      return typeof v.heartbeatMs === "number" && v.heartbeatMs > 0 && typeof v.tickMs === "number"
+        ? (v as unknown as HelloMessage)
+        : null;
+    case "snapshot":
+      return typeof v.channel === "string" && typeof v.epoch === "string" && isSeq(v.seq) && "data" in v
+        ? (v as unknown as SnapshotMessage)
+        : null;
+    case "event":
+      return typeof v.channel === "string" &&
+        typeof v.epoch === "string" &&
+        isSeq(v.seq) &&
+        typeof v.event === "string" &&
+        "data" in v
+        ? (v as unknown as EventMessage)
+        : null;
+    case "resumed":
+      return typeof v.channel === "string" && typeof v.epoch === "string" && isSeq(v.seq)
+        ? (v as unknown as ResumedMessage)
+        : null;
+    case "error":
+      return typeof v.code === "string" && typeof v.message === "string" && (v.channel === undefined || typeof v.channel === "string")
+        ? (v as unknown as ErrorMessage)
+        : null;
+    case "heartbeat":
+    case "pong":
+    case "unsubscribed":
+      return v as unknown as ServerMessage;
+    default:
+      return null;
+  }
+}
+
+/** `ws://` or `wss://` URL of `/ws` on the page's own origin. */
+export function defaultLiveUrl(loc: { protocol: string; host: string } = window.location): string {
+  return `${loc.protocol === "https:" ? "wss:" : "ws:"}//${loc.host}/ws`;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { Hub } from "./hub";
+import type { Subscriber } from "./channel";
+
+class FakeSub implements Subscriber {
+  readonly id = "s";
+  frames: Record<string, unknown>[] = [];
+  send(frame: string) {
+    this.frames.push(JSON.parse(frame));
+  }
+  bufferedAmount() {
+    return 0;
+  }
+  last() {
+    return this.frames.at(-1)!;
+  }
+}
+
+function hub() {
+  const h = new Hub({ serverId: "srv", version: "1", epoch: "e", tickMs: 1000, heartbeatMs: 15000, now: () => 1, maxSubscriptionsPerConnection: 2 });
+  h.route("board", (n) => (n === "board" ? { historyLimit: 10, lossless: false, snapshot: () => ({ ok: true }) } : null));
+  h.route("service:", (n) => (["service:a", "service:b", "service:c"].includes(n) ? { historyLimit: 10, lossless: false, snapshot: () => ({ id: n }) } : null));
+  const sub = new FakeSub();
+  h.connect(sub);
+  return { h, sub };
+}
+
+describe("Hub protocol", () => {
+  it("greets with hello carrying protocol, heartbeat and tick intervals", () => {
+    const { sub } = hub();
+    expect(sub.frames[0]).toMatchObject({ type: "hello", protocol: 1, heartbeatMs: 15000, tickMs: 1000 });
+  });
+
+  it.each([
+    ["not json", "{nope", "bad_frame"],
+    ["unknown type", JSON.stringify({ type: "explode" }), "bad_message"],
+    ["missing channel", JSON.stringify({ type: "subscribe" }), "bad_message"],
+    ["bad cursor", JSON.stringify({ type: "subscribe", channel: "board", since: { epoch: "e", seq: -1 } }), "bad_message"],
+    ["oversized", JSON.stringify({ type: "ping", id: "x".repeat(20_000) }), "bad_frame"],
+  ])("answers %s with an error frame and keeps the connection usable", (_n, raw, code) => {
+    const { h, sub } = hub();
+    h.receive(sub, raw);
+    expect(sub.last()).toMatchObject({ type: "error", code });
+    h.receive(sub, JSON.stringify({ type: "ping", id: 7 }));
+    expect(sub.last()).toMatchObject({ type: "pong", id: 7 });
+  });
+
+  it("an unknown channel gets unknown_channel, a known one a snapshot", () => {
+    const { h, sub } = hub();
+    h.receive(sub, JSON.stringify({ type: "subscribe", channel: "service:zzz" }));
+    expect(sub.last()).toMatchObject({ type: "error", code: "unknown_channel", channel: "service:zzz" });
+    h.receive(sub, JSON.stringify({ type: "subscribe", channel: "service:a" }));
+    expect(sub.last()).toMatchObject({ type: "snapshot", channel: "service:a", data: { id: "service:a" } });
+  });
+
+  it("limits subscriptions per connection", () => {
+    const { h, sub } = hub();
+    h.receive(sub, JSON.stringify({ type: "subscribe", channel: "service:a" }));
+    h.receive(sub, JSON.stringify({ type: "subscribe", channel: "service:b" }));
+    h.receive(sub, JSON.stringify({ type: "subscribe", channel: "service:c" }));
+    expect(sub.last()).toMatchObject({ type: "error", code: "too_many_subscriptions" });
+  });
+
+  it("stops delivering after unsubscribe and after disconnect", () => {
+    const { h, sub } = hub();
+    h.receive(sub, JSON.stringify({ type: "subscribe", channel: "board" }));
+    h.publish("board", "tick", { n: 1 });
+    expect(sub.last()).toMatchObject({ type: "event", seq: 1 });
+    h.receive(sub, JSON.stringify({ type: "unsubscribe", channel: "board" }));
+    h.publish("board", "tick", { n: 2 });
+    expect(sub.last()).toMatchObject({ type: "unsubscribed", channel: "board" });
+    h.disconnect(sub);
+    expect(h.stats()).toMatchObject({ connections: 0, subscriptions: 0 });
+  });
+});

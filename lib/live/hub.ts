@@ -1,0 +1,167 @@
+import { Channel, type Backpressure, type Subscriber } from "./channel";
+import { ClientMessageSchema, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, type ErrorMessage } from "./protocol";
+import { issuesToDetails } from "../errors";
+
+export type HubOptions = {
+  serverId: string;
+  version: string;
+  epoch: string;
+  tickMs: number;
+  heartbeatMs: number;
+  now: () => number;
+  backpressure?: Backpressure;
+  maxSubscriptionsPerConnection?: number;
+};
+
+export type ChannelSpec = { historyLimit: number; lossless: boolean; snapshot: () => unknown };
+
+/** Resolves a channel name to its spec, or null when no such channel exists. */
+export type ChannelResolver = (name: string) => ChannelSpec | null;
+
+const DEFAULT_BACKPRESSURE: Backpressure = { highWaterBytes: 1 << 20, lowWaterBytes: 64 << 10 };
+
+/**
+ * The live hub: channels, their subscribers, and the client protocol (docs/protocol.md).
+ * Transport-free: a connection is anything that implements Subscriber.
+ */
+export class Hub {
+  private readonly opts: HubOptions;
+  private readonly channels = new Map<string, Channel>();
+  private readonly resolvers: { prefix: string; resolve: ChannelResolver }[] = [];
+  private readonly connections = new Map<Subscriber, Set<Channel>>();
+
+  constructor(opts: HubOptions) {
+    this.opts = opts;
+  }
+
+  /** Registers channels whose names start with `prefix` (e.g. "board", "service:"). */
+  route(prefix: string, resolve: ChannelResolver): void {
+    this.resolvers.push({ prefix, resolve });
+  }
+
+  channel(name: string): Channel | null {
+    const existing = this.channels.get(name);
+    if (existing) return existing;
+    for (const r of this.resolvers) {
+      if (!name.startsWith(r.prefix)) continue;
+      const spec = r.resolve(name);
+      if (!spec) return null;
+      const ch = new Channel({
+        name,
+        epoch: this.opts.epoch,
+        historyLimit: spec.historyLimit,
+        lossless: spec.lossless,
+        snapshot: spec.snapshot,
+        backpressure: this.opts.backpressure ?? DEFAULT_BACKPRESSURE,
+        now: this.opts.now,
+      });
+      this.channels.set(name, ch);
+      return ch;
+    }
+    return null;
+  }
+
+  /** Publishes on a channel (creating it if routable) and brings drained laggards up to date. */
+  publish(name: string, event: string, data: unknown): number | null {
+    const ch = this.channel(name);
+    if (!ch) return null;
+    const seq = ch.publish(event, data);
+    ch.catchUp();
+    return seq;
+  }
+
+  connect(sub: Subscriber): void {
+    this.connections.set(sub, new Set());
+    sub.send(
+      JSON.stringify({
+        type: "hello",
+        protocol: PROTOCOL_VERSION,
+        serverId: this.opts.serverId,
+        version: this.opts.version,
+        heartbeatMs: this.opts.heartbeatMs,
+        tickMs: this.opts.tickMs,
+        time: this.opts.now(),
+      }),
+    );
+  }
+
+  disconnect(sub: Subscriber): void {
+    const subs = this.connections.get(sub);
+    if (!subs) return;
+    for (const ch of subs) ch.unsubscribe(sub);
+    this.connections.delete(sub);
+  }
+
+  /** Handles one text frame from a client. Bad input gets an error frame; nothing throws. */
+  receive(sub: Subscriber, raw: string): void {
+    if (!this.connections.has(sub)) return;
+    if (Buffer.byteLength(raw) > MAX_CLIENT_FRAME_BYTES) {
+      return this.error(sub, { code: "bad_frame", message: `frame larger than ${MAX_CLIENT_FRAME_BYTES} bytes` });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return this.error(sub, { code: "bad_frame", message: "frame is not valid JSON" });
+    }
+    const parsed = ClientMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      return this.error(sub, {
+        code: "bad_message",
+        message: "unknown or malformed message; expected subscribe, unsubscribe or ping",
+        details: issuesToDetails(parsed.error.issues),
+      });
+    }
+    const msg = parsed.data;
+    switch (msg.type) {
+      case "ping":
+        sub.send(JSON.stringify({ type: "pong", id: msg.id, time: this.opts.now() }));
+        return;
+      case "unsubscribe": {
+        const ch = this.channels.get(msg.channel);
+        if (ch) {
+          ch.unsubscribe(sub);
+          this.connections.get(sub)?.delete(ch);
+        }
+        sub.send(JSON.stringify({ type: "unsubscribed", channel: msg.channel }));
+        return;
+      }
+      case "subscribe": {
+        const ch = this.channel(msg.channel);
+        if (!ch) return this.error(sub, { code: "unknown_channel", message: `no channel "${msg.channel}"`, channel: msg.channel });
+        const mine = this.connections.get(sub)!;
+        const limit = this.opts.maxSubscriptionsPerConnection ?? 64;
+        if (!mine.has(ch) && mine.size >= limit) {
+          return this.error(sub, { code: "too_many_subscriptions", message: `at most ${limit} channels per connection`, channel: msg.channel });
+        }
+        ch.unsubscribe(sub);
+        mine.add(ch);
+        ch.subscribe(sub, msg.since);
+        return;
+      }
+    }
+  }
+
+  /** Sends the same heartbeat frame to every connection. */
+  heartbeat(): void {
+    const frame = JSON.stringify({ type: "heartbeat", time: this.opts.now() });
+    for (const sub of this.connections.keys()) sub.send(frame);
+  }
+
+  stats() {
+    let subscriptions = 0;
+    let coalesced = 0;
+    let lagging = 0;
+    for (const ch of this.channels.values()) {
+      const s = ch.stats();
+      subscriptions += s.subscribers;
+      coalesced += s.coalesced;
+      lagging += s.lagging;
+    }
+    return { connections: this.connections.size, channels: this.channels.size, subscriptions, coalescedFrames: coalesced, laggingSubscriptions: lagging };
+  }
+
+  private error(sub: Subscriber, err: Omit<ErrorMessage, "type">): void {
+    sub.send(JSON.stringify({ type: "error", ...err }));
+  }
+}

@@ -1,0 +1,138 @@
+import { z } from "zod";
+import type { SignalName, SignalState, Thresholds } from "../signals/types";
+import type { DrillEffect } from "../drills/types";
+
+/** Protocol version, sent in `hello`. Bump on incompatible change. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest client frame the server accepts (bytes). Larger frames close the socket with 1009. */
+export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
+
+/**
+ * Channel names: `board`, `service:<id>`. Later: `alerts`, `incidents`, `incident:<id>`.
+ */
+export const ChannelNameSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[a-z]+(:[A-Za-z0-9._-]+)?$/, "channel must look like `board` or `service:<id>`");
+
+export const CursorSchema = z.object({
+  epoch: z.string().min(1).max(100),
+  seq: z.number().int().min(0),
+});
+export type Cursor = z.infer<typeof CursorSchema>;
+
+// ---- client → server ------------------------------------------------------
+
+export const ClientMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("subscribe"), channel: ChannelNameSchema, since: CursorSchema.optional() }).strict(),
+  z.object({ type: z.literal("unsubscribe"), channel: ChannelNameSchema }).strict(),
+  z.object({ type: z.literal("ping"), id: z.union([z.string().max(100), z.number()]).optional() }).strict(),
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+
+// ---- server → client ------------------------------------------------------
+
+export type HelloMessage = {
+  type: "hello";
+  protocol: number;
+  serverId: string;
+  version: string;
+  heartbeatMs: number;
+  tickMs: number;
+  time: number;
+};
+
+/** Full state of a channel as of `seq`. The next event on the channel has `seq + 1`. */
+export type SnapshotMessage<D = unknown> = {
+  type: "snapshot";
+  channel: string;
+  epoch: string;
+  seq: number;
+  time: number;
+  data: D;
+};
+
+/** One change on a channel. Events of a channel have consecutive `seq` within an `epoch`. */
+export type EventMessage<D = unknown> = {
+  type: "event";
+  channel: string;
+  epoch: string;
+  seq: number;
+  time: number;
+  event: string;
+  data: D;
+};
+
+/** Sent after a resumed subscribe, once the missed events were replayed. */
+export type ResumedMessage = {
+  type: "resumed";
+  channel: string;
+  epoch: string;
+  seq: number;
+  replayed: number;
+};
+
+export type ErrorMessage = {
+  type: "error";
+  code: "bad_frame" | "bad_message" | "unknown_channel" | "too_many_subscriptions" | "internal";
+  message: string;
+  channel?: string;
+  details?: unknown;
+};
+
+export type ServerMessage =
+  | HelloMessage
+  | SnapshotMessage
+  | EventMessage
+  | ResumedMessage
+  | ErrorMessage
+  | { type: "unsubscribed"; channel: string }
+  | { type: "heartbeat"; time: number }
+  | { type: "pong"; id?: string | number; time: number };
+
+// ---- channel payloads -----------------------------------------------------
+
+export type ServiceInfo = {
+  id: string;
+  name: string;
+  team?: string;
+  description?: string;
+  dependsOn: string[];
+  thresholds: Thresholds;
+};
+
+/** Columnar series: `t` and each signal are arrays of equal length. */
+export type Series = { t: number[] } & Record<SignalName, number[]>;
+
+/** `board` snapshot. `spark` holds the last `sparkSeconds` of p99, rps and errorPct per service. */
+export type BoardSnapshot = {
+  title: string;
+  tickMs: number;
+  services: ServiceInfo[];
+  latest: Record<string, PointValues | null>;
+  spark: Record<string, { t: number[]; p99: number[]; rps: number[]; errorPct: number[] }>;
+  drills: DrillEffect[];
+  source: SourceStatus;
+};
+
+/** Signal values without the timestamp. */
+export type PointValues = Record<SignalName, number>;
+
+/** `board` event `tick`: the newest point of every service. */
+export type BoardTick = { t: number; points: Record<string, PointValues> };
+
+/** `board` event `drills`: the active and recent drills changed. */
+export type BoardDrills = { drills: DrillEffect[] };
+
+/** `board` event `source`: the metric source changed state. */
+export type SourceStatus = { kind: string; state: "ok" | "degraded" | "down"; error?: string; lastSuccessAt: number | null };
+
+/** `service:<id>` snapshot: the service, its last 15 minutes at 1 s, its state. */
+export type ServiceSnapshot = { service: ServiceInfo; series: Series; drills: DrillEffect[] };
+
+/** `service:<id>` event `tick`. */
+export type ServiceTick = { t: number; point: PointValues };
+
+export type { SignalState };

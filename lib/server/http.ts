@@ -1,0 +1,151 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import Router from "find-my-way";
+import {
+  Invalid,
+  MethodNotAllowed,
+  NotFound,
+  PayloadTooLarge,
+  Unavailable,
+  UnsupportedMediaType,
+  WarRoomError,
+  errorBody,
+} from "../errors";
+import type { Logger } from "../log";
+
+export type RequestCtx = {
+  req: IncomingMessage;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The parsed JSON body (only read when the handler asks for it). */
+  body(): Promise<unknown>;
+  /** Who is writing: the X-War-Room-User header until auth lands, else "anonymous". */
+  author: string;
+};
+
+export type Reply = { status?: number; body?: unknown; headers?: Record<string, string>; text?: string };
+export type Handler = (ctx: RequestCtx) => Promise<Reply> | Reply;
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+const MAX_BODY_BYTES = 1 << 20;
+const METHODS: Method[] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
+
+/**
+ * The JSON API's HTTP edge: routing, body limits, load shedding and the single mapping
+ * of domain errors to status codes and `{"error": {code, message, details}}` bodies.
+ */
+export class HttpApi {
+  private readonly router = Router({ ignoreTrailingSlash: true, caseSensitive: true });
+  private inFlight = 0;
+  private draining = false;
+  readonly maxInFlight: number;
+  private readonly logger: Logger;
+
+  constructor(opts: { logger: Logger; maxInFlight?: number }) {
+    this.logger = opts.logger;
+    this.maxInFlight = opts.maxInFlight ?? 512;
+  }
+
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  add(method: Method, path: string, handler: Handler): this {
+    this.router.on(method, path, () => undefined, { handler });
+    return this;
+  }
+
+  /** After this, new requests are answered 503 so the load balancer sends them elsewhere. */
+  drain(): void {
+    this.draining = true;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (this.draining) return send(res, new Unavailable("server is shutting down", 1));
+    if (this.inFlight >= this.maxInFlight) return send(res, new Unavailable("server is over capacity; retry shortly", 1));
+    this.inFlight++;
+    try {
+      const method = (req.method ?? "GET").toUpperCase();
+      const found = this.router.find((method === "HEAD" ? "GET" : method) as Method, url.pathname);
+      if (!found) {
+        const allowed = METHODS.filter((m) => this.router.find(m, url.pathname));
+        if (allowed.length > 0) throw new MethodNotAllowed(`${method} is not allowed here; use ${allowed.join(", ")}`, { allowed });
+        throw new NotFound(`no route ${method} ${url.pathname}`);
+      }
+      const { handler } = found.store as { handler: Handler };
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[k] = v;
+      const reply = await handler({
+        req,
+        params,
+        query: url.searchParams,
+        body: () => readJson(req),
+        author: authorOf(req),
+      });
+      sendReply(res, reply);
+    } catch (err) {
+      if (err instanceof WarRoomError) send(res, err);
+      else {
+        this.logger.error({ err, url: url.pathname }, "request failed");
+        send(res, new WarRoomError("internal", 500, "internal error"));
+      }
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+export function send(res: ServerResponse, err: WarRoomError): void {
+  const headers: Record<string, string> = {};
+  if (err instanceof Unavailable && err.retryAfterSeconds !== undefined) headers["retry-after"] = String(err.retryAfterSeconds);
+  if (err instanceof MethodNotAllowed) headers.allow = ((err.details as { allowed: string[] }).allowed ?? []).join(", ");
+  sendReply(res, { status: err.status, body: errorBody(err), headers });
+}
+
+export function sendReply(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent) return;
+  const status = reply.status ?? 200;
+  const headers: Record<string, string> = { "cache-control": "no-store", ...reply.headers };
+  if (reply.text !== undefined) {
+    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers });
+    res.end(reply.text);
+    return;
+  }
+  if (reply.body === undefined) {
+    res.writeHead(status === 200 ? 204 : status, headers);
+    res.end();
+    return;
+  }
+  const json = JSON.stringify(reply.body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(json)), ...headers });
+  res.end(json);
+}
+
+function authorOf(req: IncomingMessage): string {
+  const raw = req.headers["x-war-room-user"];
+  const name = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  return name ? name.slice(0, 100) : "anonymous";
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = req.headers["content-type"] ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new UnsupportedMediaType("send the body as application/json");
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new PayloadTooLarge(`body larger than ${MAX_BODY_BYTES} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      req.resume();
+      throw new PayloadTooLarge(`body larger than ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") throw new Invalid("request body is empty; expected JSON");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Invalid(`request body is not valid JSON: ${(err as Error).message}`);
+  }
+}

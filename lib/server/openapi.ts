@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { StartDrillInputSchema } from "../drills/types";
+import { SIGNALS } from "../signals/types";
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
+const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
+
+const series = {
+  type: "object",
+  description: "Columnar series: `t` (epoch ms) and one array per signal, all of equal length",
+  properties: Object.fromEntries([["t", { type: "array", items: { type: "number" } }], ...SIGNALS.map((s) => [s, { type: "array", items: { type: "number" } }])]),
+};
+
+let cached: object | null = null;
+
+/** The OpenAPI 3.1 document served at /api/v1/openapi.json. */
+export function openApiDocument(): object {
+  cached ??= {
+    openapi: "3.1.0",
+    info: { title: "War Room API", version: "1", description: "Live golden signals, drills, and (later) SLOs, alerts, incidents, runbooks. Live updates: WebSocket /ws, see docs/protocol.md." },
+    servers: [{ url: "/" }],
+    paths: {
+      "/api/v1/services": { get: { summary: "List services", responses: { 200: json({ type: "object", properties: { services: { type: "array", items: { $ref: "#/components/schemas/Service" } } } }) } } },
+      "/api/v1/services/{id}": {
+        get: {
+          summary: "One service with its newest point and states",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { 200: json({ type: "object" }), 404: errorResponse("No such service") },
+        },
+      },
+      "/api/v1/services/{id}/signals": {
+        get: {
+          summary: "Signal history in buckets of `step` seconds (at most 2000 points)",
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string" } },
+            { name: "from", in: "query", schema: { type: "string" }, description: "epoch ms or ISO 8601; default to − 15 min" },
+            { name: "to", in: "query", schema: { type: "string" }, description: "epoch ms or ISO 8601; default now" },
+            { name: "step", in: "query", schema: { type: "integer", minimum: 1 }, description: "seconds; default gives ≤ 600 points" },
+          ],
+          responses: {
+            200: json({ type: "object", properties: { serviceId: { type: "string" }, from: { type: "number" }, to: { type: "number" }, step: { type: "number" }, series } }),
+            400: errorResponse("Bad range or step"),
+            404: errorResponse("No such service"),
+          },
+        },
+      },
+      "/api/v1/drills": {
+        get: {
+          summary: "Recent drills, newest first",
+          parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 50 } }],
+          responses: { 200: json({ type: "object", properties: { drills: { type: "array", items: { $ref: "#/components/schemas/Drill" } } } }) },
+        },
+        post: {
+          summary: "Start a drill (written to the store before the 201)",
+          parameters: [{ name: "X-War-Room-User", in: "header", schema: { type: "string" }, description: "display name of the author" }],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/StartDrill" } } } },
+          responses: {
+            201: json({ type: "object", properties: { drill: { $ref: "#/components/schemas/Drill" } } }, "Started"),
+            400: errorResponse("Invalid input"),
+            409: errorResponse("Too many drills running"),
+            413: errorResponse("Body too large"),
+            415: errorResponse("Not JSON"),
+          },
+        },
+      },
+      "/api/v1/drills/{id}/stop": {
+        post: {
+          summary: "Stop a running drill early",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { 200: json({ type: "object", properties: { drill: { $ref: "#/components/schemas/Drill" } } }), 404: errorResponse("No such drill"), 409: errorResponse("Drill already ended") },
+        },
+      },
+      "/health/live": { get: { summary: "Process alive (no dependency checks)", responses: { 200: json({ type: "object" }) } } },
+      "/health/ready": { get: { summary: "Store, source and broker reachable", responses: { 200: json({ type: "object" }), 503: json({ type: "object" }, "Not ready") } } },
+      "/health": { get: { summary: "Version, commit, uptime, dependency and connection states", responses: { 200: json({ type: "object" }) } } },
+    },
+    components: {
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" }, details: {} } } },
+        },
+        Service: { type: "object", properties: { id: { type: "string" }, name: { type: "string" }, team: { type: "string" }, dependsOn: { type: "array", items: { type: "string" } }, thresholds: { type: "object" } } },
+        Drill: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            kind: { type: "string" },
+            target: { type: "string" },
+            magnitude: { type: "number" },
+            startedAt: { type: "number" },
+            endsAt: { type: "number" },
+            stoppedAt: { type: ["number", "null"] },
+            createdBy: { type: "string" },
+            note: { type: "string" },
+          },
+        },
+        StartDrill: z.toJSONSchema(StartDrillInputSchema, { io: "input" }),
+      },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+import type { Config } from "../config/schema";
+import type { Env } from "../config/env";
+import type { Logger } from "../log";
+import { systemClock, type Clock } from "../time";
+import { openStore, type Store } from "../store/store";
+import { WarRoomRuntime } from "./runtime";
+import { createApi } from "./api";
+import { LiveSockets } from "./ws";
+import { sendReply } from "./http";
+import { VERSION } from "./version";
+
+export type UiMode = "dev" | "prod" | "none";
+
+export type StartOptions = {
+  env: Env;
+  config: Config;
+  logger: Logger;
+  ui: UiMode;
+  clock?: Clock;
+  /** Postgres schema to use (tests). */
+  pgSchema?: string;
+  backfill?: boolean;
+  autoTick?: boolean;
+  heartbeatMs?: number;
+};
+
+export type WarRoomServer = {
+  url: string;
+  port: number;
+  runtime: WarRoomRuntime;
+  /** Graceful: stop accepting, tell WS clients to reconnect, finish in-flight work, close the store. */
+  close(graceMs?: number): Promise<void>;
+};
+
+type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * One Node process: Next's pages, the JSON API, the /ws endpoint, and health checks.
+ * The API is served here rather than by Next route handlers so it shares one module
+ * graph with the live hub, sheds load before Next does any work, and runs without a build.
+ */
+export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
+  const { env, config, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const began = Date.now();
+  const serverId = randomBytes(4).toString("hex");
+
+  const store: Store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.WAR_ROOM_DATA_DIR, pgSchema: opts.pgSchema, logger });
+  const runtime = new WarRoomRuntime({ config, store, clock, logger, serverId, version: VERSION, backfill: opts.backfill, autoTick: opts.autoTick, heartbeatMs: opts.heartbeatMs });
+  let nextHandler: NextHandler | null = null;
+  try {
+    await runtime.start();
+    if (opts.ui !== "none") nextHandler = await prepareNext(opts.ui === "dev", env);
+  } catch (err) {
+    runtime.stop();
+    await store.close();
+    throw err;
+  }
+
+  const api = createApi(runtime, logger);
+  const sockets = new LiveSockets({ hub: runtime.hub, logger });
+  let closing = false;
+
+  const health = async (path: string): Promise<{ status: number; body: unknown } | null> => {
+    if (path === "/health/live") return { status: 200, body: { status: "ok" } };
+    if (path === "/health/ready") {
+      const checks = await readiness(store, runtime);
+      const ok = !closing && Object.values(checks).every((c) => c.ok);
+      return { status: ok ? 200 : 503, body: { status: ok ? "ready" : "not ready", ...(closing ? { reason: "shutting down" } : {}), checks } };
+    }
+    if (path === "/health") {
+      const checks = await readiness(store, runtime);
+      return {
+        status: 200,
+        body: {
+          status: Object.values(checks).every((c) => c.ok) ? "ok" : "degraded",
+          version: VERSION,
+          commit: env.WAR_ROOM_COMMIT ?? null,
+          serverId,
+          startedAt: new Date(runtime.startedAt).toISOString(),
+          uptimeSeconds: Math.round((clock.now() - runtime.startedAt) / 1000),
+          board: runtime.overall(),
+          checks,
+          store: { dialect: store.dialect, target: store.describe() },
+          source: runtime.source.status(),
+          breakers: {},
+          websocket: { clients: sockets.clients, ...runtime.hub.stats() },
+          http: { inFlight: api.pending, maxInFlight: api.maxInFlight },
+        },
+      };
+    }
+    return null;
+  };
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
+    try {
+      if (path === "/health" || path.startsWith("/health/")) {
+        const h = await health(path);
+        if (h) return sendReply(res, h);
+      }
+      if (path === "/api" || path.startsWith("/api/")) return await api.handle(req, res, url);
+      if (!nextHandler) return sendReply(res, { status: 404, body: { error: { code: "not_found", message: "UI disabled on this server" } } });
+      if (closing) res.setHeader("connection", "close");
+      await nextHandler(req, res);
+    } catch (err) {
+      logger.error({ err, path }, "request failed");
+      if (!res.headersSent) sendReply(res, { status: 500, body: { error: { code: "internal", message: "internal error" } } });
+      else res.destroy();
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  server.on("upgrade", (req, socket, head) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (path === "/ws" && !closing) return sockets.handleUpgrade(req, socket, head);
+    // In dev, Next serves its HMR socket under /_next/ from its own upgrade listener.
+    if (opts.ui === "dev" && path.startsWith("/_next/")) return;
+    socket.destroy();
+  });
+  server.on("clientError", (_err, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  logger.info({ url, store: store.describe(), ui: opts.ui, services: config.services.length, startupMs: Date.now() - began }, "war room listening");
+
+  let closed: Promise<void> | null = null;
+  const close = (graceMs = 8_000) =>
+    (closed ??= (async () => {
+      closing = true;
+      api.drain();
+      runtime.stop();
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      sockets.closeAll();
+      const deadline = Date.now() + graceMs;
+      while (api.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      server.closeAllConnections();
+      sockets.terminateAll();
+      await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 1_000))]);
+      await store.close();
+      logger.info({}, "war room stopped");
+    })());
+
+  return { url, port, runtime, close };
+}
+
+async function readiness(store: Store, runtime: WarRoomRuntime) {
+  const storeCheck = await store
+    .ping(1_000)
+    .then(() => ({ ok: true as boolean, target: store.describe() }))
+    .catch((err: Error) => ({ ok: false as boolean, target: store.describe(), error: err.message }));
+  const src = runtime.source.status();
+  return {
+    store: storeCheck,
+    source: { ok: src.state !== "down", kind: src.kind, state: src.state, ...(src.error ? { error: src.error } : {}) },
+    broker: { ok: true, kind: "in-process" },
+  };
+}
+
+async function prepareNext(dev: boolean, env: Env): Promise<NextHandler> {
+  const { default: next } = await import("next");
+  const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  return (req, res) => handle(req, res);
+}

@@ -1,0 +1,131 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { randomUUID } from "node:crypto";
+import { WebSocketServer, type WebSocket, type RawData } from "ws";
+import type { Hub } from "../live/hub";
+import type { Subscriber } from "../live/channel";
+import { MAX_CLIENT_FRAME_BYTES } from "../live/protocol";
+import type { Logger } from "../log";
+
+/** Close code telling clients the server is restarting and they should reconnect (RFC 6455 1012). */
+export const CLOSE_RESTART = 1012;
+const CLOSE_POLICY = 1008;
+const MAX_MESSAGES_PER_SECOND = 50;
+
+class SocketSubscriber implements Subscriber {
+  readonly id = randomUUID();
+  constructor(readonly ws: WebSocket) {}
+  send(frame: string): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
+  }
+  bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+}
+
+export type LiveSocketsOptions = {
+  hub: Hub;
+  logger: Logger;
+  /** Milliseconds between protocol pings; a socket that misses one pong is dropped. */
+  pingIntervalMs?: number;
+  /** Extra allowed Origin values besides the request's own host. */
+  allowedOrigins?: readonly string[];
+};
+
+/**
+ * The /ws endpoint: upgrades, origin check, frame limits, per-socket rate limit, and
+ * liveness pings. Protocol handling lives in the transport-free Hub.
+ */
+export class LiveSockets {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false, clientTracking: true });
+  private readonly opts: LiveSocketsOptions;
+  private readonly pingTimer: NodeJS.Timeout;
+  private readonly alive = new WeakMap<WebSocket, boolean>();
+
+  constructor(opts: LiveSocketsOptions) {
+    this.opts = opts;
+    this.pingTimer = setInterval(() => this.pingAll(), opts.pingIntervalMs ?? 30_000);
+    this.pingTimer.unref();
+  }
+
+  get clients(): number {
+    return this.wss.clients.size;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", () => socket.destroy());
+    if (!this.originAllowed(req)) {
+      socket.end("HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\norigin not allowed\n");
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+  }
+
+  /** Tells every client to reconnect (to this server after restart, or another instance). */
+  closeAll(reason = "server restarting"): void {
+    for (const ws of this.wss.clients) ws.close(CLOSE_RESTART, reason);
+    clearInterval(this.pingTimer);
+  }
+
+  /** Drops sockets that did not close within the grace period. */
+  terminateAll(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+
+  private accept(ws: WebSocket): void {
+    const sub = new SocketSubscriber(ws);
+    const { hub, logger } = this.opts;
+    this.alive.set(ws, true);
+    let windowStart = Date.now();
+    let count = 0;
+    ws.on("pong", () => this.alive.set(ws, true));
+    ws.on("message", (data: RawData, isBinary: boolean) => {
+      const now = Date.now();
+      if (now - windowStart >= 1000) {
+        windowStart = now;
+        count = 0;
+      }
+      if (++count > MAX_MESSAGES_PER_SECOND) {
+        ws.close(CLOSE_POLICY, `more than ${MAX_MESSAGES_PER_SECOND} messages per second`);
+        return;
+      }
+      if (isBinary) {
+        sub.send(JSON.stringify({ type: "error", code: "bad_frame", message: "binary frames are not accepted; send JSON text" }));
+        return;
+      }
+      try {
+        hub.receive(sub, data.toString());
+      } catch (err) {
+        logger.error({ err }, "websocket message handling failed");
+        sub.send(JSON.stringify({ type: "error", code: "internal", message: "internal error" }));
+      }
+    });
+    ws.on("error", (err) => logger.debug({ err: err.message }, "websocket error"));
+    ws.on("close", () => hub.disconnect(sub));
+    hub.connect(sub);
+  }
+
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    // Non-browser clients send no Origin; browsers always do, and a page on another site must not connect.
+    if (!origin) return true;
+    if (this.opts.allowedOrigins?.includes(origin)) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+
+  private pingAll(): void {
+    for (const ws of this.wss.clients) {
+      if (this.alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.set(ws, false);
+      ws.ping();
+    }
+  }
+}

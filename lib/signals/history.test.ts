@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { SeriesRing } from "./ring";
+import { SignalHistory } from "./history";
+import { SIGNALS, type SignalValues } from "./types";
+
+function values(over: Partial<SignalValues> = {}): SignalValues {
+  const v = {} as SignalValues;
+  for (const s of SIGNALS) v[s] = 1;
+  return { ...v, ...over };
+}
+
+describe("SeriesRing", () => {
+  it("keeps only the newest `capacity` points, oldest first", () => {
+    const r = new SeriesRing(3);
+    for (let t = 1; t <= 5; t++) r.push(t * 1000, values({ rps: t }));
+    expect(r.size).toBe(3);
+    expect([0, 1, 2].map((i) => r.pointAt(i).rps)).toEqual([3, 4, 5]);
+    expect(r.firstT()).toBe(3000);
+    expect(r.latest()?.t).toBe(5000);
+  });
+
+  it("replaces a point re-delivered with the same time and refuses older ones", () => {
+    const r = new SeriesRing(4);
+    r.push(1000, values({ rps: 1 }));
+    r.push(2000, values({ rps: 2 }));
+    expect(r.push(2000, values({ rps: 20 }))).toBe(true);
+    expect(r.push(1500, values({ rps: 15 }))).toBe(false);
+    expect(r.size).toBe(2);
+    expect(r.latest()?.rps).toBe(20);
+  });
+
+  it("finds the first point at or after a time across the wrap-around", () => {
+    const r = new SeriesRing(4);
+    for (let t = 1; t <= 6; t++) r.push(t * 10, values());
+    expect(r.lowerBound(0)).toBe(0);
+    expect(r.lowerBound(45)).toBe(2); // points are 30,40,50,60
+    expect(r.lowerBound(1000)).toBe(4);
+  });
+
+  it("rejects a capacity that is not a positive integer", () => {
+    expect(() => new SeriesRing(0)).toThrow(RangeError);
+  });
+});
+
+describe("SignalHistory", () => {
+  it("downsamples into buckets with traffic-weighted error rate", () => {
+    const h = new SignalHistory(["a"]);
+    // 10 s at 100 req/s with 0% errors, then 10 s at 300 req/s with 10% errors.
+    for (let i = 0; i < 10; i++) h.record("a", i * 1000, values({ rps: 100, errorPct: 0 }));
+    for (let i = 10; i < 20; i++) h.record("a", i * 1000, values({ rps: 300, errorPct: 10 }));
+    const s = h.query("a", 0, 19_000, 20);
+    expect(s.t).toEqual([0]);
+    expect(s.rps[0]).toBeCloseTo(200);
+    // 300×10% / 400 total = 7.5 %, not the plain mean of 5 %.
+    expect(s.errorPct[0]).toBeCloseTo(7.5);
+  });
+
+  it("serves long ranges from minute rollups, including the open minute", () => {
+    const h = new SignalHistory(["a"], { secondsCapacity: 60 });
+    const base = 1_700_000_000_000 - (1_700_000_000_000 % 60_000);
+    for (let m = 0; m < 5; m++) h.recordMinute("a", base + m * 60_000, values({ rps: m }));
+    for (let i = 0; i < 30; i++) h.record("a", base + 5 * 60_000 + i * 1000, values({ rps: 50 }));
+    const s = h.query("a", base, base + 6 * 60_000, 60);
+    expect(s.t.length).toBe(6);
+    expect(s.rps).toEqual([0, 1, 2, 3, 4, 50]);
+  });
+
+  it("refuses points older than the newest one so replays cannot rewrite history", () => {
+    const h = new SignalHistory(["a"]);
+    expect(h.record("a", 2000, values())).toBe(true);
+    expect(h.record("a", 1000, values())).toBe(false);
+  });
+});

@@ -1,0 +1,142 @@
+import { Aggregator } from "./aggregate";
+import { SeriesRing } from "./ring";
+import { SIGNALS, type SignalPoint, type SignalValues } from "./types";
+import type { Series } from "../live/protocol";
+
+const MINUTE = 60_000;
+
+export type HistoryOptions = {
+  /** Points kept at full (1 s) resolution; default one hour. */
+  secondsCapacity?: number;
+  /** One-minute rollups kept; default 7 days + 1 hour. */
+  minutesCapacity?: number;
+};
+
+export const MAX_SERIES_POINTS = 2000;
+
+type ServiceHistory = { seconds: SeriesRing; minutes: SeriesRing; minuteAgg: Aggregator; minuteStart: number | null };
+
+/**
+ * Recent golden signals per service, in memory: the last hour at tick resolution and
+ * seven days of one-minute rollups, enough for every time range of the service page.
+ */
+export class SignalHistory {
+  private readonly services = new Map<string, ServiceHistory>();
+
+  constructor(serviceIds: readonly string[], opts: HistoryOptions = {}) {
+    const secondsCapacity = opts.secondsCapacity ?? 3600;
+    const minutesCapacity = opts.minutesCapacity ?? 7 * 1440 + 60;
+    for (const id of serviceIds) {
+      this.services.set(id, {
+        seconds: new SeriesRing(secondsCapacity),
+        minutes: new SeriesRing(minutesCapacity),
+        minuteAgg: new Aggregator(),
+        minuteStart: null,
+      });
+    }
+  }
+
+  has(serviceId: string): boolean {
+    return this.services.has(serviceId);
+  }
+
+  /** Records a tick-resolution point and rolls it up into its minute. Older points are ignored. */
+  record(serviceId: string, t: number, values: SignalValues): boolean {
+    const h = this.get(serviceId);
+    if (!h.seconds.push(t, values)) return false;
+    const minute = Math.floor(t / MINUTE) * MINUTE;
+    if (h.minuteStart !== null && minute !== h.minuteStart) h.minuteAgg.reset();
+    h.minuteStart = minute;
+    h.minuteAgg.add(values);
+    // The open minute is visible too, so long ranges reach up to now.
+    h.minutes.push(minute, h.minuteAgg.result());
+    return true;
+  }
+
+  /** Records a ready-made one-minute rollup (backfill). */
+  recordMinute(serviceId: string, minute: number, values: SignalValues): void {
+    this.get(serviceId).minutes.push(Math.floor(minute / MINUTE) * MINUTE, values);
+  }
+
+  latest(serviceId: string): SignalPoint | null {
+    return this.get(serviceId).seconds.latest();
+  }
+
+  /** The newest `seconds` worth of tick points, unaggregated. */
+  recent(serviceId: string, sinceT: number): Series {
+    const ring = this.get(serviceId).seconds;
+    return collect(ring, ring.lowerBound(sinceT), ring.size);
+  }
+
+  /** Only the named signals of recent points (board sparklines). */
+  recentColumns<K extends keyof SignalValues>(serviceId: string, sinceT: number, keys: readonly K[]) {
+    const ring = this.get(serviceId).seconds;
+    const start = ring.lowerBound(sinceT);
+    const cols: Record<string, number[]> = { t: [] };
+    for (const k of keys) cols[k] = [];
+    for (let i = start; i < ring.size; i++) {
+      cols.t.push(ring.timeAt(i));
+      for (const k of keys) cols[k].push(ring.valueAt(i, k));
+    }
+    return cols as { t: number[] } & Record<K, number[]>;
+  }
+
+  /**
+   * Points in [from, to] in buckets of `stepSeconds`, from the tick-resolution ring when it
+   * covers `from` and the step is under a minute, else from the minute rollups.
+   */
+  query(serviceId: string, from: number, to: number, stepSeconds: number): Series {
+    const h = this.get(serviceId);
+    const stepMs = stepSeconds * 1000;
+    const secondsFrom = h.seconds.firstT();
+    const minutesFrom = h.minutes.firstT();
+    // Fine steps come from the tick ring unless the rollups reach further back than it does.
+    const rollupsOlder = minutesFrom !== null && secondsFrom !== null && minutesFrom < secondsFrom - MINUTE;
+    const useSeconds = stepMs < MINUTE && secondsFrom !== null && (from >= secondsFrom || !rollupsOlder);
+    const ring = useSeconds ? h.seconds : h.minutes;
+    const bucketMs = useSeconds ? stepMs : Math.max(MINUTE, Math.ceil(stepMs / MINUTE) * MINUTE);
+    const out = emptySeries();
+    const agg = new Aggregator();
+    let bucket: number | null = null;
+    for (let i = ring.lowerBound(from); i < ring.size; i++) {
+      const t = ring.timeAt(i);
+      if (t > to) break;
+      const b = Math.floor(t / bucketMs) * bucketMs;
+      if (bucket !== null && b !== bucket) {
+        pushAgg(out, bucket, agg);
+        agg.reset();
+      }
+      bucket = b;
+      agg.add(ring.pointAt(i));
+    }
+    if (bucket !== null && agg.count > 0) pushAgg(out, bucket, agg);
+    return out;
+  }
+
+  private get(serviceId: string): ServiceHistory {
+    const h = this.services.get(serviceId);
+    if (!h) throw new Error(`unknown service ${serviceId}`);
+    return h;
+  }
+}
+
+export function emptySeries(): Series {
+  const s = { t: [] as number[] } as Series;
+  for (const k of SIGNALS) s[k] = [];
+  return s;
+}
+
+function collect(ring: SeriesRing, start: number, end: number): Series {
+  const out = emptySeries();
+  for (let i = start; i < end; i++) {
+    out.t.push(ring.timeAt(i));
+    for (const k of SIGNALS) out[k].push(ring.valueAt(i, k));
+  }
+  return out;
+}
+
+function pushAgg(out: Series, t: number, agg: Aggregator): void {
+  const v = agg.result();
+  out.t.push(t);
+  for (const k of SIGNALS) out[k].push(v[k]);
+}

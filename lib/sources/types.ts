@@ -1,0 +1,12 @@
+import type { SignalValues } from "../signals/types";
+import type { SourceStatus } from "../live/protocol";
+
+/** Where golden signals come from: the simulator now; Prometheus and push ingest later. */
+export interface MetricSource {
+  readonly kind: string;
+  /** Every service's values at tick time `t` (epoch ms). Services without data are absent. */
+  sampleAll(t: number): Promise<Record<string, SignalValues>>;
+  /** One-minute points in [from, to) for start-up backfill, per service. */
+  backfillMinutes(from: number, to: number): Promise<Record<string, { t: number; values: SignalValues }[]>>;
+  status(): SourceStatus;
+}

@@ -1,0 +1,30 @@
+/**
+ * Row types of the database, as stored (snake_case). Each table gets an interface here and a
+ * migration in migrations.ts; the domain types live in lib/<domain> and are mapped per table.
+ * Times are epoch milliseconds in bigint columns, read back as JS numbers on both dialects.
+ */
+
+export interface DrillsTable {
+  id: string;
+  /** One of DRILL_KINDS; checked when read back. */
+  kind: string;
+  target: string;
+  magnitude: number;
+  started_at: number;
+  ends_at: number;
+  stopped_at: number | null;
+  created_by: string;
+  note: string;
+  created_at: number;
+}
+
+/** Small facts about the deployment, e.g. when it first started. */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  drills: DrillsTable;
+  meta: MetaTable;
+}

@@ -1,0 +1,130 @@
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import type { Database } from "./schema";
+import { describeError } from "./errors";
+import { migrateToLatest } from "./migrations";
+import { openSqliteFile } from "./sqlite";
+import { assertPgSchemaName, createPgPool, parsePgUrl, type PgTarget } from "./postgres";
+
+export type Dialect = "sqlite" | "postgres";
+
+export type Store = {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** e.g. "sqlite:data/war-room.sqlite" or "postgres:127.0.0.1:5432/test"; never a password. */
+  describe(): string;
+  /** Cheap round trip; rejects within timeoutMs. */
+  ping(timeoutMs?: number): Promise<void>;
+  /** Idempotent. */
+  close(): Promise<void>;
+};
+
+export type StoreLogger = { info(o: object, msg?: string): void; warn(o: object, msg?: string): void };
+
+export type OpenStoreOptions = {
+  /** postgres:// or postgresql://; without it the store is a SQLite file in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Postgres only: create and use this schema (tests use one per run). */
+  pgSchema?: string;
+  logger?: StoreLogger;
+};
+
+const silent: StoreLogger = { info() {}, warn() {} };
+const QUERY_TIMEOUT_MS = 10_000;
+/** Migrations may rewrite big tables; they get their own connection with a longer leash. */
+const MIGRATION_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_PING_TIMEOUT_MS = 2_000;
+
+/** Opens the database and brings its schema up to date before resolving. */
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  const logger = opts.logger ?? silent;
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.pgSchema, logger) : openSqlite(opts.dataDir, logger);
+}
+
+async function openSqlite(dataDir: string, logger: StoreLogger): Promise<Store> {
+  const { sqlite, file } = await openSqliteFile(dataDir, (o, msg) => logger.warn(o, msg));
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    const applied = await migrateToLatest(db);
+    logger.info({ store: `sqlite:${file}`, applied }, "store opened");
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return makeStore(db, "sqlite", `sqlite:${file}`);
+}
+
+async function openPostgres(databaseUrl: string, schema: string | undefined, logger: StoreLogger): Promise<Store> {
+  const target = parsePgUrl(databaseUrl);
+  if (schema !== undefined) assertPgSchemaName(schema);
+  const label = `postgres:${target.label}${schema ? `?schema=${schema}` : ""}`;
+  const onIdleError = (err: Error) => logger.warn({ store: label, err: describeError(err) }, "idle Postgres connection failed");
+
+  const applied = await migratePostgres(target, schema, label, onIdleError);
+  const pool = createPgPool(target, { schema, max: 10, queryTimeoutMs: QUERY_TIMEOUT_MS, onIdleError });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Also initialises Kysely's driver: destroy() on a never-used Kysely neither ends the pool
+  // nor stops later queries from quietly reopening it.
+  try {
+    await sql`select 1`.execute(db);
+  } catch (e) {
+    await db.destroy();
+    throw new Error(`Cannot connect to ${label}: ${describeError(e)}`, { cause: e });
+  }
+  logger.info({ store: label, applied }, "store opened");
+  return makeStore(db, "postgres", label);
+}
+
+async function migratePostgres(target: PgTarget, schema: string | undefined, label: string, onIdleError: (err: Error) => void): Promise<string[]> {
+  const pool = createPgPool(target, { schema, max: 1, queryTimeoutMs: MIGRATION_TIMEOUT_MS, onIdleError });
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    try {
+      await sql`select 1`.execute(db);
+    } catch (e) {
+      throw new Error(`Cannot connect to ${label}: ${describeError(e)}`, { cause: e });
+    }
+    if (schema) await createSchemaIfMissing(db, schema);
+    const current = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    // Pin Kysely's bookkeeping to our schema: unpinned, it finds kysely_migration in any schema.
+    const migrationTableSchema = current.rows[0]?.schema ?? undefined;
+    return await migrateToLatest(db, { migrationTableSchema });
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function createSchemaIfMissing(db: Kysely<unknown>, schema: string): Promise<void> {
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  } catch (e) {
+    // Two instances starting together can both pass "if not exists"; the loser sees 23505.
+    if ((e as { code?: unknown }).code !== "23505") throw e;
+  }
+}
+
+function makeStore(db: Kysely<Database>, dialect: Dialect, label: string): Store {
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    dialect,
+    describe: () => label,
+    ping: async (timeoutMs = DEFAULT_PING_TIMEOUT_MS) => {
+      if (closing) throw new Error(`${label} is closed`);
+      await withTimeout(sql`select 1`.execute(db), timeoutMs, `ping ${label}`);
+    },
+    close: () => (closing ??= db.destroy()),
+  };
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

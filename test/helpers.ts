@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import WebSocket from "ws";
+import { loadConfig } from "../lib/config/load";
+import { readEnv } from "../lib/config/env";
+import { createLogger } from "../lib/log";
+import { startWarRoom, type WarRoomServer } from "../lib/server/server";
+import { manualClock } from "../lib/time";
+
+/** An API + WebSocket server (no UI) on a free port with its own SQLite folder and a hand-driven clock. */
+export async function startTestServer(opts: { backfill?: boolean } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), "war-room-test-"));
+  const clock = manualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
+  const env = readEnv({ PORT: "0", HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "silent" });
+  const server: WarRoomServer = await startWarRoom({
+    env,
+    config: loadConfig(undefined),
+    logger: createLogger("silent"),
+    ui: "none",
+    clock,
+    autoTick: false,
+    backfill: opts.backfill ?? false,
+  });
+  let t = clock.now();
+  /** Advances the clock one tick and publishes it. */
+  const tick = async (n = 1) => {
+    for (let i = 0; i < n; i++) {
+      t += server.runtime.tickMs;
+      clock.set(t);
+      await server.runtime.tick(t);
+    }
+  };
+  const dispose = async () => {
+    await server.close(1000);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { server, clock, tick, dispose, wsUrl: `ws://127.0.0.1:${server.port}/ws` };
+}
+
+export type Frame = { type: string; [k: string]: unknown };
+
+/** A WebSocket client that records every frame and can wait for one matching a predicate. */
+export class TestClient {
+  readonly ws: WebSocket;
+  readonly frames: Frame[] = [];
+  private waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly opened: Promise<void>;
+
+  constructor(url: string, headers: Record<string, string> = {}) {
+    this.ws = new WebSocket(url, { headers });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once("open", () => resolve());
+      this.ws.once("error", reject);
+    });
+    this.closed = new Promise((resolve) => this.ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.ws.on("message", (data) => {
+      const f = JSON.parse(data.toString()) as Frame;
+      this.frames.push(f);
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.pred(f)) return true;
+        w.resolve(f);
+        return false;
+      });
+    });
+  }
+
+  send(msg: unknown) {
+    this.ws.send(typeof msg === "string" ? msg : JSON.stringify(msg));
+  }
+
+  /** Resolves with the first frame (already received or future) matching `pred`. */
+  next(pred: (f: Frame) => boolean, from = 0): Promise<Frame> {
+    const seen = this.frames.slice(from).find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
+  }
+
+  events(channel: string) {
+    return this.frames.filter((f) => f.type === "event" && f.channel === channel);
+  }
+
+  close() {
+    this.ws.close();
+    return this.closed;
+  }
+}

@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startTestServer, TestClient, type Frame } from "./helpers";
+
+let ctx: Awaited<ReturnType<typeof startTestServer>>;
+beforeEach(async () => {
+  ctx = await startTestServer();
+});
+afterEach(async () => {
+  await ctx.dispose();
+});
+
+async function subscribedClient(channel: string, since?: { epoch: string; seq: number }) {
+  const c = new TestClient(ctx.wsUrl);
+  await c.opened;
+  await c.next((f) => f.type === "hello");
+  c.send({ type: "subscribe", channel, ...(since ? { since } : {}) });
+  return c;
+}
+
+describe("WebSocket resume", () => {
+  it("a client that misses N ticks and reconnects with its cursor receives exactly those N, in order", async () => {
+    const a = await subscribedClient("board");
+    const snap = await a.next((f) => f.type === "snapshot");
+    await ctx.tick(3);
+    const last = await a.next((f) => f.type === "event" && f.seq === (snap.seq as number) + 3);
+    await a.close();
+
+    const N = 7;
+    await ctx.tick(N); // published while the client is away
+
+    const b = await subscribedClient("board", { epoch: last.epoch as string, seq: last.seq as number });
+    const resumed = await b.next((f) => f.type === "resumed");
+    const replayed = b.events("board");
+    expect(replayed.map((f) => f.seq)).toEqual(Array.from({ length: N }, (_, i) => (last.seq as number) + 1 + i));
+    expect(resumed).toMatchObject({ replayed: N, seq: (last.seq as number) + N });
+    expect(b.frames.some((f) => f.type === "snapshot")).toBe(false);
+    // The replayed ticks carry the tick times the client missed, one tick apart.
+    const times = replayed.map((f) => (f.data as { t: number }).t);
+    expect(times.every((t, i) => i === 0 || t - times[i - 1] === ctx.server.runtime.tickMs)).toBe(true);
+
+    await ctx.tick();
+    const live = await b.next((f) => f.type === "event" && f.seq === (last.seq as number) + N + 1);
+    expect(live.event).toBe("tick");
+    await b.close();
+  });
+
+  it("a cursor from another epoch (a restarted server) gets a fresh snapshot", async () => {
+    await ctx.tick(2);
+    const c = await subscribedClient("board", { epoch: "some-old-epoch", seq: 1 });
+    const snap = await c.next((f) => f.type === "snapshot");
+    expect(snap.seq).toBe(2);
+    expect(snap.epoch).not.toBe("some-old-epoch");
+    await c.close();
+  });
+
+  it("a service channel streams that service's points; an unknown service is an error frame", async () => {
+    const c = await subscribedClient("service:checkout");
+    const snap = await c.next((f) => f.type === "snapshot");
+    expect((snap.data as { service: { id: string } }).service.id).toBe("checkout");
+    await ctx.tick();
+    const ev = await c.next((f) => f.type === "event");
+    expect((ev.data as { point: { p99: number } }).point.p99).toBeGreaterThan(0);
+    c.send({ type: "subscribe", channel: "service:nope" });
+    expect(await c.next((f) => f.type === "error")).toMatchObject({ code: "unknown_channel" });
+    await c.close();
+  });
+});
+
+describe("WebSocket bad input", () => {
+  it("garbage, unknown types and binary frames get error frames; the connection and other clients carry on", async () => {
+    const bystander = await subscribedClient("board");
+    await bystander.next((f) => f.type === "snapshot");
+    const c = await subscribedClient("board");
+    await c.next((f) => f.type === "snapshot");
+
+    c.send("this is not json");
+    expect(await c.next((f) => f.type === "error")).toMatchObject({ code: "bad_frame" });
+    const n = c.frames.length;
+    c.send({ type: "drop_tables" });
+    expect(await c.next((f) => f.type === "error", n)).toMatchObject({ code: "bad_message" });
+    const m = c.frames.length;
+    c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect(await c.next((f) => f.type === "error", m)).toMatchObject({ code: "bad_frame" });
+
+    await ctx.tick();
+    const seq = ctx.server.runtime.hub.channel("board")!.seq;
+    await c.next((f) => f.type === "event" && f.seq === seq);
+    await bystander.next((f) => f.type === "event" && f.seq === seq);
+    await Promise.all([c.close(), bystander.close()]);
+  });
+
+  it("an oversized frame closes that socket with 1009 and nobody else notices", async () => {
+    const bystander = await subscribedClient("board");
+    await bystander.next((f) => f.type === "snapshot");
+    const c = await subscribedClient("board");
+    c.send(JSON.stringify({ type: "ping", id: "x".repeat(100_000) }));
+    expect((await c.closed).code).toBe(1009);
+    await ctx.tick();
+    await bystander.next((f) => f.type === "event");
+    const health = await (await fetch(`http://127.0.0.1:${ctx.server.port}/health/live`)).json();
+    expect(health).toEqual({ status: "ok" });
+    await bystander.close();
+  });
+
+  it("an upgrade from a foreign origin is refused", async () => {
+    const c = new TestClient(ctx.wsUrl, { origin: "https://evil.example" });
+    await expect(c.opened).rejects.toThrow(/403/);
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("tells connected clients to reconnect with close code 1012", async () => {
+    const c = await subscribedClient("board");
+    await c.next((f: Frame) => f.type === "snapshot");
+    const closing = ctx.server.close(1000);
+    expect((await c.closed).code).toBe(1012);
+    await closing;
+  });
+});
