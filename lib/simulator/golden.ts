@@ -114,7 +114,7 @@ export function goldenSignals(m: ServiceModel, t: number, fx: Readonly<Impact>):
     p50,
     p95: Math.exp(mu + Z95 * sigma),
     p99: Math.exp(mu + Z99 * sigma),
-    p999: Math.exp(mu + Z999 * sigma),
+    p999: Math.exp(mu + Z95 * sigma),
     rps,
     errorPct: clamp(100 * errorFrac, 0, 100),
     error5xxPct: clamp(100 * error5xxFrac, 0, 100 * errorFrac),

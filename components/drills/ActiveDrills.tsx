@@ -1,0 +1,79 @@
+"use client";
+
+import { useState } from "react";
+import { Square } from "lucide-react";
+import { DRILL_META, drillEnd, isDrillActive, type DrillEffect } from "@/lib/drills/types";
+import type { ServiceInfo } from "@/lib/live/protocol";
+import { formatDuration } from "@/lib/signals/format";
+import { ApiError } from "@/components/api";
+import { DrillBadge } from "./DrillBadge";
+import { useStopDrill } from "./api";
+
+export function magnitudeText(d: Pick<DrillEffect, "kind" | "magnitude">): string {
+  switch (d.kind) {
+    case "latency":
+    case "traffic":
+      return `×${d.magnitude}`;
+    default:
+      return `${d.magnitude} %`;
+  }
+}
+
+function DrillRow({ drill, name, now }: { drill: DrillEffect; name: string; now: number }) {
+  const stop = useStopDrill();
+  const [error, setError] = useState<string | null>(null);
+  const left = drillEnd(drill) - now;
+  return (
+    <li className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3">
+      <DrillBadge />
+      <span className="font-semibold text-fg">{DRILL_META[drill.kind]?.label ?? drill.kind}</span>
+      <span className="text-muted">
+        on <span className="font-medium text-fg">{name}</span>
+      </span>
+      <span className="num text-muted">{magnitudeText(drill)}</span>
+      <span className="num ml-auto text-sm text-muted">
+        <span className="font-semibold text-fg">{formatDuration(left)}</span> left
+      </span>
+      <button
+        type="button"
+        disabled={stop.isPending}
+        onClick={() => {
+          setError(null);
+          stop.mutate(drill.id, { onError: (e) => setError(e instanceof ApiError ? e.message : "Could not stop the drill") });
+        }}
+        aria-label={`Stop ${DRILL_META[drill.kind]?.label ?? drill.kind} drill on ${name}`}
+        className="inline-flex items-center gap-1.5 rounded-md border border-line px-3 py-1 text-sm font-medium text-fg hover:border-critical hover:text-critical disabled:opacity-50"
+      >
+        <Square aria-hidden className="size-3.5" fill="currentColor" />
+        {stop.isPending ? "Stopping…" : "Stop"}
+      </button>
+      {error && (
+        <p role="alert" className="w-full text-sm text-critical">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+export function ActiveDrills({ drills, services, now }: { drills: DrillEffect[]; services: ServiceInfo[]; now: number | null }) {
+  const active = now === null ? [] : drills.filter((d) => isDrillActive(d, now));
+  const names = new Map(services.map((s) => [s.id, s.name]));
+  return (
+    <section aria-label="Active drills" className="rounded-xl border border-drill/30 bg-surface">
+      <h2 className="flex items-center gap-2 border-b border-line px-4 py-2.5 text-sm font-semibold tracking-wide text-muted uppercase">
+        Active drills
+        <span className="num rounded bg-surface-2 px-1.5 text-xs text-fg">{active.length}</span>
+      </h2>
+      {active.length === 0 ? (
+        <p className="px-4 py-3 text-sm text-faint">No drills running.</p>
+      ) : (
+        <ul className="divide-y divide-line">
+          {active.map((d) => (
+            <DrillRow key={d.id} drill={d} name={names.get(d.target) ?? d.target} now={now ?? d.startedAt} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

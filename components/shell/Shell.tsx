@@ -1,0 +1,120 @@
+"use client";
+
+import { Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import clsx from "clsx";
+import { Keyboard, Siren } from "lucide-react";
+import { Clock } from "./Clock";
+import { ConnectionBadge } from "./ConnectionBadge";
+import { HelpOverlay } from "./HelpOverlay";
+import { SEQUENCE_TIMEOUT_MS, SHORTCUTS, isTypingTarget } from "./shortcuts";
+
+const NAV = [{ href: "/", label: "Board", match: (p: string) => p === "/" || p.startsWith("/services") }];
+
+function isKiosk(): boolean {
+  return typeof document !== "undefined" && document.documentElement.hasAttribute("data-kiosk");
+}
+
+/** Keeps `data-kiosk` on <html> in step with `?kiosk=` on client-side navigation. */
+function KioskSync() {
+  const params = useSearchParams();
+  const kiosk = params.get("kiosk");
+  useEffect(() => {
+    if (kiosk === "1" || kiosk === "true") document.documentElement.setAttribute("data-kiosk", "1");
+    else if (kiosk === "0" || kiosk === "false") document.documentElement.removeAttribute("data-kiosk");
+  }, [kiosk]);
+  return null;
+}
+
+function useShortcuts(openHelp: () => void, closeHelp: () => void) {
+  const router = useRouter();
+  const pending = useRef<{ key: string; at: number } | null>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") {
+        closeHelp();
+        pending.current = null;
+        return;
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+      if (e.key === "?") {
+        e.preventDefault();
+        openHelp();
+        return;
+      }
+      const prev = pending.current;
+      if (prev && e.timeStamp - prev.at <= SEQUENCE_TIMEOUT_MS) {
+        const hit = SHORTCUTS.find((s) => s.keys.length === 2 && s.keys[0] === prev.key && s.keys[1] === e.key && s.href);
+        pending.current = null;
+        if (hit?.href) {
+          e.preventDefault();
+          closeHelp();
+          router.push(isKiosk() ? `${hit.href}?kiosk=1` : hit.href);
+          return;
+        }
+      }
+      pending.current = SHORTCUTS.some((s) => s.keys.length === 2 && s.keys[0] === e.key) ? { key: e.key, at: e.timeStamp } : null;
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [router, openHelp, closeHelp]);
+}
+
+/** Top bar (a minimal status strip in kiosk mode), shortcuts and the help overlay. */
+export function Shell({ children, title = "War Room" }: { children: ReactNode; title?: string }) {
+  const pathname = usePathname();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const openHelp = useCallback(() => setHelpOpen(true), []);
+  const closeHelp = useCallback(() => setHelpOpen(false), []);
+  useShortcuts(openHelp, closeHelp);
+
+  return (
+    <>
+      <Suspense fallback={null}>
+        <KioskSync />
+      </Suspense>
+      <header className="sticky top-0 z-40 border-b border-line bg-bg/95 backdrop-blur kiosk:static kiosk:border-line/60 kiosk:bg-bg">
+        <div className="mx-auto flex h-14 max-w-[120rem] items-center gap-6 px-6 kiosk:h-10 kiosk:px-5">
+          <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-fg">
+            <Siren aria-hidden className="size-5 text-critical kiosk:size-4" strokeWidth={2.25} />
+            <span className="text-base kiosk:text-sm kiosk:text-muted">{title}</span>
+          </Link>
+          <nav aria-label="Main" className="flex items-center gap-1 kiosk:hidden">
+            {NAV.map((n) => {
+              const active = n.match(pathname);
+              return (
+                <Link
+                  key={n.href}
+                  href={n.href}
+                  aria-current={active ? "page" : undefined}
+                  className={clsx(
+                    "rounded-md px-3 py-1.5 text-sm font-medium",
+                    active ? "bg-surface-2 text-fg" : "text-muted hover:bg-surface hover:text-fg",
+                  )}
+                >
+                  {n.label}
+                </Link>
+              );
+            })}
+          </nav>
+          <div className="ml-auto flex items-center gap-6">
+            <ConnectionBadge />
+            <Clock />
+            <button
+              type="button"
+              onClick={openHelp}
+              className="rounded-md border border-line p-1.5 text-muted hover:border-muted hover:text-fg kiosk:hidden"
+              aria-label="Keyboard shortcuts"
+              title="Keyboard shortcuts (?)"
+            >
+              <Keyboard aria-hidden className="size-4" />
+            </button>
+          </div>
+        </div>
+      </header>
+      {children}
+      {helpOpen && <HelpOverlay onClose={closeHelp} />}
+    </>
+  );
+}
