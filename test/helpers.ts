@@ -9,9 +9,9 @@ import { startWarRoom, type WarRoomServer } from "../lib/server/server";
 import { manualClock } from "../lib/time";
 
 /** An API + WebSocket server (no UI) on a free port with its own SQLite folder and a hand-driven clock. */
-export async function startTestServer(opts: { backfill?: boolean } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), "war-room-test-"));
-  const clock = manualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
+export async function startTestServer(opts: { backfill?: boolean; dataDir?: string; startAt?: number } = {}) {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
+  const clock = manualClock(opts.startAt ?? Date.UTC(2026, 10, 23, 12, 0, 0));
   const env = readEnv({ PORT: "0", HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "silent" });
   const server: WarRoomServer = await startWarRoom({
     env,
@@ -31,11 +31,11 @@ export async function startTestServer(opts: { backfill?: boolean } = {}) {
       await server.runtime.tick(t);
     }
   };
-  const dispose = async () => {
+  const dispose = async (keepData = false) => {
     await server.close(1000);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
   };
-  return { server, clock, tick, dispose, wsUrl: `ws://127.0.0.1:${server.port}/ws` };
+  return { server, clock, tick, dispose, dataDir, wsUrl: `ws://127.0.0.1:${server.port}/ws` };
 }
 
 export type Frame = { type: string; [k: string]: unknown };

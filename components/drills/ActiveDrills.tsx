@@ -60,15 +60,14 @@ export function ActiveDrills({ drills, services, now }: { drills: DrillEffect[];
   const active = now === null ? [] : drills.filter((d) => isDrillActive(d, now));
   const names = new Map(services.map((s) => [s.id, s.name]));
   return (
-    <section aria-label="Active drills" className="rounded-xl border border-drill/30 bg-surface">
-      <h2 className="flex items-center gap-2 border-b border-line px-4 py-2.5 text-sm font-semibold tracking-wide text-muted uppercase">
+    <section aria-label="Active drills" className={active.length ? "rounded-xl border border-drill/40 bg-surface" : "rounded-xl border border-line bg-surface"}>
+      <h2 className="flex items-center gap-2 px-4 py-2.5 text-sm font-semibold tracking-wide text-muted uppercase">
         Active drills
         <span className="num rounded bg-surface-2 px-1.5 text-xs text-fg">{active.length}</span>
+        {active.length === 0 && <span className="ml-2 text-sm font-normal tracking-normal text-faint normal-case">No drills running.</span>}
       </h2>
-      {active.length === 0 ? (
-        <p className="px-4 py-3 text-sm text-faint">No drills running.</p>
-      ) : (
-        <ul className="divide-y divide-line">
+      {active.length > 0 && (
+        <ul className="divide-y divide-line border-t border-line">
           {active.map((d) => (
             <DrillRow key={d.id} drill={d} name={names.get(d.target) ?? d.target} now={now ?? d.startedAt} />
           ))}

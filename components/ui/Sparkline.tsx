@@ -9,7 +9,7 @@ type Props = {
   /** Right edge (newest time) and width of the window, so all tiles share one time axis. */
   end: number;
   windowMs: number;
-  /** Drawn as a dashed line and kept inside the vertical range. */
+  /** Drawn as a dashed line when it falls inside the range of the data. */
   threshold?: number;
   colorVar?: string;
   className?: string;
@@ -21,12 +21,15 @@ type Props = {
  */
 export const Sparkline = memo(function Sparkline({ t, v, end, windowMs, threshold, colorVar = "--color-chart-1", className }: Props) {
   const start = end - windowMs;
-  let max = threshold !== undefined ? threshold * 1.15 : 0;
-  for (let i = 0; i < v.length; i++) if (t[i] >= start && Number.isFinite(v[i]) && v[i] > max) max = v[i];
-  if (max <= 0) max = 1;
-  max *= 1.08;
+  let hi = 0;
+  for (let i = 0; i < v.length; i++) if (t[i] >= start && Number.isFinite(v[i]) && v[i] > hi) hi = v[i];
+  // Zero baseline, and a top of at least half the threshold: normal noise stays a calm
+  // line near the bottom, a real excursion climbs towards the dashed threshold.
+  const lo = 0;
+  const top = Math.max(hi * 1.1, (threshold ?? 0) * 0.5, 1e-9);
   const x = (ts: number) => ((ts - start) / windowMs) * W;
-  const y = (val: number) => H - (val / max) * H;
+  const y = (val: number) => H - 1 - ((val - lo) / (top - lo)) * (H - 2);
+  const showThreshold = threshold !== undefined && threshold <= top;
 
   const segments: string[] = [];
   let current: string[] = [];
@@ -43,12 +46,12 @@ export const Sparkline = memo(function Sparkline({ t, v, end, windowMs, threshol
 
   return (
     <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" className={className} aria-hidden focusable="false">
-      {threshold !== undefined && (
+      {showThreshold && (
         <line
           x1={0}
           x2={W}
-          y1={y(threshold)}
-          y2={y(threshold)}
+          y1={y(threshold as number)}
+          y2={y(threshold as number)}
           stroke="var(--color-warn)"
           strokeOpacity={0.55}
           strokeDasharray="3 3"

@@ -86,4 +86,50 @@ export const demoConfig: ConfigInput = {
       simulation: { baseRps: 60, latencyMs: 35, latencySigma: 0.55, errorPct: 0.2, capacityRps: 300, poolSize: 30, memoryPct: 58 },
     },
   ],
+  slos: [
+    { id: "edge-availability", service: "edge-gateway", name: "Edge gateway availability", sli: { kind: "ratio", good: "non-5xx" }, target: 0.999, window: "30d" },
+    { id: "edge-latency", service: "edge-gateway", name: "Edge gateway latency < 150 ms", sli: { kind: "latency", thresholdMs: 150 }, target: 0.999, window: "30d" },
+    { id: "auth-availability", service: "auth", name: "Auth availability", sli: { kind: "ratio", good: "non-5xx" }, target: 0.9995, window: "30d" },
+    { id: "checkout-availability", service: "checkout", name: "Checkout availability", sli: { kind: "ratio", good: "non-5xx" }, target: 0.999, window: "30d" },
+    { id: "checkout-latency", service: "checkout", name: "Checkout latency < 500 ms", sli: { kind: "latency", thresholdMs: 500 }, target: 0.99, window: "28d" },
+    { id: "payments-availability", service: "payments", name: "Payments availability", sli: { kind: "ratio", good: "non-5xx" }, target: 0.999, window: "calendar-month" },
+    { id: "catalog-availability", service: "catalog", name: "Catalog availability", sli: { kind: "ratio", good: "non-5xx" }, target: 0.999, window: "30d" },
+    { id: "search-latency", service: "search", name: "Search latency < 400 ms", sli: { kind: "latency", thresholdMs: 400 }, target: 0.99, window: "7d" },
+    { id: "recommendations-availability", service: "recommendations", name: "Recommendations availability", sli: { kind: "ratio", good: "non-error" }, target: 0.995, window: "7d" },
+    { id: "notifications-availability", service: "notifications", name: "Notifications availability", sli: { kind: "ratio", good: "non-5xx" }, target: 0.995, window: "30d" },
+  ],
+  alerts: [
+    {
+      name: "HighLatencyP99",
+      signal: "p99",
+      op: ">",
+      tiers: [
+        { tier: 1, value: 1500, for: "1m" },
+        { tier: 2, value: 1000, for: "5m" },
+        { tier: 3, value: 800, for: "15m" },
+      ],
+      summary: "p99 latency of {{service}} is {{value}} ms (threshold {{threshold}} ms)",
+    },
+    {
+      name: "HighErrorRate",
+      signal: "errorPct",
+      op: ">",
+      tiers: [
+        { tier: 1, value: 5, for: "1m" },
+        { tier: 2, value: 2, for: "5m" },
+        { tier: 3, value: 1, for: "15m" },
+      ],
+      summary: "{{value}} % of requests to {{service}} fail (threshold {{threshold}} %)",
+    },
+    {
+      name: "CpuSaturated",
+      signal: "cpuPct",
+      op: ">=",
+      tiers: [
+        { tier: 2, value: 90, for: "5m" },
+        { tier: 3, value: 80, for: "15m" },
+      ],
+      summary: "CPU of {{service}} at {{value}} % (threshold {{threshold}} %)",
+    },
+  ],
 };

@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { ConfigSchema, type Config } from "./schema";
 import { demoConfig } from "./demo";
 import { formatPath } from "../errors";
 import { mergeThresholds } from "../signals/state";
+import { loadOpenSloFile } from "../slo/openslo-file";
+import { SloDocumentError } from "../slo/openslo";
 
 export type ConfigProblem = { path: string; message: string };
 
@@ -54,7 +57,34 @@ export function loadConfig(path: string | undefined): Config {
   } catch (err) {
     throw new ConfigError(path, [{ path: "(file)", message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
-  return parseConfig(text, path);
+  return withOpenSlo(parseConfig(text, path), path);
+}
+
+/** Adds the SLOs of the OpenSLO files the config names; their problems are the config's problems. */
+function withOpenSlo(config: Config, file: string): Config {
+  if (config.openslo.length === 0) return config;
+  const problems: ConfigProblem[] = [];
+  const slos = [...config.slos];
+  const ids = new Set(slos.map((s) => s.id));
+  const services = new Set(config.services.map((s) => s.id));
+  config.openslo.forEach((rel, i) => {
+    const path = resolve(dirname(file), rel);
+    try {
+      for (const slo of loadOpenSloFile(path).slos) {
+        if (ids.has(slo.id)) problems.push({ path: `openslo[${i}] (${rel})`, message: `SLO id "${slo.id}" is defined twice` });
+        else if (!services.has(slo.service)) problems.push({ path: `openslo[${i}] (${rel})`, message: `SLO "${slo.id}": unknown service "${slo.service}"` });
+        else {
+          ids.add(slo.id);
+          slos.push(slo);
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof SloDocumentError)) throw err;
+      for (const p of err.problems) problems.push({ path: `openslo[${i}] (${rel}) ${p.path}`, message: p.message });
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return { ...config, slos };
 }
 
 /** Thresholds a service is judged by: its own, falling back to the defaults signal by signal. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { ThresholdsSchema } from "../signals/types";
+import { SloListSchema, unknownServiceProblems } from "../slo/schema";
+import { AlertRulesSchema, unknownAlertServiceProblems } from "../alerts/schema";
 
 const id = z
   .string()
@@ -65,6 +67,12 @@ export const ConfigSchema = z
       .default({ thresholds: {} }),
     source: SourceSchema.default({ kind: "simulator", seed: 1 }),
     services: z.array(ServiceSchema).min(1, "at least one service is required").max(5000),
+    /** Service level objectives (SPEC §4). */
+    slos: SloListSchema.default([]),
+    /** OpenSLO v1 files (paths relative to the config file) whose `kind: SLO` documents are added to `slos`. */
+    openslo: z.array(z.string().min(1).max(1000)).max(100).default([]),
+    /** Threshold alert rules in tiers (1 page, 2 urgent ticket, 3 ticket). */
+    alerts: AlertRulesSchema.default([]),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -84,7 +92,16 @@ export const ConfigSchema = z
         }
       });
     });
+    const ids = new Set(seen.keys());
+    for (const p of [...unknownServiceProblems(cfg.slos, ids), ...unknownAlertServiceProblems(cfg.alerts, ids)]) {
+      ctx.addIssue({ code: "custom", path: pathOf(p.path), message: p.message });
+    }
   });
 
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** "slos[2].service" → ["slos", 2, "service"], so config problems print uniformly. */
+function pathOf(path: string): (string | number)[] {
+  return path.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "").map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+}

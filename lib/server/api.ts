@@ -88,5 +88,31 @@ export function createApi(rt: WarRoomRuntime, logger: Logger): HttpApi {
     return { body: { drill } };
   });
 
+  api.add("GET", "/api/v1/slos", () => ({ body: { slos: rt.sloStatus() } }));
+
+  api.add("GET", "/api/v1/slos/:id", ({ params }) => {
+    const slo = rt.sloStatus().find((s) => s.id === params.id);
+    if (!slo) throw new NotFound(`no SLO "${params.id}"`);
+    return { body: { slo } };
+  });
+
+  api.add("GET", "/api/v1/slos/:id/burndown", async ({ params }) => {
+    const slo = rt.sloStatus().find((s) => s.id === params.id);
+    if (!slo) throw new NotFound(`no SLO "${params.id}"`);
+    return { body: { slo: slo.id, ...(await rt.slos.burndown(slo.id, rt.clock.now())) } };
+  });
+
+  api.add("GET", "/api/v1/alerts", async ({ query }) => {
+    const { limit } = parseQuery(LimitSchema, query);
+    const snap = rt.alertsSnapshot();
+    return {
+      body: {
+        firing: snap.alerts.filter((a) => a.state === "firing"),
+        pending: snap.alerts.filter((a) => a.state === "pending"),
+        resolved: snap.resolved.slice(0, limit),
+      },
+    };
+  });
+
   return api;
 }

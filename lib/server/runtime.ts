@@ -14,6 +14,13 @@ import { Hub } from "../live/hub";
 import type { BoardSnapshot, PointValues, Series, ServiceInfo, ServiceSnapshot } from "../live/protocol";
 import type { MetricSource } from "../sources/types";
 import { SimulatorSource } from "../sources/simulator-source";
+import { SloTracker, type SloStatus } from "../slo/tracker";
+import { burnObservations } from "../slo/burn-observations";
+import { AlertEngine } from "../alerts/engine";
+import { visibleAlerts } from "../alerts/inhibition";
+import type { Alert } from "../alerts/model";
+import { purgeAlertEventsBefore } from "../store/alerts";
+import type { SignalPoint } from "../signals/types";
 
 const SPARK_SECONDS = 120;
 const SERVICE_SNAPSHOT_SECONDS = 15 * 60;
@@ -21,6 +28,9 @@ const RESUME_HISTORY = 300;
 const BACKFILL_MINUTES_MS = 7 * 24 * 3600_000;
 const BACKFILL_SECONDS_MS = 3600_000;
 const DRILL_RETENTION_MS = 90 * 24 * 3600_000;
+const ALERT_EVENT_RETENTION_MS = 90 * 24 * 3600_000;
+/** SLO budgets move slowly; the slos channel gets a fresh status every few seconds. */
+const SLO_PUBLISH_EVERY_MS = 5_000;
 
 export type RuntimeOptions = {
   config: Config;
@@ -50,6 +60,8 @@ export class WarRoomRuntime {
   readonly history: SignalHistory;
   readonly drills: DrillService;
   readonly source: MetricSource;
+  readonly slos: SloTracker;
+  readonly alerts: AlertEngine;
   readonly services: ServiceInfo[];
   readonly startedAt: number;
   private readonly byId: Map<string, ServiceInfo>;
@@ -90,6 +102,8 @@ export class WarRoomRuntime {
       services: opts.config.services,
       drills: (from) => this.drills.effectiveSince(from),
     });
+    this.slos = new SloTracker({ store: opts.store, slos: opts.config.slos });
+    this.alerts = new AlertEngine({ store: opts.store, rules: opts.config.alerts, staleAfterMs: 2 * this.tickMs });
     this.hub = new Hub({
       serverId: opts.serverId,
       version: opts.version,
@@ -100,6 +114,12 @@ export class WarRoomRuntime {
     });
     this.hub.route("board", (name) =>
       name === "board" ? { historyLimit: RESUME_HISTORY, lossless: false, snapshot: () => this.boardSnapshot() } : null,
+    );
+    this.hub.route("alerts", (name) =>
+      name === "alerts" ? { historyLimit: 1000, lossless: true, snapshot: () => this.alertsSnapshot() } : null,
+    );
+    this.hub.route("slos", (name) =>
+      name === "slos" ? { historyLimit: 60, lossless: false, snapshot: () => ({ slos: this.sloStatus() }) } : null,
     );
     this.hub.route("service:", (name) => {
       const svc = this.byId.get(name.slice("service:".length));
@@ -115,6 +135,7 @@ export class WarRoomRuntime {
   async start(): Promise<void> {
     await this.drills.load();
     if (this.opts.backfill !== false) await this.backfill();
+    await this.slos.load(this.clock.now(), this.opts.backfill !== false ? (from, to, step) => this.source.backfillMinutes(from, to, step) : undefined);
     this.activeDrillKey = this.drillKey();
     if (this.opts.autoTick !== false) this.scheduleTick();
     this.heartbeatTimer = setInterval(() => this.hub.heartbeat(), this.opts.heartbeatMs ?? 15_000);
@@ -123,7 +144,17 @@ export class WarRoomRuntime {
     this.purgeTimer.unref();
   }
 
-  stop(): void {
+  /** Stops ticking and writes what is only in memory (the open SLO minute). */
+  async stop(): Promise<void> {
+    this.stopTimers();
+    try {
+      await this.slos.flush();
+    } catch (err) {
+      this.logger.warn({ err }, "could not flush SLO counts at shutdown");
+    }
+  }
+
+  stopTimers(): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.purgeTimer) clearInterval(this.purgeTimer);
@@ -145,6 +176,24 @@ export class WarRoomRuntime {
     this.hub.publish("board", "tick", { t, points });
     const key = this.drillKey();
     if (key !== this.activeDrillKey) this.publishDrills();
+
+    await this.slos.record(t, values, this.tickMs / 1000);
+    const statuses = this.slos.status(t);
+    const latest: Record<string, SignalPoint | null> = {};
+    for (const s of this.services) latest[s.id] = this.history.latest(s.id);
+    for (const change of await this.alerts.evaluate(t, latest, burnObservations(statuses))) {
+      this.hub.publish("alerts", "change", change);
+    }
+    if (t % SLO_PUBLISH_EVERY_MS < this.tickMs) this.hub.publish("slos", "update", { slos: statuses });
+  }
+
+  sloStatus(): SloStatus[] {
+    return this.slos.status(this.clock.now());
+  }
+
+  /** Pending and firing alerts (lower tiers hidden while a higher tier of the same rule fires), and recent resolved ones. */
+  alertsSnapshot(): { alerts: Alert[]; resolved: Alert[] } {
+    return { alerts: visibleAlerts(this.alerts.current()), resolved: this.alerts.recentResolved(50) };
   }
 
   boardSnapshot(): BoardSnapshot {
@@ -243,11 +292,14 @@ export class WarRoomRuntime {
 
   private async purge(): Promise<void> {
     try {
-      const n = await purgeDrillsEndedBefore(this.store, this.clock.now() - DRILL_RETENTION_MS);
+      const now = this.clock.now();
+      const drills = await purgeDrillsEndedBefore(this.store, now - DRILL_RETENTION_MS);
       this.drills.prune();
-      if (n > 0) this.logger.info({ purged: n }, "old drills purged");
+      const sli = await this.slos.purge(now);
+      const alertEvents = await purgeAlertEventsBefore(this.store, now - ALERT_EVENT_RETENTION_MS);
+      if (drills + sli + alertEvents > 0) this.logger.info({ drills, sli, alertEvents }, "old rows purged");
     } catch (err) {
-      this.logger.warn({ err }, "drill purge failed");
+      this.logger.warn({ err }, "purge failed");
     }
   }
 }

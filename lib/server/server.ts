@@ -55,7 +55,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     await runtime.start();
     if (opts.ui !== "none") nextHandler = await prepareNext(opts.ui === "dev", env);
   } catch (err) {
-    runtime.stop();
+    runtime.stopTimers();
     await store.close();
     throw err;
   }
@@ -146,7 +146,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     (closed ??= (async () => {
       closing = true;
       api.drain();
-      runtime.stop();
+      runtime.stopTimers();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       sockets.closeAll();
@@ -155,6 +155,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       server.closeAllConnections();
       sockets.terminateAll();
       await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 1_000))]);
+      await runtime.stop();
       await store.close();
       logger.info({}, "war room stopped");
     })());

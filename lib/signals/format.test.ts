@@ -15,6 +15,7 @@ describe("formatMs", () => {
     expect(formatMs(84.3)).toBe("84 ms");
     expect(formatMs(4.25)).toBe("4.3 ms");
     expect(formatMs(0.42)).toBe("0.42 ms");
+    expect(formatMs(0)).toBe("0 ms");
     expect(formatMs(1234)).toBe("1.2 s");
     expect(formatMs(999.7)).toBe("1.0 s");
     expect(formatMs(75_000)).toBe("1.3 min");

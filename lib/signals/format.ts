@@ -15,6 +15,7 @@ function trimFixed(v: number, digits: number): string {
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return DASH;
   const a = Math.abs(ms);
+  if (a === 0) return "0 ms";
   if (a < 1) return `${trimFixed(ms, 2)} ms`;
   if (a < 10) return `${trimFixed(ms, 1)} ms`;
   if (a < 999.5) return `${Math.round(ms)} ms`;

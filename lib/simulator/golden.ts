@@ -4,7 +4,7 @@ import type { Impact } from "./drill-impact";
 import { NoiseGrid, byteUnit, hash, jitter, unit, valueNoise } from "./noise";
 import { MAX_UTILISATION, queueFactor, type ServiceModel } from "./model";
 
-/** One random stream per grid or jitter; each grid carries four independent lanes. */
+/** One random stream per grid or jitter (a blip uses n and n + 1); each grid carries four lanes. */
 const S = {
   fast: 1,
   mid: 2,
@@ -26,7 +26,7 @@ const Z999 = 3.0902;
 /** Share of latency spent queueing for CPU; the rest (network, I/O) does not grow with load. */
 const QUEUED_SHARE = 0.5;
 const SHED_KNEE = 0.9;
-/** Service time (idle host) in % CPU: agents, GC, health checks. */
+/** CPU of an idle host, in %: agents, GC, health checks. */
 const CPU_FLOOR = 2;
 
 export function goldenSignals(m: ServiceModel, t: number, fx: Readonly<Impact>): SignalValues {
@@ -47,10 +47,7 @@ export function goldenSignals(m: ServiceModel, t: number, fx: Readonly<Impact>):
   const load = 1 - QUEUED_SHARE + (QUEUED_SHARE * queueFactor(utilisation)) / m.baseQueueFactor;
   const blipLat = blip(k, S.blipLatency, t);
   const lnWander =
-    0.05 * hour.lane(1) +
-    0.05 * mid.lane(1) +
-    0.03 * fast.lane(0) +
-    0.02 * jitter(k, S.latSecond, t, SECOND);
+    0.05 * hour.lane(1) + 0.05 * mid.lane(1) + 0.03 * fast.lane(0) + 0.02 * jitter(k, S.latSecond, t, SECOND);
   const ownP50 = m.latencyMs * load * Math.exp(lnWander) * fx.latencyMul * (1 + 0.35 * blipLat);
   // Queues fatten the tail before they move the median.
   const tailLoad = Math.min(1, Math.max(0, (utilisation - 0.6) / (MAX_UTILISATION - 0.6)));
@@ -71,13 +68,7 @@ export function goldenSignals(m: ServiceModel, t: number, fx: Readonly<Impact>):
   const blipErr = blip(k, S.blipErrors, t);
   const background = Math.min(
     1,
-    m.errorFrac *
-      Math.exp(
-        0.35 * hour.lane(2) +
-          0.25 * mid.lane(3) +
-          0.15 * fast.lane(1),
-      ) *
-      (1 + 3 * blipErr) +
+    m.errorFrac * Math.exp(0.35 * hour.lane(2) + 0.25 * mid.lane(3) + 0.15 * fast.lane(1)) * (1 + 3 * blipErr) +
       0.002 * blipErr,
   );
   const excess = Math.max(0, utilisation - SHED_KNEE);
@@ -87,10 +78,7 @@ export function goldenSignals(m: ServiceModel, t: number, fx: Readonly<Impact>):
   const share5xx = clamp(m.background5xxShare + 0.08 * sixHours.lane(1), 0, 1);
   const error5xxFrac = errorFrac - background * (1 - share5xx) * (1 - injected);
 
-  let cpuPct =
-    CPU_FLOOR +
-    (100 * rps * (1 + 0.05 * fast.lane(2))) /
-      m.capacityRps;
+  let cpuPct = CPU_FLOOR + (100 * rps * (1 + 0.05 * fast.lane(2))) / m.capacityRps;
   const gc = (((t + m.gcPhaseMs) % m.gcPeriodMs) + m.gcPeriodMs) % m.gcPeriodMs;
   let memPct =
     m.memoryPct +
@@ -114,7 +102,7 @@ export function goldenSignals(m: ServiceModel, t: number, fx: Readonly<Impact>):
     p50,
     p95: Math.exp(mu + Z95 * sigma),
     p99: Math.exp(mu + Z99 * sigma),
-    p999: Math.exp(mu + Z95 * sigma),
+    p999: Math.exp(mu + Z999 * sigma),
     rps,
     errorPct: clamp(100 * errorFrac, 0, 100),
     error5xxPct: clamp(100 * error5xxFrac, 0, 100 * errorFrac),

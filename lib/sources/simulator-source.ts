@@ -23,12 +23,12 @@ export class SimulatorSource implements MetricSource {
     return out;
   }
 
-  async backfillMinutes(from: number, to: number) {
+  async backfillMinutes(from: number, to: number, stepMs = 60_000) {
     const drills = this.drills(from);
     const out: Record<string, { t: number; values: SignalValues }[]> = {};
-    for (let t = from; t < to; t += 60_000) {
-      // The middle of the minute stands for it.
-      const all = this.sim.sampleAll(t + 30_000, drills);
+    for (let t = from; t < to; t += stepMs) {
+      // The middle of the step stands for it.
+      const all = this.sim.sampleAll(t + stepMs / 2, drills);
       for (const [id, values] of Object.entries(all)) (out[id] ??= []).push({ t, values });
     }
     return out;

@@ -6,7 +6,7 @@ export interface MetricSource {
   readonly kind: string;
   /** Every service's values at tick time `t` (epoch ms). Services without data are absent. */
   sampleAll(t: number): Promise<Record<string, SignalValues>>;
-  /** One-minute points in [from, to) for start-up backfill, per service. */
-  backfillMinutes(from: number, to: number): Promise<Record<string, { t: number; values: SignalValues }[]>>;
+  /** Points every `stepMs` (default one minute) in [from, to) for start-up backfill, per service; each stands for its step. */
+  backfillMinutes(from: number, to: number, stepMs?: number): Promise<Record<string, { t: number; values: SignalValues }[]>>;
   status(): SourceStatus;
 }

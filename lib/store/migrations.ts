@@ -31,6 +31,29 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  "0002_slo_alerts": {
+    async up(db: Kysely<unknown>) {
+      // Good/total events per SLO and bucket (a minute, or ten for older backfilled data).
+      await db.schema
+        .createTable("sli_counts")
+        .addColumn("slo_id", "text", (c) => c.notNull())
+        .addColumn("start", "bigint", (c) => c.notNull())
+        .addColumn("span_ms", "bigint", (c) => c.notNull())
+        .addColumn("good", "double precision", (c) => c.notNull())
+        .addColumn("total", "double precision", (c) => c.notNull())
+        .addPrimaryKeyConstraint("sli_counts_pk", ["slo_id", "start"])
+        .execute();
+      await db.schema
+        .createTable("alert_events")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("alert_id", "text", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .addColumn("alert", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("alert_events_at_idx").on("alert_events").column("at").execute();
+    },
+  },
 };
 
 export type MigrateOptions = {

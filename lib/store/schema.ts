@@ -24,7 +24,27 @@ export interface MetaTable {
   value: string;
 }
 
+/** Good/total events of one SLO over [start, start + span_ms). */
+export interface SliCountsTable {
+  slo_id: string;
+  start: number;
+  span_ms: number;
+  good: number;
+  total: number;
+}
+
+/** Every alert state change (pending, firing, resolved, cancelled), the alert as JSON. */
+export interface AlertEventsTable {
+  id: string;
+  alert_id: string;
+  type: string;
+  at: number;
+  alert: string;
+}
+
 export interface Database {
   drills: DrillsTable;
   meta: MetaTable;
+  sli_counts: SliCountsTable;
+  alert_events: AlertEventsTable;
 }

@@ -1,0 +1,151 @@
+"use client";
+
+import { memo, useMemo } from "react";
+import Link from "next/link";
+import clsx from "clsx";
+import type { PointValues, ServiceInfo } from "@/lib/live/protocol";
+import { serviceStates } from "@/lib/signals/state";
+import { SIGNAL_META, type SignalName, type SignalState } from "@/lib/signals/types";
+import { formatMs, formatPct, formatRps, formatSignal } from "@/lib/signals/format";
+import { Sparkline } from "@/components/ui/Sparkline";
+import { StateMark, StatePill, STATE_UI, type DisplayState } from "@/components/ui/state";
+import { DrillBadge } from "@/components/drills/DrillBadge";
+import { ValueWithUnit } from "@/components/ui/ValueWithUnit";
+import { SPARK_WINDOW_MS, type Spark } from "./model";
+
+type Props = {
+  info: ServiceInfo;
+  values: PointValues | null;
+  spark: Spark | undefined;
+  /** Newest tick time: the right edge of every sparkline. */
+  end: number | null;
+  stale: boolean;
+  drilled: boolean;
+};
+
+const HIDDEN_SIGNALS: SignalName[] = ["p50", "p95", "p999", "error5xxPct", "memPct", "poolPct"];
+
+const ACCENT: Record<DisplayState, string> = {
+  ok: "border-l-line",
+  warn: "border-l-warn",
+  critical: "border-l-critical",
+  stale: "border-l-stale/50",
+  unknown: "border-l-line",
+};
+
+function Metric({
+  label,
+  value,
+  state,
+  stale,
+  testId,
+  children,
+}: {
+  label: string;
+  value: string;
+  state: SignalState | null;
+  stale: boolean;
+  testId?: string;
+  children?: React.ReactNode;
+}) {
+  const breach = !stale && state && state !== "ok";
+  return (
+    <div className="min-w-0">
+      <div className="flex items-center gap-1.5 text-[0.7rem] font-semibold tracking-wider text-muted uppercase">
+        {label}
+        {breach && <StateMark state={state} compact />}
+      </div>
+      <div
+        data-testid={testId}
+        className={clsx(
+          "num truncate text-2xl leading-tight font-semibold",
+          stale ? "text-stale opacity-60" : breach ? STATE_UI[state].text : "text-fg",
+        )}
+      >
+        <ValueWithUnit text={value} />
+      </div>
+      <div className={stale ? "opacity-40 grayscale" : undefined}>{children}</div>
+    </div>
+  );
+}
+
+/** One service on the board; the whole tile opens the service page. */
+export const ServiceTile = memo(function ServiceTile({ info, values, spark, end, stale, drilled }: Props) {
+  const states = useMemo(() => (values ? serviceStates(values, info.thresholds ?? {}) : null), [values, info.thresholds]);
+  const display: DisplayState = !states ? "unknown" : stale ? "stale" : states.state;
+  const s = (n: SignalName) => states?.signals[n] ?? null;
+  const v = (n: SignalName, f: (x: number) => string) => (values ? f(values[n]) : "—");
+  // Signals without a column on the tile still must not breach silently.
+  const others = !states || stale ? [] : HIDDEN_SIGNALS.filter((n) => states.signals[n] !== "ok");
+  const sparkProps = spark && end !== null ? { t: spark.t, end, windowMs: SPARK_WINDOW_MS } : null;
+
+  return (
+    <article
+      aria-label={info.name}
+      className={clsx(
+        "rounded-xl border border-l-4 border-line bg-surface hover:border-muted/60 hover:bg-surface-2",
+        ACCENT[display],
+      )}
+    >
+      <Link href={`/services/${encodeURIComponent(info.id)}`} className="block rounded-xl p-4 focus-visible:outline-offset-[-2px]">
+        <div className="mb-3 flex items-start justify-between gap-3">
+          <div className="min-w-0">
+            <h3 className="truncate text-lg leading-tight font-semibold text-fg">{info.name}</h3>
+            {info.team && <p className="truncate text-xs text-faint">{info.team}</p>}
+          </div>
+          <div className="flex shrink-0 items-center gap-2">
+            {drilled && <DrillBadge />}
+            <StatePill state={display} />
+          </div>
+        </div>
+        <div className="grid grid-cols-[1fr_1.3fr_1fr_0.7fr] gap-3">
+          <Metric label="p99" value={v("p99", formatMs)} state={s("p99")} stale={stale} testId="tile-p99">
+            {sparkProps && (
+              <Sparkline {...sparkProps} v={spark!.p99} threshold={info.thresholds?.p99?.warn} className="mt-1 h-8 w-full" />
+            )}
+          </Metric>
+          <Metric label="Traffic" value={v("rps", formatRps)} state={s("rps")} stale={stale} testId="tile-rps">
+            {sparkProps && <Sparkline {...sparkProps} v={spark!.rps} colorVar="--color-chart-3" className="mt-1 h-8 w-full" />}
+          </Metric>
+          <Metric label="Errors" value={v("errorPct", formatPct)} state={s("errorPct")} stale={stale}>
+            {sparkProps && (
+              <Sparkline
+                {...sparkProps}
+                v={spark!.errorPct}
+                threshold={info.thresholds?.errorPct?.warn}
+                colorVar="--color-chart-2"
+                className="mt-1 h-8 w-full"
+              />
+            )}
+          </Metric>
+          <Metric label="CPU" value={v("cpuPct", formatPct)} state={s("cpuPct")} stale={stale}>
+            {values && (
+              <div className="mt-1 flex h-8 items-center" aria-hidden>
+                <div className="h-1.5 w-full overflow-hidden rounded-full bg-surface-2">
+                  <div
+                    className={clsx(
+                      "h-full rounded-full",
+                      stale ? "bg-stale/50" : s("cpuPct") === "critical" ? "bg-critical" : s("cpuPct") === "warn" ? "bg-warn" : "bg-chart-4",
+                    )}
+                    style={{ width: `${Math.max(0, Math.min(100, values.cpuPct))}%` }}
+                  />
+                </div>
+              </div>
+            )}
+          </Metric>
+        </div>
+        {others.length > 0 && (
+          <p className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-1 border-t border-line pt-2 text-xs text-muted">
+            <span>Also breaching:</span>
+            {others.map((n) => (
+              <span key={n} className={clsx("num inline-flex items-center gap-1 font-semibold", STATE_UI[states!.signals[n]].text)}>
+                <StateMark state={states!.signals[n]} compact />
+                {SIGNAL_META[n].short} {formatSignal(n, values![n])}
+              </span>
+            ))}
+          </p>
+        )}
+      </Link>
+    </article>
+  );
+});

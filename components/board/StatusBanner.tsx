@@ -1,0 +1,196 @@
+"use client";
+
+import type { ReactNode } from "react";
+import clsx from "clsx";
+import type { SourceStatus } from "@/lib/live/protocol";
+import type { Threshold } from "@/lib/signals/types";
+import { SIGNAL_META } from "@/lib/signals/types";
+import { formatAge, formatDuration, formatMs, formatPct, formatRps } from "@/lib/signals/format";
+import { BANNER_UI, STATE_UI, StateMark } from "@/components/ui/state";
+import { DrillBadge } from "@/components/drills/DrillBadge";
+import { ValueWithUnit } from "@/components/ui/ValueWithUnit";
+import type { BoardSummary, Headline } from "./model";
+
+function thresholdText(t: Threshold | undefined, fmt: (v: number) => string): string | null {
+  if (!t) return null;
+  const parts = [t.warn !== undefined ? `warn ${fmt(t.warn)}` : null, t.critical !== undefined ? `critical ${fmt(t.critical)}` : null];
+  return parts.filter(Boolean).join(" · ");
+}
+
+function Cell({
+  label,
+  value,
+  sub,
+  detail,
+  headline,
+  stale,
+  late = false,
+  testId,
+}: {
+  label: string;
+  value: string;
+  sub?: ReactNode;
+  detail?: string | null;
+  headline?: Headline | null;
+  stale: boolean;
+  /** The value itself is the problem (old data): amber, marked STALE. */
+  late?: boolean;
+  testId?: string;
+}) {
+  const state = headline?.state ?? "ok";
+  const breach = !stale && state !== "ok";
+  return (
+    <div className="flex min-w-0 flex-col justify-center gap-1 px-6 py-5">
+      <dt className="flex items-center gap-2 text-xs font-semibold tracking-wider text-muted uppercase">
+        {label}
+        {stale || late ? <StateMark state="stale" /> : breach && <StateMark state={state} />}
+      </dt>
+      <dd
+        data-testid={testId}
+        className={clsx(
+          "num truncate text-4xl leading-none font-semibold tracking-tight",
+          stale ? "text-stale opacity-60" : late ? "text-warn" : breach ? STATE_UI[state].text : "text-fg",
+        )}
+      >
+        <ValueWithUnit text={value} />
+      </dd>
+      {sub && <dd className="truncate text-sm text-muted">{sub}</dd>}
+      {detail && <dd className="num truncate text-xs text-faint">{detail}</dd>}
+    </div>
+  );
+}
+
+type Props = {
+  summary: BoardSummary | null;
+  /** ms since the newest point; null before any data. */
+  dataAge: number | null;
+  tickMs: number;
+  activeDrills: number;
+  source: SourceStatus | null;
+  now: number | null;
+};
+
+export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, now }: Props) {
+  const status = summary?.status ?? "UNKNOWN";
+  const ui = BANNER_UI[status];
+  const look = STATE_UI[ui.state];
+  const stale = summary?.stale ?? true;
+  const n = summary?.views.length ?? 0;
+  const c = summary?.counts;
+
+  const p99 = summary?.worstP99;
+  const err = summary?.errorRate;
+  const sat = summary?.saturation;
+
+  return (
+    <section aria-label="Status banner" className="overflow-hidden rounded-2xl border border-line bg-surface">
+      <div className="grid grid-cols-1 xl:grid-cols-[minmax(22rem,27rem)_1fr] kiosk:xl:grid-cols-[minmax(18rem,22rem)_1fr]">
+        <div
+          className={clsx(
+            "flex items-center gap-5 border-b border-line px-7 py-6 xl:border-r xl:border-b-0",
+            {
+              ok: "bg-ok/8",
+              warn: "bg-warn/10",
+              critical: "bg-critical/14",
+              stale: "bg-stale/8",
+              unknown: "bg-stale/6",
+            }[ui.state],
+          )}
+        >
+          <look.Icon aria-hidden className={clsx("size-16 shrink-0", look.text)} strokeWidth={2.25} />
+          <div className="min-w-0">
+            <div className="text-xs font-semibold tracking-wider text-muted uppercase">Overall status</div>
+            <div
+              data-testid="overall-status"
+              className={clsx("text-5xl leading-tight font-black tracking-tight", look.text)}
+            >
+              {ui.label}
+            </div>
+            <div className="num mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted">
+              {status === "STALE" ? (
+                <span>No fresh data — values below are the last received</span>
+              ) : summary && c ? (
+                <span>
+                  {n} services · {c.ok} ok
+                  {c.warn > 0 && <span className="text-warn"> · {c.warn} warn</span>}
+                  {c.critical > 0 && <span className="text-critical"> · {c.critical} critical</span>}
+                </span>
+              ) : (
+                <span>Waiting for data…</span>
+              )}
+              {activeDrills > 0 && <DrillBadge label={activeDrills === 1 ? "DRILL RUNNING" : `${activeDrills} DRILLS RUNNING`} />}
+            </div>
+          </div>
+        </div>
+        <dl className="grid grid-cols-2 divide-line md:grid-cols-3 xl:grid-cols-5 xl:divide-x">
+          <Cell
+            label="Worst p99 latency"
+            value={p99 ? formatMs(p99.value) : "—"}
+            headline={p99}
+            stale={stale}
+            testId="banner-p99"
+            sub={p99 && <span className="text-fg">{p99.service?.name}</span>}
+            detail={p99 && thresholdText(p99.threshold, formatMs)}
+          />
+          <Cell
+            label="Error rate"
+            value={err ? formatPct(err.value) : "—"}
+            headline={err}
+            stale={stale}
+            testId="banner-errors"
+            sub={err && "traffic-weighted"}
+            detail={err && thresholdText(err.threshold, formatPct)}
+          />
+          <Cell
+            label="Throughput"
+            value={summary?.throughput != null ? formatRps(summary.throughput) : "—"}
+            stale={stale}
+            testId="banner-throughput"
+            sub={summary?.throughput != null ? `all ${n} services` : undefined}
+          />
+          <Cell
+            label="Worst saturation"
+            value={sat ? formatPct(sat.value) : "—"}
+            headline={sat}
+            stale={stale}
+            testId="banner-saturation"
+            sub={
+              sat && (
+                <>
+                  <span className="text-fg">{sat.service?.name}</span> · {sat.signal ? SIGNAL_META[sat.signal].label : ""}
+                </>
+              )
+            }
+            detail={sat && thresholdText(sat.threshold, formatPct)}
+          />
+          <Cell
+            label="Data age"
+            value={dataAge === null ? "—" : formatAge(dataAge)}
+            stale={false}
+            late={stale && dataAge !== null}
+            testId="banner-data-age"
+            sub={
+              stale && dataAge !== null ? (
+                <span className="font-semibold text-warn">STALE · older than {formatDuration(2 * tickMs)}</span>
+              ) : (
+                `updates every ${formatDuration(tickMs)}`
+              )
+            }
+          />
+        </dl>
+      </div>
+      {source && source.state !== "ok" && (
+        <div role="alert" className="flex flex-wrap items-center gap-3 border-t border-warn/40 bg-warn/10 px-7 py-2.5 text-sm">
+          <StateMark state={source.state === "down" ? "critical" : "warn"} />
+          <span className="font-semibold text-fg">
+            Metric source {source.kind} is {source.state}
+          </span>
+          {source.error && <span className="text-muted">{source.error}</span>}
+          {source.lastSuccessAt !== null && now !== null && (
+            <span className="num text-muted">last good data {formatDuration(now - source.lastSuccessAt)} ago</span>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+"use client";
+
+import { useState } from "react";
+import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useChannel, useConnection } from "@/components/live/LiveProvider";
+import { apiFetch } from "@/components/api";
+import type { Series, ServiceInfo, ServiceSnapshot } from "@/lib/live/protocol";
+import { RANGE_META, historyWindow, type RangeKey } from "@/lib/signals/range";
+import { applyServiceEvent, liveFromSnapshot, type ServiceLive } from "./model";
+
+export const serviceLiveKey = (id: string) => ["live", "service", id] as const;
+
+/** The `service:<id>` channel in the query cache; `missing` when the server says there is no such service. */
+export function useServiceLive(id: string): { live: ServiceLive | undefined; missing: boolean } {
+  const qc = useQueryClient();
+  const tickMs = useConnection().hello?.tickMs ?? 1000;
+  const [missing, setMissing] = useState(false);
+  useChannel<ServiceSnapshot>(`service:${id}`, {
+    onSnapshot: (data) => {
+      setMissing(false);
+      qc.setQueryData<ServiceLive>(serviceLiveKey(id), liveFromSnapshot(data, tickMs));
+    },
+    onEvent: (event, data) =>
+      qc.setQueryData<ServiceLive>(serviceLiveKey(id), (old) => (old ? applyServiceEvent(old, event, data) : old)),
+    onError: (msg) => {
+      if (msg.code === "unknown_channel") setMissing(true);
+    },
+  });
+  const live = useQuery<ServiceLive>({
+    queryKey: serviceLiveKey(id),
+    queryFn: skipToken,
+    staleTime: Infinity,
+    gcTime: 5 * 60_000,
+    structuralSharing: false,
+  }).data;
+  return { live, missing };
+}
+
+export function useServices() {
+  return useQuery({
+    queryKey: ["services"],
+    queryFn: () => apiFetch<{ services: ServiceInfo[] }>("/api/v1/services").then((r) => r.services ?? []),
+    staleTime: 60_000,
+  });
+}
+
+type History = { serviceId: string; from: number; to: number; step: number; series: Series };
+
+/** Past signals for the non-live ranges, refetched once per step. */
+export function useHistory(id: string, range: RangeKey) {
+  const live = RANGE_META[range].live;
+  const { step } = historyWindow(range, 0);
+  return useQuery({
+    queryKey: ["signals", id, range],
+    queryFn: ({ signal }) => {
+      const w = historyWindow(range, Date.now());
+      const qs = new URLSearchParams({ from: String(w.from), to: String(w.to), step: String(w.step) });
+      return apiFetch<History>(`/api/v1/services/${encodeURIComponent(id)}/signals?${qs}`, { signal });
+    },
+    enabled: !live,
+    refetchInterval: Math.max(5_000, step * 1000),
+    staleTime: step * 1000,
+  });
+}

@@ -1,0 +1,150 @@
+import { Invalid } from "../errors";
+import { TIER_SEVERITY, alertId, fingerprint, type Alert, type AlertChange, type Observation } from "./model";
+
+/** A firing alert with no data for this long resolves ("no data"); one missing sample must not. */
+export const NO_DATA_RESOLVE_MS = 5 * 60_000;
+export const MAX_RECENT_RESOLVED = 200;
+
+export type AlertEvaluatorOptions = { noDataResolveMs?: number; maxResolved?: number };
+
+type Entry = { alert: Alert; lastDataAt: number };
+
+/**
+ * Prometheus-style alert state machine, one alert per observation key:
+ * inactive → pending (condition true) → firing (true for ≥ forMs) → resolved (false again).
+ * A pending alert whose condition stops is "cancelled". Time comes in with each call: no clock.
+ *
+ * Every call should carry all observations of this evaluator: a key that is missing is treated
+ * as "no data" (so a removed rule or service resolves after `noDataResolveMs`).
+ */
+export class AlertEvaluator {
+  private readonly active = new Map<string, Entry>();
+  private readonly resolved: Alert[] = [];
+  private readonly noDataResolveMs: number;
+  private readonly maxResolved: number;
+  private lastT = -Infinity;
+
+  constructor(opts: AlertEvaluatorOptions = {}) {
+    this.noDataResolveMs = opts.noDataResolveMs ?? NO_DATA_RESOLVE_MS;
+    this.maxResolved = opts.maxResolved ?? MAX_RECENT_RESOLVED;
+  }
+
+  evaluate(t: number, observations: readonly Observation[]): AlertChange[] {
+    if (!Number.isFinite(t)) throw new RangeError(`evaluation time must be a finite epoch ms, got ${t}`);
+    if (t < this.lastT) throw new RangeError(`evaluation time went backwards: ${t} after ${this.lastT}`);
+    this.lastT = t;
+
+    const changes: AlertChange[] = [];
+    const seen = new Set<string>();
+    for (const obs of observations) {
+      if (seen.has(obs.key)) throw new Invalid(`duplicate observation key ${obs.key}`);
+      seen.add(obs.key);
+      this.step(t, obs, changes);
+    }
+    for (const [key, entry] of this.active) {
+      if (!seen.has(key)) this.noData(t, key, entry, changes);
+    }
+    return changes;
+  }
+
+  /** Pending and firing alerts: most severe tier first, then firing before pending, oldest first. */
+  current(): Alert[] {
+    return [...this.active.values()]
+      .map((e) => e.alert)
+      .sort(
+        (a, b) =>
+          a.tier - b.tier ||
+          (a.state === b.state ? 0 : a.state === "firing" ? -1 : 1) ||
+          a.activeAt - b.activeAt ||
+          a.id.localeCompare(b.id),
+      );
+  }
+
+  /** Alerts that fired and resolved, newest first; at most `maxResolved` are kept. */
+  recentResolved(limit = this.maxResolved): Alert[] {
+    const n = Math.max(0, Math.min(limit, this.resolved.length));
+    return this.resolved.slice(this.resolved.length - n).reverse();
+  }
+
+  private step(t: number, obs: Observation, changes: AlertChange[]) {
+    const entry = this.active.get(obs.key);
+    const value = obs.value !== null && Number.isFinite(obs.value) ? obs.value : null;
+    if (value === null) {
+      if (entry) this.noData(t, obs.key, entry, changes);
+      return;
+    }
+    const live = { value, threshold: obs.threshold, annotations: obs.annotations };
+
+    if (!obs.active) {
+      if (entry) this.end(t, obs.key, { ...entry.alert, ...live }, changes);
+      return;
+    }
+    if (!entry) {
+      const alert = newAlert(t, obs);
+      const fires = obs.forMs <= 0;
+      const started: Alert = fires ? { ...alert, state: "firing", firedAt: t } : alert;
+      this.active.set(obs.key, { alert: started, lastDataAt: t });
+      changes.push({ type: started.state === "firing" ? "firing" : "pending", alert: started });
+      return;
+    }
+    const alert: Alert = { ...entry.alert, ...live };
+    if (alert.state === "pending" && t - alert.activeAt >= obs.forMs) {
+      const fired: Alert = { ...alert, state: "firing", firedAt: t };
+      this.active.set(obs.key, { alert: fired, lastDataAt: t });
+      changes.push({ type: "firing", alert: fired });
+    } else {
+      this.active.set(obs.key, { alert, lastDataAt: t });
+    }
+  }
+
+  /** No data is not a breach: pending stops at once, firing holds until `noDataResolveMs` without data. */
+  private noData(t: number, key: string, entry: Entry, changes: AlertChange[]) {
+    const alert: Alert = { ...entry.alert, value: null };
+    if (alert.state === "firing" && t - entry.lastDataAt < this.noDataResolveMs) {
+      this.active.set(key, { ...entry, alert });
+      return;
+    }
+    const annotations = alert.state === "firing" ? { ...alert.annotations, resolution: "no data" } : alert.annotations;
+    this.end(t, key, { ...alert, annotations }, changes);
+  }
+
+  /** A cancelled alert is reported as resolved with `firedAt: null` and is not kept as history. */
+  private end(t: number, key: string, alert: Alert, changes: AlertChange[]) {
+    this.active.delete(key);
+    const ended: Alert = { ...alert, state: "resolved", resolvedAt: t };
+    if (alert.state === "pending") {
+      changes.push({ type: "cancelled", alert: ended });
+      return;
+    }
+    changes.push({ type: "resolved", alert: ended });
+    this.resolved.push(ended);
+    if (this.resolved.length > this.maxResolved) this.resolved.splice(0, this.resolved.length - this.maxResolved);
+  }
+}
+
+function newAlert(t: number, obs: Observation): Alert {
+  const severity = TIER_SEVERITY[obs.tier];
+  const labels = { ...obs.labels, alertname: obs.name, service: obs.service, severity, tier: String(obs.tier) };
+  return {
+    id: alertId(obs.kind, obs.name, obs.service, obs.tier),
+    fingerprint: fingerprint(labels),
+    kind: obs.kind,
+    name: obs.name,
+    service: obs.service,
+    tier: obs.tier,
+    severity,
+    state: "pending",
+    value: obs.value,
+    threshold: obs.threshold,
+    activeAt: t,
+    firedAt: null,
+    resolvedAt: null,
+    labels,
+    annotations: obs.annotations,
+    source: "war-room",
+  };
+}
+
+// Canonical homes are ./threshold and ./inhibition; re-exported so the evaluator is one import.
+export { thresholdObservations } from "./threshold";
+export { visibleAlerts } from "./inhibition";

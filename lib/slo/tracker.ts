@@ -1,0 +1,273 @@
+import type { SloConfig } from "./schema";
+import { sliCounts } from "./sli";
+import {
+  BURN_WINDOWS,
+  WINDOWS_MS,
+  budgetConsumed,
+  budgetRemaining,
+  burnRate,
+  errorRatio,
+  timeToExhaustion,
+  windowRange,
+  type BurnWindow,
+  type Counts,
+} from "./math";
+import { burnRatePolicy, evaluateBurnAlerts, type BurnRateRule } from "./burn-alerts";
+import type { SignalValues } from "../signals/types";
+import type { Store } from "../store/store";
+import { listSliCounts, latestSliStart, purgeSliCountsBefore, sumSliCounts, upsertSliCounts, type SliRow } from "../store/sli";
+
+const MINUTE = 60_000;
+/** Minutes kept in memory: the longest burn window (3d) plus margin. */
+const RECENT_MINUTES = 3 * 1440 + 60;
+/** Backfilled data older than the burn windows is stored in coarser buckets. */
+const COARSE_SPAN = 10 * MINUTE;
+/** Rows are kept for the longest SLO window (31 days) plus a day. */
+export const SLI_RETENTION_MS = 32 * 24 * 3600_000;
+
+export type BurnAlertStatus = { rule: BurnRateRule; firing: boolean; longBurn: number | null; shortBurn: number | null };
+
+export type SloStatus = {
+  id: string;
+  service: string;
+  name: string;
+  description?: string;
+  sli: SloConfig["sli"];
+  target: number;
+  window: SloConfig["window"];
+  windowFrom: number;
+  windowMs: number;
+  good: number;
+  total: number;
+  /** Bad events in the window, and how many the target allows for the traffic seen. */
+  bad: number;
+  allowedBad: number;
+  errorRatio: number | null;
+  budgetConsumed: number | null;
+  budgetRemaining: number | null;
+  burnRates: Record<BurnWindow, number | null> & { window: number | null };
+  timeToExhaustionMs: number | null;
+  burnAlerts: BurnAlertStatus[];
+};
+
+/** Per-minute minute counts of one SLO for the last three days, indexed by minute number. */
+class MinuteRing {
+  private readonly minute = new Float64Array(RECENT_MINUTES).fill(-1);
+  private readonly good = new Float64Array(RECENT_MINUTES);
+  private readonly total = new Float64Array(RECENT_MINUTES);
+
+  add(start: number, c: Counts): void {
+    const m = Math.floor(start / MINUTE);
+    const i = m % RECENT_MINUTES;
+    if (this.minute[i] !== m) {
+      this.minute[i] = m;
+      this.good[i] = 0;
+      this.total[i] = 0;
+    }
+    this.good[i] += c.good;
+    this.total[i] += c.total;
+  }
+
+  /** Sum of minutes in [from, to). */
+  sum(from: number, to: number): Counts {
+    let good = 0;
+    let total = 0;
+    const last = Math.floor((to - 1) / MINUTE);
+    for (let m = Math.ceil(from / MINUTE); m <= last; m++) {
+      const i = m % RECENT_MINUTES;
+      if (this.minute[i] === m) {
+        good += this.good[i];
+        total += this.total[i];
+      }
+    }
+    return { good, total };
+  }
+}
+
+type Tracked = {
+  slo: SloConfig;
+  recent: MinuteRing;
+  /** The open minute, not yet in the store. */
+  open: { minute: number; good: number; total: number } | null;
+  /** Store sum over [from, to): closed minutes of the current SLO window. */
+  stored: { from: number; to: number; counts: Counts };
+};
+
+/**
+ * Error budgets of every SLO, live: ticks add events to the open minute; closed minutes are
+ * written to the store (so budgets survive restarts) and kept in memory for burn windows.
+ */
+export class SloTracker {
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly store: Store;
+  private readonly servicesOf = new Map<string, SloConfig[]>();
+
+  constructor(opts: { store: Store; slos: readonly SloConfig[] }) {
+    this.store = opts.store;
+    for (const slo of opts.slos) {
+      this.tracked.set(slo.id, { slo, recent: new MinuteRing(), open: null, stored: { from: 0, to: 0, counts: { good: 0, total: 0 } } });
+      const list = this.servicesOf.get(slo.service) ?? [];
+      list.push(slo);
+      this.servicesOf.set(slo.service, list);
+    }
+  }
+
+  get slos(): SloConfig[] {
+    return [...this.tracked.values()].map((t) => t.slo);
+  }
+
+  /**
+   * Fills the store from `backfill` for the part of each SLO window it does not cover yet
+   * (first start, or time the server was down), then loads the recent minutes.
+   */
+  async load(now: number, backfill?: (from: number, to: number, stepMs: number) => Promise<Record<string, { t: number; values: SignalValues }[]>>): Promise<void> {
+    const currentMinute = Math.floor(now / MINUTE) * MINUTE;
+    if (backfill && this.tracked.size > 0) {
+      const fromBySlo = new Map<string, number>();
+      for (const tr of this.tracked.values()) {
+        const windowFrom = Math.floor(windowRange(tr.slo.window, now).from / MINUTE) * MINUTE;
+        const latest = await latestSliStart(this.store, tr.slo.id);
+        fromBySlo.set(tr.slo.id, latest === null ? windowFrom : Math.max(windowFrom, latest + MINUTE));
+      }
+      const from = Math.min(...fromBySlo.values());
+      if (from < currentMinute) {
+        // Data older than the burn windows only feeds the SLO window sum: coarse is enough.
+        const fine = Math.max(from, currentMinute - 3 * 24 * 3600_000 - 60 * MINUTE);
+        const coarseFrom = Math.floor(from / COARSE_SPAN) * COARSE_SPAN;
+        const parts = [
+          { points: fine > coarseFrom ? await backfill(coarseFrom, Math.floor(fine / COARSE_SPAN) * COARSE_SPAN, COARSE_SPAN) : {}, span: COARSE_SPAN },
+          { points: await backfill(Math.floor(fine / COARSE_SPAN) * COARSE_SPAN, currentMinute, MINUTE), span: MINUTE },
+        ];
+        const rows: SliRow[] = [];
+        for (const tr of this.tracked.values()) {
+          const sloFrom = fromBySlo.get(tr.slo.id)!;
+          for (const part of parts) {
+            for (const p of part.points[tr.slo.service] ?? []) {
+              if (p.t + part.span <= sloFrom) continue;
+              rows.push({ sloId: tr.slo.id, start: p.t, spanMs: part.span, ...sliCounts(tr.slo.sli, p.values, part.span / 1000) });
+            }
+          }
+        }
+        await upsertSliCounts(this.store, rows);
+      }
+    }
+    for (const tr of this.tracked.values()) {
+      for (const r of await listSliCounts(this.store, tr.slo.id, currentMinute - RECENT_MINUTES * MINUTE, currentMinute + MINUTE)) {
+        tr.recent.add(r.start, r);
+        // A minute flushed at shutdown continues where it stopped instead of being overwritten.
+        if (r.start === currentMinute) tr.open = { minute: r.start, good: r.good, total: r.total };
+      }
+      await this.refreshStored(tr, now);
+    }
+  }
+
+  /** Writes the open minutes (graceful shutdown), so a restart loses no events. */
+  async flush(): Promise<void> {
+    const rows: SliRow[] = [];
+    for (const tr of this.tracked.values()) {
+      if (tr.open) rows.push({ sloId: tr.slo.id, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
+    }
+    await upsertSliCounts(this.store, rows);
+  }
+
+  /** Adds one tick's events (values per service, covering `seconds`). Persists minutes as they close. */
+  async record(t: number, valuesByService: Readonly<Record<string, SignalValues>>, seconds: number): Promise<void> {
+    const minute = Math.floor(t / MINUTE) * MINUTE;
+    const closed: SliRow[] = [];
+    for (const tr of this.tracked.values()) {
+      if (tr.open && tr.open.minute !== minute) {
+        closed.push({ sloId: tr.slo.id, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
+        tr.open = null;
+      }
+      const values = valuesByService[tr.slo.service];
+      if (!values) continue;
+      const c = sliCounts(tr.slo.sli, values, seconds);
+      tr.open ??= { minute, good: 0, total: 0 };
+      tr.open.good += c.good;
+      tr.open.total += c.total;
+      tr.recent.add(t, c);
+    }
+    if (closed.length > 0) {
+      await upsertSliCounts(this.store, closed);
+      for (const row of closed) await this.refreshStored(this.tracked.get(row.sloId)!, t);
+    }
+  }
+
+  status(now: number): SloStatus[] {
+    return [...this.tracked.values()].map((tr) => this.statusOf(tr, now));
+  }
+
+  /**
+   * Budget remaining across the window, measured against what the window's traffic so far
+   * allows (so the last point equals the current remaining), and the ideal straight line from
+   * 100% at the window start to 0% at its end. At most ~500 points.
+   */
+  async burndown(sloId: string, now: number): Promise<{ from: number; to: number; points: { t: number; remaining: number | null; ideal: number }[] }> {
+    const tr = this.tracked.get(sloId);
+    if (!tr) throw new Error(`unknown SLO ${sloId}`);
+    const { from, lengthMs } = windowRange(tr.slo.window, now);
+    const rows = await listSliCounts(this.store, sloId, from, now);
+    if (tr.open) rows.push({ sloId, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
+    const total = rows.reduce((a, r) => a + r.total, 0);
+    const allowed = total * (1 - tr.slo.target);
+    const step = Math.max(MINUTE, Math.ceil((now - from) / 500 / MINUTE) * MINUTE);
+    const points: { t: number; remaining: number | null; ideal: number }[] = [];
+    let bad = 0;
+    let i = 0;
+    for (let t = from + step; t < now + step; t += step) {
+      const edge = Math.min(t, now);
+      while (i < rows.length && (rows[i].start < edge || edge === now)) {
+        bad += Math.max(0, rows[i].total - rows[i].good);
+        i++;
+      }
+      points.push({ t: edge, remaining: allowed > 0 ? 1 - bad / allowed : null, ideal: Math.max(0, 1 - (edge - from) / lengthMs) });
+    }
+    return { from, to: now, points };
+  }
+
+  async purge(now: number): Promise<number> {
+    return purgeSliCountsBefore(this.store, now - SLI_RETENTION_MS);
+  }
+
+  private async refreshStored(tr: Tracked, now: number): Promise<void> {
+    const { from } = windowRange(tr.slo.window, now);
+    const to = tr.open ? tr.open.minute : Math.floor(now / MINUTE) * MINUTE + MINUTE;
+    tr.stored = { from, to, counts: await sumSliCounts(this.store, tr.slo.id, from, to) };
+  }
+
+  private statusOf(tr: Tracked, now: number): SloStatus {
+    const { slo } = tr;
+    const range = windowRange(slo.window, now);
+    const window: Counts = {
+      good: tr.stored.counts.good + (tr.open?.good ?? 0),
+      total: tr.stored.counts.total + (tr.open?.total ?? 0),
+    };
+    const burnRates = { window: burnRate(window, slo.target) } as SloStatus["burnRates"];
+    for (const w of BURN_WINDOWS) burnRates[w] = burnRate(tr.recent.sum(now - WINDOWS_MS[w], now + 1), slo.target);
+    const remaining = budgetRemaining(window, slo.target);
+    const policy = burnRatePolicy(range.lengthMs);
+    const bad = Math.max(0, window.total - window.good);
+    return {
+      id: slo.id,
+      service: slo.service,
+      name: slo.name ?? slo.id,
+      description: slo.description,
+      sli: slo.sli,
+      target: slo.target,
+      window: slo.window,
+      windowFrom: range.from,
+      windowMs: range.lengthMs,
+      good: window.good,
+      total: window.total,
+      bad,
+      allowedBad: window.total * (1 - slo.target),
+      errorRatio: errorRatio(window),
+      budgetConsumed: budgetConsumed(window, slo.target),
+      budgetRemaining: remaining,
+      burnRates,
+      // "Current" burn: the last hour, the shortest window that is not noise.
+      timeToExhaustionMs: timeToExhaustion({ remaining, windowMs: range.lengthMs, burnRate: burnRates["1h"] }),
+      burnAlerts: slo.alerting.burnRate ? evaluateBurnAlerts(policy, burnRates) : [],
+    };
+  }
+}

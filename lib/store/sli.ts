@@ -1,0 +1,62 @@
+import { sql } from "kysely";
+import type { Store } from "./store";
+
+export type SliRow = { sloId: string; start: number; spanMs: number; good: number; total: number };
+
+const BATCH = 400;
+
+/** Writes (or overwrites) SLI buckets; idempotent on (slo, start). */
+export async function upsertSliCounts(store: Store, rows: readonly SliRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await store.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < rows.length; i += BATCH) {
+      await trx
+        .insertInto("sli_counts")
+        .values(rows.slice(i, i + BATCH).map((r) => ({ slo_id: r.sloId, start: r.start, span_ms: r.spanMs, good: r.good, total: r.total })))
+        .onConflict((oc) =>
+          oc.columns(["slo_id", "start"]).doUpdateSet((eb) => ({
+            span_ms: eb.ref("excluded.span_ms"),
+            good: eb.ref("excluded.good"),
+            total: eb.ref("excluded.total"),
+          })),
+        )
+        .execute();
+    }
+  });
+}
+
+/** Sum of good/total over buckets starting in [from, to). */
+export async function sumSliCounts(store: Store, sloId: string, from: number, to: number): Promise<{ good: number; total: number }> {
+  const row = await store.db
+    .selectFrom("sli_counts")
+    .select([sql<number | null>`sum(good)`.as("good"), sql<number | null>`sum(total)`.as("total")])
+    .where("slo_id", "=", sloId)
+    .where("start", ">=", from)
+    .where("start", "<", to)
+    .executeTakeFirst();
+  return { good: Number(row?.good ?? 0), total: Number(row?.total ?? 0) };
+}
+
+/** Buckets in [from, to), oldest first (burn-down charts). */
+export async function listSliCounts(store: Store, sloId: string, from: number, to: number): Promise<SliRow[]> {
+  const rows = await store.db
+    .selectFrom("sli_counts")
+    .selectAll()
+    .where("slo_id", "=", sloId)
+    .where("start", ">=", from)
+    .where("start", "<", to)
+    .orderBy("start")
+    .execute();
+  return rows.map((r) => ({ sloId: r.slo_id, start: Number(r.start), spanMs: Number(r.span_ms), good: Number(r.good), total: Number(r.total) }));
+}
+
+/** Start of the newest bucket of an SLO, or null when it has none. */
+export async function latestSliStart(store: Store, sloId: string): Promise<number | null> {
+  const row = await store.db.selectFrom("sli_counts").select(sql<number | null>`max(start)`.as("latest")).where("slo_id", "=", sloId).executeTakeFirst();
+  return row?.latest === null || row?.latest === undefined ? null : Number(row.latest);
+}
+
+export async function purgeSliCountsBefore(store: Store, t: number): Promise<number> {
+  const r = await store.db.deleteFrom("sli_counts").where("start", "<", t).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

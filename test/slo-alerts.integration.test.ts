@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startTestServer, TestClient } from "./helpers";
+import type { SloStatus } from "../lib/slo/tracker";
+import type { Alert } from "../lib/alerts/model";
+
+let ctx: Awaited<ReturnType<typeof startTestServer>> | null = null;
+afterEach(async () => {
+  await ctx?.dispose();
+  ctx = null;
+});
+
+const checkoutSlo = (rt: NonNullable<typeof ctx>["server"]["runtime"]): SloStatus => rt.sloStatus().find((s) => s.id === "checkout-availability")!;
+const pageAlert = (alerts: Alert[]) =>
+  alerts.find((a) => a.kind === "burn-rate" && a.service === "checkout" && a.severity === "page" && a.labels.slo === "checkout-availability" && a.labels.window === "1h/5m");
+
+describe("error budget and burn-rate alerts (injected clock)", () => {
+  it("an error-spike drill on a 99.9% SLO fires the page-tier burn alert, which resolves after the drill", async () => {
+    ctx = await startTestServer();
+    const rt = ctx.server.runtime;
+    const base = `http://127.0.0.1:${ctx.server.port}`;
+    await ctx.tick(30 * 60); // half an hour of normal traffic
+    const before = checkoutSlo(rt);
+    expect(before.budgetRemaining).toBeGreaterThan(0);
+    expect(before.budgetRemaining).toBeLessThanOrEqual(1);
+    expect(pageAlert(rt.alertsSnapshot().alerts)).toBeUndefined();
+
+    const ws = new TestClient(ctx.wsUrl);
+    await ws.opened;
+    ws.send({ type: "subscribe", channel: "alerts" });
+    await ws.next((f) => f.type === "snapshot");
+
+    const started = await fetch(`${base}/api/v1/drills`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "errors", target: "checkout", durationSeconds: 600, magnitude: 20 }),
+    });
+    expect(started.status).toBe(201);
+    const { drill } = await started.json();
+
+    let fired: Alert | undefined;
+    for (let i = 0; i < 10 * 60 && !fired; i++) {
+      await ctx.tick();
+      fired = pageAlert(rt.alertsSnapshot().alerts.filter((a) => a.state === "firing"));
+    }
+    expect(fired, "page alert fired during the drill").toBeDefined();
+    expect(fired!.firedAt!).toBeGreaterThan(drill.startedAt);
+    expect(checkoutSlo(rt).burnRates["5m"]!).toBeGreaterThanOrEqual(14.4);
+    expect(checkoutSlo(rt).burnRates["1h"]!).toBeGreaterThanOrEqual(14.4);
+    const live = await ws.next((f) => f.type === "event" && (f.data as { type: string; alert: Alert }).alert.id === fired!.id && (f.data as { type: string }).type === "firing");
+    expect(live.event).toBe("change");
+
+    const alertsApi = await (await fetch(`${base}/api/v1/alerts`)).json();
+    expect(alertsApi.firing.map((a: Alert) => a.id)).toContain(fired!.id);
+
+    const stop = await fetch(`${base}/api/v1/drills/${drill.id}/stop`, { method: "POST" });
+    expect(stop.status).toBe(200);
+    const stoppedAt = ctx.clock.now();
+
+    let resolved: Alert | undefined;
+    for (let i = 0; i < 20 * 60 && !resolved; i++) {
+      await ctx.tick();
+      resolved = rt.alertsSnapshot().resolved.find((a) => a.id === fired!.id);
+    }
+    expect(resolved, "page alert resolved after the drill").toBeDefined();
+    expect(resolved!.resolvedAt!).toBeGreaterThan(stoppedAt);
+    // The short window clears within minutes of the drill ending; the long one still remembers.
+    expect(resolved!.resolvedAt! - stoppedAt).toBeLessThan(10 * 60_000);
+    expect(checkoutSlo(rt).burnRates["1h"]!).toBeGreaterThan(1);
+    expect(checkoutSlo(rt).budgetRemaining!).toBeLessThan(before.budgetRemaining!);
+    await ws.close();
+  });
+
+  it("budgets are the same before and after a restart", async () => {
+    ctx = await startTestServer();
+    await ctx.tick(10 * 60 + 17);
+    const before = checkoutSlo(ctx.server.runtime);
+    const { dataDir } = ctx;
+    const at = ctx.clock.now();
+    await ctx.dispose(true);
+
+    ctx = await startTestServer({ dataDir, startAt: at });
+    const after = checkoutSlo(ctx.server.runtime);
+    expect(after.total).toBeCloseTo(before.total, 6);
+    expect(after.good).toBeCloseTo(before.good, 6);
+    expect(after.budgetRemaining).toBeCloseTo(before.budgetRemaining!, 9);
+  });
+
+  it("the SLO API reports budgets, burn rates per window and no NaN", async () => {
+    ctx = await startTestServer();
+    const base = `http://127.0.0.1:${ctx.server.port}`;
+    const empty = await (await fetch(`${base}/api/v1/slos`)).json();
+    // No traffic yet: "no data", never NaN or a fake 100%.
+    expect(empty.slos[0].budgetRemaining).toBeNull();
+    expect(empty.slos[0].burnRates["1h"]).toBeNull();
+    await ctx.tick(120);
+    const { slos } = await (await fetch(`${base}/api/v1/slos`)).json();
+    expect(slos).toHaveLength(10);
+    for (const s of slos) {
+      expect(s.total).toBeGreaterThan(0);
+      expect(typeof s.budgetRemaining).toBe("number");
+      expect(Object.keys(s.burnRates)).toEqual(expect.arrayContaining(["5m", "30m", "1h", "2h", "6h", "1d", "3d", "window"]));
+    }
+    const bd = await (await fetch(`${base}/api/v1/slos/checkout-availability/burndown`)).json();
+    expect(bd.points.at(-1).remaining).toBeCloseTo(slos.find((s: SloStatus) => s.id === "checkout-availability").budgetRemaining, 6);
+    expect((await fetch(`${base}/api/v1/slos/nope`)).status).toBe(404);
+  });
+});
