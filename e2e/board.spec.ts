@@ -52,7 +52,7 @@ test("a bad drill is refused with the server's reason", async ({ page }) => {
   await page.getByLabel("Duration (s)").fill("120");
   await page.getByLabel("Magnitude").fill("500");
   await page.getByRole("button", { name: "Start drill" }).click();
-  await expect(page.getByRole("alert")).toContainText(/magnitude/i);
+  await expect(page.getByRole("region", { name: "Start a drill" }).getByRole("alert")).toContainText(/magnitude/i);
   await expect(page.getByRole("region", { name: "Active drills" })).not.toContainText(/auth/i);
 });
 

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
 if (!existsSync(join(root, ".next", "BUILD_ID"))) {
   console.log("No production build yet: running `next build` (about a minute, once)…");

@@ -6,6 +6,7 @@ import { fork, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import WebSocket from "ws";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 const TSX = ["--import", "tsx"];
@@ -82,6 +83,32 @@ export async function waitReady(url: string, p: Managed, timeoutMs: number): Pro
     await sleep(200);
   }
   throw new Error(`${p.name} not ready at ${url} within ${timeoutMs} ms:\n${p.log.slice(-20).join("\n")}`);
+}
+
+/**
+ * Full garbage collection in a child started with `--inspect=127.0.0.1:0`, through the
+ * inspector protocol (HeapProfiler.collectGarbage), so RSS readings do not depend on when V8
+ * last collected. False when the child has no inspector or did not answer.
+ */
+export async function collectGarbage(p: Managed, timeoutMs = 15_000): Promise<boolean> {
+  const line = p.log.find((l) => l.includes("Debugger listening on ws://"));
+  if (!line) return false;
+  const url = line.slice(line.indexOf("ws://")).trim();
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
+      ws.terminate();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    ws.on("open", () => ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" })));
+    ws.on("message", (d: Buffer) => {
+      const m = JSON.parse(d.toString()) as { id?: number; error?: unknown };
+      if (m.id === 1) finish(!m.error);
+    });
+    ws.on("error", () => finish(false));
+  });
 }
 
 /** VmRSS of a process in KiB. */

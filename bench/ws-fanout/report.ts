@@ -16,6 +16,7 @@ export type Measured = {
   otherCpuPct: number;
   /** (Server CPU − idle CPU) per delivered frame, µs: the server-side cost of fan-out. */
   serverUsPerFrame: number;
+  /** VmRSS at the end of the window, garbage included. */
   serverRssKiB: number;
   /** Duration of the synchronous publish call (serialize + loop over sockets); bench-only servers. */
   publishMs: { p50: number; max: number; n: number } | null;
@@ -32,7 +33,9 @@ export type RunResult = {
   connectMs: number;
   connectErrors: string[];
   frameBytes: number;
+  /** VmRSS after a forced full GC, before any viewer connected and with all of them connected. */
   serverRssBeforeKiB: number;
+  serverRssWithKiB: number;
   rssPerClientKiB: number;
   serverWarnings: string[];
 } & Measured;

@@ -14,10 +14,10 @@ import path from "node:path";
 import type { ClientKind, SocketIoClient } from "./ipc";
 import { ClientFleet } from "./fleet";
 import { idleCpuPct, measureQuietly } from "./measure";
-import { ROOT, killAll, openFilesLimit, rssKiB, sleep, stop } from "./procs";
+import { ROOT, collectGarbage, killAll, openFilesLimit, rssKiB, sleep, stop } from "./procs";
 import { printResults, type RunResult, type SatResult } from "./report";
 import { saturation, type SatSystem } from "./saturation";
-import { startPublisher, startWarRoomServer } from "./servers";
+import { startPublisher, startWarRoomServer, type ServerHandle } from "./servers";
 import { fmt, rssPerClientKiB, type WindowSummary } from "./stats";
 
 type Settings = {
@@ -33,7 +33,10 @@ type Settings = {
   satSystems: SatSystem[];
   /** Other processes' CPU (% of one core) above which a window is measured again. */
   maxOthersPct: number;
-  /** Soft limit: after this many seconds no window is measured again and no new rate is tried. */
+  /**
+   * Soft limit in seconds: 1 Hz windows are measured again only in the first 40 % of it, and
+   * saturation tries no new rate (and no retry) after it, or 60 s after saturation began.
+   */
   budgetS: number;
   /** Hard limit: everything is killed. */
   maxSeconds: number;
@@ -54,12 +57,12 @@ function parseArgs(argv: string[]): Settings {
     concurrency: num(get("--concurrency"), 50),
     sioClient: get("--sio-client") === "raw" ? "raw" : "lib",
     satClients: num(get("--sat-clients"), 250),
-    satRates: list(get("--sat-rates"), [30, 60, 100, 140, 200]),
+    satRates: list(get("--sat-rates"), [40, 80, 120, 160, 220]),
     satWindowS: num(get("--sat-window"), 4),
     satWorkers: num(get("--sat-workers"), 2),
     satSystems: argv.includes("--no-sat") ? [] : satSystems,
     maxOthersPct: num(get("--max-others"), 50),
-    budgetS: num(get("--budget"), 270),
+    budgetS: num(get("--budget"), 280),
     maxSeconds: num(get("--max-seconds"), 600),
   };
   const nums = [...s.clients, ...s.satRates, s.windowS, s.workers, s.concurrency, s.satClients, s.satWindowS, s.satWorkers, s.maxOthersPct, s.budgetS, s.maxSeconds];
@@ -70,7 +73,7 @@ function parseArgs(argv: string[]): Settings {
   return s;
 }
 
-type Ctx = { tmp: string; frameFile: string | null; softDeadline: number };
+type Ctx = { tmp: string; frameFile: string | null; retryUntil: number };
 
 /** N viewers at the real 1 Hz board tick (War Room) or the same frame via io.emit (Socket.IO). */
 async function fanoutRun(kind: ClientKind, n: number, s: Settings, ctx: Ctx): Promise<RunResult> {
@@ -79,11 +82,12 @@ async function fanoutRun(kind: ClientKind, n: number, s: Settings, ctx: Ctx): Pr
   const fleet = new ClientFleet(Math.min(s.workers, n));
   try {
     const idle = await idleCpuPct(server, 2_000);
-    const rssBefore = await medianRss(server.proc.pid);
+    const rssBefore = await settledRss(server);
     const c = await fleet.connect(kind, s.sioClient, server.connectUrl, n, s.concurrency, ctx.frameFile === null);
     await sleep(3_000);
     const label = `${kind === "warroom" ? "War Room" : "Socket.IO"} × ${n}`;
-    const m = await measureQuietly(fleet, server, c.ready, { windowS: s.windowS, idlePct: idle, alignToSecond: true, graceMs: 2_000, maxOthersPct: s.maxOthersPct, retries: 1, label, retryUntil: ctx.softDeadline });
+    const m = await measureQuietly(fleet, server, c.ready, { windowS: s.windowS, idlePct: idle, alignToSecond: true, graceMs: 2_000, maxOthersPct: s.maxOthersPct, retries: 1, label, retryUntil: ctx.retryUntil });
+    const rssWith = await settledRss(server);
     if (kind === "warroom" && ctx.frameFile === null) {
       if (!fleet.sample) throw new Error("no board tick captured from War Room");
       ctx.frameFile = path.join(ctx.tmp, "board-tick.json");
@@ -99,7 +103,8 @@ async function fanoutRun(kind: ClientKind, n: number, s: Settings, ctx: Ctx): Pr
       connectErrors: c.errors,
       frameBytes: kind === "warroom" ? Buffer.byteLength(readFileSync(ctx.frameFile!, "utf8")) : socketIoFrameBytes(ctx.frameFile!),
       serverRssBeforeKiB: rssBefore,
-      rssPerClientKiB: rssPerClientKiB(rssBefore, m.serverRssKiB, c.ready),
+      serverRssWithKiB: rssWith,
+      rssPerClientKiB: rssPerClientKiB(rssBefore, rssWith, c.ready),
       ...m,
       serverWarnings: server.proc.log.filter((l) => /"level":(40|50|60)/.test(l)).slice(-5),
     };
@@ -110,11 +115,13 @@ async function fanoutRun(kind: ClientKind, n: number, s: Settings, ctx: Ctx): Pr
   }
 }
 
-async function medianRss(pid: number): Promise<number> {
+/** VmRSS after a forced full GC (median of three readings), so garbage does not count. */
+async function settledRss(server: ServerHandle): Promise<number> {
+  if (!(await collectGarbage(server.proc))) console.log("  (could not force a GC in the server; RSS includes garbage)");
   const xs: number[] = [];
   for (let i = 0; i < 3; i++) {
-    xs.push(rssKiB(pid));
     await sleep(300);
+    xs.push(rssKiB(server.proc.pid));
   }
   return xs.sort((a, b) => a - b)[1];
 }
@@ -128,7 +135,7 @@ function logRun(r: RunResult): void {
   const w: WindowSummary = r.summary;
   console.log(
     `  connected ${r.connected}/${r.clients} in ${fmt(r.connectMs / 1000, 1)} s; ${fmt(w.deliveredPerSec)} frames/s, p50 ${w.p50} p99 ${w.p99} max ${w.max} ms, lost ${w.lost}, ` +
-      `RSS ${fmt(r.serverRssBeforeKiB / 1024)} → ${fmt(r.serverRssKiB / 1024)} MiB (${fmt(r.rssPerClientKiB, 1)} KiB/viewer), ` +
+      `RSS after GC ${fmt(r.serverRssBeforeKiB / 1024)} → ${fmt(r.serverRssWithKiB / 1024)} MiB (${fmt(r.rssPerClientKiB, 1)} KiB/viewer), ` +
       `CPU % server ${fmt(r.serverCpuPct)} (idle ${fmt(r.serverIdleCpuPct)}) / clients ${fmt(r.clientCpuPct)} / others ${fmt(r.otherCpuPct)}`,
   );
   for (const e of r.connectErrors.slice(0, 5)) console.log(`  connect error: ${e}`);
@@ -149,7 +156,7 @@ async function main(): Promise<void> {
   hardStop.unref();
 
   tmpDir = mkdtempSync(path.join(os.tmpdir(), "ws-fanout-"));
-  const ctx: Ctx = { tmp: tmpDir, frameFile: null, softDeadline: began + s.budgetS * 1000 };
+  const ctx: Ctx = { tmp: tmpDir, frameFile: null, retryUntil: began + s.budgetS * 400 };
   const runs: RunResult[] = [];
   const sat: SatResult[] = [];
   const skipped: string[] = [];
@@ -171,7 +178,7 @@ async function main(): Promise<void> {
     }
     if (s.satSystems.length && ctx.frameFile && fits(s.satClients)) {
       console.log(`\nSaturation: ${s.satClients} viewers per system, rates ${s.satRates.join(", ")}/s, ${s.satWindowS} s per step`);
-      const satSettings = { systems: s.satSystems, clients: s.satClients, rates: s.satRates, windowS: s.satWindowS, workers: s.satWorkers, concurrency: s.concurrency, maxOthersPct: s.maxOthersPct, deadline: ctx.softDeadline };
+      const satSettings = { systems: s.satSystems, clients: s.satClients, rates: s.satRates, windowS: s.satWindowS, workers: s.satWorkers, concurrency: s.concurrency, maxOthersPct: s.maxOthersPct, deadline: Math.max(began + s.budgetS * 1000, Date.now() + 60_000) };
       sat.push(...(await saturation(satSettings, ctx.frameFile, ctx.tmp)));
     } else if (s.satSystems.length) skipped.push("saturation: no captured board frame (run at least one --clients size) or ulimit -n too low");
   } finally {

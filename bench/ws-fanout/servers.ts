@@ -16,7 +16,8 @@ function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
   return { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "production" as const };
 }
 
-const NODE_ARGS = ["--max-old-space-size=4096"];
+/** The inspector (127.0.0.1, random port) lets the bench force a full GC before reading RSS. */
+const NODE_ARGS = ["--max-old-space-size=4096", "--inspect=127.0.0.1:0"];
 
 /** The real thing: `node --import tsx server.ts --no-ui`, 1 Hz board tick, fresh data folder. */
 export async function startWarRoomServer(dataDir: string): Promise<ServerHandle> {

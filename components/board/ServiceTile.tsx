@@ -87,11 +87,25 @@ export const ServiceTile = memo(function ServiceTile({ info, values, spark, end,
         ACCENT[display],
       )}
     >
-      <Link href={`/services/${encodeURIComponent(info.id)}`} className="block rounded-xl p-4 focus-visible:outline-offset-[-2px]">
-        <div className="mb-3 flex items-start justify-between gap-3">
+      <Link href={`/services/${encodeURIComponent(info.id)}`} className="block rounded-xl p-4 focus-visible:outline-offset-[-2px] kiosk:p-3.5">
+        <div className="mb-3 flex items-start justify-between gap-3 kiosk:mb-2">
           <div className="min-w-0">
             <h3 className="truncate text-lg leading-tight font-semibold text-fg">{info.name}</h3>
-            {info.team && <p className="truncate text-xs text-faint">{info.team}</p>}
+            {/* One line either way, so tiles never change height while the call watches them. */}
+            {others.length > 0 ? (
+              <p className="flex items-center gap-2 truncate text-xs">
+                <span className="text-muted">also</span>
+                {others.slice(0, 2).map((n) => (
+                  <span key={n} className={clsx("num inline-flex items-center gap-1 font-semibold", STATE_UI[states!.signals[n]].text)}>
+                    <StateMark state={states!.signals[n]} compact />
+                    {SIGNAL_META[n].short} {formatSignal(n, values![n])}
+                  </span>
+                ))}
+                {others.length > 2 && <span className="text-muted">+{others.length - 2}</span>}
+              </p>
+            ) : (
+              <p className="truncate text-xs text-faint">{info.team ?? "\u00a0"}</p>
+            )}
           </div>
           <div className="flex shrink-0 items-center gap-2">
             {drilled && <DrillBadge />}
@@ -134,17 +148,6 @@ export const ServiceTile = memo(function ServiceTile({ info, values, spark, end,
             )}
           </Metric>
         </div>
-        {others.length > 0 && (
-          <p className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-1 border-t border-line pt-2 text-xs text-muted">
-            <span>Also breaching:</span>
-            {others.map((n) => (
-              <span key={n} className={clsx("num inline-flex items-center gap-1 font-semibold", STATE_UI[states!.signals[n]].text)}>
-                <StateMark state={states!.signals[n]} compact />
-                {SIGNAL_META[n].short} {formatSignal(n, values![n])}
-              </span>
-            ))}
-          </p>
-        )}
       </Link>
     </article>
   );

@@ -99,7 +99,10 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
         >
           <look.Icon aria-hidden className={clsx("size-16 shrink-0", look.text)} strokeWidth={2.25} />
           <div className="min-w-0">
-            <div className="text-xs font-semibold tracking-wider text-muted uppercase">Overall status</div>
+            <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs font-semibold tracking-wider whitespace-nowrap text-muted uppercase">
+              Overall status
+              {activeDrills > 0 && <DrillBadge label={activeDrills === 1 ? "DRILL RUNNING" : `${activeDrills} DRILLS RUNNING`} />}
+            </div>
             <div
               data-testid="overall-status"
               className={clsx("text-5xl leading-tight font-black tracking-tight", look.text)}
@@ -118,7 +121,6 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
               ) : (
                 <span>Waiting for data…</span>
               )}
-              {activeDrills > 0 && <DrillBadge label={activeDrills === 1 ? "DRILL RUNNING" : `${activeDrills} DRILLS RUNNING`} />}
             </div>
           </div>
         </div>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import clsx from "clsx";
 import { Square } from "lucide-react";
 import { DRILL_META, drillEnd, isDrillActive, type DrillEffect } from "@/lib/drills/types";
 import type { ServiceInfo } from "@/lib/live/protocol";
@@ -24,14 +25,14 @@ function DrillRow({ drill, name, now }: { drill: DrillEffect; name: string; now:
   const [error, setError] = useState<string | null>(null);
   const left = drillEnd(drill) - now;
   return (
-    <li className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3">
+    <li className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 kiosk:gap-x-3 kiosk:rounded-lg kiosk:bg-drill/8 kiosk:px-3 kiosk:py-1.5 kiosk:ring-1 kiosk:ring-drill/30">
       <DrillBadge />
       <span className="font-semibold text-fg">{DRILL_META[drill.kind]?.label ?? drill.kind}</span>
       <span className="text-muted">
         on <span className="font-medium text-fg">{name}</span>
       </span>
       <span className="num text-muted">{magnitudeText(drill)}</span>
-      <span className="num ml-auto text-sm text-muted">
+      <span className="num ml-auto text-sm text-muted kiosk:ml-0">
         <span className="font-semibold text-fg">{formatDuration(left)}</span> left
       </span>
       <button
@@ -41,8 +42,8 @@ function DrillRow({ drill, name, now }: { drill: DrillEffect; name: string; now:
           setError(null);
           stop.mutate(drill.id, { onError: (e) => setError(e instanceof ApiError ? e.message : "Could not stop the drill") });
         }}
-        aria-label={`Stop ${DRILL_META[drill.kind]?.label ?? drill.kind} drill on ${name}`}
-        className="inline-flex items-center gap-1.5 rounded-md border border-line px-3 py-1 text-sm font-medium text-fg hover:border-critical hover:text-critical disabled:opacity-50"
+        title={`Stop the ${DRILL_META[drill.kind]?.label ?? drill.kind} drill on ${name}`}
+        className="inline-flex items-center gap-1.5 rounded-md border border-line px-3 py-1 text-sm font-medium text-fg hover:border-critical hover:text-critical disabled:opacity-50 kiosk:hidden"
       >
         <Square aria-hidden className="size-3.5" fill="currentColor" />
         {stop.isPending ? "Stopping…" : "Stop"}
@@ -60,14 +61,17 @@ export function ActiveDrills({ drills, services, now }: { drills: DrillEffect[];
   const active = now === null ? [] : drills.filter((d) => isDrillActive(d, now));
   const names = new Map(services.map((s) => [s.id, s.name]));
   return (
-    <section aria-label="Active drills" className={active.length ? "rounded-xl border border-drill/40 bg-surface" : "rounded-xl border border-line bg-surface"}>
-      <h2 className="flex items-center gap-2 px-4 py-2.5 text-sm font-semibold tracking-wide text-muted uppercase">
+    <section
+      aria-label="Active drills"
+      className={clsx("rounded-xl border bg-surface kiosk:flex kiosk:items-center", active.length ? "border-drill/40" : "border-line")}
+    >
+      <h2 className="flex shrink-0 items-center gap-2 px-4 py-2.5 text-sm font-semibold tracking-wide text-muted uppercase">
         Active drills
         <span className="num rounded bg-surface-2 px-1.5 text-xs text-fg">{active.length}</span>
         {active.length === 0 && <span className="ml-2 text-sm font-normal tracking-normal text-faint normal-case">No drills running.</span>}
       </h2>
       {active.length > 0 && (
-        <ul className="divide-y divide-line border-t border-line">
+        <ul className="divide-y divide-line border-t border-line kiosk:flex kiosk:flex-wrap kiosk:gap-2 kiosk:divide-y-0 kiosk:border-t-0 kiosk:px-0 kiosk:py-2 kiosk:pr-4">
           {active.map((d) => (
             <DrillRow key={d.id} drill={d} name={names.get(d.target) ?? d.target} now={now ?? d.startedAt} />
           ))}

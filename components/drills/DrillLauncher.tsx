@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { memo, useId, useState, type FormEvent } from "react";
 import { FlaskConical } from "lucide-react";
 import { DRILL_DEFAULT_MAGNITUDE, DRILL_KINDS, DRILL_META, type DrillKind, type StartDrillInput } from "@/lib/drills/types";
 import type { ServiceInfo } from "@/lib/live/protocol";
@@ -17,7 +17,7 @@ const num = (s: string): number | undefined => (s.trim() === "" ? undefined : Nu
  * Starts a game-day drill. Input is checked by the server, not here: its message is
  * the one source of truth for what is allowed, and it is shown as sent.
  */
-export function DrillLauncher({ services }: { services: ServiceInfo[] }) {
+export const DrillLauncher = memo(function DrillLauncher({ services }: { services: ServiceInfo[] }) {
   const id = useId();
   const start = useStartDrill();
   const [kind, setKind] = useState<DrillKind>("latency");
@@ -173,4 +173,4 @@ export function DrillLauncher({ services }: { services: ServiceInfo[] }) {
       )}
     </section>
   );
-}
+});

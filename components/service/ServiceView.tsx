@@ -116,19 +116,14 @@ function ValidServiceView({ id }: { id: string }) {
     [thresholds],
   );
 
-  const nowSec = now === null ? null : Math.floor(now / 1000) * 1000;
+  // Areas run to the planned end; the chart clips them to its window, so an ongoing drill reaches "now".
   const drillAreas = useMemo<DrillArea[]>(() => {
     if (!info) return [];
     const byId = new Map<string, DrillEffect>();
     for (const d of drillHistory.data ?? []) byId.set(d.id, d);
     for (const d of live?.drills ?? []) byId.set(d.id, d);
-    return drillsAffecting(info, [...byId.values()]).map((d) => ({
-      id: d.id,
-      x1: d.startedAt,
-      x2: nowSec !== null ? Math.min(drillEnd(d), Math.max(nowSec, d.startedAt)) : drillEnd(d),
-      label: drillLabel(d, info),
-    }));
-  }, [info, drillHistory.data, live?.drills, nowSec]);
+    return drillsAffecting(info, [...byId.values()]).map((d) => ({ id: d.id, x1: d.startedAt, x2: drillEnd(d), label: drillLabel(d, info) }));
+  }, [info, drillHistory.data, live?.drills]);
 
   if (missing || (services.isSuccess && !info)) return <NoService id={id} />;
 

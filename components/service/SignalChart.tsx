@@ -39,7 +39,7 @@ function yTicks(max: number): number[] {
 /** Axis labels stay short: the unit is in the chart title. */
 function axisValue(signal: SignalName, v: number): string {
   const unit = SIGNAL_META[signal].unit;
-  if (unit === "req/s") return formatCompact(v);
+  if (unit === "req/s") return v >= 1000 ? `${+(v / 1000).toFixed(1)}k` : formatCompact(v);
   if (unit === "ms") return v >= 1000 ? `${+(v / 1000).toFixed(1)} s` : `${+v.toFixed(v < 10 ? 1 : 0)} ms`;
   return `${+v.toFixed(v < 1 ? 2 : v < 10 ? 1 : 0)} %`;
 }
@@ -124,7 +124,7 @@ export const SignalChart = memo(function SignalChart({ title, rows, lines, unitO
           minTickGap={24}
         />
         <YAxis width={64} tickFormatter={fmtY} domain={yDomain} ticks={ticksY} allowDataOverflow axisLine={false} tickLine={false} />
-        {drills?.map((d) => (
+        {drills?.map((d, i) => (
           <ReferenceArea
             key={d.id}
             x1={Math.max(d.x1, domain[0])}
@@ -134,9 +134,10 @@ export const SignalChart = memo(function SignalChart({ title, rows, lines, unitO
             stroke="var(--color-drill)"
             strokeOpacity={0.35}
             ifOverflow="hidden"
-            label={{ value: d.label, position: "insideTopRight", fill: "var(--color-drill)", fontSize: 11, fontWeight: 600 }}
+            label={{ value: d.label, position: "insideTopRight", offset: 6 + 14 * (i % 4), fill: "var(--color-drill)", fontSize: 11, fontWeight: 600 }}
           />
         ))}
+        {/* Threshold labels on the left, drill labels on the right where live drills begin: they never collide. */}
         {thresholds?.map((t) => (
           <ReferenceLine
             key={`${t.level}-${t.y}`}
@@ -145,7 +146,7 @@ export const SignalChart = memo(function SignalChart({ title, rows, lines, unitO
             strokeDasharray="6 4"
             strokeOpacity={0.8}
             ifOverflow="hidden"
-            label={{ value: t.label, position: t.level === "warn" ? "insideTopRight" : "insideBottomRight", fill: THRESHOLD_COLOR[t.level], fontSize: 11, fontWeight: 600 }}
+            label={{ value: t.label, position: t.level === "warn" ? "insideTopLeft" : "insideBottomLeft", fill: THRESHOLD_COLOR[t.level], fontSize: 11, fontWeight: 600 }}
           />
         ))}
         <Tooltip

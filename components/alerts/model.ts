@@ -1,0 +1,92 @@
+import { BellRing, Siren, Ticket, type LucideIcon } from "lucide-react";
+import { visibleAlerts } from "@/lib/alerts/inhibition";
+import type { Alert, AlertChange, Tier } from "@/lib/alerts/model";
+
+/** Alerts as the browser keeps them: every unresolved alert (hidden tiers included) and recent resolved ones. */
+export type AlertsState = {
+  /** Pending and firing alerts by id, including lower tiers inhibited by a firing higher tier. */
+  active: Alert[];
+  resolved: Alert[];
+  receivedAt: number;
+};
+
+export const RESOLVED_KEPT = 50;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isAlert = (v: unknown): v is Alert =>
+  isObject(v) && typeof v.id === "string" && typeof v.state === "string" && typeof v.tier === "number" && typeof v.activeAt === "number";
+
+export function alertsFromSnapshot(data: unknown, receivedAt: number): AlertsState | null {
+  if (!isObject(data) || !Array.isArray(data.alerts)) return null;
+  return {
+    active: data.alerts.filter(isAlert),
+    resolved: Array.isArray(data.resolved) ? data.resolved.filter(isAlert).slice(0, RESOLVED_KEPT) : [],
+    receivedAt,
+  };
+}
+
+/**
+ * One `change` event. Events are lossless and in order, so the state is exact: pending/firing
+ * upsert, resolved/cancelled remove (a resolved alert joins the recent list, a cancelled one never fired).
+ */
+export function applyAlertChange(state: AlertsState, data: unknown, receivedAt: number): AlertsState {
+  if (!isObject(data) || typeof data.type !== "string" || !isAlert(data.alert)) return state;
+  const change = data as AlertChange;
+  const active = state.active.filter((a) => a.id !== change.alert.id);
+  let resolved = state.resolved;
+  switch (change.type) {
+    case "pending":
+    case "firing":
+      active.push(change.alert);
+      break;
+    case "resolved":
+      resolved = [change.alert, ...state.resolved.filter((a) => a.id !== change.alert.id || a.activeAt !== change.alert.activeAt)].slice(
+        0,
+        RESOLVED_KEPT,
+      );
+      break;
+    case "cancelled":
+      break;
+    default:
+      return state;
+  }
+  return { active, resolved, receivedAt };
+}
+
+/** What the wall shows: inhibited tiers hidden, firing before pending, then most severe, then oldest. */
+export function shownAlerts(active: readonly Alert[]): Alert[] {
+  return visibleAlerts(active).sort(
+    (a, b) =>
+      (a.state === "firing" ? 0 : 1) - (b.state === "firing" ? 0 : 1) ||
+      a.tier - b.tier ||
+      (a.firedAt ?? a.activeAt) - (b.firedAt ?? b.activeAt) ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+export const TIER_UI: Record<Tier, { label: string; Icon: LucideIcon; chip: string; text: string; accent: string }> = {
+  1: { label: "PAGE", Icon: Siren, chip: "bg-critical/15 text-critical ring-critical/50", text: "text-critical", accent: "border-l-critical" },
+  2: { label: "URGENT", Icon: BellRing, chip: "bg-warn/12 text-warn ring-warn/45", text: "text-warn", accent: "border-l-warn" },
+  3: { label: "TICKET", Icon: Ticket, chip: "bg-chart-1/10 text-chart-1 ring-chart-1/40", text: "text-chart-1", accent: "border-l-chart-1/60" },
+};
+
+/** A short title: rule name for thresholds, "Error budget burn 1h/5m · <slo>" for burn-rate rules. */
+export function alertTitle(a: Alert): string {
+  if (a.kind === "burn-rate") return `Error budget burn ${a.labels.window ?? ""}`.trim();
+  return a.name;
+}
+
+function num(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 100) return String(Math.round(v));
+  if (a >= 10) return String(+v.toFixed(1));
+  return String(+v.toFixed(2));
+}
+
+/** "25.3× (threshold 14.4×)", "7.31 (threshold 5)"; null when there is nothing to compare. */
+export function valueVsThreshold(a: Alert): string | null {
+  const unit = a.kind === "burn-rate" ? "×" : "";
+  if (a.value === null && a.threshold === null) return null;
+  const value = a.value === null ? "no data" : `${num(a.value)}${unit}`;
+  return a.threshold === null ? value : `${value} (threshold ${num(a.threshold)}${unit})`;
+}

@@ -1,0 +1,56 @@
+"use client";
+
+import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useChannel, useConnection, useNow } from "@/components/live/LiveProvider";
+import type { SloStatus } from "@/lib/slo/tracker";
+
+export const slosQueryKey = ["live", "slos"] as const;
+
+/** The server publishes every 5 s; three missed updates make the numbers stale. */
+export const SLOS_STALE_AFTER_MS = 15_000;
+
+export type SlosState = { slos: SloStatus[]; receivedAt: number };
+
+export type UseSlos = {
+  /** undefined until the first snapshot (or the last one cached from an earlier visit). */
+  slos: SloStatus[] | undefined;
+  stale: boolean;
+  /** Local time the data arrived, null before any. */
+  receivedAt: number | null;
+};
+
+function toState(data: unknown): SlosState | null {
+  const slos = (data as { slos?: unknown } | null)?.slos;
+  return Array.isArray(slos) ? { slos: slos as SloStatus[], receivedAt: Date.now() } : null;
+}
+
+/**
+ * The `slos` channel in the query cache: snapshot and `update` events both carry the full list
+ * and replace the entry. Kept forever so a return visit shows the last budgets (marked stale).
+ */
+export function useSlos(): UseSlos {
+  const qc = useQueryClient();
+  const write = (data: unknown) => {
+    const next = toState(data);
+    if (next) qc.setQueryData<SlosState>(slosQueryKey, next);
+  };
+  useChannel<unknown>("slos", {
+    onSnapshot: write,
+    onEvent: (event, data) => {
+      if (event === "update") write(data);
+    },
+  });
+  const state = useQuery<SlosState>({
+    queryKey: slosQueryKey,
+    queryFn: skipToken,
+    staleTime: Infinity,
+    gcTime: Infinity,
+    structuralSharing: false,
+  }).data;
+  const connection = useConnection();
+  const now = useNow(1000);
+  const receivedAt = state?.receivedAt ?? null;
+  const stale =
+    receivedAt === null || connection.state !== "live" || (now !== null && now - receivedAt > SLOS_STALE_AFTER_MS);
+  return { slos: state?.slos, stale, receivedAt };
+}
