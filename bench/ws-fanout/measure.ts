@@ -2,7 +2,7 @@ import type { ClientFleet } from "./fleet";
 import { cpuMs, cpuSplitMs, machineBusyMs, rssKiB, sleep, sleepUntil } from "./procs";
 import type { Measured } from "./report";
 import type { ServerHandle } from "./servers";
-import { fmt, summarizeWindow } from "./stats";
+import { fmt, quantile, summarizeWindow } from "./stats";
 
 /** Server CPU while nobody is connected (its own tick, timers), in % of one core. */
 export async function idleCpuPct(server: ServerHandle, ms: number): Promise<number> {
@@ -73,9 +73,4 @@ export async function measureQuietly(
     console.log(`  ${o.label}: other processes used ${fmt(m.otherCpuPct)} % CPU during the window; measuring again`);
   }
   return best!;
-}
-
-export function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil(q * s.length) - 1)];
 }

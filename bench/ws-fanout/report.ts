@@ -49,7 +49,7 @@ export type SatResult = {
   steps: SatStep[];
   maxDeliveredPerSec: number;
   maxPassingHz: number;
-  /** Every rate tried passed: the maximum is only a lower bound. */
+  /** The highest rate tried passed: the maximum is only a lower bound. */
   hitCeiling: boolean;
   /** The time budget ran out before this system failed a rate. */
   stoppedByBudget: boolean;
@@ -73,12 +73,13 @@ export function printResults(runs: RunResult[], sat: SatResult[], maxOthersPct: 
     console.log("\nFan-out at one board frame per second (window edges are publish times)\n");
     console.log(
       formatTable(
-        ["system", "client", "viewers", "connected", "frames/s", "p50 ms", "p99 ms", "max ms", "lost", "RSS/viewer KiB", "srv µs/frame (kernel)", "CPU % srv / clients / others"],
+        ["system", "client", "viewers", "connected", "ticks/s", "frames/s", "p50 ms", "p99 ms", "max ms", "lost", "RSS/viewer KiB", "srv µs/frame (kernel)", "CPU % srv / clients / others"],
         runs.map((r) => [
           r.system,
           r.client,
           r.clients,
           r.connected,
+          r.summary.publishedPerSec,
           r.summary.deliveredPerSec,
           r.summary.p50,
           r.summary.p99,
@@ -90,7 +91,7 @@ export function printResults(runs: RunResult[], sat: SatResult[], maxOthersPct: 
         ]),
       ),
     );
-    console.log("\nWar Room / Socket.IO at 1 frame/s (both deliver every frame they are sent, so the frames/s ratio is 1.0 unless one loses frames)\n");
+    console.log("\nWar Room / Socket.IO at 1 frame/s (the frames/s ratio is 1.0 unless one side loses frames or skips ticks)\n");
     const sizes = [...new Set(runs.map((r) => r.clients))];
     console.log(
       formatTable(
@@ -119,7 +120,9 @@ export function printResults(runs: RunResult[], sat: SatResult[], maxOthersPct: 
 }
 
 function printSaturation(sat: SatResult[]): void {
-  console.log(`\nSaturation: publish rate raised until p99 > ${P99_LIMIT_MS} ms, a lost frame, a coalesced resync, or the server publishing < 95 % of the rate\n`);
+  console.log(
+    `\nSaturation: a rate passes with p99 ≤ ${P99_LIMIT_MS} ms, nothing lost or coalesced, and the server publishing ≥ 95 % of it; a system stops after two failed rates in a row\n`,
+  );
   console.log(
     formatTable(
       ["system", "viewers", "rate/s", "published/s", "frames/s", "p50 ms", "p99 ms", "lost", "publish call p50 / max ms", "srv µs/frame (kernel)", "CPU % srv / clients / others", "pass"],
@@ -144,7 +147,7 @@ function printSaturation(sat: SatResult[]): void {
   console.log("");
   const wr = sat.find((r) => r.system === "War Room");
   for (const r of sat) {
-    const bound = r.hitCeiling ? " (passed every rate tried: a lower bound)" : "";
+    const bound = r.hitCeiling ? " (passed the highest rate tried: a lower bound)" : "";
     console.log(`  ${r.system}: max sustainable ${fmt(r.maxDeliveredPerSec)} frames/s (${r.maxPassingHz}/s × ${r.connected})${bound}; server ${fmt(serverCost(r), 1)} µs CPU per frame`);
   }
   for (const r of sat) {

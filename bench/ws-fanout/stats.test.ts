@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HISTOGRAM_BUCKETS, LatencyHistogram, SeqTracker, formatTable, rssPerClientKiB, summarizeWindow, type WindowReport } from "./stats";
+import { HISTOGRAM_BUCKETS, LatencyHistogram, SeqTracker, formatTable, quantile, rssPerClientKiB, summarizeWindow, type WindowReport } from "./stats";
 
 function hist(values: number[]): LatencyHistogram {
   const h = new LatencyHistogram();
@@ -123,6 +123,15 @@ describe("summarizeWindow", () => {
 });
 
 describe("helpers", () => {
+  it("takes nearest-rank quantiles of a small sample, agreeing with the histogram", () => {
+    const xs = [0.4, 7.5, 2.25, 3, 12];
+    expect(quantile(xs, 0.5)).toBe(3);
+    expect(quantile(xs, 0.99)).toBe(12);
+    expect(quantile(xs, 0)).toBe(0.4);
+    expect(quantile([], 0.5)).toBeNaN();
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(hist([1, 2, 3, 4]).percentile(0.5));
+  });
+
   it("computes RSS growth per client", () => {
     expect(rssPerClientKiB(100_000, 150_000, 5_000)).toBe(10);
     expect(rssPerClientKiB(100_000, 150_000, 0)).toBeNaN();

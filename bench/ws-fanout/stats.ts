@@ -177,6 +177,13 @@ export function summarizeWindow(reports: WindowReport[], clients: number, window
   };
 }
 
+/** Nearest-rank quantile of a small sample (same definition as LatencyHistogram.percentile); NaN when empty. */
+export function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil(q * s.length) - 1)];
+}
+
 /** Server RSS growth per client in KiB; NaN without clients. */
 export function rssPerClientKiB(rssBeforeKiB: number, rssWithClientsKiB: number, clients: number): number {
   return clients > 0 ? (rssWithClientsKiB - rssBeforeKiB) / clients : NaN;

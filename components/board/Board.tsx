@@ -6,6 +6,7 @@ import type { ServiceInfo } from "@/lib/live/protocol";
 import { useServerNow } from "@/components/live/LiveProvider";
 import { ActiveDrills } from "@/components/drills/ActiveDrills";
 import { DrillLauncher } from "@/components/drills/DrillLauncher";
+import { FiringAlerts } from "@/components/alerts/FiringAlerts";
 import { StatusBanner } from "./StatusBanner";
 import { ServiceTile } from "./ServiceTile";
 import { summarize } from "./model";
@@ -46,6 +47,7 @@ export function Board() {
         now={now}
       />
       <ActiveDrills drills={board?.drills ?? []} services={board?.services ?? []} now={now} />
+      <FiringAlerts />
       <section aria-label="Services">
         <h2 className="mb-3 text-sm font-semibold tracking-wide text-muted uppercase kiosk:sr-only">Services</h2>
         {board ? (

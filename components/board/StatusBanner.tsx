@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 import clsx from "clsx";
+import { BudgetSummary } from "@/components/slo/BudgetSummary";
 import type { SourceStatus } from "@/lib/live/protocol";
 import type { Threshold } from "@/lib/signals/types";
 import { SIGNAL_META } from "@/lib/signals/types";
@@ -124,7 +125,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
             </div>
           </div>
         </div>
-        <dl className="grid grid-cols-2 divide-line md:grid-cols-3 xl:grid-cols-5 xl:divide-x">
+        <dl className="grid grid-cols-2 divide-line md:grid-cols-3 xl:grid-cols-6 xl:divide-x">
           <Cell
             label="Worst p99 latency"
             value={p99 ? formatMs(p99.value) : "—"}
@@ -179,6 +180,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
               )
             }
           />
+          <BudgetSummary />
         </dl>
       </div>
       {source && source.state !== "ok" && (

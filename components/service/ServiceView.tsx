@@ -19,6 +19,7 @@ import { useDrillHistory } from "@/components/drills/api";
 import { drillsAffecting, rowsFromHistory, rowsFromLive, LIVE_WINDOW_MS } from "./model";
 import { SignalChart, type DrillArea, type LineSpec, type ThresholdLine } from "./SignalChart";
 import { RangeSelector } from "./RangeSelector";
+import { ServiceBudgets } from "@/components/slo/ServiceBudgets";
 import { useHistory, useServiceLive, useServices } from "./useService";
 
 // p99 is the signal the call watches: brightest and thickest; the others give context.
@@ -194,6 +195,8 @@ function ValidServiceView({ id }: { id: string }) {
           ))}
         </dl>
       </section>
+
+      <ServiceBudgets serviceId={id} />
 
       <div className="flex flex-wrap items-center gap-4">
         <RangeSelector value={range} />

@@ -10,7 +10,10 @@ import { ConnectionBadge } from "./ConnectionBadge";
 import { HelpOverlay } from "./HelpOverlay";
 import { SEQUENCE_TIMEOUT_MS, SHORTCUTS, isTypingTarget } from "./shortcuts";
 
-const NAV = [{ href: "/", label: "Board", match: (p: string) => p === "/" || p.startsWith("/services") }];
+const NAV = [
+  { href: "/", label: "Board", match: (p: string) => p === "/" || p.startsWith("/services") },
+  { href: "/slos", label: "SLOs", match: (p: string) => p.startsWith("/slos") },
+];
 
 function isKiosk(): boolean {
   return typeof document !== "undefined" && document.documentElement.hasAttribute("data-kiosk");

@@ -4,6 +4,7 @@ export type Shortcut = { keys: string[]; description: string; href?: string };
 export const SHORTCUTS: Shortcut[] = [
   { keys: ["?"], description: "Show keyboard shortcuts" },
   { keys: ["g", "b"], description: "Go to the board", href: "/" },
+  { keys: ["g", "s"], description: "Go to SLOs and error budgets", href: "/slos" },
   { keys: ["Esc"], description: "Close this dialog" },
 ];
 

@@ -45,7 +45,7 @@ export const BudgetGauge = memo(function BudgetGauge({ remaining, stale = false,
       aria-valuemin={pct !== null ? Math.min(0, pct) : 0}
       aria-valuemax={100}
       aria-valuetext={pct === null ? "no data" : exhausted ? `${text} (exhausted)` : `${text} remaining`}
-      className={clsx("relative flex flex-col items-center", lg ? "w-56" : "w-32", className)}
+      className={clsx("relative flex shrink-0 flex-col items-center", lg ? "w-56" : "w-32", className)}
     >
       <svg viewBox="0 0 100 56" className="w-full" aria-hidden>
         <path
@@ -68,7 +68,7 @@ export const BudgetGauge = memo(function BudgetGauge({ remaining, stale = false,
           />
         )}
       </svg>
-      <div className={clsx("absolute inset-x-0 flex flex-col items-center", lg ? "top-[42%]" : "top-[38%]")}>
+      <div className={clsx("absolute inset-x-0 flex flex-col items-center", lg ? "top-[42%]" : "top-[30%]")}>
         <span
           className={clsx(
             "num leading-none font-semibold tracking-tight whitespace-nowrap",
@@ -87,8 +87,8 @@ export const BudgetGauge = memo(function BudgetGauge({ remaining, stale = false,
           )}
         </span>
       </div>
-      <div className={clsx("flex items-center gap-2", lg ? "mt-1" : "mt-0.5")}>
-        {lg && <span className="text-xs font-semibold tracking-wider text-muted uppercase">budget left</span>}
+      <div className={clsx("flex items-center gap-2", lg ? "mt-1" : "mt-1.5")}>
+        {lg && <span className="text-xs font-semibold tracking-wider whitespace-nowrap text-muted uppercase">budget left</span>}
         <StatePill
           state={shown}
           label={exhausted && !stale ? "EXHAUSTED" : undefined}

@@ -27,7 +27,7 @@ export function ServiceBudgets({ serviceId }: { serviceId: string }) {
             <li key={s.id}>
               <article aria-label={`SLO ${s.name}`} className="flex items-center gap-3">
                 <BudgetGauge remaining={s.budgetRemaining} stale={stale} size="sm" />
-                <div className="min-w-0 max-w-56">
+                <div className="min-w-0 max-w-72">
                   <Link href={`/slos#slo-${s.id}`} className="block truncate text-sm font-semibold text-fg hover:underline">
                     {s.name}
                   </Link>

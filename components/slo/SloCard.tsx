@@ -3,7 +3,7 @@ import clsx from "clsx";
 import { Timer } from "lucide-react";
 import type { SloStatus } from "@/lib/slo/tracker";
 import { formatCompact } from "@/lib/signals/format";
-import { STATE_UI, StateMark, type DisplayState } from "@/components/ui/state";
+import { STATE_UI, StatePill, type DisplayState } from "@/components/ui/state";
 import { BudgetGauge } from "./BudgetGauge";
 import { BurndownChart } from "./BurndownChart";
 import { BurnRateTable } from "./BurnRateTable";
@@ -22,6 +22,7 @@ export const SloCard = memo(function SloCard({ slo, stale }: { slo: SloStatus; s
   const state = budgetState(slo.budgetRemaining);
   const tte = exhaustion(slo);
   const firing = slo.burnAlerts.filter((a) => a.firing);
+  const paging = firing.some((a) => a.rule.severity === "page");
 
   return (
     <article
@@ -39,18 +40,14 @@ export const SloCard = memo(function SloCard({ slo, stale }: { slo: SloStatus; s
           </p>
         </div>
         {firing.length > 0 && !stale && (
-          <span className="flex flex-wrap gap-1.5">
-            {firing.map((a) => (
-              <StateMark key={a.rule.id} state={a.rule.severity === "page" ? "critical" : "warn"} />
-            ))}
-            <span className={clsx("text-xs font-bold", firing.some((a) => a.rule.severity === "page") ? "text-critical" : "text-warn")}>
-              {firing.some((a) => a.rule.severity === "page") ? "PAGING" : "TICKET"} · burning fast
-            </span>
-          </span>
+          <StatePill
+            state={paging ? "critical" : "warn"}
+            label={`${paging ? "PAGING" : "TICKET"} · burn alert firing`}
+          />
         )}
       </header>
 
-      <div className="grid grid-cols-[14rem_1fr] items-start gap-5">
+      <div className="grid grid-cols-[15rem_1fr] items-start gap-5">
         <div className="flex flex-col items-center gap-2">
           <BudgetGauge remaining={slo.budgetRemaining} stale={stale} />
           <p
