@@ -102,7 +102,10 @@ describe("HTTP API", () => {
   it("serves an OpenAPI document that lists the routes", async () => {
     const doc = await (await fetch(`${base}/api/v1/openapi.json`)).json();
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/drills", "/api/v1/services/{id}/signals"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/v1/drills", "/api/v1/services/{id}/signals", "/api/v1/slos", "/api/v1/slos/{id}/burndown", "/api/v1/alerts"]),
+    );
+    expect(doc.components.schemas.Alert.properties.severity.enum).toEqual(["page", "urgent-ticket", "ticket"]);
   });
 
   it("health endpoints answer as load balancers expect", async () => {

@@ -40,12 +40,32 @@ export function parseConfig(text: string, file = "<config>"): Config {
 export function validateConfig(raw: unknown, file = "<config>"): Config {
   const r = ConfigSchema.safeParse(raw);
   if (!r.success) {
-    throw new ConfigError(
-      file,
-      r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-    );
+    const problems = r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+    // zod skips cross-reference checks while anything else is wrong; list those problems too.
+    const seen = new Set(problems.map((p) => `${p.path}\n${p.message}`));
+    for (const p of unknownReferences(raw)) if (!seen.has(`${p.path}\n${p.message}`)) problems.push(p);
+    throw new ConfigError(file, problems);
   }
   return r.data;
+}
+
+type Raw = { services?: unknown; slos?: unknown; alerts?: unknown };
+
+/** Service ids named by SLOs and alert rules that no service has (best effort on unparsed input). */
+function unknownReferences(raw: unknown): ConfigProblem[] {
+  if (!raw || typeof raw !== "object") return [];
+  const { services, slos, alerts } = raw as Raw;
+  const list = (v: unknown) => (Array.isArray(v) ? (v as unknown[]) : []);
+  const field = (v: unknown, k: string) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined);
+  const ids = new Set(list(services).map((s) => field(s, "id")).filter((id): id is string => typeof id === "string"));
+  const problems: ConfigProblem[] = [];
+  for (const [key, items] of [["slos", list(slos)], ["alerts", list(alerts)]] as const) {
+    items.forEach((item, i) => {
+      const svc = field(item, "service");
+      if (typeof svc === "string" && !ids.has(svc)) problems.push({ path: `${key}[${i}].service`, message: `unknown service "${svc}"` });
+    });
+  }
+  return problems;
 }
 
 /** The config from `path`, or the built-in demo when no path is given. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { StartDrillInputSchema } from "../drills/types";
 import { SIGNALS } from "../signals/types";
+import { AlertSchema } from "../alerts/model";
 
 const errorResponse = (description: string) => ({
   description,
@@ -21,7 +22,7 @@ let cached: object | null = null;
 export function openApiDocument(): object {
   cached ??= {
     openapi: "3.1.0",
-    info: { title: "War Room API", version: "1", description: "Live golden signals, drills, and (later) SLOs, alerts, incidents, runbooks. Live updates: WebSocket /ws, see docs/protocol.md." },
+    info: { title: "War Room API", version: "1", description: "Live golden signals, drills, SLOs with error budgets, and alerts. Live updates: WebSocket /ws, see docs/protocol.md." },
     servers: [{ url: "/" }],
     paths: {
       "/api/v1/services": { get: { summary: "List services", responses: { 200: json({ type: "object", properties: { services: { type: "array", items: { $ref: "#/components/schemas/Service" } } } }) } } },
@@ -74,6 +75,50 @@ export function openApiDocument(): object {
           responses: { 200: json({ type: "object", properties: { drill: { $ref: "#/components/schemas/Drill" } } }), 404: errorResponse("No such drill"), 409: errorResponse("Drill already ended") },
         },
       },
+      "/api/v1/slos": {
+        get: { summary: "Every SLO with budget, burn rates per window, time to exhaustion and burn-alert states", responses: { 200: json({ type: "object", properties: { slos: { type: "array", items: { $ref: "#/components/schemas/SloStatus" } } } }) } },
+      },
+      "/api/v1/slos/{id}": {
+        get: {
+          summary: "One SLO",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { 200: json({ type: "object", properties: { slo: { $ref: "#/components/schemas/SloStatus" } } }), 404: errorResponse("No such SLO") },
+        },
+      },
+      "/api/v1/slos/{id}/burndown": {
+        get: {
+          summary: "Budget remaining over the SLO window and the ideal line (≤ ~500 points)",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            200: json({
+              type: "object",
+              properties: {
+                slo: { type: "string" },
+                from: { type: "number" },
+                to: { type: "number" },
+                points: { type: "array", items: { type: "object", properties: { t: { type: "number" }, remaining: { type: ["number", "null"] }, ideal: { type: "number" } } } },
+              },
+            }),
+            404: errorResponse("No such SLO"),
+          },
+        },
+      },
+      "/api/v1/alerts": {
+        get: {
+          summary: "Firing, pending and recently resolved alerts (threshold and burn-rate)",
+          parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 50 }, description: "resolved alerts to return" }],
+          responses: {
+            200: json({
+              type: "object",
+              properties: {
+                firing: { type: "array", items: { $ref: "#/components/schemas/Alert" } },
+                pending: { type: "array", items: { $ref: "#/components/schemas/Alert" } },
+                resolved: { type: "array", items: { $ref: "#/components/schemas/Alert" } },
+              },
+            }),
+          },
+        },
+      },
       "/health/live": { get: { summary: "Process alive (no dependency checks)", responses: { 200: json({ type: "object" }) } } },
       "/health/ready": { get: { summary: "Store, source and broker reachable", responses: { 200: json({ type: "object" }), 503: json({ type: "object" }, "Not ready") } } },
       "/health": { get: { summary: "Version, commit, uptime, dependency and connection states", responses: { 200: json({ type: "object" }) } } },
@@ -101,6 +146,31 @@ export function openApiDocument(): object {
           },
         },
         StartDrill: z.toJSONSchema(StartDrillInputSchema, { io: "input" }),
+        Alert: z.toJSONSchema(AlertSchema),
+        SloStatus: {
+          type: "object",
+          description: "Ratios are null when the window had no traffic (\"no data\"); budgetRemaining may be negative.",
+          properties: {
+            id: { type: "string" },
+            service: { type: "string" },
+            name: { type: "string" },
+            sli: { type: "object" },
+            target: { type: "number" },
+            window: { type: "string", enum: ["7d", "28d", "30d", "calendar-month"] },
+            windowFrom: { type: "number" },
+            windowMs: { type: "number" },
+            good: { type: "number" },
+            total: { type: "number" },
+            bad: { type: "number" },
+            allowedBad: { type: "number" },
+            errorRatio: { type: ["number", "null"] },
+            budgetConsumed: { type: ["number", "null"] },
+            budgetRemaining: { type: ["number", "null"] },
+            burnRates: { type: "object", additionalProperties: { type: ["number", "null"] }, description: "5m, 30m, 1h, 2h, 6h, 1d, 3d and window" },
+            timeToExhaustionMs: { type: ["number", "null"] },
+            burnAlerts: { type: "array", items: { type: "object" } },
+          },
+        },
       },
     },
   };
