@@ -1,7 +1,8 @@
 "use client";
 
+import { useLiveCache } from "@/components/live/useLiveCache";
 import { useMemo } from "react";
-import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection } from "@/components/live/LiveProvider";
 import type { Alert } from "@/lib/alerts/model";
 import { alertsFromSnapshot, applyAlertChange, shownAlerts, type AlertsState } from "./model";
@@ -37,13 +38,7 @@ export function useAlerts(): UseAlerts {
       qc.setQueryData<AlertsState>(alertsQueryKey, (old) => (old ? applyAlertChange(old, data, Date.now()) : old));
     },
   });
-  const state = useQuery<AlertsState>({
-    queryKey: alertsQueryKey,
-    queryFn: skipToken,
-    staleTime: Infinity,
-    gcTime: Infinity,
-    structuralSharing: false,
-  }).data;
+  const state = useLiveCache<AlertsState>(alertsQueryKey);
   const connection = useConnection();
   const shown = useMemo(() => (state ? shownAlerts(state.active) : undefined), [state]);
   return {

@@ -1,6 +1,7 @@
 "use client";
 
-import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLiveCache } from "@/components/live/useLiveCache";
+import { useQueryClient } from "@tanstack/react-query";
 import { useChannel } from "@/components/live/LiveProvider";
 import type { BoardSnapshot } from "@/lib/live/protocol";
 import { applyBoardEvent, boardFromSnapshot, type BoardState } from "./model";
@@ -18,11 +19,5 @@ export function useBoard(): BoardState | undefined {
     onSnapshot: (data) => qc.setQueryData<BoardState>(boardQueryKey, boardFromSnapshot(data)),
     onEvent: (event, data) => qc.setQueryData<BoardState>(boardQueryKey, (old) => (old ? applyBoardEvent(old, event, data) : old)),
   });
-  return useQuery<BoardState>({
-    queryKey: boardQueryKey,
-    queryFn: skipToken,
-    staleTime: Infinity,
-    gcTime: Infinity,
-    structuralSharing: false,
-  }).data;
+  return useLiveCache<BoardState>(boardQueryKey);
 }

@@ -1,7 +1,8 @@
 "use client";
 
+import { useLiveCache } from "@/components/live/useLiveCache";
 import { useState } from "react";
-import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection } from "@/components/live/LiveProvider";
 import { apiFetch } from "@/components/api";
 import type { Series, ServiceInfo, ServiceSnapshot } from "@/lib/live/protocol";
@@ -26,13 +27,7 @@ export function useServiceLive(id: string): { live: ServiceLive | undefined; mis
       if (msg.code === "unknown_channel") setMissing(true);
     },
   });
-  const live = useQuery<ServiceLive>({
-    queryKey: serviceLiveKey(id),
-    queryFn: skipToken,
-    staleTime: Infinity,
-    gcTime: 5 * 60_000,
-    structuralSharing: false,
-  }).data;
+  const live = useLiveCache<ServiceLive>(serviceLiveKey(id), 5 * 60_000);
   return { live, missing };
 }
 

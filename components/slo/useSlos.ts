@@ -1,6 +1,7 @@
 "use client";
 
-import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLiveCache } from "@/components/live/useLiveCache";
+import { useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection, useNow } from "@/components/live/LiveProvider";
 import type { SloStatus } from "@/lib/slo/tracker";
 
@@ -40,13 +41,7 @@ export function useSlos(): UseSlos {
       if (event === "update") write(data);
     },
   });
-  const state = useQuery<SlosState>({
-    queryKey: slosQueryKey,
-    queryFn: skipToken,
-    staleTime: Infinity,
-    gcTime: Infinity,
-    structuralSharing: false,
-  }).data;
+  const state = useLiveCache<SlosState>(slosQueryKey);
   const connection = useConnection();
   const now = useNow(1000);
   const receivedAt = state?.receivedAt ?? null;
