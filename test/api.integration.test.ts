@@ -70,6 +70,17 @@ describe("HTTP API", () => {
     expect(again.status).toBe(409);
   });
 
+  it("takes the author's display name from X-War-Room-User, URI-decoded", async () => {
+    const r = await post("/api/v1/drills", JSON.stringify({ kind: "latency", target: "auth", durationSeconds: 60 }), {
+      "content-type": "application/json",
+      "x-war-room-user": encodeURIComponent("Zoë Ø"),
+    });
+    expect(r.status).toBe(201);
+    const { drill } = await r.json();
+    expect(drill.createdBy).toBe("Zoë Ø");
+    await post(`/api/v1/drills/${drill.id}/stop`, "");
+  });
+
   it.each([
     ["unknown target", JSON.stringify({ kind: "errors", target: "nope" }), 400],
     ["unknown kind", JSON.stringify({ kind: "meteor", target: "auth" }), 400],

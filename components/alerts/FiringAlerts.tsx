@@ -3,7 +3,7 @@
 import { memo } from "react";
 import Link from "next/link";
 import clsx from "clsx";
-import { BookOpen, CircleCheck, ExternalLink } from "lucide-react";
+import { BookOpen, CircleCheck, ExternalLink, Siren } from "lucide-react";
 import type { Alert } from "@/lib/alerts/model";
 import { formatDuration } from "@/lib/signals/format";
 import { useServerNow } from "@/components/live/LiveProvider";
@@ -11,6 +11,31 @@ import { StatePill } from "@/components/ui/state";
 import { TierBadge } from "./TierBadge";
 import { TIER_UI, alertTitle, valueVsThreshold } from "./model";
 import { useAlerts } from "./useAlerts";
+import { useIncidentUi } from "@/components/incidents/IncidentUi";
+import type { IncidentSeverity } from "@/components/incidents/types";
+
+// page → SEV1, urgent ticket → SEV2, ticket → SEV3: the alert's tier is the first guess, the dialog lets it change.
+const TIER_SEVERITY: Record<Alert["tier"], IncidentSeverity> = { 1: "SEV1", 2: "SEV2", 3: "SEV3" };
+
+function DeclareFromAlert({ alert }: { alert: Alert }) {
+  const { openDeclare } = useIncidentUi();
+  return (
+    <button
+      type="button"
+      onClick={() =>
+        openDeclare({
+          title: (alert.annotations.summary || alertTitle(alert)).slice(0, 200),
+          severity: TIER_SEVERITY[alert.tier],
+          services: [alert.service],
+        })
+      }
+      aria-label={`Declare from alert ${alertTitle(alert)} on ${alert.service}`}
+      className="inline-flex items-center gap-1 rounded-md border border-critical/50 px-2 py-0.5 text-xs font-semibold text-critical hover:bg-critical/10 kiosk:hidden"
+    >
+      <Siren aria-hidden className="size-3.5" /> Declare
+    </button>
+  );
+}
 
 function RunbookLink({ href }: { href: string }) {
   const cls = "inline-flex items-center gap-1 font-semibold text-chart-1 hover:underline";
@@ -63,8 +88,11 @@ const AlertRow = memo(function AlertRow({ alert, now, stale }: { alert: Alert; n
           {alert.annotations.runbook_url && <RunbookLink href={alert.annotations.runbook_url} />}
         </div>
       </div>
-      <div className={clsx("num pt-0.5 text-right text-sm whitespace-nowrap", firing ? "font-semibold text-fg" : "text-muted")}>
-        {age === null ? "—" : `${firing ? "firing" : "pending"} for ${age}`}
+      <div className="flex flex-col items-end gap-1.5">
+        <div className={clsx("num pt-0.5 text-right text-sm whitespace-nowrap", firing ? "font-semibold text-fg" : "text-muted")}>
+          {age === null ? "—" : `${firing ? "firing" : "pending"} for ${age}`}
+        </div>
+        {firing && <DeclareFromAlert alert={alert} />}
       </div>
     </li>
   );

@@ -7,6 +7,7 @@ import { useServerNow } from "@/components/live/LiveProvider";
 import { ActiveDrills } from "@/components/drills/ActiveDrills";
 import { DrillLauncher } from "@/components/drills/DrillLauncher";
 import { FiringAlerts } from "@/components/alerts/FiringAlerts";
+import { ActiveIncidents } from "@/components/incidents/ActiveIncidents";
 import { StatusBanner } from "./StatusBanner";
 import { ServiceTile } from "./ServiceTile";
 import { summarize } from "./model";
@@ -46,6 +47,7 @@ export function Board() {
         source={board?.source ?? null}
         now={now}
       />
+      <ActiveIncidents />
       <ActiveDrills drills={board?.drills ?? []} services={board?.services ?? []} now={now} />
       <FiringAlerts />
       <section aria-label="Services">

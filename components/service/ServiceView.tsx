@@ -17,7 +17,8 @@ import { STATE_UI, StateMark, StatePill, type DisplayState } from "@/components/
 import { DrillBadge } from "@/components/drills/DrillBadge";
 import { useDrillHistory } from "@/components/drills/api";
 import { drillsAffecting, rowsFromHistory, rowsFromLive, LIVE_WINDOW_MS } from "./model";
-import { SignalChart, type DrillArea, type LineSpec, type ThresholdLine } from "./SignalChart";
+import { SignalChart, type ChartMarker, type DrillArea, type LineSpec, type ThresholdLine } from "./SignalChart";
+import { useLiveIncidents } from "@/components/incidents/api";
 import { RangeSelector } from "./RangeSelector";
 import { ServiceBudgets } from "@/components/slo/ServiceBudgets";
 import { useHistory, useServiceLive, useServices } from "./useService";
@@ -126,6 +127,18 @@ function ValidServiceView({ id }: { id: string }) {
     return drillsAffecting(info, [...byId.values()]).map((d) => ({ id: d.id, x1: d.startedAt, x2: drillEnd(d), label: drillLabel(d, info) }));
   }, [info, drillHistory.data, live?.drills]);
 
+  // Incidents touching this service: declared and resolved moments as markers.
+  const incidents = useLiveIncidents();
+  const markers = useMemo<ChartMarker[]>(() => {
+    const out: ChartMarker[] = [];
+    for (const inc of incidents ?? []) {
+      if (!inc.services.includes(id)) continue;
+      out.push({ id: `${inc.id}:start`, t: inc.startedAt, color: "var(--color-critical)", label: `INC-${inc.number}${inc.drill ? " (drill)" : ""}` });
+      if (inc.resolvedAt !== null) out.push({ id: `${inc.id}:resolved`, t: inc.resolvedAt, color: "var(--color-ok)", label: `INC-${inc.number} resolved` });
+    }
+    return out;
+  }, [incidents, id]);
+
   if (missing || (services.isSuccess && !info)) return <NoService id={id} />;
 
   const values = live?.latest ?? null;
@@ -218,10 +231,10 @@ function ValidServiceView({ id }: { id: string }) {
 
       {domain ? (
         <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
-          <SignalChart title="Latency" rows={rows} lines={LATENCY} unitOf="p99" domain={domain} thresholds={th.latency} drills={drillAreas} tz={tz} stale={chartsStale} />
-          <SignalChart title="Traffic" rows={rows} lines={TRAFFIC} unitOf="rps" domain={domain} drills={drillAreas} tz={tz} stale={chartsStale} />
-          <SignalChart title="Errors" rows={rows} lines={ERRORS} unitOf="errorPct" domain={domain} thresholds={th.errors} drills={drillAreas} tz={tz} stale={chartsStale} />
-          <SignalChart title="Saturation" rows={rows} lines={SATURATION} unitOf="cpuPct" domain={domain} thresholds={th.saturation} drills={drillAreas} tz={tz} stale={chartsStale} yMax={100} />
+          <SignalChart title="Latency" markers={markers} rows={rows} lines={LATENCY} unitOf="p99" domain={domain} thresholds={th.latency} drills={drillAreas} tz={tz} stale={chartsStale} />
+          <SignalChart title="Traffic" markers={markers} rows={rows} lines={TRAFFIC} unitOf="rps" domain={domain} drills={drillAreas} tz={tz} stale={chartsStale} />
+          <SignalChart title="Errors" markers={markers} rows={rows} lines={ERRORS} unitOf="errorPct" domain={domain} thresholds={th.errors} drills={drillAreas} tz={tz} stale={chartsStale} />
+          <SignalChart title="Saturation" markers={markers} rows={rows} lines={SATURATION} unitOf="cpuPct" domain={domain} thresholds={th.saturation} drills={drillAreas} tz={tz} stale={chartsStale} yMax={100} />
         </div>
       ) : (
         <p className="rounded-xl border border-dashed border-line px-4 py-16 text-center text-muted">

@@ -11,6 +11,8 @@ import { timeTicks } from "./model";
 export type LineSpec = { key: SignalName; color: string; width?: number; dash?: string };
 export type ThresholdLine = { y: number; level: "warn" | "critical"; label: string };
 export type DrillArea = { id: string; x1: number; x2: number; label: string };
+/** A moment on the time axis: an incident timeline entry, a declaration, a resolution. */
+export type ChartMarker = { id: string; t: number; color: string; label?: string };
 
 type Props = {
   title: string;
@@ -21,6 +23,7 @@ type Props = {
   domain: readonly [number, number];
   thresholds?: readonly ThresholdLine[];
   drills?: readonly DrillArea[];
+  markers?: readonly ChartMarker[];
   tz: TimeZoneMode;
   stale?: boolean;
   /** Fixed top of the y axis (e.g. 100 for percentages of capacity). */
@@ -61,7 +64,7 @@ const THRESHOLD_COLOR = { warn: "var(--color-warn)", critical: "var(--color-crit
  * One golden-signal chart. Memoised; every prop is stable unless its data changed, lines
  * have no dots and no animation (PITFALLS: animations would replay on every live update).
  */
-export const SignalChart = memo(function SignalChart({ title, rows, lines, unitOf, domain, thresholds, drills, tz, stale, yMax }: Props) {
+export const SignalChart = memo(function SignalChart({ title, rows, lines, unitOf, domain, thresholds, drills, markers, tz, stale, yMax }: Props) {
   const span = domain[1] - domain[0];
   const ticks = useMemo(() => timeTicks(domain[0], domain[1]), [domain]);
   const fmtX = useCallback(
@@ -84,6 +87,19 @@ export const SignalChart = memo(function SignalChart({ title, rows, lines, unitO
     return yTicks(yMax ?? max * 1.05);
   }, [rows, lines, warnY, yMax]);
   const yDomain = useMemo(() => [0, ticksY[ticksY.length - 1]] as [number, number], [ticksY]);
+  // Markers close together keep their lines but only the first keeps its label: labels never overprint.
+  const shownMarkers = useMemo(() => {
+    let lastLabelled = -Infinity;
+    return (markers ?? [])
+      .filter((m) => m.t >= domain[0] && m.t <= domain[1])
+      .sort((a, b) => a.t - b.t)
+      .map((m) => {
+        if (!m.label) return m;
+        if (m.t - lastLabelled < span * 0.15) return { ...m, label: undefined };
+        lastLabelled = m.t;
+        return m;
+      });
+  }, [markers, domain, span]);
 
   return (
     <figure className="rounded-xl border border-line bg-surface p-4">
@@ -147,6 +163,16 @@ export const SignalChart = memo(function SignalChart({ title, rows, lines, unitO
             strokeOpacity={0.8}
             ifOverflow="hidden"
             label={{ value: t.label, position: t.level === "warn" ? "insideTopLeft" : "insideBottomLeft", fill: THRESHOLD_COLOR[t.level], fontSize: 11, fontWeight: 600 }}
+          />
+        ))}
+        {shownMarkers.map((m) => (
+          <ReferenceLine
+            key={m.id}
+            x={m.t}
+            stroke={m.color}
+            strokeOpacity={0.75}
+            strokeDasharray="2 3"
+            label={m.label ? { value: m.label, position: "insideTopRight", fill: m.color, fontSize: 10, fontWeight: 600 } : undefined}
           />
         ))}
         <Tooltip

@@ -4,7 +4,8 @@ import { Suspense, useCallback, useEffect, useRef, useState, type ReactNode } fr
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import clsx from "clsx";
-import { Keyboard, Siren } from "lucide-react";
+import { Keyboard, Siren, UserRound } from "lucide-react";
+import { DECLARE_EVENT, IncidentUiProvider, useIncidentUi } from "@/components/incidents/IncidentUi";
 import { Clock } from "./Clock";
 import { ConnectionBadge } from "./ConnectionBadge";
 import { HelpOverlay } from "./HelpOverlay";
@@ -13,7 +14,25 @@ import { SEQUENCE_TIMEOUT_MS, SHORTCUTS, isTypingTarget } from "./shortcuts";
 const NAV = [
   { href: "/", label: "Board", match: (p: string) => p === "/" || p.startsWith("/services") },
   { href: "/slos", label: "SLOs", match: (p: string) => p.startsWith("/slos") },
+  { href: "/incidents", label: "Incidents", match: (p: string) => p.startsWith("/incidents") },
 ];
+
+/** Who writes from this browser; opens the name dialog. */
+function NameButton() {
+  const { name, askName } = useIncidentUi();
+  return (
+    <button
+      type="button"
+      onClick={() => void askName("change")}
+      className="inline-flex max-w-48 items-center gap-1.5 rounded-md border border-line px-2 py-1 text-sm text-muted hover:border-muted hover:text-fg kiosk:hidden"
+      title="Your display name: shown with what you write and in viewer lists"
+      aria-label={name ? `Signed in as ${name}, change name` : "Set your name"}
+    >
+      <UserRound aria-hidden className="size-4 shrink-0" />
+      <span className="truncate">{name ?? "Set name"}</span>
+    </button>
+  );
+}
 
 function isKiosk(): boolean {
   return typeof document !== "undefined" && document.documentElement.hasAttribute("data-kiosk");
@@ -46,6 +65,14 @@ function useShortcuts(openHelp: () => void, closeHelp: () => void) {
         openHelp();
         return;
       }
+      const inSequence = pending.current !== null && e.timeStamp - pending.current.at <= SEQUENCE_TIMEOUT_MS;
+      const single = !inSequence && SHORTCUTS.find((s) => s.keys.length === 1 && s.keys[0] === e.key && s.action);
+      if (single && !isKiosk() && !document.querySelector('[role="dialog"]')) {
+        e.preventDefault();
+        closeHelp();
+        window.dispatchEvent(new Event(DECLARE_EVENT));
+        return;
+      }
       const prev = pending.current;
       if (prev && e.timeStamp - prev.at <= SEQUENCE_TIMEOUT_MS) {
         const hit = SHORTCUTS.find((s) => s.keys.length === 2 && s.keys[0] === prev.key && s.keys[1] === e.key && s.href);
@@ -73,7 +100,7 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
   useShortcuts(openHelp, closeHelp);
 
   return (
-    <>
+    <IncidentUiProvider>
       <Suspense fallback={null}>
         <KioskSync />
       </Suspense>
@@ -104,6 +131,7 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
           <div className="ml-auto flex items-center gap-6">
             <ConnectionBadge />
             <Clock />
+            <NameButton />
             <button
               type="button"
               onClick={openHelp}
@@ -118,6 +146,6 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
       </header>
       {children}
       {helpOpen && <HelpOverlay onClose={closeHelp} />}
-    </>
+    </IncidentUiProvider>
   );
 }

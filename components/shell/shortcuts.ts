@@ -1,10 +1,12 @@
 /** Keyboard shortcuts, listed in the `?` overlay. Sequences are typed key by key (e.g. `g` then `b`). */
-export type Shortcut = { keys: string[]; description: string; href?: string };
+export type Shortcut = { keys: string[]; description: string; href?: string; action?: "declare" };
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: ["?"], description: "Show keyboard shortcuts" },
   { keys: ["g", "b"], description: "Go to the board", href: "/" },
   { keys: ["g", "s"], description: "Go to SLOs and error budgets", href: "/slos" },
+  { keys: ["g", "i"], description: "Go to incidents", href: "/incidents" },
+  { keys: ["d"], description: "Declare an incident", action: "declare" },
   { keys: ["Esc"], description: "Close this dialog" },
 ];
 

@@ -29,9 +29,11 @@ export type ChannelOptions = {
   snapshot: () => unknown;
   backpressure: Backpressure;
   now: () => number;
+  /** Called after a subscriber joined or left (presence); may publish on this channel. */
+  onSubscribersChanged?: (channel: Channel) => void;
 };
 
-type SubState = { lagging: boolean; lastSeq: number };
+type SubState = { lagging: boolean; lastSeq: number; since: number };
 
 export type ChannelStats = { subscribers: number; published: number; coalesced: number; lagging: number };
 
@@ -101,20 +103,35 @@ export class Channel {
    * the events after it and a `resumed` marker; otherwise a snapshot.
    */
   subscribe(sub: Subscriber, since?: Cursor): { resumed: boolean; replayed: number } {
-    const st: SubState = { lagging: false, lastSeq: this.seqNo };
+    const st: SubState = { lagging: false, lastSeq: this.seqNo, since: this.subs.get(sub)?.since ?? this.opts.now() };
     this.subs.set(sub, st);
+    let result = { resumed: false, replayed: 0 };
     if (since && this.canReplayFrom(since)) {
       const replayed = this.replay(sub, since.seq);
       st.lastSeq = this.seqNo;
       sub.send(JSON.stringify({ type: "resumed", channel: this.name, epoch: this.epoch, seq: this.seqNo, replayed }));
-      return { resumed: true, replayed };
+      result = { resumed: true, replayed };
+    } else {
+      sub.send(this.snapshotFrame());
     }
-    sub.send(this.snapshotFrame());
-    return { resumed: false, replayed: 0 };
+    this.subscribersChanged();
+    return result;
   }
 
   unsubscribe(sub: Subscriber): boolean {
-    return this.subs.delete(sub);
+    const removed = this.subs.delete(sub);
+    if (removed) this.subscribersChanged();
+    return removed;
+  }
+
+  /** Current subscribers and when each subscribed (epoch ms), oldest first. */
+  subscribers(): { sub: Subscriber; since: number }[] {
+    return [...this.subs].map(([sub, st]) => ({ sub, since: st.since })).sort((a, b) => a.since - b.since);
+  }
+
+  /** Tells the channel's owner its audience changed (e.g. a subscriber identified itself). */
+  subscribersChanged(): void {
+    this.opts.onSubscribersChanged?.(this);
   }
 
   has(sub: Subscriber): boolean {

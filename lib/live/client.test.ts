@@ -370,3 +370,23 @@ describe("LiveClient robustness", () => {
     c.stop();
   });
 });
+
+describe("LiveClient presence", () => {
+  it("sends identify when set, and again before resubscribing after every reconnect", () => {
+    const c = makeClient({ random: () => 0 });
+    c.subscribe("incident:a", recorder().handlers);
+    c.start();
+    latest().accept();
+    c.identify("Ada");
+    expect(latest().sent).toContainEqual({ type: "identify", name: "Ada" });
+    c.identify("Ada"); // unchanged: not sent twice on the same connection
+    expect(latest().sent.filter((m) => (m as { type: string }).type === "identify")).toHaveLength(1);
+
+    latest().drop();
+    vi.advanceTimersByTime(1);
+    latest().accept();
+    const types = latest().sent.map((m) => (m as { type: string }).type);
+    expect(types.slice(0, 2)).toEqual(["identify", "subscribe"]);
+    c.stop();
+  });
+});

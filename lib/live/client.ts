@@ -46,6 +46,9 @@ export type SocketConstructor = new (url: string) => SocketLike;
 
 type TimerHandle = unknown;
 
+/** Presence (docs/incidents-contract.md); declared here until lib/live/protocol.ts lists it. */
+type IdentifyMessage = { type: "identify"; name: string };
+
 export type LiveClientOptions = {
   url: string | (() => string);
   WebSocket?: SocketConstructor;
@@ -95,6 +98,8 @@ export class LiveClient {
   private watchdogTimer: TimerHandle | null = null;
   private stableTimer: TimerHandle | null = null;
   private clockOffset = 0;
+  /** Display name for presence; sent as `identify` on every (re)connect. */
+  private identity: string | null = null;
 
   /** Local time of the last frame of any kind (heartbeats included). */
   lastMessageAt: number | null = null;
@@ -156,6 +161,14 @@ export class LiveClient {
   /** Server time estimated from the last frame that carried one; immune to a wrong local clock. */
   serverNow(): number {
     return this.opts.now() + this.clockOffset;
+  }
+
+  /** Who is watching (presence on incident channels): sent now if connected, and on every reconnect. */
+  identify(name: string | null): void {
+    const next = name?.trim().slice(0, 100) || null;
+    if (next === this.identity) return;
+    this.identity = next;
+    if (next) this.send({ type: "identify", name: next });
   }
 
   // ---- channels -------------------------------------------------------------
@@ -222,6 +235,8 @@ export class LiveClient {
       this.stableTimer = null;
       if (socket === this.socket) this.setInfo({ attempt: 0 });
     }, this.opts.stableAfterMs);
+    // Before the subscriptions, so incident channels count this viewer by name from the start.
+    if (this.identity) this.send({ type: "identify", name: this.identity });
     for (const [channel, sub] of this.subs) {
       sub.healing = false;
       this.send(sub.cursor ? { type: "subscribe", channel, since: { ...sub.cursor } } : { type: "subscribe", channel });
@@ -287,7 +302,7 @@ export class LiveClient {
     }, 2 * heartbeat + this.opts.watchdogGraceMs);
   }
 
-  private send(msg: ClientMessage): void {
+  private send(msg: ClientMessage | IdentifyMessage): void {
     const socket = this.socket;
     if (!socket || socket.readyState !== OPEN) return; // sent on (re)open instead
     try {

@@ -72,4 +72,58 @@ describe("Hub protocol", () => {
     h.disconnect(sub);
     expect(h.stats()).toMatchObject({ connections: 0, subscriptions: 0 });
   });
+
+  it("tells a channel's owner who subscribes, leaves and identifies, by name", () => {
+    const h = new Hub({ serverId: "srv", version: "1", epoch: "e", tickMs: 1000, heartbeatMs: 15000, now: () => 5 });
+    const seen: string[][] = [];
+    h.route("room", () => ({
+      historyLimit: 10,
+      lossless: true,
+      snapshot: () => ({}),
+      onSubscribersChanged: (ch) => void seen.push(ch.subscribers().map((s) => h.nameOf(s.sub) ?? "anonymous")),
+    }));
+    const a = new FakeSub();
+    const b = new FakeSub();
+    h.connect(a);
+    h.connect(b);
+    h.receive(a, JSON.stringify({ type: "identify", name: " Ada " }));
+    h.receive(a, JSON.stringify({ type: "subscribe", channel: "room" }));
+    h.receive(b, JSON.stringify({ type: "subscribe", channel: "room" }));
+    h.receive(b, JSON.stringify({ type: "identify", name: "Grace" }));
+    h.disconnect(a);
+    expect(seen).toEqual([["Ada"], ["Ada", "anonymous"], ["Ada", "Grace"], ["Grace"]]);
+    h.receive(b, JSON.stringify({ type: "identify", name: "x".repeat(101) }));
+    expect(b.last()).toMatchObject({ type: "error", code: "bad_message" });
+    expect(h.nameOf(b)).toBe("Grace");
+  });
+
+  it("loads an async channel once, keeps a connection's messages in order meanwhile, and refuses unknown ones", async () => {
+    const h = new Hub({ serverId: "srv", version: "1", epoch: "e", tickMs: 1000, heartbeatMs: 15000, now: () => 5 });
+    let loads = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    h.routeAsync("thing:", async (name) => {
+      loads++;
+      await gate;
+      return name === "thing:1" ? { historyLimit: 10, lossless: true, snapshot: () => ({ id: 1 }) } : null;
+    });
+    const a = new FakeSub();
+    const b = new FakeSub();
+    h.connect(a);
+    h.connect(b);
+    h.receive(a, JSON.stringify({ type: "subscribe", channel: "thing:1" }));
+    h.receive(a, JSON.stringify({ type: "ping", id: 9 }));
+    h.receive(b, JSON.stringify({ type: "subscribe", channel: "thing:1" }));
+    expect(h.publish("thing:1", "x", {})).toBeNull();
+    expect(a.frames.map((f) => f.type)).toEqual(["hello"]);
+    release();
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(loads).toBe(1);
+    expect(a.frames.map((f) => f.type)).toEqual(["hello", "snapshot", "pong"]);
+    expect(b.last()).toMatchObject({ type: "snapshot", channel: "thing:1", data: { id: 1 } });
+    h.receive(a, JSON.stringify({ type: "subscribe", channel: "thing:2" }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(a.last()).toMatchObject({ type: "error", code: "unknown_channel" });
+  });
 });

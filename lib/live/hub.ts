@@ -1,5 +1,5 @@
 import { Channel, type Backpressure, type Subscriber } from "./channel";
-import { ClientMessageSchema, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, type ErrorMessage } from "./protocol";
+import { ClientMessageSchema, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, type Cursor, type ErrorMessage } from "./protocol";
 import { issuesToDetails } from "../errors";
 
 export type HubOptions = {
@@ -13,10 +13,18 @@ export type HubOptions = {
   maxSubscriptionsPerConnection?: number;
 };
 
-export type ChannelSpec = { historyLimit: number; lossless: boolean; snapshot: () => unknown };
+export type ChannelSpec = {
+  historyLimit: number;
+  lossless: boolean;
+  snapshot: () => unknown;
+  /** Called when subscribers come, go or identify themselves (presence). */
+  onSubscribersChanged?: (channel: Channel) => void;
+};
 
 /** Resolves a channel name to its spec, or null when no such channel exists. */
 export type ChannelResolver = (name: string) => ChannelSpec | null;
+/** For channels whose state must be loaded first (e.g. from the store) before the first snapshot. */
+export type AsyncChannelResolver = (name: string) => Promise<ChannelSpec | null>;
 
 const DEFAULT_BACKPRESSURE: Backpressure = { highWaterBytes: 1 << 20, lowWaterBytes: 64 << 10 };
 
@@ -28,7 +36,12 @@ export class Hub {
   private readonly opts: HubOptions;
   private readonly channels = new Map<string, Channel>();
   private readonly resolvers: { prefix: string; resolve: ChannelResolver }[] = [];
+  private readonly asyncResolvers: { prefix: string; resolve: AsyncChannelResolver }[] = [];
+  private readonly loading = new Map<string, Promise<Channel | null>>();
   private readonly connections = new Map<Subscriber, Set<Channel>>();
+  private readonly names = new Map<Subscriber, string>();
+  /** Messages of a connection wait here while one of its subscribes loads a channel, so they keep their order. */
+  private readonly queues = new Map<Subscriber, Promise<void>>();
 
   constructor(opts: HubOptions) {
     this.opts = opts;
@@ -39,26 +52,58 @@ export class Hub {
     this.resolvers.push({ prefix, resolve });
   }
 
+  /**
+   * Registers channels created only once `resolve` has loaded them. Until a client subscribes,
+   * such a channel does not exist and publishing on it is a no-op (nobody could miss the event).
+   */
+  routeAsync(prefix: string, resolve: AsyncChannelResolver): void {
+    this.asyncResolvers.push({ prefix, resolve });
+  }
+
+  /** An existing channel, or a new one from a synchronous route; null otherwise. */
   channel(name: string): Channel | null {
     const existing = this.channels.get(name);
     if (existing) return existing;
     for (const r of this.resolvers) {
       if (!name.startsWith(r.prefix)) continue;
       const spec = r.resolve(name);
-      if (!spec) return null;
-      const ch = new Channel({
-        name,
-        epoch: this.opts.epoch,
-        historyLimit: spec.historyLimit,
-        lossless: spec.lossless,
-        snapshot: spec.snapshot,
-        backpressure: this.opts.backpressure ?? DEFAULT_BACKPRESSURE,
-        now: this.opts.now,
-      });
-      this.channels.set(name, ch);
-      return ch;
+      return spec ? this.create(name, spec) : null;
     }
     return null;
+  }
+
+  /** The display name a connection identified with, if any. */
+  nameOf(sub: Subscriber): string | null {
+    return this.names.get(sub) ?? null;
+  }
+
+  private create(name: string, spec: ChannelSpec): Channel {
+    const ch = new Channel({
+      name,
+      epoch: this.opts.epoch,
+      historyLimit: spec.historyLimit,
+      lossless: spec.lossless,
+      snapshot: spec.snapshot,
+      onSubscribersChanged: spec.onSubscribersChanged,
+      backpressure: this.opts.backpressure ?? DEFAULT_BACKPRESSURE,
+      now: this.opts.now,
+    });
+    this.channels.set(name, ch);
+    return ch;
+  }
+
+  /** Loads a channel from an async route once, however many subscribe meanwhile; null when unroutable. */
+  private load(name: string): Promise<Channel | null> | null {
+    const pending = this.loading.get(name);
+    if (pending) return pending;
+    const route = this.asyncResolvers.find((r) => name.startsWith(r.prefix));
+    if (!route) return null;
+    const p = route
+      .resolve(name)
+      .then((spec) => (spec ? (this.channels.get(name) ?? this.create(name, spec)) : null))
+      .finally(() => this.loading.delete(name));
+    this.loading.set(name, p);
+    return p;
   }
 
   /** Publishes on a channel (creating it if routable) and brings drained laggards up to date. */
@@ -88,12 +133,31 @@ export class Hub {
   disconnect(sub: Subscriber): void {
     const subs = this.connections.get(sub);
     if (!subs) return;
-    for (const ch of subs) ch.unsubscribe(sub);
     this.connections.delete(sub);
+    this.names.delete(sub);
+    this.queues.delete(sub);
+    for (const ch of subs) ch.unsubscribe(sub);
   }
 
   /** Handles one text frame from a client. Bad input gets an error frame; nothing throws. */
   receive(sub: Subscriber, raw: string): void {
+    if (!this.connections.has(sub)) return;
+    const queued = this.queues.get(sub);
+    if (queued) return this.enqueue(sub, queued.then(() => this.handle(sub, raw)));
+    const pending = this.handle(sub, raw);
+    if (pending) this.enqueue(sub, pending);
+  }
+
+  private enqueue(sub: Subscriber, work: Promise<void>): void {
+    const tail: Promise<void> = work
+      .catch(() => this.error(sub, { code: "internal", message: "internal error" }))
+      .finally(() => {
+        if (this.queues.get(sub) === tail) this.queues.delete(sub);
+      });
+    this.queues.set(sub, tail);
+  }
+
+  private handle(sub: Subscriber, raw: string): Promise<void> | void {
     if (!this.connections.has(sub)) return;
     if (Buffer.byteLength(raw) > MAX_CLIENT_FRAME_BYTES) {
       return this.error(sub, { code: "bad_frame", message: `frame larger than ${MAX_CLIENT_FRAME_BYTES} bytes` });
@@ -108,7 +172,7 @@ export class Hub {
     if (!parsed.success) {
       return this.error(sub, {
         code: "bad_message",
-        message: "unknown or malformed message; expected subscribe, unsubscribe or ping",
+        message: "unknown or malformed message; expected subscribe, unsubscribe, ping or identify",
         details: issuesToDetails(parsed.error.issues),
       });
     }
@@ -126,20 +190,31 @@ export class Hub {
         sub.send(JSON.stringify({ type: "unsubscribed", channel: msg.channel }));
         return;
       }
-      case "subscribe": {
-        const ch = this.channel(msg.channel);
-        if (!ch) return this.error(sub, { code: "unknown_channel", message: `no channel "${msg.channel}"`, channel: msg.channel });
-        const mine = this.connections.get(sub)!;
-        const limit = this.opts.maxSubscriptionsPerConnection ?? 64;
-        if (!mine.has(ch) && mine.size >= limit) {
-          return this.error(sub, { code: "too_many_subscriptions", message: `at most ${limit} channels per connection`, channel: msg.channel });
-        }
-        ch.unsubscribe(sub);
-        mine.add(ch);
-        ch.subscribe(sub, msg.since);
+      case "identify": {
+        this.names.set(sub, msg.name);
+        for (const ch of this.connections.get(sub) ?? []) ch.subscribersChanged();
         return;
       }
+      case "subscribe": {
+        const unknown = () => this.error(sub, { code: "unknown_channel", message: `no channel "${msg.channel}"`, channel: msg.channel });
+        const ch = this.channel(msg.channel);
+        if (ch) return this.subscribe(sub, ch, msg.since);
+        const loading = this.load(msg.channel);
+        if (!loading) return unknown();
+        return loading.then((loaded) => (loaded ? this.subscribe(sub, loaded, msg.since) : unknown()));
+      }
     }
+  }
+
+  private subscribe(sub: Subscriber, ch: Channel, since: Cursor | undefined): void {
+    const mine = this.connections.get(sub);
+    if (!mine) return;
+    const limit = this.opts.maxSubscriptionsPerConnection ?? 64;
+    if (!mine.has(ch) && mine.size >= limit) {
+      return this.error(sub, { code: "too_many_subscriptions", message: `at most ${limit} channels per connection`, channel: ch.name });
+    }
+    mine.add(ch);
+    ch.subscribe(sub, since);
   }
 
   /** Sends the same heartbeat frame to every connection. */

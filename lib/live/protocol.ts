@@ -9,13 +9,16 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 
 /**
- * Channel names: `board`, `service:<id>`. Later: `alerts`, `incidents`, `incident:<id>`.
+ * Channel names: `board`, `service:<id>`, `alerts`, `slos`, `incidents`, `incident:<id>`.
  */
 export const ChannelNameSchema = z
   .string()
   .min(1)
   .max(200)
   .regex(/^[a-z]+(:[A-Za-z0-9._-]+)?$/, "channel must look like `board` or `service:<id>`");
+
+/** Longest display name a connection may identify with. */
+export const MAX_NAME_CHARS = 100;
 
 export const CursorSchema = z.object({
   epoch: z.string().min(1).max(100),
@@ -29,6 +32,13 @@ export const ClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("subscribe"), channel: ChannelNameSchema, since: CursorSchema.optional() }).strict(),
   z.object({ type: z.literal("unsubscribe"), channel: ChannelNameSchema }).strict(),
   z.object({ type: z.literal("ping"), id: z.union([z.string().max(100), z.number()]).optional() }).strict(),
+  /** Presence: the display name shown to others viewing the same incident. */
+  z
+    .object({
+      type: z.literal("identify"),
+      name: z.string().trim().min(1, "name must not be empty").max(MAX_NAME_CHARS, `name is at most ${MAX_NAME_CHARS} characters`),
+    })
+    .strict(),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 

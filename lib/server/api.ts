@@ -7,6 +7,7 @@ import { serviceStates } from "../signals/state";
 import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
+import { addIncidentRoutes } from "./incident-routes";
 
 const time = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
@@ -113,6 +114,8 @@ export function createApi(rt: WarRoomRuntime, logger: Logger): HttpApi {
       },
     };
   });
+
+  addIncidentRoutes(api, rt);
 
   return api;
 }

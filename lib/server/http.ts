@@ -120,9 +120,16 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
   res.end(json);
 }
 
+/** Browsers may only send Latin-1 in headers, so names arrive URI-encoded ("Zoë" → "Zo%C3%AB"). */
 function authorOf(req: IncomingMessage): string {
   const raw = req.headers["x-war-room-user"];
-  const name = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  let name = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? "";
+  try {
+    name = decodeURIComponent(name).trim();
+  } catch {
+    // Not URI-encoded (a stray "%"): keep it as sent.
+  }
+  name = name.replace(/[\u0000-\u001f\u007f]/g, "");
   return name ? name.slice(0, 100) : "anonymous";
 }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { StartDrillInputSchema } from "../drills/types";
 import { SIGNALS } from "../signals/types";
 import { AlertSchema } from "../alerts/model";
+import { incidentPaths, incidentSchemas } from "./openapi-incidents";
 
 const errorResponse = (description: string) => ({
   description,
@@ -22,7 +23,7 @@ let cached: object | null = null;
 export function openApiDocument(): object {
   cached ??= {
     openapi: "3.1.0",
-    info: { title: "War Room API", version: "1", description: "Live golden signals, drills, SLOs with error budgets, and alerts. Live updates: WebSocket /ws, see docs/protocol.md." },
+    info: { title: "War Room API", version: "1", description: "Live golden signals, drills, SLOs with error budgets, alerts and incidents. Live updates: WebSocket /ws, see docs/protocol.md." },
     servers: [{ url: "/" }],
     paths: {
       "/api/v1/services": { get: { summary: "List services", responses: { 200: json({ type: "object", properties: { services: { type: "array", items: { $ref: "#/components/schemas/Service" } } } }) } } },
@@ -119,6 +120,7 @@ export function openApiDocument(): object {
           },
         },
       },
+      ...incidentPaths,
       "/health/live": { get: { summary: "Process alive (no dependency checks)", responses: { 200: json({ type: "object" }) } } },
       "/health/ready": { get: { summary: "Store, source and broker reachable", responses: { 200: json({ type: "object" }), 503: json({ type: "object" }, "Not ready") } } },
       "/health": { get: { summary: "Version, commit, uptime, dependency and connection states", responses: { 200: json({ type: "object" }) } } },
@@ -147,6 +149,7 @@ export function openApiDocument(): object {
         },
         StartDrill: z.toJSONSchema(StartDrillInputSchema, { io: "input" }),
         Alert: z.toJSONSchema(AlertSchema),
+        ...incidentSchemas,
         SloStatus: {
           type: "object",
           description: "Ratios are null when the window had no traffic (\"no data\"); budgetRemaining may be negative.",

@@ -21,6 +21,9 @@ import { visibleAlerts } from "../alerts/inhibition";
 import type { Alert } from "../alerts/model";
 import { purgeAlertEventsBefore } from "../store/alerts";
 import type { SignalPoint } from "../signals/types";
+import type { IncidentCtx } from "../incidents/context";
+import { recordAlertChange } from "../incidents/service";
+import { IncidentLive } from "./incident-live";
 
 const SPARK_SECONDS = 120;
 const SERVICE_SNAPSHOT_SECONDS = 15 * 60;
@@ -63,9 +66,12 @@ export class WarRoomRuntime {
   readonly slos: SloTracker;
   readonly alerts: AlertEngine;
   readonly services: ServiceInfo[];
+  /** What the incident verbs (lib/incidents/service.ts) run against; their writes feed the live channels. */
+  readonly incidents: IncidentCtx;
   readonly startedAt: number;
   private readonly byId: Map<string, ServiceInfo>;
   private readonly opts: RuntimeOptions;
+  private readonly incidentLive: IncidentLive;
   private timer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private purgeTimer: NodeJS.Timeout | null = null;
@@ -125,6 +131,8 @@ export class WarRoomRuntime {
       const svc = this.byId.get(name.slice("service:".length));
       return svc ? { historyLimit: RESUME_HISTORY, lossless: false, snapshot: () => this.serviceSnapshot(svc.id) } : null;
     });
+    this.incidentLive = new IncidentLive({ hub: this.hub, store: opts.store });
+    this.incidents = { store: opts.store, clock: opts.clock, hasService: (id) => this.byId.has(id), latest: (id) => this.history.latest(id), events: this.incidentLive };
   }
 
   service(id: string): ServiceInfo | undefined {
@@ -134,6 +142,7 @@ export class WarRoomRuntime {
   /** Loads drills, backfills history, and starts ticking. */
   async start(): Promise<void> {
     await this.drills.load();
+    await this.incidentLive.load();
     if (this.opts.backfill !== false) await this.backfill();
     await this.slos.load(this.clock.now(), this.opts.backfill !== false ? (from, to, step) => this.source.backfillMinutes(from, to, step) : undefined);
     this.activeDrillKey = this.drillKey();
@@ -183,6 +192,7 @@ export class WarRoomRuntime {
     for (const s of this.services) latest[s.id] = this.history.latest(s.id);
     for (const change of await this.alerts.evaluate(t, latest, burnObservations(statuses))) {
       this.hub.publish("alerts", "change", change);
+      await recordAlertChange({ ctx: this.incidents, change, at: t }).catch((err: unknown) => this.logger.warn({ err }, "could not record alert on incidents"));
     }
     if (t % SLO_PUBLISH_EVERY_MS < this.tickMs) this.hub.publish("slos", "update", { slos: statuses });
   }

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import { describeError } from "./errors";
 
 /**
@@ -52,6 +52,74 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn("alert", "text", (c) => c.notNull())
         .execute();
       await db.schema.createIndex("alert_events_at_idx").on("alert_events").column("at").execute();
+    },
+  },
+  "0003_incidents": {
+    async up(db: Kysely<unknown>) {
+      // Lists (services, roles) and snapshots are JSON text; booleans are 0/1 integers.
+      await db.schema
+        .createTable("incidents")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("number", "bigint", (c) => c.notNull().unique())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("severity", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("services", "text", (c) => c.notNull())
+        .addColumn("drill", "integer", (c) => c.notNull())
+        .addColumn("summary", "text", (c) => c.notNull())
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .addColumn("detected_at", "bigint", (c) => c.notNull())
+        .addColumn("acknowledged_at", "bigint")
+        .addColumn("identified_at", "bigint")
+        .addColumn("mitigated_at", "bigint")
+        .addColumn("resolved_at", "bigint")
+        .addColumn("closed_at", "bigint")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.notNull())
+        .addColumn("roles", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("incidents_started_at_idx").on("incidents").column("started_at").execute();
+      await db.schema.createIndex("incidents_status_idx").on("incidents").columns(["status", "started_at"]).execute();
+      await db.schema
+        .createTable("timeline_entries")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("incident_id", "text", (c) => c.notNull().references("incidents.id").onDelete("cascade"))
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("occurred_at", "bigint", (c) => c.notNull())
+        .addColumn("recorded_at", "bigint", (c) => c.notNull())
+        .addColumn("author", "text", (c) => c.notNull())
+        .addColumn("source", "text", (c) => c.notNull())
+        .addColumn("pinned", "integer", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("snapshot", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("timeline_entries_incident_idx").on("timeline_entries").columns(["incident_id", "occurred_at"]).execute();
+      await db.schema
+        .createTable("action_items")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("incident_id", "text", (c) => c.notNull().references("incidents.id").onDelete("cascade"))
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("owner", "text", (c) => c.notNull())
+        .addColumn("due_at", "bigint")
+        .addColumn("priority", "text", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("ticket_url", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("action_items_incident_idx").on("action_items").columns(["incident_id", "created_at"]).execute();
+      // Incident numbers (INC-1, INC-2 …) come from one counter row, bumped inside the declaring transaction.
+      await db.schema
+        .createTable("counters")
+        .addColumn("name", "text", (c) => c.primaryKey().notNull())
+        .addColumn("value", "bigint", (c) => c.notNull())
+        .execute();
+      await sql`insert into counters (name, value) values ('incident_number', 0)`.execute(db);
     },
   },
 };

@@ -42,9 +42,73 @@ export interface AlertEventsTable {
   alert: string;
 }
 
+/** Incidents: services and roles as JSON text, drill as 0/1; `version` bumps on every change. */
+export interface IncidentsTable {
+  id: string;
+  number: number;
+  title: string;
+  severity: string;
+  status: string;
+  services: string;
+  drill: number;
+  summary: string;
+  started_at: number;
+  detected_at: number;
+  acknowledged_at: number | null;
+  identified_at: number | null;
+  mitigated_at: number | null;
+  resolved_at: number | null;
+  closed_at: number | null;
+  created_at: number;
+  created_by: string;
+  roles: string;
+  version: number;
+  updated_at: number;
+}
+
+/** Timeline entries of an incident; `snapshot` is the golden-signal snapshot as JSON. */
+export interface TimelineEntriesTable {
+  id: string;
+  incident_id: string;
+  kind: string;
+  body: string;
+  occurred_at: number;
+  recorded_at: number;
+  author: string;
+  source: string;
+  pinned: number;
+  version: number;
+  snapshot: string;
+}
+
+export interface ActionItemsTable {
+  id: string;
+  incident_id: string;
+  title: string;
+  owner: string;
+  due_at: number | null;
+  priority: string;
+  type: string;
+  status: string;
+  ticket_url: string | null;
+  created_at: number;
+  created_by: string;
+  version: number;
+}
+
+/** Named monotonic counters (incident numbers). */
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
 export interface Database {
   drills: DrillsTable;
   meta: MetaTable;
   sli_counts: SliCountsTable;
   alert_events: AlertEventsTable;
+  incidents: IncidentsTable;
+  timeline_entries: TimelineEntriesTable;
+  action_items: ActionItemsTable;
+  counters: CountersTable;
 }

@@ -1,0 +1,136 @@
+"use client";
+
+import { useId, useRef, useState, type KeyboardEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import clsx from "clsx";
+import { CornerDownLeft } from "lucide-react";
+import type { TimeZoneMode } from "@/lib/signals/format";
+import { ApiError, detailLines } from "@/components/api";
+import { applyEntryResponse } from "./api";
+import { useIncidentUi } from "./IncidentUi";
+import { KIND_UI } from "./meta";
+import { parseTimeInput } from "./time";
+import type { TimelineEntry, WritableKind } from "./types";
+
+/** `/decision …` and `/action …` set the kind; anything else is a note. */
+export function parseScribe(text: string): { kind: WritableKind; body: string } {
+  const m = /^\/(decision|action|note)(?:\s+|$)/i.exec(text);
+  if (!m) return { kind: "note", body: text.trim() };
+  return { kind: m[1].toLowerCase() as WritableKind, body: text.slice(m[0].length).trim() };
+}
+
+/**
+ * Keyboard-first writing into the timeline: Enter adds the entry (stamped now by the server, in
+ * UTC), Shift+Enter is a newline, an optional time field back-dates it.
+ */
+export function ScribeBox({ incidentId, tz, serverNow }: { incidentId: string; tz: TimeZoneMode; serverNow: () => number }) {
+  const id = useId();
+  const qc = useQueryClient();
+  const { write } = useIncidentUi();
+  const [text, setText] = useState("");
+  const [at, setAt] = useState("");
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const { kind, body } = parseScribe(text);
+  const ui = KIND_UI[kind];
+
+  const submit = async () => {
+    if (pending || !body) return;
+    let occurredAt: number | undefined;
+    if (at.trim()) {
+      const t = parseTimeInput(at, tz, serverNow());
+      if (t === null) {
+        setError(`Cannot read the time “${at}”: use HH:MM, HH:MM:SS or YYYY-MM-DD HH:MM (${tz === "utc" ? "UTC" : "local time"}).`);
+        return;
+      }
+      occurredAt = t;
+    }
+    setPending(true);
+    setError(null);
+    try {
+      const r = await write<{ entry: TimelineEntry }>(`/api/v1/incidents/${encodeURIComponent(incidentId)}/timeline`, "POST", {
+        kind,
+        body,
+        ...(occurredAt !== undefined ? { occurredAt } : {}),
+      });
+      applyEntryResponse(qc, r.entry);
+      setText("");
+      setAt("");
+    } catch (err) {
+      const lines = err instanceof ApiError ? detailLines(err.details) : [];
+      setError([err instanceof Error ? err.message : "Not saved", ...lines].join(" — "));
+    } finally {
+      setPending(false);
+      area.current?.focus();
+    }
+  };
+
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void submit();
+    }
+  };
+
+  return (
+    <div className="rounded-xl border border-line bg-surface p-3 kiosk:hidden">
+      <div className="mb-1.5 flex flex-wrap items-center justify-between gap-2">
+        <label htmlFor={`${id}-text`} className="text-xs font-semibold tracking-wide text-muted uppercase">
+          Add to timeline
+        </label>
+        <span className={clsx("inline-flex items-center gap-1 text-xs font-semibold", ui.tone)} aria-live="polite">
+          <ui.Icon aria-hidden className="size-3.5" />
+          {ui.label}
+        </span>
+      </div>
+      <textarea
+        id={`${id}-text`}
+        ref={area}
+        rows={2}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKey}
+        maxLength={10_000}
+        placeholder="What happened? Enter adds it now · Shift+Enter new line · /decision … · /action …"
+        aria-describedby={`${id}-help`}
+        className="block w-full resize-y rounded-md border border-line bg-bg px-3 py-2 text-sm text-fg placeholder:text-faint focus:border-chart-1 focus:outline-none"
+      />
+      <div className="mt-2 flex flex-wrap items-center gap-3">
+        <label className="flex items-center gap-2 text-xs text-muted">
+          At
+          <input
+            value={at}
+            onChange={(e) => setAt(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") {
+                e.preventDefault();
+                void submit();
+              }
+            }}
+            placeholder={`now (HH:MM ${tz === "utc" ? "UTC" : "local"})`}
+            aria-label={`Time it happened, optional (${tz === "utc" ? "UTC" : "local time"})`}
+            className="num w-40 rounded-md border border-line bg-bg px-2 py-1 text-sm text-fg placeholder:text-faint focus:border-chart-1 focus:outline-none"
+          />
+        </label>
+        <p id={`${id}-help`} className="text-xs text-faint">
+          Markdown: **bold**, `code`, links, lists.
+        </p>
+        <button
+          type="button"
+          onClick={() => void submit()}
+          disabled={pending || !body}
+          className="ml-auto inline-flex items-center gap-1.5 rounded-md bg-chart-1 px-3 py-1.5 text-sm font-semibold text-bg hover:bg-chart-1/90 disabled:opacity-50"
+        >
+          <CornerDownLeft aria-hidden className="size-4" />
+          {pending ? "Adding…" : `Add ${ui.label.toLowerCase()}`}
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="mt-2 text-sm text-critical">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { freePort, WarRoomProcess } from "./server";
+
+let srv: WarRoomProcess;
+test.describe.configure({ mode: "serial" });
+test.beforeAll(async () => {
+  srv = new WarRoomProcess(await freePort());
+  await srv.start();
+});
+test.afterAll(async () => {
+  await srv?.dispose();
+});
+
+/** A browser context whose user has already told the war room their display name. */
+async function person(browser: Browser, name: string): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  await ctx.addInitScript((n) => window.localStorage.setItem("war-room:display-name", n), name);
+  return ctx.newPage();
+}
+
+let incidentUrl = "";
+
+test("an incident is declared from the board with severity and services", async ({ browser }) => {
+  const ada = await person(browser, "Ada");
+  await ada.goto(srv.url + "/");
+  await ada.getByRole("button", { name: "Declare incident" }).first().click();
+  const dialog = ada.getByRole("dialog");
+  await dialog.getByLabel("Title").fill("Checkout errors after deploy");
+  await dialog.getByRole("radio", { name: /SEV2/ }).check();
+  await dialog.getByRole("checkbox", { name: "Checkout" }).check();
+  await dialog.getByRole("button", { name: "Declare", exact: true }).click();
+  await expect(ada).toHaveURL(/\/incidents\/[^/]+$/);
+  incidentUrl = ada.url();
+  await expect(ada.getByRole("heading", { name: /Checkout errors after deploy/ })).toBeVisible();
+  await expect(ada.getByRole("region", { name: "Timeline" })).toContainText(/declared/i);
+  await ada.context().close();
+});
+
+test("an entry typed by the scribe appears for another viewer within a second, and nothing in it runs", async ({ browser }) => {
+  const ada = await person(browser, "Ada");
+  const bob = await person(browser, "Bob");
+  await ada.goto(incidentUrl);
+  await bob.goto(incidentUrl);
+  await expect(bob.getByRole("list", { name: "Viewers" })).toContainText("Ada");
+  await expect(ada.getByRole("list", { name: "Viewers" })).toContainText("Bob");
+
+  const box = ada.getByLabel("Add to timeline");
+  await box.fill("/decision Roll back deploy 42");
+  await box.press("Enter");
+  const timelineB = bob.getByRole("region", { name: "Timeline" });
+  await expect(timelineB.getByRole("article").filter({ hasText: "Roll back deploy 42" })).toBeVisible({ timeout: 1_000 });
+  await expect(timelineB.getByRole("article").filter({ hasText: "Roll back deploy 42" })).toContainText(/decision/i);
+
+  const attack = `<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">`;
+  await box.fill(attack);
+  await box.press("Enter");
+  await expect(timelineB.getByText("<script>window.__xss = 1</script>", { exact: false })).toBeVisible({ timeout: 2_000 });
+  expect(await bob.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(await ada.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+  // A status change made by one viewer shows for the other.
+  await ada.getByRole("button", { name: "Identified", exact: true }).click();
+  await expect(timelineB).toContainText(/identified/i, { timeout: 2_000 });
+  await ada.context().close();
+  await bob.context().close();
+});
+
+test("the incident list shows the incident live", async ({ browser }) => {
+  const bob = await person(browser, "Bob");
+  await bob.goto(srv.url + "/incidents");
+  await expect(bob.getByText("Checkout errors after deploy")).toBeVisible();
+  await bob.context().close();
+});

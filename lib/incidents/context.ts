@@ -1,0 +1,83 @@
+import type { z } from "zod";
+import { Invalid, NotFound, formatPath, issuesToDetails } from "../errors";
+import type { Clock } from "../time";
+import type { SignalPoint } from "../signals/types";
+import type { Store } from "../store/store";
+import { getIncident } from "../store/incidents";
+import { randomBytes } from "node:crypto";
+import type { ActionItem, EntrySource, Incident, SignalSnapshot, TimelineEntry } from "./model";
+import { signalSnapshot } from "./snapshot";
+
+/** Told after each committed write, in commit order; the live channels publish from here. */
+export type IncidentEvents = {
+  incident(incident: Incident): void;
+  entry(entry: TimelineEntry): void;
+  item(item: ActionItem): void;
+};
+
+/** What the incident verbs need from the running war room. */
+export type IncidentCtx = {
+  store: Store;
+  clock: Clock;
+  hasService(id: string): boolean;
+  /** The newest point of a service, as the board shows it. */
+  latest(id: string): SignalPoint | null;
+  events?: IncidentEvents;
+};
+
+/** Who wrote: a display name, and whether a person (UI) or a script (API without a name) did. */
+export type Writer = { author: string; source: Extract<EntrySource, "user" | "api"> };
+
+/** Parses `input` or throws Invalid naming the first problem, with every problem in details. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  const where = first && first.path.length ? `${formatPath(first.path)}: ` : "";
+  throw new Invalid(`invalid ${what}: ${where}${first?.message ?? "bad input"}`, issuesToDetails(r.error.issues));
+}
+
+export function checkServices(ctx: IncidentCtx, services: readonly string[], path = "services"): void {
+  const unknown = services.filter((s) => !ctx.hasService(s));
+  if (unknown.length) {
+    throw new Invalid(`unknown service${unknown.length > 1 ? "s" : ""} ${unknown.map((s) => `"${s}"`).join(", ")}`, unknown.map((s) => ({ path, message: `unknown service "${s}"` })));
+  }
+}
+
+export async function requireIncident(ctx: IncidentCtx, id: string): Promise<Incident> {
+  const incident = await getIncident(ctx.store, id);
+  if (!incident) throw new NotFound(`no incident "${id}"`);
+  return incident;
+}
+
+export function snapshotOf(ctx: IncidentCtx, services: readonly string[], now: number): SignalSnapshot {
+  return signalSnapshot(services, (id) => ctx.latest(id), now);
+}
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * A UUIDv7: time-ordered, and ordered by creation within this process, so entries recorded
+ * in the same millisecond (one status + severity change) keep their order on the timeline.
+ */
+export function newId(): string {
+  let ms = Date.now();
+  if (ms <= lastMs) {
+    ms = lastMs;
+    if (++counter > 0xfff) {
+      ms = ++lastMs;
+      counter = 0;
+    }
+  } else {
+    lastMs = ms;
+    counter = 0;
+  }
+  const b = randomBytes(16);
+  b.writeUIntBE(ms, 0, 6);
+  b[6] = 0x70 | (counter >> 8);
+  b[7] = counter & 0xff;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,0 +1,87 @@
+import { Conflict } from "../errors";
+import { commitIncident, insertIncident, listActionItems, listEntries, listIncidents as listStored } from "../store/incidents";
+import { checkServices, newId, parseInput, requireIncident, snapshotOf, type IncidentCtx, type Writer } from "./context";
+import { applyChanges, incidentMetrics, resolveStartedAt } from "./lifecycle";
+import type { Incident, IncidentDetail, TimelineEntry } from "./model";
+import { CreateIncidentSchema, ListIncidentsQuerySchema, PatchIncidentSchema } from "./schemas";
+import type { SystemChange } from "./lifecycle";
+
+export { addEntry, patchEntry, recordAlertChange } from "./timeline";
+export { addActionItem, patchActionItem } from "./action-items";
+export type { IncidentCtx, IncidentEvents, Writer } from "./context";
+
+/** Declares an incident: status investigating, detected now, with a first system entry. */
+export async function declareIncident({ ctx, input, writer }: { ctx: IncidentCtx; input: unknown; writer: Writer }): Promise<Incident> {
+  const data = parseInput(CreateIncidentSchema, input, "incident");
+  checkServices(ctx, data.services);
+  const now = ctx.clock.now();
+  const draft: Omit<Incident, "number"> = {
+    id: newId(),
+    title: data.title,
+    severity: data.severity,
+    status: "investigating",
+    services: data.services,
+    drill: data.drill,
+    summary: data.summary,
+    startedAt: resolveStartedAt(data.startedAt, now),
+    detectedAt: now,
+    acknowledgedAt: null,
+    identifiedAt: null,
+    mitigatedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    createdAt: now,
+    createdBy: writer.author,
+    roles: [],
+    version: 1,
+  };
+  const declared: SystemChange = { kind: "status-change", body: `Declared ${data.severity}${data.drill ? " (drill)" : ""}: investigating` };
+  const entries = systemEntries(ctx, draft, [declared], now, now, writer.author);
+  const incident = await insertIncident(ctx.store, draft, entries, now);
+  ctx.events?.incident(incident);
+  for (const e of entries) ctx.events?.entry(e);
+  return incident;
+}
+
+/** Incidents matching the query (URL parameters as an object), newest first. */
+export async function listIncidents({ ctx, query }: { ctx: IncidentCtx; query: unknown }): Promise<Incident[]> {
+  const q = parseInput(ListIncidentsQuerySchema, query, "query");
+  if (q.service !== undefined) checkServices(ctx, [q.service], "service");
+  return listStored(ctx.store, q);
+}
+
+/** One incident with its timeline (in the order things happened), action items and MTTx. */
+export async function getIncident({ ctx, id }: { ctx: IncidentCtx; id: string }): Promise<IncidentDetail> {
+  const incident = await requireIncident(ctx, id);
+  const [timeline, actionItems] = await Promise.all([listEntries(ctx.store, id), listActionItems(ctx.store, id)]);
+  return { incident, timeline, actionItems, metrics: incidentMetrics(incident) };
+}
+
+/**
+ * Changes status, severity, title, summary or roles of the version the writer saw. A stale
+ * version, or another write landing first, is a Conflict carrying the current incident.
+ */
+export async function patchIncident({ ctx, id, input, writer }: { ctx: IncidentCtx; id: string; input: unknown; writer: Writer }): Promise<Incident> {
+  const { version, ...changes } = parseInput(PatchIncidentSchema, input, "incident change");
+  const current = await requireIncident(ctx, id);
+  if (current.version !== version) throw staleIncident(current);
+  const now = ctx.clock.now();
+  const { next, entries: changesToRecord, at } = applyChanges(current, changes, now);
+  if (JSON.stringify(next) === JSON.stringify(current)) return current;
+  const entries = systemEntries(ctx, current, changesToRecord, at, now, writer.author);
+  const committed = await commitIncident(ctx.store, { expectedVersion: version, next, entries, now });
+  if (!committed) throw staleIncident(await requireIncident(ctx, id));
+  ctx.events?.incident(committed);
+  for (const e of entries) ctx.events?.entry(e);
+  return committed;
+}
+
+export function staleIncident(current: Incident): Conflict {
+  return new Conflict(`INC-${current.number} was changed by someone else (now version ${current.version}); review the current state and retry`, { current });
+}
+
+function systemEntries(ctx: IncidentCtx, i: Omit<Incident, "number">, changes: readonly SystemChange[], at: number, now: number, author: string): TimelineEntry[] {
+  if (changes.length === 0) return [];
+  const snapshot = snapshotOf(ctx, i.services, now);
+  return changes.map((c) => ({ id: newId(), incidentId: i.id, kind: c.kind, body: c.body, occurredAt: at, recordedAt: now, author, source: "system", pinned: false, version: 1, snapshot }));
+}

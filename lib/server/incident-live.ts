@@ -1,0 +1,139 @@
+import type { Hub } from "../live/hub";
+import type { Channel } from "../live/channel";
+import type { Store } from "../store/store";
+import { getIncident, listActionItems, listEntries, listIncidents } from "../store/incidents";
+import { incidentMetrics } from "../incidents/lifecycle";
+import { isOpen, type ActionItem, type Incident, type TimelineEntry } from "../incidents/model";
+import type { IncidentEvents } from "../incidents/context";
+
+/** Resolved and closed incidents kept in the `incidents` snapshot beside every open one. */
+const RECENT_DONE = 20;
+const HISTORY_LIMIT = 1000;
+const PREFIX = "incident:";
+
+export type Viewer = { name: string; since: number };
+
+/** What an `incident:<id>` channel shows; events merge into it by version, so it never goes back. */
+type Detail = { incident: Incident | null; entries: Map<string, TimelineEntry>; items: Map<string, ActionItem> };
+
+/**
+ * The live incident channels (docs/incidents-contract.md): `incidents` (open ones and the most
+ * recent finished ones) and `incident:<id>` with timeline, action items and viewers. Fed by the
+ * incident verbs after each committed write; both channels are lossless.
+ */
+export class IncidentLive implements IncidentEvents {
+  private readonly hub: Hub;
+  private readonly store: Store;
+  private readonly listed = new Map<string, Incident>();
+  private readonly details = new Map<string, Detail>();
+
+  constructor(opts: { hub: Hub; store: Store }) {
+    this.hub = opts.hub;
+    this.store = opts.store;
+    this.hub.route("incidents", (name) => (name === "incidents" ? { historyLimit: HISTORY_LIMIT, lossless: true, snapshot: () => this.listSnapshot() } : null));
+    this.hub.routeAsync(PREFIX, (name) => this.loadChannel(name.slice(PREFIX.length)));
+  }
+
+  async load(): Promise<void> {
+    const [open, resolved, closed] = await Promise.all(
+      (["active", "resolved", "closed"] as const).map((status) => listIncidents(this.store, { status, limit: status === "active" ? 1000 : RECENT_DONE })),
+    );
+    for (const i of [...open, ...resolved, ...closed]) this.listed.set(i.id, i);
+    this.prune();
+  }
+
+  /** Open incidents and the most recent finished ones, newest first; `active` and `lastStartedAt` for the board. */
+  listSnapshot(): { incidents: Incident[]; active: number; lastStartedAt: number | null } {
+    const incidents = [...this.listed.values()].sort(newestFirst);
+    return { incidents, active: incidents.filter(isOpen).length, lastStartedAt: incidents[0]?.startedAt ?? null };
+  }
+
+  incident(incident: Incident): void {
+    const known = this.listed.get(incident.id);
+    if (!known || known.version < incident.version) {
+      this.listed.set(incident.id, incident);
+      this.prune();
+    }
+    this.hub.publish("incidents", "upsert", { incident });
+    const d = this.details.get(incident.id);
+    if (!d) return;
+    if (!d.incident || d.incident.version < incident.version) d.incident = incident;
+    this.hub.publish(PREFIX + incident.id, "incident", { incident, metrics: incidentMetrics(incident) });
+  }
+
+  entry(entry: TimelineEntry): void {
+    const d = this.details.get(entry.incidentId);
+    if (!d) return;
+    mergeInto(d.entries, entry);
+    this.hub.publish(PREFIX + entry.incidentId, "entry", { entry });
+  }
+
+  item(item: ActionItem): void {
+    const d = this.details.get(item.incidentId);
+    if (!d) return;
+    mergeInto(d.items, item);
+    this.hub.publish(PREFIX + item.incidentId, "action-item", { item });
+  }
+
+  viewers(channel: Channel): Viewer[] {
+    return channel.subscribers().map(({ sub, since }) => ({ name: this.hub.nameOf(sub) ?? "anonymous", since }));
+  }
+
+  /**
+   * Reads the incident from the store. Writes committed while it loads merge into the same
+   * detail by version, so the first snapshot holds them whichever finished first.
+   */
+  private async loadChannel(id: string) {
+    let d = this.details.get(id);
+    if (!d) {
+      d = { incident: null, entries: new Map(), items: new Map() };
+      this.details.set(id, d);
+    }
+    try {
+      const [incident, entries, items] = await Promise.all([getIncident(this.store, id), listEntries(this.store, id), listActionItems(this.store, id)]);
+      if (!incident) {
+        this.details.delete(id);
+        return null;
+      }
+      if (!d.incident || d.incident.version < incident.version) d.incident = incident;
+      for (const e of entries) mergeInto(d.entries, e);
+      for (const a of items) mergeInto(d.items, a);
+    } catch (err) {
+      this.details.delete(id);
+      throw err;
+    }
+    return {
+      historyLimit: HISTORY_LIMIT,
+      lossless: true,
+      snapshot: () => this.detailSnapshot(id),
+      onSubscribersChanged: (ch: Channel) => void this.hub.publish(ch.name, "viewers", { viewers: this.viewers(ch) }),
+    };
+  }
+
+  private detailSnapshot(id: string) {
+    const d = this.details.get(id)!;
+    const incident = d.incident!;
+    const ch = this.hub.channel(PREFIX + id);
+    return {
+      incident,
+      timeline: [...d.entries.values()].sort((a, b) => a.occurredAt - b.occurredAt || a.recordedAt - b.recordedAt || (a.id < b.id ? -1 : 1)),
+      actionItems: [...d.items.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)),
+      metrics: incidentMetrics(incident),
+      viewers: ch ? this.viewers(ch) : [],
+    };
+  }
+
+  private prune(): void {
+    const done = [...this.listed.values()].filter((i) => !isOpen(i)).sort(newestFirst);
+    for (const i of done.slice(RECENT_DONE)) this.listed.delete(i.id);
+  }
+}
+
+function mergeInto<T extends { id: string; version: number }>(map: Map<string, T>, v: T): void {
+  const known = map.get(v.id);
+  if (!known || known.version < v.version) map.set(v.id, v);
+}
+
+function newestFirst(a: Incident, b: Incident): number {
+  return b.startedAt - a.startedAt || b.number - a.number;
+}
