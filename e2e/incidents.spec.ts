@@ -23,6 +23,7 @@ let incidentUrl = "";
 test("an incident is declared from the board with severity and services", async ({ browser }) => {
   const ada = await person(browser, "Ada");
   await ada.goto(srv.url + "/");
+  await expect(ada.getByTestId("since-last-incident")).toHaveText(/no incidents recorded/);
   await ada.getByRole("button", { name: "Declare incident" }).first().click();
   const dialog = ada.getByRole("dialog");
   await dialog.getByLabel("Title").fill("Checkout errors after deploy");
@@ -65,9 +66,12 @@ test("an entry typed by the scribe appears for another viewer within a second, a
   await bob.context().close();
 });
 
-test("the incident list shows the incident live", async ({ browser }) => {
+test("the incident list and the board show the incident", async ({ browser }) => {
   const bob = await person(browser, "Bob");
   await bob.goto(srv.url + "/incidents");
   await expect(bob.getByText("Checkout errors after deploy")).toBeVisible();
+  await bob.goto(srv.url + "/");
+  await expect(bob.getByRole("region", { name: "Active incidents" })).toContainText("Checkout errors after deploy");
+  await expect(bob.getByTestId("since-last-incident")).toHaveText(/since the last incident/);
   await bob.context().close();
 });

@@ -7,18 +7,31 @@ import { readEnv } from "../lib/config/env";
 import { createLogger } from "../lib/log";
 import { startWarRoom, type WarRoomServer } from "../lib/server/server";
 import { manualClock } from "../lib/time";
+import { openStore } from "../lib/store/store";
+import { assertLocalDatabaseUrl } from "../lib/store/testing/local-database";
+import { sql } from "kysely";
+
+/** The stores integration suites run against: SQLite always, Postgres when DATABASE_URL is set (local only). */
+export const BACKENDS: { name: string; databaseUrl?: string }[] = [
+  { name: "SQLite" },
+  ...(process.env.DATABASE_URL ? [{ name: "PostgreSQL", databaseUrl: process.env.DATABASE_URL }] : []),
+];
 
 /** An API + WebSocket server (no UI) on a free port with its own SQLite folder and a hand-driven clock. */
-export async function startTestServer(opts: { backfill?: boolean; dataDir?: string; startAt?: number } = {}) {
+export async function startTestServer(opts: { backfill?: boolean; dataDir?: string; startAt?: number; databaseUrl?: string } = {}) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
   const clock = manualClock(opts.startAt ?? Date.UTC(2026, 10, 23, 12, 0, 0));
-  const env = readEnv({ PORT: "0", HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "silent" });
+  if (opts.databaseUrl) assertLocalDatabaseUrl(opts.databaseUrl);
+  // Each Postgres run gets a schema of its own, dropped on dispose.
+  const pgSchema = opts.databaseUrl ? `wr_it_${process.pid}_${Math.random().toString(36).slice(2, 8)}` : undefined;
+  const env = readEnv({ PORT: "0", HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "silent", DATABASE_URL: opts.databaseUrl });
   const server: WarRoomServer = await startWarRoom({
     env,
     config: loadConfig(undefined),
     logger: createLogger("silent"),
     ui: "none",
     clock,
+    pgSchema,
     autoTick: false,
     backfill: opts.backfill ?? false,
   });
@@ -34,6 +47,11 @@ export async function startTestServer(opts: { backfill?: boolean; dataDir?: stri
   const dispose = async (keepData = false) => {
     await server.close(1000);
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    if (pgSchema && opts.databaseUrl && !keepData) {
+      const admin = await openStore({ databaseUrl: opts.databaseUrl, dataDir });
+      await sql`drop schema if exists ${sql.id(pgSchema)} cascade`.execute(admin.db);
+      await admin.close();
+    }
   };
   return { server, clock, tick, dispose, dataDir, wsUrl: `ws://127.0.0.1:${server.port}/ws` };
 }

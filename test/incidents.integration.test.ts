@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, TestClient, type Frame } from "./helpers";
+import { BACKENDS, startTestServer, TestClient, type Frame } from "./helpers";
 import type { ActionItem, Incident, IncidentDetail, TimelineEntry } from "../lib/incidents/model";
 
+describe.each(BACKENDS)("incidents on $name", ({ databaseUrl }) => {
 let ctx: Awaited<ReturnType<typeof startTestServer>>;
 let base: string;
 beforeAll(async () => {
-  ctx = await startTestServer();
+  ctx = await startTestServer({ databaseUrl });
   base = `http://127.0.0.1:${ctx.server.port}`;
   await ctx.tick(5);
 });
@@ -264,4 +265,5 @@ describe("incidents live", () => {
     }
     expect(fired).toMatchObject({ source: "alert", body: expect.stringContaining("payments") });
   });
+});
 });

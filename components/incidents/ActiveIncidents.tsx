@@ -35,6 +35,8 @@ export function ActiveIncidents() {
   const all = useLiveIncidents();
   const now = useServerNow(1000);
   const active = (all ?? []).filter(isActive).sort((a, b) => a.severity.localeCompare(b.severity) || a.startedAt - b.startedAt);
+  // Drills are practice: the "days since the last incident" counter only counts real ones.
+  const lastStart = (all ?? []).reduce<number | null>((m, i) => (i.drill ? m : Math.max(m ?? 0, i.startedAt)), null);
 
   return (
     <section aria-label="Active incidents" className="rounded-2xl border border-line bg-surface p-4 kiosk:p-3">
@@ -42,6 +44,11 @@ export function ActiveIncidents() {
         <h2 className="text-sm font-semibold tracking-wide text-muted uppercase">
           Active incidents
           {all && <span className="num ml-3 font-normal normal-case">{active.length} open</span>}
+          {all && now !== null && (
+            <span data-testid="since-last-incident" className="num ml-3 font-normal normal-case">
+              · {lastStart === null ? "no incidents recorded" : `${formatDuration(Math.max(0, now - lastStart))} since the last incident`}
+            </span>
+          )}
         </h2>
         <div className="flex items-center gap-3">
           <Link href="/incidents" className="text-sm text-muted hover:text-fg hover:underline kiosk:hidden">
