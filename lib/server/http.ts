@@ -129,7 +129,7 @@ function authorOf(req: IncomingMessage): string {
   } catch {
     // Not URI-encoded (a stray "%"): keep it as sent.
   }
-  name = name.replace(/[\u0000-\u001f\u007f]/g, "");
+  name = [...name].filter((ch) => ch >= " " && ch !== "\u007f").join("");
   return name ? name.slice(0, 100) : "anonymous";
 }
 
