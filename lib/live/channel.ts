@@ -6,6 +6,8 @@ export interface Subscriber {
   send(frame: string): void;
   /** Bytes queued in the socket but not yet sent. */
   bufferedAmount(): number;
+  /** When a frame was last sent to it (epoch ms); connections that are busy need no heartbeat. */
+  lastSentAt?(): number;
 }
 
 export type Backpressure = {

@@ -127,3 +127,19 @@ describe("Hub protocol", () => {
     expect(a.last()).toMatchObject({ type: "error", code: "unknown_channel" });
   });
 });
+
+describe("Hub heartbeats", () => {
+  it("go only to connections that were sent nothing for half an interval", () => {
+    let now = 100_000;
+    const h = new Hub({ serverId: "s", version: "1", epoch: "e", tickMs: 1000, heartbeatMs: 15_000, now: () => now });
+    const busy = Object.assign(new FakeSub(), { lastSentAt: () => now - 1_000 });
+    const quiet = Object.assign(new FakeSub(), { lastSentAt: () => now - 9_000 });
+    const plain = new FakeSub();
+    for (const s of [busy, quiet, plain]) h.connect(s);
+    now += 1;
+    h.heartbeat();
+    expect(busy.frames.filter((f) => f.type === "heartbeat")).toHaveLength(0);
+    expect(quiet.frames.filter((f) => f.type === "heartbeat")).toHaveLength(1);
+    expect(plain.frames.filter((f) => f.type === "heartbeat")).toHaveLength(1);
+  });
+});

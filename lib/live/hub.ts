@@ -217,10 +217,19 @@ export class Hub {
     ch.subscribe(sub, since);
   }
 
-  /** Sends the same heartbeat frame to every connection. */
+  /**
+   * Sends one heartbeat frame to every connection that was sent nothing for half a heartbeat
+   * interval; busy connections (board viewers get a tick every second) are already known alive,
+   * and skipping them avoids a send burst over every socket at once.
+   */
   heartbeat(): void {
-    const frame = JSON.stringify({ type: "heartbeat", time: this.opts.now() });
-    for (const sub of this.connections.keys()) sub.send(frame);
+    const now = this.opts.now();
+    const frame = JSON.stringify({ type: "heartbeat", time: now });
+    const quietSince = now - this.opts.heartbeatMs / 2;
+    for (const sub of this.connections.keys()) {
+      if (sub.lastSentAt && sub.lastSentAt() > quietSince) continue;
+      sub.send(frame);
+    }
   }
 
   stats() {

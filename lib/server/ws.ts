@@ -14,12 +14,18 @@ const MAX_MESSAGES_PER_SECOND = 50;
 
 class SocketSubscriber implements Subscriber {
   readonly id = randomUUID();
+  private sentAt = 0;
   constructor(readonly ws: WebSocket) {}
   send(frame: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(frame);
+    this.sentAt = Date.now();
   }
   bufferedAmount(): number {
     return this.ws.bufferedAmount;
+  }
+  lastSentAt(): number {
+    return this.sentAt;
   }
 }
 
