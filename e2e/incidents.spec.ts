@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page, type WebSocketRoute } from "@playwright/test";
 import { freePort, WarRoomProcess } from "./server";
 
 let srv: WarRoomProcess;
@@ -63,6 +63,39 @@ test("an entry typed by the scribe appears for another viewer within a second, a
   await ada.getByRole("button", { name: "Identified", exact: true }).click();
   await expect(timelineB).toContainText(/identified/i, { timeout: 2_000 });
   await ada.context().close();
+  await bob.context().close();
+});
+
+test("a viewer whose connection drops misses nothing written meanwhile, without reloading", async ({ browser, request }) => {
+  const bob = await person(browser, "Bob");
+  // Bob's WebSocket goes through the test, which can cut it and refuse reconnects for a while.
+  let blocked = false;
+  const sockets: WebSocketRoute[] = [];
+  await bob.routeWebSocket(/\/ws$/, (ws) => {
+    if (blocked) return void ws.close({ code: 4000, reason: "test outage" });
+    ws.connectToServer();
+    sockets.push(ws);
+  });
+  await bob.goto(incidentUrl);
+  const connection = bob.getByRole("status", { name: "Connection" });
+  await expect(connection).toContainText("LIVE");
+  await bob.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+  blocked = true;
+  for (const ws of sockets) await ws.close({ code: 4000, reason: "test outage" });
+  await expect(connection).toContainText(/RECONNECTING|OFFLINE/);
+  const id = incidentUrl.split("/").pop()!;
+  const missed = ["Missed one: paged payments on-call", "Missed two: failover started", "Missed three: error rate falling"];
+  for (const body of missed) {
+    const r = await request.post(`${srv.url}/api/v1/incidents/${id}/timeline`, { data: { kind: "note", body }, headers: { "x-war-room-user": "Ada" } });
+    expect(r.status()).toBe(201);
+  }
+
+  blocked = false;
+  await expect(connection).toContainText("LIVE", { timeout: 20_000 });
+  const timeline = bob.getByRole("region", { name: "Timeline" });
+  for (const body of missed) await expect(timeline.getByRole("article").filter({ hasText: body })).toHaveCount(1);
+  expect(await bob.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   await bob.context().close();
 });
 

@@ -18,7 +18,7 @@ export const BACKENDS: { name: string; databaseUrl?: string }[] = [
 ];
 
 /** An API + WebSocket server (no UI) on a free port with its own SQLite folder and a hand-driven clock. */
-export async function startTestServer(opts: { backfill?: boolean; dataDir?: string; startAt?: number; databaseUrl?: string } = {}) {
+export async function startTestServer(opts: { backfill?: boolean; dataDir?: string; startAt?: number; databaseUrl?: string; runbooksDir?: string } = {}) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
   const clock = manualClock(opts.startAt ?? Date.UTC(2026, 10, 23, 12, 0, 0));
   if (opts.databaseUrl) assertLocalDatabaseUrl(opts.databaseUrl);
@@ -34,6 +34,7 @@ export async function startTestServer(opts: { backfill?: boolean; dataDir?: stri
     pgSchema,
     autoTick: false,
     backfill: opts.backfill ?? false,
+    runbooksDir: opts.runbooksDir,
   });
   let t = clock.now();
   /** Advances the clock one tick and publishes it. */

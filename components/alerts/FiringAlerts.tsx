@@ -12,6 +12,7 @@ import { TierBadge } from "./TierBadge";
 import { TIER_UI, alertTitle, valueVsThreshold } from "./model";
 import { useAlerts } from "./useAlerts";
 import { useIncidentUi } from "@/components/incidents/IncidentUi";
+import { AlertRunbookLink, internalRunbookPath } from "@/components/runbooks/AlertRunbookLink";
 import type { IncidentSeverity } from "@/components/incidents/types";
 
 // page → SEV1, urgent ticket → SEV2, ticket → SEV3: the alert's tier is the first guess, the dialog lets it change.
@@ -56,6 +57,23 @@ function RunbookLink({ href }: { href: string }) {
   );
 }
 
+/**
+ * An internal `runbook_url` wins; otherwise the runbook whose front matter lists the alert
+ * (rule name, or the SLO id for burn-rate alerts); an external URL only when neither exists.
+ */
+function AlertRunbook({ alert }: { alert: Alert }) {
+  const url = alert.annotations.runbook_url;
+  const internal = internalRunbookPath(url);
+  if (internal) return <RunbookLink href={internal} />;
+  const names = [alert.name, alert.kind === "burn-rate" ? alert.labels.slo : undefined].filter((n): n is string => !!n);
+  return (
+    <>
+      <AlertRunbookLink names={names} />
+      {url && <RunbookLink href={url} />}
+    </>
+  );
+}
+
 const AlertRow = memo(function AlertRow({ alert, now, stale }: { alert: Alert; now: number | null; stale: boolean }) {
   const firing = alert.state === "firing";
   const since = firing ? (alert.firedAt ?? alert.activeAt) : alert.activeAt;
@@ -85,7 +103,7 @@ const AlertRow = memo(function AlertRow({ alert, now, stale }: { alert: Alert; n
         <p className="text-sm text-muted">{alert.annotations.summary}</p>
         <div className="num mt-0.5 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-muted">
           {value && <span>{value}</span>}
-          {alert.annotations.runbook_url && <RunbookLink href={alert.annotations.runbook_url} />}
+          <AlertRunbook alert={alert} />
         </div>
       </div>
       <div className="flex flex-col items-end gap-1.5">

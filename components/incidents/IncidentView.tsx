@@ -14,6 +14,7 @@ import { useIncidentUi } from "./IncidentUi";
 import { incidentLabel } from "./meta";
 import { RolesPanel } from "./RolesPanel";
 import { Timeline } from "./Timeline";
+import { IncidentRunbooks } from "@/components/runbooks/IncidentRunbooks";
 
 function NotFound({ id }: { id: string }) {
   return (
@@ -66,6 +67,7 @@ export function IncidentView({ id }: { id: string }) {
         <Timeline incidentId={incident.id} entries={timeline} tz={tz} serverNow={serverNow} />
         <div className="flex flex-col gap-5">
           <RolesPanel incident={incident} />
+          <IncidentRunbooks incident={incident} tz={tz} />
           <ActionItems incidentId={incident.id} items={actionItems} now={now} tz={tz} />
         </div>
       </div>

@@ -1,14 +1,15 @@
 import { Fragment, memo, type ReactNode } from "react";
+import Link from "next/link";
 
 /**
  * A deliberately small markdown subset rendered as React elements — never as HTML, so
  * `<script>` or `<img onerror>` typed into the timeline shows as text. Supported: paragraphs,
  * line breaks, `- ` / `* ` / `1. ` lists, `**bold**`, `*italic*`, `` `code` ``, ```` ``` ```` blocks,
  * `[text](https://…)` and bare http(s) links. No markdown library is installed, and a call log
- * needs no more; links are limited to http/https so `javascript:` can never be a target.
+ * needs no more; links are limited to http/https and in-app `/runbooks/…` so `javascript:` can never be a target.
  */
 
-const INLINE = /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\s][^*\n]*\*)|(\[[^\]\n]+\]\((https?:\/\/[^\s)]+)\))|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/g;
+const INLINE = /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\s][^*\n]*\*)|(\[[^\]\n]+\]\((https?:\/\/[^\s)]+|\/runbooks\/[^\s)]+)\))|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/g;
 
 function inline(text: string, key: string): ReactNode[] {
   const out: ReactNode[] = [];
@@ -30,6 +31,13 @@ function inline(text: string, key: string): ReactNode[] {
 }
 
 function link(href: string, label: string, key: string) {
+  // Runbook-step entries link to the runbook inside the app: same tab.
+  if (href.startsWith("/runbooks/"))
+    return (
+      <Link key={key} href={href} className="text-chart-1 underline-offset-2 hover:underline">
+        {label}
+      </Link>
+    );
   return (
     <a key={key} href={href} target="_blank" rel="noreferrer noopener nofollow" className="text-chart-1 underline-offset-2 hover:underline">
       {label}

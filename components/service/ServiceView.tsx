@@ -21,6 +21,7 @@ import { SignalChart, type ChartMarker, type DrillArea, type LineSpec, type Thre
 import { useLiveIncidents } from "@/components/incidents/api";
 import { RangeSelector } from "./RangeSelector";
 import { ServiceBudgets } from "@/components/slo/ServiceBudgets";
+import { ServiceRunbooks } from "@/components/runbooks/ServiceRunbooks";
 import { useHistory, useServiceLive, useServices } from "./useService";
 
 // p99 is the signal the call watches: brightest and thickest; the others give context.
@@ -210,6 +211,8 @@ function ValidServiceView({ id }: { id: string }) {
       </section>
 
       <ServiceBudgets serviceId={id} />
+
+      <ServiceRunbooks serviceId={id} />
 
       <div className="flex flex-wrap items-center gap-4">
         <RangeSelector value={range} />

@@ -9,12 +9,14 @@ import { DECLARE_EVENT, IncidentUiProvider, useIncidentUi } from "@/components/i
 import { Clock } from "./Clock";
 import { ConnectionBadge } from "./ConnectionBadge";
 import { HelpOverlay } from "./HelpOverlay";
+import { SearchOverlay } from "@/components/runbooks/SearchOverlay";
 import { SEQUENCE_TIMEOUT_MS, SHORTCUTS, isTypingTarget } from "./shortcuts";
 
 const NAV = [
   { href: "/", label: "Board", match: (p: string) => p === "/" || p.startsWith("/services") },
   { href: "/slos", label: "SLOs", match: (p: string) => p.startsWith("/slos") },
   { href: "/incidents", label: "Incidents", match: (p: string) => p.startsWith("/incidents") },
+  { href: "/runbooks", label: "Runbooks", match: (p: string) => p.startsWith("/runbooks") },
 ];
 
 /** Who writes from this browser; opens the name dialog. */
@@ -49,13 +51,14 @@ function KioskSync() {
   return null;
 }
 
-function useShortcuts(openHelp: () => void, closeHelp: () => void) {
+function useShortcuts(openHelp: () => void, closeHelp: () => void, openSearch: () => void, closeSearch: () => void) {
   const router = useRouter();
   const pending = useRef<{ key: string; at: number } | null>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") {
         closeHelp();
+        closeSearch();
         pending.current = null;
         return;
       }
@@ -63,6 +66,11 @@ function useShortcuts(openHelp: () => void, closeHelp: () => void) {
       if (e.key === "?") {
         e.preventDefault();
         openHelp();
+        return;
+      }
+      if (e.key === "/" && !document.querySelector('[role="dialog"]')) {
+        e.preventDefault();
+        openSearch();
         return;
       }
       const inSequence = pending.current !== null && e.timeStamp - pending.current.at <= SEQUENCE_TIMEOUT_MS;
@@ -88,7 +96,7 @@ function useShortcuts(openHelp: () => void, closeHelp: () => void) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [router, openHelp, closeHelp]);
+  }, [router, openHelp, closeHelp, openSearch, closeSearch]);
 }
 
 /** Top bar (a minimal status strip in kiosk mode), shortcuts and the help overlay. */
@@ -97,7 +105,10 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
   const [helpOpen, setHelpOpen] = useState(false);
   const openHelp = useCallback(() => setHelpOpen(true), []);
   const closeHelp = useCallback(() => setHelpOpen(false), []);
-  useShortcuts(openHelp, closeHelp);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const openSearch = useCallback(() => setSearchOpen(true), []);
+  const closeSearch = useCallback(() => setSearchOpen(false), []);
+  useShortcuts(openHelp, closeHelp, openSearch, closeSearch);
 
   return (
     <IncidentUiProvider>
@@ -146,6 +157,7 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
       </header>
       {children}
       {helpOpen && <HelpOverlay onClose={closeHelp} />}
+      {searchOpen && <SearchOverlay onClose={closeSearch} />}
     </IncidentUiProvider>
   );
 }

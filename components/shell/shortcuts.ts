@@ -3,9 +3,11 @@ export type Shortcut = { keys: string[]; description: string; href?: string; act
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: ["?"], description: "Show keyboard shortcuts" },
+  { keys: ["/"], description: "Search runbooks" },
   { keys: ["g", "b"], description: "Go to the board", href: "/" },
   { keys: ["g", "s"], description: "Go to SLOs and error budgets", href: "/slos" },
   { keys: ["g", "i"], description: "Go to incidents", href: "/incidents" },
+  { keys: ["g", "r"], description: "Go to runbooks", href: "/runbooks" },
   { keys: ["d"], description: "Declare an incident", action: "declare" },
   { keys: ["Esc"], description: "Close this dialog" },
 ];

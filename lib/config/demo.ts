@@ -101,6 +101,7 @@ export const demoConfig: ConfigInput = {
   alerts: [
     {
       name: "HighLatencyP99",
+      runbook_url: "/runbooks/high-latency",
       signal: "p99",
       op: ">",
       tiers: [
@@ -112,6 +113,7 @@ export const demoConfig: ConfigInput = {
     },
     {
       name: "HighErrorRate",
+      runbook_url: "/runbooks/high-error-rate",
       signal: "errorPct",
       op: ">",
       tiers: [
@@ -123,6 +125,7 @@ export const demoConfig: ConfigInput = {
     },
     {
       name: "CpuSaturated",
+      runbook_url: "/runbooks/cpu-saturation",
       signal: "cpuPct",
       op: ">=",
       tiers: [

@@ -7,6 +7,8 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   WAR_ROOM_CONFIG: z.string().min(1).optional(),
   WAR_ROOM_DATA_DIR: z.string().min(1).default("./data"),
+  /** Runbook folder; wins over the config file's `runbooks`. */
+  WAR_ROOM_RUNBOOKS_DIR: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig, parseConfig } from "./load";
+import { ConfigError, loadConfig, parseConfig, runbooksDirOf } from "./load";
 
 function problems(yaml: string) {
   try {
@@ -141,5 +141,18 @@ spec:
       expect(msgs).toMatch(/openslo\[0\] \(bad\.yaml\).*budgetingMethod.*Timeslices/s);
       expect(msgs).toMatch(/openslo\[1\] \(missing\.yaml\).*ENOENT/);
     }
+  });
+});
+
+describe("config: runbook folder", () => {
+  it("resolves `runbooks` relative to the config file; WAR_ROOM_RUNBOOKS_DIR wins; default ./runbooks", () => {
+    const dir = mkdtempSync(join(tmpdir(), "war-room-runbooks-cfg-"));
+    const file = join(dir, "war-room.yaml");
+    writeFileSync(file, "services:\n  - id: api\nrunbooks: ops/runbooks\n");
+    const cfg = loadConfig(file);
+    expect(cfg.runbooks).toBe(join(dir, "ops/runbooks"));
+    expect(runbooksDirOf(cfg, undefined)).toBe(join(dir, "ops/runbooks"));
+    expect(runbooksDirOf(cfg, "/srv/rb")).toBe("/srv/rb");
+    expect(runbooksDirOf(loadConfig(undefined), undefined, "/app")).toBe("/app/runbooks");
   });
 });

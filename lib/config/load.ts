@@ -77,7 +77,17 @@ export function loadConfig(path: string | undefined): Config {
   } catch (err) {
     throw new ConfigError(path, [{ path: "(file)", message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
-  return withOpenSlo(parseConfig(text, path), path);
+  return withRunbooksDir(withOpenSlo(parseConfig(text, path), path), path);
+}
+
+/** The runbook folder is written relative to the config file; the runtime gets it absolute. */
+function withRunbooksDir(config: Config, file: string): Config {
+  return config.runbooks === undefined ? config : { ...config, runbooks: resolve(dirname(file), config.runbooks) };
+}
+
+/** The runbook folder to serve: WAR_ROOM_RUNBOOKS_DIR, else the config's `runbooks`, else ./runbooks. */
+export function runbooksDirOf(config: Config, envDir: string | undefined, cwd = process.cwd()): string {
+  return resolve(cwd, envDir ?? config.runbooks ?? "runbooks");
 }
 
 /** Adds the SLOs of the OpenSLO files the config names; their problems are the config's problems. */

@@ -73,6 +73,8 @@ export const ConfigSchema = z
     openslo: z.array(z.string().min(1).max(1000)).max(100).default([]),
     /** Threshold alert rules in tiers (1 page, 2 urgent ticket, 3 ticket). */
     alerts: AlertRulesSchema.default([]),
+    /** Folder of runbook markdown files (docs/runbooks-contract.md); relative to the config file. Default ./runbooks in the working directory. */
+    runbooks: z.string().min(1).max(1000).optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

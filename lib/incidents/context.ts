@@ -13,7 +13,12 @@ export type IncidentEvents = {
   incident(incident: Incident): void;
   entry(entry: TimelineEntry): void;
   item(item: ActionItem): void;
+  /** A runbook step was ticked or unticked (after its timeline entry was committed). */
+  runbookCheck?(incidentId: string, check: RunbookCheck): void;
 };
+
+/** The state of one runbook step in one incident, as the API and the `runbook-check` event carry it. */
+export type RunbookCheck = { runbook: string; index: number; checked: boolean; by: string; at: number };
 
 /** What the incident verbs need from the running war room. */
 export type IncidentCtx = {

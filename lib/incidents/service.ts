@@ -8,7 +8,8 @@ import type { SystemChange } from "./lifecycle";
 
 export { addEntry, patchEntry, recordAlertChange } from "./timeline";
 export { addActionItem, patchActionItem } from "./action-items";
-export type { IncidentCtx, IncidentEvents, Writer } from "./context";
+export { checkRunbookStep, runbookSteps } from "./runbook-steps";
+export type { IncidentCtx, IncidentEvents, RunbookCheck, Writer } from "./context";
 
 /** Declares an incident: status investigating, detected now, with a first system entry. */
 export async function declareIncident({ ctx, input, writer }: { ctx: IncidentCtx; input: unknown; writer: Writer }): Promise<Incident> {

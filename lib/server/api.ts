@@ -8,6 +8,7 @@ import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
 import { addIncidentRoutes } from "./incident-routes";
+import { addRunbookRoutes } from "./runbook-routes";
 
 const time = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
@@ -116,6 +117,7 @@ export function createApi(rt: WarRoomRuntime, logger: Logger): HttpApi {
   });
 
   addIncidentRoutes(api, rt);
+  addRunbookRoutes(api, rt);
 
   return api;
 }

@@ -4,7 +4,7 @@ import type { Store } from "../store/store";
 import { getIncident, listActionItems, listEntries, listIncidents } from "../store/incidents";
 import { incidentMetrics } from "../incidents/lifecycle";
 import { isOpen, type ActionItem, type Incident, type TimelineEntry } from "../incidents/model";
-import type { IncidentEvents } from "../incidents/context";
+import type { IncidentEvents, RunbookCheck } from "../incidents/context";
 
 /** Resolved and closed incidents kept in the `incidents` snapshot beside every open one. */
 const RECENT_DONE = 20;
@@ -73,6 +73,11 @@ export class IncidentLive implements IncidentEvents {
     if (!d) return;
     mergeInto(d.items, item);
     this.hub.publish(PREFIX + item.incidentId, "action-item", { item });
+  }
+
+  runbookCheck(incidentId: string, check: RunbookCheck): void {
+    if (!this.details.has(incidentId)) return;
+    this.hub.publish(PREFIX + incidentId, "runbook-check", check);
   }
 
   viewers(channel: Channel): Viewer[] {

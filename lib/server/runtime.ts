@@ -24,6 +24,7 @@ import type { SignalPoint } from "../signals/types";
 import type { IncidentCtx } from "../incidents/context";
 import { recordAlertChange } from "../incidents/service";
 import { IncidentLive } from "./incident-live";
+import { RunbookLibrary } from "../runbooks/library";
 
 const SPARK_SECONDS = 120;
 const SERVICE_SNAPSHOT_SECONDS = 15 * 60;
@@ -47,6 +48,8 @@ export type RuntimeOptions = {
   backfill?: boolean;
   /** Tick on the clock (default). Tests turn it off and call tick(t) themselves. */
   autoTick?: boolean;
+  /** Absolute runbook folder (lib/config/load.ts runbooksDirOf). */
+  runbooksDir: string;
 };
 
 /**
@@ -68,6 +71,8 @@ export class WarRoomRuntime {
   readonly services: ServiceInfo[];
   /** What the incident verbs (lib/incidents/service.ts) run against; their writes feed the live channels. */
   readonly incidents: IncidentCtx;
+  /** The runbook folder, indexed and watched. */
+  readonly runbooks: RunbookLibrary;
   readonly startedAt: number;
   private readonly byId: Map<string, ServiceInfo>;
   private readonly opts: RuntimeOptions;
@@ -132,6 +137,7 @@ export class WarRoomRuntime {
       return svc ? { historyLimit: RESUME_HISTORY, lossless: false, snapshot: () => this.serviceSnapshot(svc.id) } : null;
     });
     this.incidentLive = new IncidentLive({ hub: this.hub, store: opts.store });
+    this.runbooks = new RunbookLibrary({ dir: opts.runbooksDir, clock: opts.clock, logger: opts.logger });
     this.incidents = { store: opts.store, clock: opts.clock, hasService: (id) => this.byId.has(id), latest: (id) => this.history.latest(id), events: this.incidentLive };
   }
 
@@ -143,6 +149,8 @@ export class WarRoomRuntime {
   async start(): Promise<void> {
     await this.drills.load();
     await this.incidentLive.load();
+    await this.runbooks.load();
+    this.runbooks.watch();
     if (this.opts.backfill !== false) await this.backfill();
     await this.slos.load(this.clock.now(), this.opts.backfill !== false ? (from, to, step) => this.source.backfillMinutes(from, to, step) : undefined);
     this.activeDrillKey = this.drillKey();
@@ -164,6 +172,7 @@ export class WarRoomRuntime {
   }
 
   stopTimers(): void {
+    this.runbooks.close();
     if (this.timer) clearTimeout(this.timer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.purgeTimer) clearInterval(this.purgeTimer);

@@ -11,6 +11,7 @@ import { createApi } from "./api";
 import { LiveSockets } from "./ws";
 import { sendReply } from "./http";
 import { VERSION } from "./version";
+import { runbooksDirOf } from "../config/load";
 
 export type UiMode = "dev" | "prod" | "none";
 
@@ -25,6 +26,8 @@ export type StartOptions = {
   backfill?: boolean;
   autoTick?: boolean;
   heartbeatMs?: number;
+  /** Runbook folder; default from env and config (runbooksDirOf). */
+  runbooksDir?: string;
 };
 
 export type WarRoomServer = {
@@ -49,7 +52,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const serverId = randomBytes(4).toString("hex");
 
   const store: Store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.WAR_ROOM_DATA_DIR, pgSchema: opts.pgSchema, logger });
-  const runtime = new WarRoomRuntime({ config, store, clock, logger, serverId, version: VERSION, backfill: opts.backfill, autoTick: opts.autoTick, heartbeatMs: opts.heartbeatMs });
+  const runtime = new WarRoomRuntime({ config, store, clock, logger, serverId, version: VERSION, backfill: opts.backfill, autoTick: opts.autoTick, heartbeatMs: opts.heartbeatMs, runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR) });
   let nextHandler: NextHandler | null = null;
   try {
     await runtime.start();

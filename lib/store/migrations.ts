@@ -122,6 +122,23 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await sql`insert into counters (name, value) values ('incident_number', 0)`.execute(db);
     },
   },
+  "0004_runbook_checks": {
+    async up(db: Kysely<unknown>) {
+      // One row per tick or untick; the newest row per (incident, runbook, step) is the step's state.
+      await db.schema
+        .createTable("runbook_checks")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("incident_id", "text", (c) => c.notNull().references("incidents.id").onDelete("cascade"))
+        .addColumn("runbook", "text", (c) => c.notNull())
+        .addColumn("step_index", "integer", (c) => c.notNull())
+        .addColumn("step_text", "text", (c) => c.notNull())
+        .addColumn("checked", "integer", (c) => c.notNull())
+        .addColumn("checked_by", "text", (c) => c.notNull())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("runbook_checks_incident_idx").on("runbook_checks").columns(["incident_id", "runbook", "step_index"]).execute();
+    },
+  },
 };
 
 export type MigrateOptions = {

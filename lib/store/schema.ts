@@ -96,6 +96,18 @@ export interface ActionItemsTable {
   version: number;
 }
 
+/** Runbook steps ticked or unticked during an incident; the newest row per step is its state. */
+export interface RunbookChecksTable {
+  id: string;
+  incident_id: string;
+  runbook: string;
+  step_index: number;
+  step_text: string;
+  checked: number;
+  checked_by: string;
+  at: number;
+}
+
 /** Named monotonic counters (incident numbers). */
 export interface CountersTable {
   name: string;
@@ -111,4 +123,5 @@ export interface Database {
   timeline_entries: TimelineEntriesTable;
   action_items: ActionItemsTable;
   counters: CountersTable;
+  runbook_checks: RunbookChecksTable;
 }

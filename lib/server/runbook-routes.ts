@@ -1,0 +1,52 @@
+import { z } from "zod";
+import type { HttpApi, RequestCtx } from "./http";
+import type { WarRoomRuntime } from "./runtime";
+import { Invalid, NotFound, issuesToDetails } from "../errors";
+import { checkRunbookStep, runbookSteps, type Writer } from "../incidents/service";
+
+const ListQuerySchema = z
+  .object({
+    q: z.string().optional(),
+    service: z.string().min(1).max(200).optional(),
+    alert: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+
+function writerOf({ req, author }: RequestCtx): Writer {
+  return { author, source: req.headers["x-war-room-user"] ? "user" : "api" };
+}
+
+/** The runbook routes (docs/runbooks-contract.md): thin adapters over lib/runbooks and lib/incidents. */
+export function addRunbookRoutes(api: HttpApi, rt: WarRoomRuntime): void {
+  const library = rt.runbooks;
+
+  api.add("GET", "/api/v1/runbooks", ({ query }) => {
+    const r = ListQuerySchema.safeParse(Object.fromEntries(query));
+    if (!r.success) throw new Invalid("invalid query parameters", issuesToDetails(r.error.issues));
+    const { q, service, alert } = r.data;
+    if (q !== undefined) return { body: { query: q.slice(0, 200), hits: library.search(q, 20) } };
+    if (service !== undefined && alert !== undefined) {
+      const forAlert = new Set(library.byAlert(alert).map((s) => s.slug));
+      return { body: { runbooks: library.byService(service).filter((s) => forAlert.has(s.slug)) } };
+    }
+    if (service !== undefined) return { body: { runbooks: library.byService(service) } };
+    if (alert !== undefined) return { body: { runbooks: library.byAlert(alert) } };
+    return { body: library.list() };
+  });
+
+  api.add("GET", "/api/v1/runbooks/*", ({ params }) => {
+    const slug = (params["*"] ?? "").replace(/\/+$/, "").replace(/\.md$/, "");
+    const runbook = library.get(slug);
+    if (!runbook) throw new NotFound(`no runbook "${slug}"`);
+    return { body: { runbook } };
+  });
+
+  api.add("GET", "/api/v1/incidents/:id/runbook-steps", async ({ params, query }) => ({
+    body: { checks: await runbookSteps({ ctx: rt.incidents, runbooks: library, incidentId: params.id, query: Object.fromEntries(query) }) },
+  }));
+
+  api.add("POST", "/api/v1/incidents/:id/runbook-steps", async (req) => ({
+    status: 201,
+    body: await checkRunbookStep({ ctx: rt.incidents, runbooks: library, incidentId: req.params.id, input: await req.body(), writer: writerOf(req) }),
+  }));
+}
