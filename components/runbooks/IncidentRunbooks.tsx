@@ -15,6 +15,9 @@ function Checklist({ incident, slug, tz }: { incident: Incident; slug: string; t
   const runbook = useRunbook(slug);
   const checks = useRunbookChecks(incident.id, slug);
   const tick = useTickStep(incident.id, slug);
+  // TanStack runs onMutate after a microtask; without a value set here, in the click's own
+  // render, the controlled box would snap back and flip again a moment later.
+  const [clicked, setClicked] = useState<ReadonlyMap<number, boolean>>(new Map());
   const writable = WRITABLE.has(incident.status);
   const items =
     checks.data ?? runbook.data?.checklist.map((c) => ({ ...c, checked: false, by: null as string | null, at: null as number | null }));
@@ -24,7 +27,20 @@ function Checklist({ incident, slug, tz }: { incident: Incident; slug: string; t
   if (items.length === 0) return <p className="text-sm text-muted">This runbook has no “- [ ]” steps.</p>;
   const done = items.filter((c) => c.checked).length;
 
-  const toggle = (index: number, checked: boolean) => tick.mutate({ index, checked });
+  const toggle = (index: number, checked: boolean) => {
+    setClicked((m) => new Map(m).set(index, checked));
+    tick.mutate(
+      { index, checked },
+      {
+        onSettled: () =>
+          setClicked((m) => {
+            const next = new Map(m);
+            next.delete(index);
+            return next;
+          }),
+      },
+    );
+  };
 
   return (
     <div className="flex flex-col gap-2">
@@ -37,7 +53,7 @@ function Checklist({ incident, slug, tz }: { incident: Incident; slug: string; t
             <label className={clsx("flex items-start gap-2 rounded-md px-1.5 py-1 text-sm", writable && "cursor-pointer hover:bg-surface-2")}>
               <input
                 type="checkbox"
-                checked={c.checked}
+                checked={clicked.get(c.index) ?? c.checked}
                 disabled={!writable || tick.isPending}
                 onChange={(e) => toggle(c.index, e.target.checked)}
                 className="mt-0.5 size-4 shrink-0 accent-[var(--color-ok)]"
