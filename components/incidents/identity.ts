@@ -1,5 +1,6 @@
 "use client";
 
+import { subscribeStoredKey } from "@/components/ui/storedValue";
 import { useSyncExternalStore } from "react";
 
 /** The display name that attributes writes (`X-War-Room-User`) and presence (`identify`). */
@@ -47,17 +48,7 @@ export function skipName(): void {
   }
 }
 
-function subscribe(onChange: () => void): () => void {
-  const onStorage = (e: StorageEvent) => {
-    if (e.key === KEY) onChange();
-  };
-  window.addEventListener("storage", onStorage);
-  window.addEventListener(EVENT, onChange);
-  return () => {
-    window.removeEventListener("storage", onStorage);
-    window.removeEventListener(EVENT, onChange);
-  };
-}
+const subscribe = subscribeStoredKey(KEY, EVENT);
 
 export function useDisplayName(): string | null {
   return useSyncExternalStore(subscribe, () => readName() ?? memory, () => null);

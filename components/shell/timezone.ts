@@ -1,5 +1,6 @@
 "use client";
 
+import { subscribeStoredKey } from "@/components/ui/storedValue";
 import { useCallback, useSyncExternalStore } from "react";
 import type { TimeZoneMode } from "@/lib/signals/format";
 
@@ -14,17 +15,7 @@ function read(): TimeZoneMode {
   }
 }
 
-function subscribe(onChange: () => void): () => void {
-  const onStorage = (e: StorageEvent) => {
-    if (e.key === KEY) onChange();
-  };
-  window.addEventListener("storage", onStorage);
-  window.addEventListener(EVENT, onChange);
-  return () => {
-    window.removeEventListener("storage", onStorage);
-    window.removeEventListener(EVENT, onChange);
-  };
-}
+const subscribe = subscribeStoredKey(KEY, EVENT);
 
 /** UTC by default (SPEC §2); the local-time choice is remembered in localStorage, per browser. */
 export function useTimeZone(): [TimeZoneMode, (tz: TimeZoneMode) => void] {
