@@ -7,6 +7,7 @@ import { serviceStates } from "../signals/state";
 import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
+import { isDrillActive } from "../drills/types";
 import { addIncidentRoutes } from "./incident-routes";
 import { addRunbookRoutes } from "./runbook-routes";
 
@@ -74,7 +75,7 @@ export function createApi(rt: WarRoomRuntime, logger: Logger): HttpApi {
   api.add("GET", "/api/v1/drills", ({ query }) => {
     const { limit } = parseQuery(LimitSchema, query);
     const now = rt.clock.now();
-    const drills = rt.drills.list(limit).map((d) => ({ ...d, active: d.startedAt <= now && now < Math.min(d.endsAt, d.stoppedAt ?? Infinity) }));
+    const drills = rt.drills.list(limit).map((d) => ({ ...d, active: isDrillActive(d, now) }));
     return { body: { drills } };
   });
 
