@@ -3,7 +3,7 @@
  * `tsx server.ts --dev` (Next dev server), `--no-ui` (API and WebSocket only).
  */
 import { readEnv } from "./lib/config/env";
-import { ConfigError, loadConfig } from "./lib/config/load";
+import { ConfigError, loadConfig, withEnvOverrides } from "./lib/config/load";
 import { createLogger } from "./lib/log";
 import { startWarRoom, type UiMode } from "./lib/server/server";
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   let config;
   try {
     env = readEnv();
-    config = loadConfig(env.WAR_ROOM_CONFIG);
+    config = withEnvOverrides(loadConfig(env.WAR_ROOM_CONFIG), env);
   } catch (err) {
     if (err instanceof ConfigError) console.error(`War Room cannot start: invalid configuration\n${err.message}`);
     else console.error(`War Room cannot start: ${(err as Error).message}`);

@@ -3,6 +3,7 @@
  */
 export type ErrorCode =
   | "invalid"
+  | "unauthorized"
   | "not_found"
   | "conflict"
   | "payload_too_large"
@@ -27,6 +28,11 @@ export class WarRoomError extends Error {
 export class Invalid extends WarRoomError {
   constructor(message: string, details?: unknown) {
     super("invalid", 400, message, details);
+  }
+}
+export class Unauthorized extends WarRoomError {
+  constructor(message: string, details?: unknown) {
+    super("unauthorized", 401, message, details);
   }
 }
 export class NotFound extends WarRoomError {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { loadConfig } from "../lib/config/load";
+import type { Config } from "../lib/config/schema";
 import { readEnv } from "../lib/config/env";
 import { createLogger } from "../lib/log";
 import { startWarRoom, type WarRoomServer } from "../lib/server/server";
@@ -18,16 +19,32 @@ export const BACKENDS: { name: string; databaseUrl?: string }[] = [
 ];
 
 /** An API + WebSocket server (no UI) on a free port with its own SQLite folder and a hand-driven clock. */
-export async function startTestServer(opts: { backfill?: boolean; dataDir?: string; startAt?: number; databaseUrl?: string; runbooksDir?: string } = {}) {
+export async function startTestServer(
+  opts: {
+    backfill?: boolean;
+    dataDir?: string;
+    startAt?: number;
+    databaseUrl?: string;
+    runbooksDir?: string;
+    /** Extra environment (e.g. ALERTMANAGER_WEBHOOK_SECRET). */
+    env?: Record<string, string>;
+    /** Changes to the demo config. */
+    configure?: (c: Config) => Config;
+    /** Team postmortem template folder (default: none). */
+    postmortemTemplatesDir?: string;
+    /** Reuse a Postgres schema (restart tests). */
+    pgSchema?: string;
+  } = {},
+) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
   const clock = manualClock(opts.startAt ?? Date.UTC(2026, 10, 23, 12, 0, 0));
   if (opts.databaseUrl) assertLocalDatabaseUrl(opts.databaseUrl);
   // Each Postgres run gets a schema of its own, dropped on dispose.
-  const pgSchema = opts.databaseUrl ? `wr_it_${process.pid}_${Math.random().toString(36).slice(2, 8)}` : undefined;
-  const env = readEnv({ PORT: "0", HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "silent", DATABASE_URL: opts.databaseUrl });
+  const pgSchema = opts.databaseUrl ? (opts.pgSchema ?? `wr_it_${process.pid}_${Math.random().toString(36).slice(2, 8)}`) : undefined;
+  const env = readEnv({ PORT: "0", HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "silent", DATABASE_URL: opts.databaseUrl, ...opts.env });
   const server: WarRoomServer = await startWarRoom({
     env,
-    config: loadConfig(undefined),
+    config: opts.configure ? opts.configure(loadConfig(undefined)) : loadConfig(undefined),
     logger: createLogger("silent"),
     ui: "none",
     clock,
@@ -35,6 +52,7 @@ export async function startTestServer(opts: { backfill?: boolean; dataDir?: stri
     autoTick: false,
     backfill: opts.backfill ?? false,
     runbooksDir: opts.runbooksDir,
+    postmortemTemplatesDir: opts.postmortemTemplatesDir ?? join(tmpdir(), "war-room-no-templates"),
   });
   let t = clock.now();
   /** Advances the clock one tick and publishes it. */
@@ -54,7 +72,7 @@ export async function startTestServer(opts: { backfill?: boolean; dataDir?: stri
       await admin.close();
     }
   };
-  return { server, clock, tick, dispose, dataDir, wsUrl: `ws://127.0.0.1:${server.port}/ws` };
+  return { server, clock, tick, dispose, dataDir, pgSchema, wsUrl: `ws://127.0.0.1:${server.port}/ws` };
 }
 
 export type Frame = { type: string; [k: string]: unknown };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startTestServer, TestClient } from "./helpers";
+import { BACKENDS, startTestServer, TestClient } from "./helpers";
 import type { Incident, TimelineEntry } from "../lib/incidents/model";
 import type { Runbook, RunbookSummary, SearchHit } from "../lib/runbooks/model";
 
@@ -21,10 +21,12 @@ afterAll(async () => {
   rmSync(runbooksDir, { recursive: true, force: true });
 });
 
+const callOn = (method: string, path: string, body: unknown, on: string) => call(method, path, body, on);
+
 type Res = { status: number; body: Record<string, unknown> & { error?: { code: string; message: string } } };
-async function call(method: string, path: string, body?: unknown): Promise<Res> {
+async function call(method: string, path: string, body?: unknown, on = base): Promise<Res> {
   const headers: Record<string, string> = { "content-type": "application/json", "x-war-room-user": "Ada" };
-  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(on + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: r.status, body: await r.json() };
 }
 
@@ -73,7 +75,20 @@ describe("runbooks over HTTP", () => {
   });
 });
 
-describe("runbook steps during an incident", () => {
+describe.each(BACKENDS)("runbook steps during an incident on $name", ({ databaseUrl }) => {
+  // Each backend gets a server of its own; check state is stored, so Postgres must behave the same.
+  let ctx: Awaited<ReturnType<typeof startTestServer>>;
+  let on: string;
+  const call = (method: string, path: string, body?: unknown) => callOn(method, path, body, on);
+  beforeAll(async () => {
+    ctx = await startTestServer({ runbooksDir, databaseUrl });
+    on = `http://127.0.0.1:${ctx.server.port}`;
+    await ctx.tick(2);
+  });
+  afterAll(async () => {
+    await ctx.dispose();
+  });
+
   it("ticks a step: check + timeline entry, live on incident:<id>; unticks; rejects bad input", async () => {
     const incident = (await call("POST", "/api/v1/incidents", { title: "Checkout slow", severity: "SEV2", services: ["checkout"] })).body.incident as Incident;
     const c = new TestClient(ctx.wsUrl);
@@ -127,7 +142,9 @@ describe("runbook steps during an incident", () => {
     expect(resolved.status).toBe(200);
     expect((await call("POST", `/api/v1/incidents/${incident.id}/runbook-steps`, { runbook: "high-latency", index: 0, checked: true })).status).toBe(409);
   });
+});
 
+describe("runbook OpenAPI", () => {
   it("describes the runbook paths in the OpenAPI document", async () => {
     const doc = (await call("GET", "/api/v1/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(doc.paths["/api/v1/incidents/{id}/runbook-steps"]).sort()).toEqual(["get", "post"]);

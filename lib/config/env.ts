@@ -16,6 +16,8 @@ const EnvSchema = z.object({
     .or(z.literal("").transform(() => undefined)),
   REDIS_URL: z.string().optional(),
   PROMETHEUS_URL: z.string().optional(),
+  /** When set, Alertmanager must send `Authorization: Bearer <secret>` (webhook_configs http_config.authorization). */
+  ALERTMANAGER_WEBHOOK_SECRET: z.string().min(8, "must be at least 8 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Version control commit shown on /health; set by the deployment. */
   WAR_ROOM_COMMIT: z.string().optional(),

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
-import { ConfigSchema, type Config } from "./schema";
+import { ConfigSchema, PrometheusConfigSchema, type Config } from "./schema";
 import { demoConfig } from "./demo";
 import { formatPath } from "../errors";
 import { mergeThresholds } from "../signals/state";
@@ -82,12 +82,18 @@ export function loadConfig(path: string | undefined): Config {
 
 /** The runbook folder is written relative to the config file; the runtime gets it absolute. */
 function withRunbooksDir(config: Config, file: string): Config {
-  return config.runbooks === undefined ? config : { ...config, runbooks: resolve(dirname(file), config.runbooks) };
+  const withRunbooks = config.runbooks === undefined ? config : { ...config, runbooks: resolve(dirname(file), config.runbooks) };
+  return withRunbooks.postmortemTemplates === undefined ? withRunbooks : { ...withRunbooks, postmortemTemplates: resolve(dirname(file), withRunbooks.postmortemTemplates) };
 }
 
 /** The runbook folder to serve: WAR_ROOM_RUNBOOKS_DIR, else the config's `runbooks`, else ./runbooks. */
 export function runbooksDirOf(config: Config, envDir: string | undefined, cwd = process.cwd()): string {
   return resolve(cwd, envDir ?? config.runbooks ?? "runbooks");
+}
+
+/** The team postmortem template folder: the config's `postmortemTemplates`, else ./postmortem-templates. */
+export function postmortemTemplatesDirOf(config: Config, cwd = process.cwd()): string {
+  return resolve(cwd, config.postmortemTemplates ?? "postmortem-templates");
 }
 
 /** Adds the SLOs of the OpenSLO files the config names; their problems are the config's problems. */
@@ -121,4 +127,19 @@ function withOpenSlo(config: Config, file: string): Config {
 export function effectiveThresholds(config: Config, serviceId: string) {
   const svc = config.services.find((s) => s.id === serviceId);
   return mergeThresholds(config.defaults.thresholds, svc?.thresholds ?? {});
+}
+
+/**
+ * Deployment settings from the environment that belong in the config: PROMETHEUS_URL switches the
+ * source to Prometheus at that URL (keeping any other Prometheus settings of the config file).
+ */
+export function withEnvOverrides(config: Config, env: { PROMETHEUS_URL?: string }): Config {
+  if (!env.PROMETHEUS_URL) {
+    if (config.source.kind === "prometheus" && !config.source.url) throw new ConfigError("config", [{ path: "source.url", message: "the Prometheus source needs a url here or in PROMETHEUS_URL" }]);
+    return config;
+  }
+  const base = config.source.kind === "prometheus" ? config.source : {};
+  const r = PrometheusConfigSchema.safeParse({ ...base, kind: "prometheus", url: env.PROMETHEUS_URL });
+  if (!r.success) throw new ConfigError("environment", [{ path: "PROMETHEUS_URL", message: r.error.issues[0]?.message ?? "invalid" }]);
+  return { ...config, source: r.data };
 }

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { ThresholdsSchema } from "../signals/types";
 import { SloListSchema, unknownServiceProblems } from "../slo/schema";
 import { AlertRulesSchema, unknownAlertServiceProblems } from "../alerts/schema";
+import { AlertmanagerConfigSchema } from "../integrations/alertmanager";
+import { PrometheusSourceSchema } from "../sources/prometheus/config";
 
 const id = z
   .string()
@@ -52,7 +54,12 @@ export const SimulatorSourceSchema = z
   })
   .strict();
 
-export const SourceSchema = z.discriminatedUnion("kind", [SimulatorSourceSchema]);
+/** Prometheus as the source; `url` may instead come from PROMETHEUS_URL (which wins). */
+export const PrometheusConfigSchema = PrometheusSourceSchema.extend({
+  url: z.url({ protocol: /^https?$/, error: "url must be an http:// or https:// URL" }).optional(),
+});
+
+export const SourceSchema = z.discriminatedUnion("kind", [SimulatorSourceSchema, PrometheusConfigSchema]);
 export type SourceConfig = z.output<typeof SourceSchema>;
 
 export const ConfigSchema = z
@@ -75,6 +82,13 @@ export const ConfigSchema = z
     alerts: AlertRulesSchema.default([]),
     /** Folder of runbook markdown files (docs/runbooks-contract.md); relative to the config file. Default ./runbooks in the working directory. */
     runbooks: z.string().min(1).max(1000).optional(),
+    /** Folder of team postmortem templates (Markdown with {{placeholders}}); relative to the config file. Default ./postmortem-templates. */
+    postmortemTemplates: z.string().min(1).max(1000).optional(),
+    /** Alertmanager webhook receiver (POST /api/v1/integrations/alertmanager); the shared secret comes from ALERTMANAGER_WEBHOOK_SECRET. */
+    integrations: z
+      .object({ alertmanager: AlertmanagerConfigSchema.prefault({}) })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {

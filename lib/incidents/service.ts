@@ -81,7 +81,7 @@ export function staleIncident(current: Incident): Conflict {
   return new Conflict(`INC-${current.number} was changed by someone else (now version ${current.version}); review the current state and retry`, { current });
 }
 
-function systemEntries(ctx: IncidentCtx, i: Omit<Incident, "number">, changes: readonly SystemChange[], at: number, now: number, author: string): TimelineEntry[] {
+export function systemEntries(ctx: IncidentCtx, i: Omit<Incident, "number">, changes: readonly SystemChange[], at: number, now: number, author: string): TimelineEntry[] {
   if (changes.length === 0) return [];
   const snapshot = snapshotOf(ctx, i.services, now);
   return changes.map((c) => ({ id: newId(), incidentId: i.id, kind: c.kind, body: c.body, occurredAt: at, recordedAt: now, author, source: "system", pinned: false, version: 1, snapshot }));

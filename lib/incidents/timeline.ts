@@ -68,12 +68,17 @@ export async function patchEntry({ ctx, incidentId, entryId, input }: { ctx: Inc
 }
 
 /** Records a firing or resolved alert on every open incident that lists the alert's service. */
+/** Three significant digits (18.535905955356483 → 18.5): enough to read on a timeline. */
+function readable(n: number): string {
+  return Number.isFinite(n) ? String(Number(n.toPrecision(3))) : String(n);
+}
+
 export async function recordAlertChange({ ctx, change, at }: { ctx: IncidentCtx; change: AlertChange; at: number }): Promise<TimelineEntry[]> {
   if (change.type !== "firing" && change.type !== "resolved") return [];
   const { alert } = change;
   const open = await listIncidents(ctx.store, { status: "active", service: alert.service, limit: 100 });
   const now = ctx.clock.now();
-  const value = alert.value === null ? "" : ` (value ${alert.value}${alert.threshold === null ? "" : `, threshold ${alert.threshold}`})`;
+  const value = alert.value === null ? "" : ` (value ${readable(alert.value)}${alert.threshold === null ? "" : `, threshold ${readable(alert.threshold)}`})`;
   const body = change.type === "firing" ? `Alert **${alert.name}** fired on ${alert.service}${value}: ${alert.annotations.summary}` : `Alert **${alert.name}** resolved on ${alert.service}`;
   const entries = open.map<TimelineEntry>((incident) => ({
     id: newId(),

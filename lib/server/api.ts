@@ -10,6 +10,8 @@ import { openApiDocument } from "./openapi";
 import { isDrillActive } from "../drills/types";
 import { addIncidentRoutes } from "./incident-routes";
 import { addRunbookRoutes } from "./runbook-routes";
+import { addIntegrationRoutes } from "./integration-routes";
+import { addPostmortemRoutes } from "./postmortem-routes";
 
 const time = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
@@ -33,7 +35,7 @@ function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.o
 }
 
 /** Every /api/v1 route; each a thin adapter over the runtime's verbs. */
-export function createApi(rt: WarRoomRuntime, logger: Logger): HttpApi {
+export function createApi(rt: WarRoomRuntime, logger: Logger, opts: { alertmanagerSecret?: string } = {}): HttpApi {
   const api = new HttpApi({ logger });
 
   api.add("GET", "/api/v1/openapi.json", () => ({ body: openApiDocument() }));
@@ -119,6 +121,8 @@ export function createApi(rt: WarRoomRuntime, logger: Logger): HttpApi {
 
   addIncidentRoutes(api, rt);
   addRunbookRoutes(api, rt);
+  addIntegrationRoutes(api, rt, opts);
+  addPostmortemRoutes(api, rt);
 
   return api;
 }

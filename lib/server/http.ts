@@ -50,8 +50,16 @@ export class HttpApi {
   }
 
   add(method: Method, path: string, handler: Handler): this {
-    this.router.on(method, path, () => undefined, { handler });
+    this.router.on(method, path, () => undefined, { handler, pattern: path });
     return this;
+  }
+
+  /** The route pattern a request matches (for metrics labels), or null. */
+  routeOf(method: string, path: string): string | null {
+    const m = (method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase()) as Method;
+    if (!METHODS.includes(m)) return null;
+    const found = this.router.find(m, path) as { store?: { pattern?: string } } | null;
+    return found?.store?.pattern ?? null;
   }
 
   /** After this, new requests are answered 503 so the load balancer sends them elsewhere. */

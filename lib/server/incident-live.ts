@@ -75,6 +75,12 @@ export class IncidentLive implements IncidentEvents {
     this.hub.publish(PREFIX + item.incidentId, "action-item", { item });
   }
 
+  /** The postmortem was created or saved: editors see the new version (and know theirs is stale). */
+  postmortem(p: { incidentId: string; version: number; status: string; updatedBy: string; updatedAt: number }): void {
+    if (!this.details.has(p.incidentId)) return;
+    this.hub.publish(PREFIX + p.incidentId, "postmortem", { version: p.version, status: p.status, updatedBy: p.updatedBy, updatedAt: p.updatedAt });
+  }
+
   runbookCheck(incidentId: string, check: RunbookCheck): void {
     if (!this.details.has(incidentId)) return;
     this.hub.publish(PREFIX + incidentId, "runbook-check", check);

@@ -11,7 +11,16 @@ import { createApi } from "./api";
 import { LiveSockets } from "./ws";
 import { sendReply } from "./http";
 import { VERSION } from "./version";
-import { runbooksDirOf } from "../config/load";
+import { postmortemTemplatesDirOf, runbooksDirOf } from "../config/load";
+import { WarRoomMetrics } from "./metrics";
+import type { HttpApi } from "./http";
+
+/** A low-cardinality route label: API route patterns, health paths, else "ui". */
+function routeLabel(api: HttpApi, method: string, path: string): string {
+  if (path === "/api" || path.startsWith("/api/")) return api.routeOf(method, path) ?? "unmatched";
+  if (path === "/metrics" || path === "/sim/metrics" || path === "/health" || path.startsWith("/health/")) return path.length > 40 ? "unmatched" : path;
+  return path.startsWith("/_next/") ? "next-static" : "ui";
+}
 
 export type UiMode = "dev" | "prod" | "none";
 
@@ -28,6 +37,8 @@ export type StartOptions = {
   heartbeatMs?: number;
   /** Runbook folder; default from env and config (runbooksDirOf). */
   runbooksDir?: string;
+  /** Team postmortem template folder (default: the config's postmortemTemplates, else ./postmortem-templates). */
+  postmortemTemplatesDir?: string;
 };
 
 export type WarRoomServer = {
@@ -51,8 +62,17 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const began = Date.now();
   const serverId = randomBytes(4).toString("hex");
 
-  const store: Store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.WAR_ROOM_DATA_DIR, pgSchema: opts.pgSchema, logger });
-  const runtime = new WarRoomRuntime({ config, store, clock, logger, serverId, version: VERSION, backfill: opts.backfill, autoTick: opts.autoTick, heartbeatMs: opts.heartbeatMs, runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR) });
+  let sockets: LiveSockets | null = null;
+  let runtimeRef: WarRoomRuntime | null = null;
+  const metrics = new WarRoomMetrics({
+    wsClients: () => sockets?.clients ?? 0,
+    framesSent: () => sockets?.framesSent ?? 0,
+    hubStats: () => runtimeRef?.hub.stats() ?? { coalescedFrames: 0, subscriptions: 0, laggingSubscriptions: 0 },
+    source: () => runtimeRef?.sourceMetrics() ?? null,
+  });
+  const store: Store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.WAR_ROOM_DATA_DIR, pgSchema: opts.pgSchema, logger, onQuery: (q, ms) => metrics.observeQuery(q, ms) });
+  const runtime = new WarRoomRuntime({ config, store, clock, logger, serverId, version: VERSION, backfill: opts.backfill, autoTick: opts.autoTick, heartbeatMs: opts.heartbeatMs, runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR), postmortemTemplatesDir: opts.postmortemTemplatesDir ?? postmortemTemplatesDirOf(config) });
+  runtimeRef = runtime;
   let nextHandler: NextHandler | null = null;
   try {
     await runtime.start();
@@ -63,16 +83,21 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     throw err;
   }
 
-  const api = createApi(runtime, logger);
-  const sockets = new LiveSockets({ hub: runtime.hub, logger });
+  const api = createApi(runtime, logger, { alertmanagerSecret: env.ALERTMANAGER_WEBHOOK_SECRET });
+  sockets = new LiveSockets({ hub: runtime.hub, logger });
+  const live = sockets;
   let closing = false;
 
   const health = async (path: string): Promise<{ status: number; body: unknown } | null> => {
     if (path === "/health/live") return { status: 200, body: { status: "ok" } };
     if (path === "/health/ready") {
       const checks = await readiness(store, runtime);
-      const ok = !closing && Object.values(checks).every((c) => c.ok);
-      return { status: ok ? 200 : 503, body: { status: ok ? "ready" : "not ready", ...(closing ? { reason: "shutting down" } : {}), checks } };
+      // Only the store decides readiness. A metric source or broker that is down is shared by every
+      // instance: failing readiness for it would take the whole war room out of rotation exactly when
+      // it is needed. They are reported as degraded instead (the board says the same).
+      const ok = !closing && checks.store.ok;
+      const degraded = Object.entries(checks).filter(([, c]) => !c.ok).map(([k]) => k).filter((k) => k !== "store");
+      return { status: ok ? 200 : 503, body: { status: ok ? (degraded.length ? "ready (degraded)" : "ready") : "not ready", ...(closing ? { reason: "shutting down" } : {}), ...(degraded.length ? { degraded } : {}), checks } };
     }
     if (path === "/health") {
       const checks = await readiness(store, runtime);
@@ -89,8 +114,8 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
           checks,
           store: { dialect: store.dialect, target: store.describe() },
           source: runtime.source.status(),
-          breakers: {},
-          websocket: { clients: sockets.clients, ...runtime.hub.stats() },
+          breakers: runtime.breakers(),
+          websocket: { clients: live.clients, ...runtime.hub.stats() },
           http: { inFlight: api.pending, maxInFlight: api.maxInFlight },
         },
       };
@@ -101,7 +126,21 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
+    const began = process.hrtime.bigint();
+    res.once("finish", () => {
+      const method = req.method ?? "GET";
+      metrics.httpDuration.observe({ method, route: routeLabel(api, method, path), status: String(res.statusCode) }, Number(process.hrtime.bigint() - began) / 1e9);
+    });
     try {
+      if (path === "/metrics" && (req.method === "GET" || req.method === "HEAD")) {
+        const m = await metrics.render();
+        res.writeHead(200, { "content-type": m.contentType, "cache-control": "no-store" });
+        return void res.end(req.method === "HEAD" ? undefined : m.text);
+      }
+      if (path === "/sim/metrics" && (req.method === "GET" || req.method === "HEAD")) {
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
+        return void res.end(req.method === "HEAD" ? undefined : runtime.simMetrics());
+      }
       if (path === "/health" || path.startsWith("/health/")) {
         const h = await health(path);
         if (h) return sendReply(res, h);
@@ -122,7 +161,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
 
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
-    if (path === "/ws" && !closing) return sockets.handleUpgrade(req, socket, head);
+    if (path === "/ws" && !closing) return live.handleUpgrade(req, socket, head);
     // In dev, Next serves its HMR socket under /_next/ from its own upgrade listener.
     if (opts.ui === "dev" && path.startsWith("/_next/")) return;
     socket.destroy();
@@ -152,11 +191,11 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       runtime.stopTimers();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      sockets.closeAll();
+      live.closeAll();
       const deadline = Date.now() + graceMs;
       while (api.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       server.closeAllConnections();
-      sockets.terminateAll();
+      live.terminateAll();
       await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 1_000))]);
       await runtime.stop();
       await store.close();

@@ -12,6 +12,9 @@ export const CLOSE_RESTART = 1012;
 const CLOSE_POLICY = 1008;
 const MAX_MESSAGES_PER_SECOND = 50;
 
+/** Frames sent over every socket of this process (for /metrics). */
+const sent = { frames: 0 };
+
 class SocketSubscriber implements Subscriber {
   readonly id = randomUUID();
   private sentAt = 0;
@@ -19,6 +22,7 @@ class SocketSubscriber implements Subscriber {
   send(frame: string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(frame);
+    sent.frames++;
     this.sentAt = Date.now();
   }
   bufferedAmount(): number {
@@ -56,6 +60,11 @@ export class LiveSockets {
 
   get clients(): number {
     return this.wss.clients.size;
+  }
+
+  /** Frames sent by this process since it started (all LiveSockets instances). */
+  get framesSent(): number {
+    return sent.frames;
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -120,9 +120,28 @@ export class SloTracker {
    * Fills the store from `backfill` for the part of each SLO window it does not cover yet
    * (first start, or time the server was down), then loads the recent minutes.
    */
-  async load(now: number, backfill?: (from: number, to: number, stepMs: number) => Promise<Record<string, { t: number; values: SignalValues }[]>>): Promise<void> {
+  async load(
+    now: number,
+    backfill?: (from: number, to: number, stepMs: number) => Promise<Record<string, { t: number; values: SignalValues }[]>>,
+    /** When the source counts events itself (Prometheus `increase`), rows come from here instead of from sampled values. */
+    countsBackfill?: (slo: SloConfig, from: number, to: number, stepMs: number) => Promise<{ t: number; good: number; total: number }[]>,
+  ): Promise<void> {
     const currentMinute = Math.floor(now / MINUTE) * MINUTE;
-    if (backfill && this.tracked.size > 0) {
+    if (countsBackfill && this.tracked.size > 0) {
+      const rows: SliRow[] = [];
+      for (const tr of this.tracked.values()) {
+        const windowFrom = Math.floor(windowRange(tr.slo.window, now).from / COARSE_SPAN) * COARSE_SPAN;
+        const latest = await latestSliStart(this.store, tr.slo.id);
+        const from = latest === null ? windowFrom : Math.max(windowFrom, latest + MINUTE);
+        const fine = Math.max(from, currentMinute - 3 * 24 * 3600_000 - 60 * MINUTE);
+        const coarseFrom = Math.ceil(from / COARSE_SPAN) * COARSE_SPAN;
+        const coarseTo = Math.floor(fine / COARSE_SPAN) * COARSE_SPAN;
+        if (coarseTo > coarseFrom) for (const r of await countsBackfill(tr.slo, coarseFrom, coarseTo, COARSE_SPAN)) rows.push({ sloId: tr.slo.id, start: r.t, spanMs: COARSE_SPAN, good: r.good, total: r.total });
+        const fineFrom = Math.max(coarseTo, Math.ceil(from / MINUTE) * MINUTE);
+        if (currentMinute > fineFrom) for (const r of await countsBackfill(tr.slo, fineFrom, currentMinute, MINUTE)) rows.push({ sloId: tr.slo.id, start: r.t, spanMs: MINUTE, good: r.good, total: r.total });
+      }
+      await upsertSliCounts(this.store, rows);
+    } else if (backfill && this.tracked.size > 0) {
       const fromBySlo = new Map<string, number>();
       for (const tr of this.tracked.values()) {
         const windowFrom = Math.floor(windowRange(tr.slo.window, now).from / MINUTE) * MINUTE;
@@ -161,6 +180,16 @@ export class SloTracker {
     }
   }
 
+  /** The open (not yet stored) minute of each given SLO, as a row. */
+  openRows(sloIds: readonly string[]): SliRow[] {
+    const rows: SliRow[] = [];
+    for (const id of sloIds) {
+      const tr = this.tracked.get(id);
+      if (tr?.open) rows.push({ sloId: id, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
+    }
+    return rows;
+  }
+
   /** Writes the open minutes (graceful shutdown), so a restart loses no events. */
   async flush(): Promise<void> {
     const rows: SliRow[] = [];
@@ -175,12 +204,14 @@ export class SloTracker {
     const minute = Math.floor(t / MINUTE) * MINUTE;
     const closed: SliRow[] = [];
     for (const tr of this.tracked.values()) {
+      // Only SLOs of services in this call move on: pushed samples come one service at a time.
+      const values = valuesByService[tr.slo.service];
+      if (!values) continue;
+      if (tr.open && minute < tr.open.minute) continue; // a late sample must not reopen a closed minute
       if (tr.open && tr.open.minute !== minute) {
         closed.push({ sloId: tr.slo.id, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
         tr.open = null;
       }
-      const values = valuesByService[tr.slo.service];
-      if (!values) continue;
       const c = sliCounts(tr.slo.sli, values, seconds);
       tr.open ??= { minute, good: 0, total: 0 };
       tr.open.good += c.good;

@@ -20,6 +20,19 @@ export async function listAlertEvents(store: Store, opts: { since?: number; limi
   return rows.map((r) => ({ alertId: r.alert_id, type: r.type, at: Number(r.at), alert: JSON.parse(r.alert) as unknown }));
 }
 
+/** Events of alerts whose id starts with `idPrefix`, at or after `since`, oldest first. */
+export async function listAlertEventsOf(store: Store, idPrefix: string, since: number): Promise<AlertEventRow[]> {
+  const rows = await store.db
+    .selectFrom("alert_events")
+    .selectAll()
+    .where("alert_id", "like", `${idPrefix}%`)
+    .where("at", ">=", since)
+    .orderBy("at")
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => ({ alertId: r.alert_id, type: r.type, at: Number(r.at), alert: JSON.parse(r.alert) as unknown }));
+}
+
 export async function purgeAlertEventsBefore(store: Store, t: number): Promise<number> {
   const r = await store.db.deleteFrom("alert_events").where("at", "<", t).executeTakeFirst();
   return Number(r.numDeletedRows);

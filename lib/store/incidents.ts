@@ -47,19 +47,24 @@ export async function insertIncident(store: Store, draft: Omit<Incident, "number
  * `expectedVersion`, together with `entries`, in one transaction. Null when the version was
  * stale; then nothing is written.
  */
-export async function commitIncident(store: Store, change: { expectedVersion: number; next: Incident; entries: readonly TimelineEntry[]; now: number }): Promise<Incident | null> {
-  return store.db.transaction().execute(async (trx) => {
-    const version = change.expectedVersion + 1;
-    const r = await trx
-      .updateTable("incidents")
-      .set({ ...incidentRow(change.next), version, updated_at: change.now })
-      .where("id", "=", change.next.id)
-      .where("version", "=", change.expectedVersion)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) return null;
-    await insertEntries(trx, change.entries);
-    return { ...change.next, version };
-  });
+export type IncidentCommit = { expectedVersion: number; next: Incident; entries: readonly TimelineEntry[]; now: number };
+
+export async function commitIncident(store: Store, change: IncidentCommit): Promise<Incident | null> {
+  return store.db.transaction().execute((trx) => commitIncidentIn(trx, change));
+}
+
+/** The compare-and-set of commitIncident inside a caller's transaction (null: version moved on). */
+export async function commitIncidentIn(trx: Db, change: IncidentCommit): Promise<Incident | null> {
+  const version = change.expectedVersion + 1;
+  const r = await trx
+    .updateTable("incidents")
+    .set({ ...incidentRow(change.next), version, updated_at: change.now })
+    .where("id", "=", change.next.id)
+    .where("version", "=", change.expectedVersion)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) return null;
+  await insertEntries(trx, change.entries);
+  return { ...change.next, version };
 }
 
 export async function insertEntries(db: Db, entries: readonly TimelineEntry[]): Promise<void> {

@@ -139,6 +139,49 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex("runbook_checks_incident_idx").on("runbook_checks").columns(["incident_id", "runbook", "step_index"]).execute();
     },
   },
+  "0005_postmortems_rollups_ingest": {
+    async up(db: Kysely<unknown>) {
+      // One postmortem per incident; `version` bumps on every save (compare-and-set).
+      await db.schema
+        .createTable("postmortems")
+        .addColumn("incident_id", "text", (c) => c.primaryKey().notNull().references("incidents.id").onDelete("cascade"))
+        .addColumn("template", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("impact", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_by", "text", (c) => c.notNull())
+        .addColumn("published_at", "bigint")
+        .execute();
+      // Per service and minute: what postmortem impact numbers are computed from.
+      await db.schema
+        .createTable("signal_minutes")
+        .addColumn("service", "text", (c) => c.notNull())
+        .addColumn("start", "bigint", (c) => c.notNull())
+        .addColumn("requests", "double precision", (c) => c.notNull())
+        .addColumn("errors", "double precision", (c) => c.notNull())
+        .addColumn("errors_5xx", "double precision", (c) => c.notNull())
+        .addColumn("p99_max", "double precision", (c) => c.notNull())
+        .addColumn("error_pct_max", "double precision", (c) => c.notNull())
+        .addPrimaryKeyConstraint("signal_minutes_pk", ["service", "start"])
+        .execute();
+      await db.schema.createIndex("signal_minutes_start_idx").on("signal_minutes").column("start").execute();
+      // Pushed samples, idempotent on (service, t): a repeated batch changes nothing.
+      await db.schema
+        .createTable("ingest_samples")
+        .addColumn("service", "text", (c) => c.notNull())
+        .addColumn("t", "bigint", (c) => c.notNull())
+        .addColumn("interval_ms", "integer", (c) => c.notNull())
+        .addColumn("sample", "text", (c) => c.notNull())
+        .addColumn("received_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("ingest_samples_pk", ["service", "t"])
+        .execute();
+      await db.schema.createIndex("ingest_samples_t_idx").on("ingest_samples").column("t").execute();
+    },
+  },
 };
 
 export type MigrateOptions = {

@@ -108,6 +108,41 @@ export interface RunbookChecksTable {
   at: number;
 }
 
+/** The postmortem of an incident: Markdown body, review status, the impact numbers (JSON) it was drafted with. */
+export interface PostmortemsTable {
+  incident_id: string;
+  template: string;
+  status: string;
+  body: string;
+  impact: string;
+  version: number;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+  updated_by: string;
+  published_at: number | null;
+}
+
+/** One service's traffic, errors and peaks over [start, start + 1 min). */
+export interface SignalMinutesTable {
+  service: string;
+  start: number;
+  requests: number;
+  errors: number;
+  errors_5xx: number;
+  p99_max: number;
+  error_pct_max: number;
+}
+
+/** A pushed sample (POST /api/v1/ingest) as received, JSON in `sample`. */
+export interface IngestSamplesTable {
+  service: string;
+  t: number;
+  interval_ms: number;
+  sample: string;
+  received_at: number;
+}
+
 /** Named monotonic counters (incident numbers). */
 export interface CountersTable {
   name: string;
@@ -124,4 +159,7 @@ export interface Database {
   action_items: ActionItemsTable;
   counters: CountersTable;
   runbook_checks: RunbookChecksTable;
+  postmortems: PostmortemsTable;
+  signal_minutes: SignalMinutesTable;
+  ingest_samples: IngestSamplesTable;
 }

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from "kysely";
 import type { Database } from "./schema";
 import { describeError } from "./errors";
 import { migrateToLatest } from "./migrations";
@@ -27,6 +27,8 @@ export type OpenStoreOptions = {
   /** Postgres only: create and use this schema (tests use one per run). */
   pgSchema?: string;
   logger?: StoreLogger;
+  /** Told the SQL and duration of every statement (the /metrics store write histogram). */
+  onQuery?: (sql: string, ms: number) => void;
 };
 
 const silent: StoreLogger = { info() {}, warn() {} };
@@ -38,12 +40,19 @@ const DEFAULT_PING_TIMEOUT_MS = 2_000;
 /** Opens the database and brings its schema up to date before resolving. */
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const logger = opts.logger ?? silent;
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.pgSchema, logger) : openSqlite(opts.dataDir, logger);
+  const log = opts.onQuery ? queryLog(opts.onQuery) : undefined;
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.pgSchema, logger, log) : openSqlite(opts.dataDir, logger, log);
 }
 
-async function openSqlite(dataDir: string, logger: StoreLogger): Promise<Store> {
+function queryLog(onQuery: (sql: string, ms: number) => void): (e: LogEvent) => void {
+  return (e) => {
+    if (e.level === "query") onQuery(e.query.sql, e.queryDurationMillis);
+  };
+}
+
+async function openSqlite(dataDir: string, logger: StoreLogger, log?: (e: LogEvent) => void): Promise<Store> {
   const { sqlite, file } = await openSqliteFile(dataDir, (o, msg) => logger.warn(o, msg));
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
   try {
     const applied = await migrateToLatest(db);
     logger.info({ store: `sqlite:${file}`, applied }, "store opened");
@@ -54,7 +63,7 @@ async function openSqlite(dataDir: string, logger: StoreLogger): Promise<Store> 
   return makeStore(db, "sqlite", `sqlite:${file}`);
 }
 
-async function openPostgres(databaseUrl: string, schema: string | undefined, logger: StoreLogger): Promise<Store> {
+async function openPostgres(databaseUrl: string, schema: string | undefined, logger: StoreLogger, log?: (e: LogEvent) => void): Promise<Store> {
   const target = parsePgUrl(databaseUrl);
   if (schema !== undefined) assertPgSchemaName(schema);
   const label = `postgres:${target.label}${schema ? `?schema=${schema}` : ""}`;
@@ -62,7 +71,7 @@ async function openPostgres(databaseUrl: string, schema: string | undefined, log
 
   const applied = await migratePostgres(target, schema, label, onIdleError);
   const pool = createPgPool(target, { schema, max: 10, queryTimeoutMs: QUERY_TIMEOUT_MS, onIdleError });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   // Also initialises Kysely's driver: destroy() on a never-used Kysely neither ends the pool
   // nor stops later queries from quietly reopening it.
   try {

@@ -1,0 +1,93 @@
+import { Invalid } from "../errors";
+import { formatPath } from "../errors";
+import type { SignalValues } from "../signals/types";
+import { BatchSchema, MAX_AGE_MS, MAX_FUTURE_MS, SampleSchema, type Sample } from "./schema";
+
+/** A validated sample as the runtime applies it: one service, interval ending at `t`, in signal units. */
+export type IngestSample = { service: string; t: number; intervalMs: number; values: SignalValues; raw: Sample };
+
+type Problem = { path: string; message: string };
+
+/**
+ * Validates a batch. Every problem of every sample is listed (path like `samples[3].errors`); one
+ * bad sample rejects the whole batch, so nothing is written. `last` gives a service's previous
+ * saturation when a sample omits it.
+ */
+export function parseBatch(body: unknown, opts: { now: number; hasService(id: string): boolean; last(id: string): Pick<SignalValues, "cpuPct" | "memPct" | "poolPct" | "p50" | "p95" | "p99" | "p999"> | null }): IngestSample[] {
+  const batch = BatchSchema.safeParse(body);
+  if (!batch.success) {
+    const i = batch.error.issues[0];
+    throw new Invalid(`invalid ingest batch: ${i.path.length ? `${formatPath(i.path)}: ` : ""}${i.message}`, batch.error.issues.map((x) => ({ path: formatPath(x.path), message: x.message })));
+  }
+  const problems: Problem[] = [];
+  const out: IngestSample[] = [];
+  const seen = new Set<string>();
+  batch.data.samples.forEach((input, i) => {
+    const r = SampleSchema.safeParse(input);
+    if (!r.success) {
+      for (const x of r.error.issues) problems.push({ path: formatPath(["samples", i, ...x.path]), message: x.message });
+      return;
+    }
+    const s = r.data;
+    const t = typeof s.t === "number" ? s.t : Date.parse(s.t);
+    if (!opts.hasService(s.service)) problems.push({ path: `samples[${i}].service`, message: `unknown service "${s.service}"` });
+    if (t > opts.now + MAX_FUTURE_MS) problems.push({ path: `samples[${i}].t`, message: `t is ${Math.round((t - opts.now) / 1000)} s in the future (at most ${MAX_FUTURE_MS / 1000} s allowed)` });
+    if (t < opts.now - MAX_AGE_MS) problems.push({ path: `samples[${i}].t`, message: `t is older than ${MAX_AGE_MS / 3600_000} h; push ingest takes live data only` });
+    const key = `${s.service}\u0000${t}`;
+    if (seen.has(key)) problems.push({ path: `samples[${i}].t`, message: `a second sample for ${s.service} at the same t in one batch` });
+    seen.add(key);
+    if (problems.length) return;
+    out.push({ service: s.service, t, intervalMs: s.intervalSeconds * 1000, values: toSignals(s, opts.last(s.service)), raw: s });
+  });
+  if (problems.length) {
+    throw new Invalid(`invalid ingest batch: ${problems[0].path}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`, problems.slice(0, 100));
+  }
+  return out.sort((a, b) => a.t - b.t);
+}
+
+/** Signal values of one sample: rates from counts over the interval, quantiles from buckets. */
+export function toSignals(s: Sample, last: Pick<SignalValues, "cpuPct" | "memPct" | "poolPct" | "p50" | "p95" | "p99" | "p999"> | null): SignalValues {
+  const rps = s.requests / s.intervalSeconds;
+  const errorPct = s.requests > 0 ? (s.errors / s.requests) * 100 : 0;
+  const error5xxPct = s.requests > 0 ? (s.errors5xx / s.requests) * 100 : 0;
+  let q = { p50: last?.p50 ?? 0, p95: last?.p95 ?? 0, p99: last?.p99 ?? 0, p999: last?.p999 ?? 0 };
+  if (s.latency && "quantiles" in s.latency) {
+    const l = s.latency.quantiles;
+    q = { p50: l.p50Ms, p95: l.p95Ms, p99: l.p99Ms, p999: l.p999Ms ?? l.p99Ms };
+  } else if (s.latency && "buckets" in s.latency) {
+    const b = s.latency.buckets;
+    const total = b[b.length - 1].count;
+    if (total > 0) q = { p50: bucketQuantile(0.5, b), p95: bucketQuantile(0.95, b), p99: bucketQuantile(0.99, b), p999: bucketQuantile(0.999, b) };
+  }
+  return {
+    ...q,
+    rps,
+    errorPct,
+    error5xxPct,
+    cpuPct: s.saturation?.cpuPct ?? last?.cpuPct ?? 0,
+    memPct: s.saturation?.memPct ?? last?.memPct ?? 0,
+    poolPct: s.saturation?.poolPct ?? last?.poolPct ?? 0,
+  };
+}
+
+/**
+ * The q-quantile of cumulative buckets, as PromQL's histogram_quantile: linear interpolation
+ * inside the bucket, from 0 for the first; a quantile in the +Inf bucket gives the last finite bound.
+ */
+export function bucketQuantile(q: number, buckets: readonly { leMs: number | "+Inf"; count: number }[]): number {
+  const total = buckets[buckets.length - 1].count;
+  if (total <= 0) return NaN;
+  const rank = q * total;
+  let prevLe = 0;
+  let prevCount = 0;
+  for (const b of buckets) {
+    if (b.count >= rank) {
+      if (b.leMs === "+Inf") return prevLe;
+      const inBucket = b.count - prevCount;
+      return inBucket > 0 ? prevLe + ((b.leMs - prevLe) * (rank - prevCount)) / inBucket : b.leMs;
+    }
+    if (b.leMs !== "+Inf") prevLe = b.leMs;
+    prevCount = b.count;
+  }
+  return prevLe;
+}

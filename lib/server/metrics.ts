@@ -1,0 +1,114 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** What /metrics reads at scrape time (SPEC §8): kept as callbacks so nothing polls in between. */
+export type MetricsSources = {
+  wsClients(): number;
+  hubStats(): { coalescedFrames: number; subscriptions: number; laggingSubscriptions: number };
+  framesSent(): number;
+  source(): { kind: string; breaker?: "closed" | "open" | "half-open"; queries?: number; errors?: number } | null;
+};
+
+const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
+
+/**
+ * The war room's own metrics in the Prometheus format (prom-client), one registry per server so
+ * several servers in one test process do not share counters. Names are prefixed `warroom_`.
+ */
+export class WarRoomMetrics {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<"method" | "route" | "status">;
+  readonly storeWrite: Histogram<"op">;
+  readonly sourceQuery: Histogram<"outcome">;
+
+  constructor(src: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: "warroom_" });
+    this.httpDuration = new Histogram({
+      name: "warroom_http_request_duration_seconds",
+      help: "HTTP requests by method, route pattern and status",
+      labelNames: ["method", "route", "status"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.storeWrite = new Histogram({
+      name: "warroom_store_write_duration_seconds",
+      help: "Store write statements (insert/update/delete) by kind",
+      labelNames: ["op"],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    this.sourceQuery = new Histogram({
+      name: "warroom_source_query_duration_seconds",
+      help: "Metric source queries (one per signal per tick for Prometheus) by outcome",
+      labelNames: ["outcome"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    new Gauge({
+      name: "warroom_websocket_connections",
+      help: "Open WebSocket connections",
+      registers,
+      collect() {
+        this.set(src.wsClients());
+      },
+    });
+    new Gauge({
+      name: "warroom_websocket_subscriptions",
+      help: "Channel subscriptions over all connections",
+      registers,
+      collect() {
+        this.set(src.hubStats().subscriptions);
+      },
+    });
+    new Counter({
+      name: "warroom_websocket_frames_sent_total",
+      help: "Frames sent to WebSocket clients",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(src.framesSent());
+      },
+    });
+    new Counter({
+      name: "warroom_websocket_frames_coalesced_total",
+      help: "Metric frames replaced by one snapshot because a client was slow",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(src.hubStats().coalescedFrames);
+      },
+    });
+    new Gauge({
+      name: "warroom_source_breaker_state",
+      help: "Circuit breaker of the metric source: 0 closed, 1 half-open, 2 open (absent for the simulator)",
+      labelNames: ["source"],
+      registers,
+      collect() {
+        this.reset();
+        const s = src.source();
+        if (s?.breaker) this.set({ source: s.kind }, BREAKER_VALUE[s.breaker]);
+      },
+    });
+    new Counter({
+      name: "warroom_source_query_errors_total",
+      help: "Failed metric source queries (timeouts, HTTP errors, bad responses, open breaker)",
+      labelNames: ["source"],
+      registers,
+      collect() {
+        this.reset();
+        const s = src.source();
+        if (s?.errors !== undefined) this.inc({ source: s.kind }, s.errors);
+      },
+    });
+  }
+
+  /** Store statement timing, fed by the store's query log (writes only). */
+  observeQuery(sqlText: string, ms: number): void {
+    const op = /^\s*(insert|update|delete)/i.exec(sqlText)?.[1]?.toLowerCase();
+    if (op) this.storeWrite.observe({ op }, ms / 1000);
+  }
+
+  async render(): Promise<{ contentType: string; text: string }> {
+    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,421 @@
+import { afterEach, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  PrometheusSource,
+  PrometheusSourceSchema,
+  SourceError,
+  defaultQueries,
+  effectiveQueries,
+  parseSampleValue,
+  type PrometheusSourceInput,
+} from "./prometheus";
+import { SIGNALS, type SignalName } from "../signals/types";
+
+// ---- a fake Prometheus ------------------------------------------------------
+
+type Req = { path: string; params: URLSearchParams };
+type Handler = (req: Req, res: http.ServerResponse) => void;
+
+async function fakePrometheus(handler: Handler) {
+  const requests: Req[] = [];
+  let current = handler;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://x");
+      const params = req.method === "POST" ? new URLSearchParams(Buffer.concat(chunks).toString()) : url.searchParams;
+      const r = { path: url.pathname, params };
+      requests.push(r);
+      current(r, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  closers.push(close);
+  return { url, requests, setHandler: (h: Handler) => (current = h), close };
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+function json(res: http.ServerResponse, status: number, body: unknown) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json" }).end(text);
+}
+
+const vector = (rows: [Record<string, string>, string][], t = 1) => ({
+  status: "success",
+  data: { resultType: "vector", result: rows.map(([metric, v]) => ({ metric, value: [t, v] })) },
+});
+
+/** Answers every default-query signal with `value(signal, service)` for each service. */
+function perSignal(source: PrometheusSource, services: string[], value: (signal: SignalName, service: string) => string = () => "1"): Handler {
+  const bySignal = new Map(Object.entries(effectiveQueries(source.config)).map(([k, v]) => [v, k as SignalName]));
+  return (req, res) => {
+    const signal = bySignal.get(req.params.get("query") ?? "");
+    if (!signal) return json(res, 400, { status: "error", errorType: "bad_data", error: "unknown query" });
+    json(res, 200, vector(services.map((s) => [{ service: s }, value(signal, s)])));
+  };
+}
+
+function source(url: string, over: Partial<PrometheusSourceInput> = {}, serviceIds?: string[]) {
+  const s = new PrometheusSource({
+    config: { kind: "prometheus", url, retries: 0, ...over },
+    serviceIds,
+    backoff: { initialDelayMs: 5, maxDelayMs: 20 },
+  });
+  closers.push(async () => s.close());
+  return s;
+}
+
+const T = Date.UTC(2026, 10, 18, 14, 0, 0);
+
+/** Polls `fn` until it returns a truthy value or the deadline passes. */
+async function until<T>(fn: () => Promise<T | undefined | false>, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error("condition not met before the deadline");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+// ---- tests --------------------------------------------------------------------
+
+describe("PrometheusSourceSchema", () => {
+  it("fills defaults and builds one aggregated query per signal", () => {
+    const cfg = PrometheusSourceSchema.parse({ kind: "prometheus", url: "http://prom:9090" });
+    expect(cfg).toMatchObject({ serviceLabel: "service", timeoutMs: 3000, retries: 2, rateWindow: "1m", maxResponseBytes: 8 * 1024 * 1024 });
+    const q = defaultQueries(cfg);
+    expect(Object.keys(q).sort()).toEqual([...SIGNALS].sort());
+    for (const expr of Object.values(q)) expect(expr).toMatch(/by \(service(, le)?\)/);
+    expect(q.rps).toBe("sum by (service) (rate(http_requests_total[1m]))");
+    expect(q.errorPct).toContain('code=~"5..|429"');
+    expect(q.error5xxPct).toContain('code=~"5.."');
+    expect(q.p99).toBe("1000 * histogram_quantile(0.99, sum by (service, le) (rate(http_request_duration_seconds_bucket[1m])))");
+    expect(q.poolPct).toBe("100 * avg by (service) (db_pool_usage_ratio)");
+  });
+
+  it("uses serviceLabel and overrides", () => {
+    const cfg = PrometheusSourceSchema.parse({ kind: "prometheus", url: "https://h/prom", serviceLabel: "app", queries: { cpuPct: "my_cpu" } });
+    const q = effectiveQueries(cfg);
+    expect(q.rps).toContain("by (app)");
+    expect(q.cpuPct).toBe("my_cpu");
+  });
+
+  it("rejects bad urls, labels and durations with clear messages", () => {
+    const bad = (over: object) => PrometheusSourceSchema.safeParse({ kind: "prometheus", url: "http://p", ...over });
+    expect(bad({ url: "ftp://p" }).error?.issues[0].message).toMatch(/http/);
+    expect(bad({ serviceLabel: "a-b" }).error?.issues[0].message).toMatch(/label name/);
+    expect(bad({ rateWindow: "1 minute" }).error?.issues[0].message).toMatch(/duration/);
+    expect(bad({ queries: { nope: "x" } }).success).toBe(false);
+    expect(bad({ services: { Checkout: { rps: "x" } } }).success).toBe(false);
+  });
+});
+
+describe("parseSampleValue", () => {
+  it("parses the API's special values explicitly", () => {
+    expect(parseSampleValue("NaN")).toBeNaN();
+    expect(parseSampleValue("+Inf")).toBe(Infinity);
+    expect(parseSampleValue("-Inf")).toBe(-Infinity);
+    expect(parseSampleValue("1e3")).toBe(1000);
+    expect(parseSampleValue("-0.25")).toBe(-0.25);
+    for (const junk of ["", " 1", "abc", "Infinity", "0x"]) expect(() => parseSampleValue(junk), junk).toThrow(SourceError);
+  });
+});
+
+describe("PrometheusSource.sampleAll", () => {
+  it("maps results to services; NaN and ±Inf become 0, missing signals 0", async () => {
+    const fake = await fakePrometheus(() => undefined);
+    const src = source(fake.url);
+    fake.setHandler(
+      perSignal(src, ["api", "db"], (signal, svc) => {
+        if (signal === "rps") return svc === "api" ? "12.5" : "NaN";
+        if (signal === "p99") return svc === "api" ? "+Inf" : "42";
+        if (signal === "cpuPct") return "-Inf";
+        return "3";
+      }),
+    );
+    const out = await src.sampleAll(T);
+    expect(out.api).toMatchObject({ rps: 12.5, p99: 0, p50: 3, cpuPct: 0 });
+    expect(out.db).toMatchObject({ rps: 0, p99: 42, errorPct: 3 });
+    expect(src.status()).toEqual({ kind: "prometheus", state: "ok", lastSuccessAt: T });
+    expect(src.stats().replacedValues).toBe(4);
+    // Instant queries are evaluated at the tick time.
+    expect(new Set(fake.requests.map((r) => r.params.get("time")))).toEqual(new Set([String(T / 1000)]));
+    expect(fake.requests.every((r) => r.path === "/api/v1/query" && r.params.get("timeout") === "3")).toBe(true);
+  });
+
+  it("sends one query per signal whatever the number of services", async () => {
+    for (const n of [2, 500]) {
+      const fake = await fakePrometheus(() => undefined);
+      const src = source(fake.url);
+      const ids = Array.from({ length: n }, (_, i) => `svc-${i}`);
+      fake.setHandler(perSignal(src, ids));
+      const out = await src.sampleAll(T);
+      expect(Object.keys(out)).toHaveLength(n);
+      expect(fake.requests).toHaveLength(SIGNALS.length);
+      expect(src.stats().queriesPerSample).toBe(SIGNALS.length);
+    }
+  });
+
+  it("keeps to serviceIds and lets per-service overrides win", async () => {
+    const fake = await fakePrometheus(() => undefined);
+    const src = source(fake.url, { services: { db: { rps: 'sum(rate(pg_xact_commit{instance="db"}[1m]))' } } }, ["api", "db"]);
+    const agg = perSignal(src, ["api", "db", "stranger"], () => "7");
+    fake.setHandler((req, res) =>
+      req.params.get("query")?.startsWith("sum(rate(pg_xact") ? json(res, 200, vector([[{}, "99"]])) : agg(req, res),
+    );
+    const out = await src.sampleAll(T);
+    expect(Object.keys(out).sort()).toEqual(["api", "db"]);
+    expect(out.db.rps).toBe(99);
+    expect(out.api.rps).toBe(7);
+    expect(fake.requests).toHaveLength(SIGNALS.length + 1);
+  });
+
+  it("on partial failure keeps the last values of failed signals and reports degraded", async () => {
+    const fake = await fakePrometheus(() => undefined);
+    const src = source(fake.url);
+    const ok = perSignal(src, ["api"], (signal) => (signal === "p99" ? "120" : "5"));
+    fake.setHandler(ok);
+    await src.sampleAll(T);
+    fake.setHandler((req, res) =>
+      req.params.get("query")?.includes("histogram_quantile(0.99,")
+        ? json(res, 422, { status: "error", errorType: "execution", error: "query processing would load too many samples into memory" })
+        : ok(req, res),
+    );
+    const out = await src.sampleAll(T + 1000);
+    expect(out.api.p99).toBe(120);
+    expect(out.api.rps).toBe(5);
+    const st = src.status();
+    expect(st.state).toBe("degraded");
+    expect(st.error).toBe("p99: Prometheus 422: execution: query processing would load too many samples into memory");
+    expect(st.lastSuccessAt).toBe(T + 1000);
+  });
+
+  it("says so when no series carry the service label", async () => {
+    const fake = await fakePrometheus((_req, res) => json(res, 200, vector([[{ job: "x" }, "1"]])));
+    const src = source(fake.url);
+    expect(await src.sampleAll(T)).toEqual({});
+    expect(src.status()).toMatchObject({ state: "degraded", error: expect.stringContaining('label "service"') });
+  });
+
+  it("surfaces a 422 error body verbatim and does not retry it or trip the breaker", async () => {
+    const fake = await fakePrometheus((_req, res) =>
+      json(res, 422, { status: "error", errorType: "execution", error: "expanding series: context deadline exceeded" }),
+    );
+    const src = source(fake.url, { retries: 3, breaker: { failures: 2, halfOpenAfterMs: 10_000 } });
+    const err = await src.sampleAll(T).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SourceError);
+    expect((err as Error).message).toBe(
+      `${SIGNALS.join(", ")}: Prometheus 422: execution: expanding series: context deadline exceeded`,
+    );
+    expect(fake.requests).toHaveLength(SIGNALS.length);
+    expect(src.stats()).toMatchObject({ breaker: "closed", queries: SIGNALS.length, errors: SIGNALS.length, retries: 0 });
+    expect(src.status()).toMatchObject({ state: "down", lastSuccessAt: null });
+  });
+
+  it("surfaces a 400 bad_data body", async () => {
+    const fake = await fakePrometheus((_req, res) =>
+      json(res, 400, { status: "error", errorType: "bad_data", error: 'exceeded maximum resolution of 11,000 points per timeseries' }),
+    );
+    const err = await source(fake.url).sampleAll(T).catch((e: Error) => e);
+    expect(err.message).toMatch(/Prometheus 400: bad_data: exceeded maximum resolution/);
+  });
+
+  it("times out a slow answer and a slow body", async () => {
+    const fake = await fakePrometheus((_req, res) => setTimeout(() => json(res, 200, vector([])), 2000).unref());
+    const src = source(fake.url, { timeoutMs: 100, breaker: { failures: 100, halfOpenAfterMs: 10_000 } });
+    const started = Date.now();
+    const err = await src.sampleAll(T).catch((e: Error) => e);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(err.message).toMatch(/did not answer within 100 ms/);
+    expect(src.stats().timeouts).toBe(SIGNALS.length);
+    expect(src.status().state).toBe("down");
+
+    fake.setHandler((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"status":"success",');
+      setTimeout(() => res.end('"data":{"resultType":"vector","result":[]}}'), 2000).unref();
+    });
+    const err2 = await src.sampleAll(T).catch((e: Error) => e);
+    expect(err2.message).toMatch(/did not answer within 100 ms/);
+  });
+
+  it("retries transient failures with backoff, then the breaker opens and fails fast", async () => {
+    const fake = await fakePrometheus((_req, res) => json(res, 503, { status: "error", errorType: "unavailable", error: "TSDB not ready" }));
+    const src = source(fake.url, { retries: 2, breaker: { failures: 5, halfOpenAfterMs: 60_000 } });
+    const err = await src.sampleAll(T).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(SourceError);
+    const stats = src.stats();
+    expect(stats.retries).toBeGreaterThan(0);
+    expect(stats.breaker).toBe("open");
+    expect(src.status().error).toMatch(/circuit open/);
+    const sent = fake.requests.length;
+    // Ten parallel queries, three attempts each at most; the breaker stops them after five failures.
+    expect(sent).toBeGreaterThanOrEqual(5);
+    expect(sent).toBeLessThan(3 * SIGNALS.length);
+
+    const again = await src.sampleAll(T + 1000).catch((e: Error) => e);
+    expect(again.message).toMatch(/circuit breaker open after 5 consecutive failures; next try in \d+ s \(last error: Prometheus 503: unavailable: TSDB not ready\)/);
+    expect(fake.requests.length).toBe(sent);
+    expect(src.stats().rejected).toBeGreaterThan(0);
+  });
+
+  it("recovers through half-open once Prometheus is back", async () => {
+    const fake = await fakePrometheus((_req, res) => {
+      res.destroy(); // connection reset
+    });
+    const src = source(fake.url, { breaker: { failures: 3, halfOpenAfterMs: 150 } });
+    const err = await src.sampleAll(T).catch((e: Error) => e);
+    expect(err.message).toMatch(/cannot reach Prometheus/);
+    expect(src.stats().breaker).toBe("open");
+
+    fake.setHandler(perSignal(src, ["api"]));
+    const out = await until(() => src.sampleAll(T + 1000));
+    expect(out.api.rps).toBe(1);
+    expect(src.stats().breaker).toBe("closed");
+    expect(src.status()).toEqual({ kind: "prometheus", state: "ok", lastSuccessAt: T + 1000 });
+  });
+
+  it("turns garbage into clear errors and never throws anything but SourceError", async () => {
+    const cases: [string, (res: http.ServerResponse) => void, RegExp][] = [
+      ["html", (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>Bad gateway</html>"), /invalid JSON.*<html>Bad gateway/],
+      ["truncated", (res) => json(res, 200, '{"status":"success","data":{"resultType":"vec'), /invalid JSON \(garbage or truncated\)/],
+      ["wrong shape", (res) => json(res, 200, { status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1, 2] }] } }), /unexpected body \(data\.result\.0\.value\.1/],
+      ["bad number", (res) => json(res, 200, vector([[{ service: "a" }, "lots"]])), /not a number: "lots"/],
+      ["empty 502", (res) => res.writeHead(502).end(), /answered HTTP 502( \[circuit open\])?$/],
+      ["not json error page", (res) => res.writeHead(404).end("404 page not found"), /HTTP 404: "404 page not found"/],
+      ["huge", (res) => json(res, 200, `{"status":"success","data":{"resultType":"vector","result":[${'{"metric":{},"value":[1,"1"]},'.repeat(5000)}]}}`), /larger than the 64 KiB limit/],
+      [
+        "huge, no content-length",
+        (res) => {
+          res.writeHead(200, { "content-type": "application/json" });
+          for (let i = 0; i < 100; i++) res.write("x".repeat(1024));
+          res.end();
+        },
+        /larger than the 64 KiB limit/,
+      ],
+    ];
+    for (const [name, respond, pattern] of cases) {
+      const fake = await fakePrometheus((_req, res) => respond(res));
+      const src = source(fake.url, { maxResponseBytes: 64 * 1024 });
+      const err = await src.sampleAll(T).catch((e: unknown) => e);
+      expect(err, name).toBeInstanceOf(SourceError);
+      expect((err as Error).message, name).toMatch(pattern);
+      expect(src.status().state, name).toBe("down");
+    }
+  });
+
+  it("reports a refused connection", async () => {
+    const fake = await fakePrometheus(() => undefined);
+    await fake.close();
+    const err = await source(fake.url).sampleAll(T).catch((e: Error) => e);
+    expect(err.message).toMatch(/cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+: fetch failed \(.*ECONNREFUSED/);
+  });
+
+  it("sends configured headers and honours a path prefix", async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.url} ${req.headers.authorization}`);
+      json(res, 200, vector([]));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    closers.push(() => new Promise((r) => server.close(() => r())));
+    const src = source(`http://127.0.0.1:${(server.address() as AddressInfo).port}/prom`, { headers: { authorization: "Bearer t0k" } });
+    await src.sampleAll(T);
+    expect(seen[0]).toBe("/prom/api/v1/query Bearer t0k");
+  });
+});
+
+describe("PrometheusSource.backfillMinutes", () => {
+  it("uses query_range, chunks at 10,000 points, and maps each step to its start", async () => {
+    const fake = await fakePrometheus((req, res) => {
+      const start = Number(req.params.get("start"));
+      const end = Number(req.params.get("end"));
+      const step = Number(req.params.get("step"));
+      const values: [number, string][] = [];
+      for (let t = start; t <= end + 1e-9; t += step) values.push([t, req.params.get("query")!.startsWith("sum by (service) (rate(") ? String(t) : "NaN"]);
+      json(res, 200, { status: "success", data: { resultType: "matrix", result: [{ metric: { service: "api" }, values }] } });
+    });
+    const src = source(fake.url);
+    const from = T;
+    const to = T + 25_000 * 1000 - 500; // 25,000 one-second steps, the last one partial
+    const out = await src.backfillMinutes(from, to, 1000);
+    const ranges = fake.requests.filter((r) => r.path === "/api/v1/query_range");
+    expect(ranges).toHaveLength(3 * SIGNALS.length);
+    for (const r of ranges) {
+      const points = (Number(r.params.get("end")) - Number(r.params.get("start"))) / Number(r.params.get("step")) + 1;
+      expect(points).toBeLessThanOrEqual(10_000);
+    }
+    expect(out.api).toHaveLength(25_000);
+    expect(out.api[0].t).toBe(from);
+    expect(out.api[24_999].t).toBe(from + 24_999_000);
+    // The point at t is evaluated at t + step.
+    expect(out.api[0].values.rps).toBe((from + 1000) / 1000);
+    expect(out.api[0].values.p99).toBe(0);
+  });
+
+  it("rejects with a SourceError when a range query fails", async () => {
+    const fake = await fakePrometheus((_req, res) => json(res, 400, { status: "error", errorType: "bad_data", error: "bad step" }));
+    await expect(source(fake.url).backfillMinutes(T, T + 60_000)).rejects.toThrow(/Prometheus 400: bad_data: bad step/);
+  });
+
+  it("returns nothing for an empty range", async () => {
+    const fake = await fakePrometheus(() => undefined);
+    expect(await source(fake.url).backfillMinutes(T, T)).toEqual({});
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("PrometheusSource.sloCounts", () => {
+  it("counts ratio SLIs with increase() over the window at its end", async () => {
+    const fake = await fakePrometheus((req, res) => {
+      const q = req.params.get("query")!;
+      json(res, 200, vector([[{}, q.includes(" - ") ? "9990" : "10000"]]));
+    });
+    const src = source(fake.url);
+    const c = await src.sloCounts({ kind: "ratio", good: "non-5xx" }, "checkout", T - 3_600_000, T);
+    expect(c).toEqual({ good: 9990, total: 10000 });
+    const queries = fake.requests.map((r) => r.params.get("query"));
+    expect(queries).toContain('sum(increase(http_requests_total{service="checkout"}[3600s]))');
+    expect(queries).toContain(
+      'sum(increase(http_requests_total{service="checkout"}[3600s])) - (sum(increase(http_requests_total{service="checkout",code=~"5.."}[3600s])) or vector(0))',
+    );
+    expect(fake.requests.every((r) => r.params.get("time") === String(T / 1000))).toBe(true);
+
+    fake.requests.length = 0;
+    await src.sloCounts({ kind: "ratio", good: "non-error" }, "checkout", T - 60_000, T);
+    expect(fake.requests.map((r) => r.params.get("query")).join("\n")).toContain('code=~"5..|429"');
+  });
+
+  it("counts latency SLIs from the bucket at the threshold, and says when there is no such bucket", async () => {
+    let bucket: string | null = "950";
+    const fake = await fakePrometheus((req, res) => {
+      const q = req.params.get("query")!;
+      if (q.includes("_bucket")) return json(res, 200, vector(bucket ? [[{}, bucket]] : []));
+      json(res, 200, vector([[{}, "1000"]]));
+    });
+    const src = source(fake.url);
+    const c = await src.sloCounts({ kind: "latency", thresholdMs: 300 }, "api", T - 60_000, T);
+    expect(c).toEqual({ good: 950, total: 1000 });
+    expect(fake.requests.map((r) => r.params.get("query"))).toContain('sum(increase(http_request_duration_seconds_bucket{service="api",le="0.3"}[60s]))');
+    bucket = null;
+    await expect(src.sloCounts({ kind: "latency", thresholdMs: 333 }, "api", T - 60_000, T)).rejects.toThrow(/no histogram bucket le="0.333"/);
+  });
+
+  it("gives {0, 0} without traffic", async () => {
+    const fake = await fakePrometheus((_req, res) => json(res, 200, vector([])));
+    expect(await source(fake.url).sloCounts({ kind: "latency", thresholdMs: 300 }, "api", T - 60_000, T)).toEqual({ good: 0, total: 0 });
+  });
+});

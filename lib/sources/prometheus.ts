@@ -1,0 +1,320 @@
+import type { MetricSource } from "./types";
+import type { SourceStatus } from "../live/protocol";
+import { SIGNALS, type SignalName, type SignalValues } from "../signals/types";
+import type { Sli } from "../slo/schema";
+import type { Counts } from "../slo/math";
+import { PrometheusClient, type PrometheusClientStats } from "./prometheus/client";
+import { PrometheusSourceSchema, effectiveQueries, escapeString, type PrometheusSourceConfig, type PrometheusSourceInput } from "./prometheus/config";
+import { SourceError } from "./prometheus/errors";
+import type { QueryResult } from "./prometheus/response";
+
+export { PrometheusSourceSchema, defaultQueries, effectiveQueries, type PrometheusSourceConfig, type PrometheusSourceInput } from "./prometheus/config";
+export { SourceError } from "./prometheus/errors";
+export { PrometheusClient, type BreakerState, type PrometheusClientStats } from "./prometheus/client";
+export { parseSampleValue, type QueryResult, type Series } from "./prometheus/response";
+
+/** Prometheus refuses more than 11,000 points per series; stay clear of it. */
+export const MAX_POINTS_PER_QUERY = 10_000;
+
+export type PrometheusSourceOptions = {
+  /** The `source:` block of the config (parsed with PrometheusSourceSchema here). */
+  config: PrometheusSourceInput;
+  /** When given, only these service ids are returned (others in the results are ignored). */
+  serviceIds?: Iterable<string>;
+  /** Retry backoff bounds, for tests. */
+  backoff?: { initialDelayMs?: number; maxDelayMs?: number };
+};
+
+export type PrometheusSourceStats = PrometheusClientStats & {
+  state: SourceStatus["state"];
+  lastSuccessAt: number | null;
+  /** Queries one sampleAll sends: one per signal plus one per per-service override. */
+  queriesPerSample: number;
+  /** Values that were NaN/±Inf (or missing because their query failed) and were replaced. */
+  replacedValues: number;
+};
+
+/** One query of a sample: a signal for all services, or (override) for one service. */
+type Job = { signal: SignalName; expr: string; service?: string };
+
+/**
+ * Golden signals from Prometheus: one instant query per signal for all services (`by (service)`),
+ * plus one per per-service override, all in parallel.
+ *
+ * Missing data: a service is present when any signal's result names it. A present service
+ * without a value for a signal (no series, NaN, ±Inf) gets 0 for it — no series means no events
+ * for counters, and no requests means no latency. When some queries fail but others succeed, the
+ * failed signals keep each service's last value (0 if none) and status() is `degraded`. When all
+ * fail, sampleAll rejects with a SourceError and status() is `down`.
+ */
+export class PrometheusSource implements MetricSource {
+  readonly kind = "prometheus";
+  readonly config: PrometheusSourceConfig;
+  private readonly client: PrometheusClient;
+  private readonly queries: Record<SignalName, string>;
+  private readonly only: ReadonlySet<string> | null;
+  private readonly last = new Map<string, SignalValues>();
+  private lastSuccessAt: number | null = null;
+  private state: SourceStatus["state"] = "ok";
+  private error: string | undefined;
+  private replaced = 0;
+
+  constructor(opts: PrometheusSourceOptions) {
+    this.config = PrometheusSourceSchema.parse(opts.config);
+    this.queries = effectiveQueries(this.config);
+    this.only = opts.serviceIds ? new Set(opts.serviceIds) : null;
+    this.client = new PrometheusClient({ ...this.config, backoff: opts.backoff });
+  }
+
+  async sampleAll(t: number): Promise<Record<string, SignalValues>> {
+    const jobs = this.jobs();
+    const settled = await Promise.allSettled(jobs.map((j) => this.client.query(j.expr, t)));
+    const failed = new Map<SignalName, string>();
+    const got = new Map<string, Partial<Record<SignalName, number>>>();
+    let failures = 0;
+    const failJob = (job: Job, err: unknown) => {
+      failures++;
+      failed.set(job.signal, job.service ? `(${job.service}) ${messageOf(err)}` : messageOf(err));
+    };
+    settled.forEach((s, i) => {
+      const job = jobs[i];
+      if (s.status === "rejected") return failJob(job, s.reason);
+      try {
+        for (const [service, v] of this.valuesOf(job, s.value)) (got.get(service) ?? got.set(service, {}).get(service)!)[job.signal] = v;
+      } catch (err) {
+        failJob(job, err);
+      }
+    });
+
+    if (failures === jobs.length) {
+      this.fail(summarize(failed));
+      throw new SourceError(this.error!, { transient: true });
+    }
+    const out: Record<string, SignalValues> = {};
+    for (const [service, partial] of got) {
+      const prev = this.last.get(service);
+      const values = {} as SignalValues;
+      for (const name of SIGNALS) {
+        const v = partial[name];
+        if (v !== undefined && Number.isFinite(v)) values[name] = v;
+        else {
+          if (v !== undefined || failed.has(name)) this.replaced++;
+          values[name] = failed.has(name) ? (prev?.[name] ?? 0) : 0;
+        }
+      }
+      this.last.set(service, values);
+      out[service] = values;
+    }
+    this.lastSuccessAt = t;
+    if (failed.size > 0) {
+      this.state = "degraded";
+      this.error = summarize(failed);
+    } else if (got.size === 0) {
+      this.state = "degraded";
+      this.error = `no series carry the label "${this.config.serviceLabel}": check serviceLabel and the metric names`;
+    } else {
+      this.state = "ok";
+      this.error = undefined;
+    }
+    return out;
+  }
+
+  /**
+   * Points every `stepMs` in [from, to): the point at `t` stands for [t, t + step) and is the
+   * query evaluated at `t + step` (so rates cover the step's end; with the default 1m window and
+   * 1m step, exactly the step). Range queries are chunked to ≤ 10,000 points. Any failure rejects.
+   */
+  async backfillMinutes(from: number, to: number, stepMs = 60_000): Promise<Record<string, { t: number; values: SignalValues }[]>> {
+    if (!(stepMs > 0) || !(to > from)) return {};
+    const count = Math.ceil((to - from) / stepMs);
+    const jobs = this.jobs();
+    const points = new Map<string, Map<number, Partial<Record<SignalName, number>>>>();
+    for (let first = 0; first < count; first += MAX_POINTS_PER_QUERY) {
+      const last = Math.min(count, first + MAX_POINTS_PER_QUERY) - 1;
+      const start = from + (first + 1) * stepMs;
+      const end = from + (last + 1) * stepMs;
+      const results = await Promise.all(jobs.map((j) => this.client.queryRange(j.expr, start, end, stepMs)));
+      results.forEach((r, i) => {
+        const job = jobs[i];
+        for (const s of r.series) {
+          const service = this.serviceOf(job, s.metric, r.series.length);
+          if (!service) continue;
+          const byT = points.get(service) ?? points.set(service, new Map()).get(service)!;
+          for (const { t: evalT, v } of s.samples) {
+            const t = evalT - stepMs;
+            if (t < from || t >= to) continue;
+            (byT.get(t) ?? byT.set(t, {}).get(t)!)[job.signal] = v;
+          }
+        }
+      });
+    }
+    const out: Record<string, { t: number; values: SignalValues }[]> = {};
+    for (const [service, byT] of points) {
+      out[service] = [...byT.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([t, partial]) => {
+          const values = {} as SignalValues;
+          for (const name of SIGNALS) values[name] = finiteOr0(partial[name]);
+          return { t, values };
+        });
+    }
+    return out;
+  }
+
+  /**
+   * Good and total events of a service's SLI over [from, to], from the counters themselves
+   * (`increase(...[to − from])` at `to`): ratio SLIs count requests minus 5xx (non-5xx) or minus
+   * errorCodes (non-error); latency SLIs count the histogram bucket `le = thresholdMs / 1000`,
+   * which must be one of the exported bucket bounds. No traffic gives {0, 0}.
+   */
+  async sloCounts(sli: Sli, service: string, from: number, to: number): Promise<Counts> {
+    const windowS = Math.round((to - from) / 1000);
+    if (windowS <= 0) return { good: 0, total: 0 };
+    const m = this.config.metrics;
+    const sel = (extra = "") => `{${this.config.serviceLabel}="${escapeString(service)}"${extra}}`;
+    const inc = (metric: string, extra?: string) => `sum(increase(${metric}${sel(extra)}[${windowS}s]))`;
+    if (sli.kind === "ratio") {
+      const codes = sli.good === "non-5xx" ? m.error5xxCodes : m.errorCodes;
+      const bad = inc(m.requests, `,${m.codeLabel}=~"${escapeString(codes)}"`);
+      const total = inc(m.requests);
+      const { good, total: all } = await this.windowCounts(`${total} - (${bad} or vector(0))`, total, to);
+      return { good, total: all };
+    }
+    const le = formatLe(sli.thresholdMs / 1000);
+    const c = await this.windowCounts(inc(`${m.duration}_bucket`, `,le="${le}"`), inc(`${m.duration}_count`), to);
+    if (c.total > 0 && c.missingGood) {
+      throw new SourceError(`no histogram bucket le="${le}" for service "${service}": a latency SLI threshold (${sli.thresholdMs} ms) must be a bucket bound`);
+    }
+    return { good: c.good, total: c.total };
+  }
+
+  /**
+   * Good/total per span of `stepMs` for [from, to): `increase(...[step])` evaluated at each span's
+   * end over query_range, so each row counts exactly the events of its span (SLO backfill for
+   * time War Room was not running). Rows start at `from + k·step`.
+   */
+  async sloCountsRange(sli: Sli, service: string, from: number, to: number, stepMs: number): Promise<{ t: number; good: number; total: number }[]> {
+    if (to - from < stepMs) return [];
+    const stepS = Math.round(stepMs / 1000);
+    const m = this.config.metrics;
+    const sel = (extra = "") => `{${this.config.serviceLabel}="${escapeString(service)}"${extra}}`;
+    const inc = (metric: string, extra?: string) => `sum(increase(${metric}${sel(extra)}[${stepS}s]))`;
+    let goodExpr: string;
+    let totalExpr: string;
+    if (sli.kind === "ratio") {
+      const codes = sli.good === "non-5xx" ? m.error5xxCodes : m.errorCodes;
+      totalExpr = inc(m.requests);
+      goodExpr = `${totalExpr} - (${inc(m.requests, `,${m.codeLabel}=~"${escapeString(codes)}"`)} or vector(0))`;
+    } else {
+      totalExpr = inc(`${m.duration}_count`);
+      goodExpr = inc(`${m.duration}_bucket`, `,le="${formatLe(sli.thresholdMs / 1000)}"`);
+    }
+    const rows = new Map<number, { t: number; good: number; total: number }>();
+    const spans = Math.floor((to - from) / stepMs);
+    for (let k = 0; k < spans; k += MAX_POINTS_PER_QUERY) {
+      const firstEnd = from + (k + 1) * stepMs;
+      const lastEnd = from + Math.min(spans, k + MAX_POINTS_PER_QUERY) * stepMs;
+      const [g, tt] = await Promise.all([this.client.queryRange(goodExpr, firstEnd, lastEnd, stepMs), this.client.queryRange(totalExpr, firstEnd, lastEnd, stepMs)]);
+      for (const p of tt.series[0]?.samples ?? []) {
+        const total = Math.max(0, finiteOr0(p.v));
+        if (total > 0) rows.set(p.t - stepMs, { t: p.t - stepMs, good: 0, total });
+      }
+      for (const p of g.series[0]?.samples ?? []) {
+        const row = rows.get(p.t - stepMs);
+        if (row) row.good = Math.min(row.total, Math.max(0, finiteOr0(p.v)));
+      }
+    }
+    return [...rows.values()].sort((a, b) => a.t - b.t);
+  }
+
+  /**
+   * Evaluates two scalar-like queries at `at` (epoch ms) and returns them as counts; an empty
+   * result or NaN is 0 and `good` is clamped into [0, total].
+   */
+  async windowCounts(goodExpr: string, totalExpr: string, at: number): Promise<Counts & { missingGood: boolean }> {
+    const [g, t] = await Promise.all([this.client.query(goodExpr, at), this.client.query(totalExpr, at)]);
+    const total = Math.max(0, finiteOr0(t.series[0]?.samples[0]?.v));
+    const goodRaw = g.series[0]?.samples[0]?.v;
+    const good = Math.min(total, Math.max(0, finiteOr0(goodRaw)));
+    return { good, total, missingGood: goodRaw === undefined };
+  }
+
+  status(): SourceStatus {
+    return { kind: this.kind, state: this.state, ...(this.error ? { error: this.error } : {}), lastSuccessAt: this.lastSuccessAt };
+  }
+
+  stats(): PrometheusSourceStats {
+    return {
+      ...this.client.stats(),
+      state: this.state,
+      lastSuccessAt: this.lastSuccessAt,
+      queriesPerSample: this.jobs().length,
+      replacedValues: this.replaced,
+    };
+  }
+
+  /** Aborts in-flight queries; the source answers no more. */
+  close(): void {
+    this.client.close();
+  }
+
+  private fail(message: string): void {
+    const breaker = this.client.breakerState;
+    this.state = "down";
+    this.error = breaker === "closed" ? message : `${message} [circuit ${breaker}]`;
+  }
+
+  private jobs(): Job[] {
+    const jobs: Job[] = SIGNALS.map((signal) => ({ signal, expr: this.queries[signal] }));
+    for (const [service, overrides] of Object.entries(this.config.services ?? {})) {
+      if (this.only && !this.only.has(service)) continue;
+      for (const signal of SIGNALS) {
+        const expr = overrides[signal];
+        if (expr) jobs.push({ signal, expr, service });
+      }
+    }
+    return jobs;
+  }
+
+  /** (service, value) pairs of an instant result. */
+  private *valuesOf(job: Job, r: QueryResult): Generator<[string, number]> {
+    if (job.service && r.series.length > 1) {
+      throw new SourceError(`the ${job.signal} query of service "${job.service}" returned ${r.series.length} series; it must return one`);
+    }
+    for (const s of r.series) {
+      const service = this.serviceOf(job, s.metric, r.series.length);
+      const sample = s.samples[s.samples.length - 1];
+      if (service && sample) yield [service, sample.v];
+    }
+  }
+
+  /** The service a series belongs to, or null when it is not ours or an override owns it. */
+  private serviceOf(job: Job, metric: Record<string, string>, seriesCount: number): string | null {
+    if (job.service) return seriesCount === 1 ? job.service : null;
+    const service = metric[this.config.serviceLabel];
+    if (!service) return null;
+    if (this.only && !this.only.has(service)) return null;
+    if (this.config.services?.[service]?.[job.signal]) return null;
+    return service;
+  }
+}
+
+/** A bucket bound as Prometheus client libraries write `le` (shortest round-trip form). */
+export function formatLe(seconds: number): string {
+  return seconds === Infinity ? "+Inf" : String(seconds);
+}
+
+function finiteOr0(v: number | undefined): number {
+  return v !== undefined && Number.isFinite(v) ? v : 0;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** "p99: <message>" lines of failed signals, the same message once. */
+function summarize(failed: Map<SignalName, string>): string {
+  const bySignal = new Map<string, SignalName[]>();
+  for (const [signal, message] of failed) (bySignal.get(message) ?? bySignal.set(message, []).get(message)!).push(signal);
+  return [...bySignal].map(([message, signals]) => `${signals.join(", ")}: ${message}`).join("; ");
+}

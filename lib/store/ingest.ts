@@ -1,0 +1,31 @@
+import type { Store } from "./store";
+
+export type IngestRow = { service: string; t: number; intervalMs: number; sample: unknown };
+
+const BATCH = 500;
+
+/**
+ * Stores pushed samples; a (service, t) already stored is left as it was (idempotent).
+ * Returns the keys `service\0t` that were new, i.e. that this call wrote.
+ */
+export async function insertIngestSamples(store: Store, rows: readonly IngestRow[], receivedAt: number): Promise<Set<string>> {
+  const fresh = new Set<string>();
+  if (rows.length === 0) return fresh;
+  await store.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const inserted = await trx
+        .insertInto("ingest_samples")
+        .values(rows.slice(i, i + BATCH).map((r) => ({ service: r.service, t: r.t, interval_ms: r.intervalMs, sample: JSON.stringify(r.sample), received_at: receivedAt })))
+        .onConflict((oc) => oc.columns(["service", "t"]).doNothing())
+        .returning(["service", "t"])
+        .execute();
+      for (const r of inserted) fresh.add(`${r.service}\u0000${Number(r.t)}`);
+    }
+  });
+  return fresh;
+}
+
+export async function purgeIngestSamplesBefore(store: Store, t: number): Promise<number> {
+  const r = await store.db.deleteFrom("ingest_samples").where("t", "<", t).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
