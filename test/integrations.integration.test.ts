@@ -254,3 +254,19 @@ describe("own /metrics and the simulator's /sim/metrics", () => {
     expect(after! - before!).toBeGreaterThan(100);
   });
 });
+
+describe("OpenAPI document", () => {
+  it("describes ingest, the Alertmanager receiver and the postmortem paths", async () => {
+    const ctx = await startTestServer();
+    try {
+      const doc = (await call(`http://127.0.0.1:${ctx.server.port}`, "GET", "/api/v1/openapi.json")).body as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+      expect(Object.keys(doc.paths["/api/v1/ingest"])).toEqual(["post"]);
+      expect(Object.keys(doc.paths["/api/v1/integrations/alertmanager"])).toEqual(["post"]);
+      expect(Object.keys(doc.paths["/api/v1/incidents/{id}/postmortem"]).sort()).toEqual(["get", "patch", "post"]);
+      expect(doc.paths["/api/v1/incidents/{id}/postmortem.md"]).toHaveProperty("get");
+      expect(Object.keys(doc.components.schemas.IngestSample.properties ?? {})).toEqual(expect.arrayContaining(["service", "t", "intervalSeconds", "requests", "errors", "latency", "saturation"]));
+    } finally {
+      await ctx.dispose();
+    }
+  });
+});

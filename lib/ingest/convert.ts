@@ -37,7 +37,7 @@ export function parseBatch(body: unknown, opts: { now: number; hasService(id: st
     if (seen.has(key)) problems.push({ path: `samples[${i}].t`, message: `a second sample for ${s.service} at the same t in one batch` });
     seen.add(key);
     if (problems.length) return;
-    out.push({ service: s.service, t, intervalMs: s.intervalSeconds * 1000, values: toSignals(s, opts.last(s.service)), raw: s });
+    out.push({ service: s.service, t, intervalMs: s.intervalSeconds * 1000, values: toSignals(s, () => opts.last(s.service)), raw: s });
   });
   if (problems.length) {
     throw new Invalid(`invalid ingest batch: ${problems[0].path}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`, problems.slice(0, 100));
@@ -46,7 +46,12 @@ export function parseBatch(body: unknown, opts: { now: number; hasService(id: st
 }
 
 /** Signal values of one sample: rates from counts over the interval, quantiles from buckets. */
-export function toSignals(s: Sample, last: Pick<SignalValues, "cpuPct" | "memPct" | "poolPct" | "p50" | "p95" | "p99" | "p999"> | null): SignalValues {
+type Last = Pick<SignalValues, "cpuPct" | "memPct" | "poolPct" | "p50" | "p95" | "p99" | "p999"> | null;
+
+export function toSignals(s: Sample, lastOf: Last | (() => Last)): SignalValues {
+  // The previous point is only looked up when the sample leaves something out.
+  const complete = s.latency !== undefined && s.saturation?.cpuPct !== undefined && s.saturation.memPct !== undefined && s.saturation.poolPct !== undefined;
+  const last = complete ? null : typeof lastOf === "function" ? lastOf() : lastOf;
   const rps = s.requests / s.intervalSeconds;
   const errorPct = s.requests > 0 ? (s.errors / s.requests) * 100 : 0;
   const error5xxPct = s.requests > 0 ? (s.errors5xx / s.requests) * 100 : 0;

@@ -4,6 +4,7 @@ import { SIGNALS } from "../signals/types";
 import { AlertSchema } from "../alerts/model";
 import { incidentPaths, incidentSchemas } from "./openapi-incidents";
 import { runbookPaths, runbookSchemas } from "./openapi-runbooks";
+import { integrationPaths, integrationSchemas } from "./openapi-integrations";
 
 const errorResponse = (description: string) => ({
   description,
@@ -24,7 +25,7 @@ let cached: object | null = null;
 export function openApiDocument(): object {
   cached ??= {
     openapi: "3.1.0",
-    info: { title: "War Room API", version: "1", description: "Live golden signals, drills, SLOs with error budgets, alerts, incidents and runbooks. Live updates: WebSocket /ws, see docs/protocol.md." },
+    info: { title: "War Room API", version: "1", description: "Live golden signals, drills, SLOs with error budgets, alerts, incidents, runbooks, postmortems, push ingest and the Alertmanager receiver. Own metrics at /metrics; the simulator as a scrape target at /sim/metrics. Live updates: WebSocket /ws, see docs/protocol.md." },
     servers: [{ url: "/" }],
     paths: {
       "/api/v1/services": { get: { summary: "List services", responses: { 200: json({ type: "object", properties: { services: { type: "array", items: { $ref: "#/components/schemas/Service" } } } }) } } },
@@ -123,6 +124,7 @@ export function openApiDocument(): object {
       },
       ...incidentPaths,
       ...runbookPaths,
+      ...integrationPaths,
       "/health/live": { get: { summary: "Process alive (no dependency checks)", responses: { 200: json({ type: "object" }) } } },
       "/health/ready": { get: { summary: "Store, source and broker reachable", responses: { 200: json({ type: "object" }), 503: json({ type: "object" }, "Not ready") } } },
       "/health": { get: { summary: "Version, commit, uptime, dependency and connection states", responses: { 200: json({ type: "object" }) } } },
@@ -153,6 +155,7 @@ export function openApiDocument(): object {
         Alert: z.toJSONSchema(AlertSchema),
         ...incidentSchemas,
         ...runbookSchemas,
+        ...integrationSchemas,
         SloStatus: {
           type: "object",
           description: "Ratios are null when the window had no traffic (\"no data\"); budgetRemaining may be negative.",

@@ -305,6 +305,7 @@ export class WarRoomRuntime {
     );
     let accepted = 0;
     let late = 0;
+    const newest: Record<string, { t: number; point: SignalValues }> = {};
     for (const s of samples) {
       if (!fresh.has(`${s.service}\u0000${s.t}`)) continue;
       const latest = this.history.latest(s.service);
@@ -313,8 +314,15 @@ export class WarRoomRuntime {
         continue;
       }
       this.pushedAt.set(s.service, now);
-      await this.record(s.t, { [s.service]: s.values }, s.intervalMs / 1000, { alerts: false, countAt: s.t - s.intervalMs / 2 });
+      await this.record(s.t, { [s.service]: s.values }, s.intervalMs / 1000, { alerts: false, countAt: s.t - s.intervalMs / 2, board: false });
+      newest[s.service] = { t: s.t, point: s.values };
       accepted++;
+    }
+    const ts = Object.values(newest).map((n) => n.t);
+    if (ts.length) {
+      const points: Record<string, PointValues> = {};
+      for (const [id, n] of Object.entries(newest)) points[id] = roundValues(n.point);
+      this.hub.publish("board", "tick", { t: Math.max(...ts), points });
     }
     return { accepted, duplicates: samples.length - fresh.size, late };
   }
@@ -323,7 +331,7 @@ export class WarRoomRuntime {
    * Records one tick's values (from the source or pushed by ingest): history, board and service
    * channels, minute rollups, SLO counts and alert evaluation.
    */
-  async record(t: number, values: Record<string, SignalValues>, dtSeconds = this.tickMs / 1000, opts: { alerts?: boolean; countAt?: number } = {}): Promise<void> {
+  async record(t: number, values: Record<string, SignalValues>, dtSeconds = this.tickMs / 1000, opts: { alerts?: boolean; countAt?: number; board?: boolean } = {}): Promise<void> {
     // Counts go to the minute holding `countAt` (a pushed interval's middle), points to `t`.
     const countAt = opts.countAt ?? t;
     const points: Record<string, PointValues> = {};
@@ -336,7 +344,8 @@ export class WarRoomRuntime {
       points[id] = rounded;
       this.hub.publish(`service:${id}`, "tick", { t, point: rounded });
     }
-    this.hub.publish("board", "tick", { t, points });
+    // Ingest publishes one board tick per batch (newest point per service) instead of one per sample.
+    if (opts.board !== false) this.hub.publish("board", "tick", { t, points });
     const key = this.drillKey();
     if (key !== this.activeDrillKey) this.publishDrills();
     if (closed.length) await upsertSignalMinutes(this.store, closed).catch((err: unknown) => this.logger.warn({ err }, "could not store minute rollups"));

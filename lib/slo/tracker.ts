@@ -203,7 +203,10 @@ export class SloTracker {
   async record(t: number, valuesByService: Readonly<Record<string, SignalValues>>, seconds: number): Promise<void> {
     const minute = Math.floor(t / MINUTE) * MINUTE;
     const closed: SliRow[] = [];
-    for (const tr of this.tracked.values()) {
+    const ids = Object.keys(valuesByService);
+    // One service (a pushed sample): only its SLOs; a whole tick: every SLO.
+    const candidates = ids.length === 1 ? (this.servicesOf.get(ids[0]) ?? []).map((slo) => this.tracked.get(slo.id)!) : this.tracked.values();
+    for (const tr of candidates) {
       // Only SLOs of services in this call move on: pushed samples come one service at a time.
       const values = valuesByService[tr.slo.service];
       if (!values) continue;
