@@ -239,6 +239,8 @@ describe("own /metrics and the simulator's /sim/metrics", () => {
     expect(metric(text, "warroom_http_request_duration_seconds_count", 'route="/api/v1/incidents/:id",status="404"')).toBe(1);
     expect(metric(text, "warroom_store_write_duration_seconds_count", 'op="insert"')).toBeGreaterThan(0);
     expect(text).toMatch(/^warroom_websocket_connections 1$/m);
+    // Two ticks sampled the simulator source.
+    expect(metric(text, "warroom_source_query_duration_seconds_count", 'outcome="ok"')).toBe(2);
     expect(text).toMatch(/^warroom_websocket_frames_sent_total [1-9]\d*$/m);
     ws.close();
   });

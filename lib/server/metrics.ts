@@ -39,7 +39,7 @@ export class WarRoomMetrics {
     });
     this.sourceQuery = new Histogram({
       name: "warroom_source_query_duration_seconds",
-      help: "Metric source queries (one per signal per tick for Prometheus) by outcome",
+      help: "Metric source sample per tick (for Prometheus: all signal queries, in parallel) by outcome",
       labelNames: ["outcome"],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,

@@ -68,6 +68,8 @@ export type RuntimeOptions = {
   autoTick?: boolean;
   /** Absolute runbook folder (lib/config/load.ts runbooksDirOf). */
   runbooksDir: string;
+  /** Told how long each tick's source sample took (all signal queries in parallel) and whether it worked. */
+  onSourceSample?: (ms: number, ok: boolean) => void;
   /** Absolute team postmortem template folder (postmortemTemplatesDirOf). */
   postmortemTemplatesDir?: string;
 };
@@ -270,9 +272,12 @@ export class WarRoomRuntime {
     if (this.lastTick !== null && t <= this.lastTick) return;
     this.lastTick = t;
     let values: Record<string, SignalValues>;
+    const began = performance.now();
     try {
       values = await this.source.sampleAll(t);
+      this.opts.onSourceSample?.(performance.now() - began, true);
     } catch (err) {
+      this.opts.onSourceSample?.(performance.now() - began, false);
       // The board keeps the last data (it turns stale) and says why; the source recovers by itself.
       this.publishSourceStatus();
       if (this.lastSourceError === null) this.logger.warn({ err: String(err) }, "metric source failed; keeping the last data");

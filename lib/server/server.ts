@@ -71,7 +71,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     source: () => runtimeRef?.sourceMetrics() ?? null,
   });
   const store: Store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.WAR_ROOM_DATA_DIR, pgSchema: opts.pgSchema, logger, onQuery: (q, ms) => metrics.observeQuery(q, ms) });
-  const runtime = new WarRoomRuntime({ config, store, clock, logger, serverId, version: VERSION, backfill: opts.backfill, autoTick: opts.autoTick, heartbeatMs: opts.heartbeatMs, runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR), postmortemTemplatesDir: opts.postmortemTemplatesDir ?? postmortemTemplatesDirOf(config) });
+  const runtime = new WarRoomRuntime({ config, store, clock, logger, serverId, version: VERSION, backfill: opts.backfill, autoTick: opts.autoTick, heartbeatMs: opts.heartbeatMs, runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR), postmortemTemplatesDir: opts.postmortemTemplatesDir ?? postmortemTemplatesDirOf(config), onSourceSample: (ms, ok) => metrics.sourceQuery.observe({ outcome: ok ? "ok" : "error" }, ms / 1000) });
   runtimeRef = runtime;
   let nextHandler: NextHandler | null = null;
   try {
