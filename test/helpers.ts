@@ -7,7 +7,7 @@ import type { Config } from "../lib/config/schema";
 import { readEnv } from "../lib/config/env";
 import { createLogger } from "../lib/log";
 import { startWarRoom, type WarRoomServer } from "../lib/server/server";
-import { manualClock } from "../lib/time";
+import { manualClock, systemClock } from "../lib/time";
 import { openStore } from "../lib/store/store";
 import { assertLocalDatabaseUrl } from "../lib/store/testing/local-database";
 import { sql } from "kysely";
@@ -34,10 +34,19 @@ export async function startTestServer(
     postmortemTemplatesDir?: string;
     /** Reuse a Postgres schema (restart tests). */
     pgSchema?: string;
+    /**
+     * Run on the system clock and tick by itself (real Prometheus scrapes in real time).
+     * `clock` then reads Date.now() and refuses set/advance; `tick()` is not available.
+     */
+    realTime?: boolean;
   } = {},
 ) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
-  const clock = manualClock(opts.startAt ?? Date.UTC(2026, 10, 23, 12, 0, 0));
+  const manual = manualClock(opts.startAt ?? Date.UTC(2026, 10, 23, 12, 0, 0));
+  const realTimeOnly = () => {
+    throw new Error("startTestServer({ realTime: true }) runs on the system clock; it cannot be set");
+  };
+  const clock: typeof manual = opts.realTime ? { now: systemClock.now, set: realTimeOnly, advance: realTimeOnly } : manual;
   if (opts.databaseUrl) assertLocalDatabaseUrl(opts.databaseUrl);
   // Each Postgres run gets a schema of its own, dropped on dispose.
   const pgSchema = opts.databaseUrl ? (opts.pgSchema ?? `wr_it_${process.pid}_${Math.random().toString(36).slice(2, 8)}`) : undefined;
@@ -49,7 +58,7 @@ export async function startTestServer(
     ui: "none",
     clock,
     pgSchema,
-    autoTick: false,
+    autoTick: opts.realTime === true,
     backfill: opts.backfill ?? false,
     runbooksDir: opts.runbooksDir,
     postmortemTemplatesDir: opts.postmortemTemplatesDir ?? join(tmpdir(), "war-room-no-templates"),
@@ -57,6 +66,7 @@ export async function startTestServer(
   let t = clock.now();
   /** Advances the clock one tick and publishes it. */
   const tick = async (n = 1) => {
+    if (opts.realTime) throw new Error("startTestServer({ realTime: true }) ticks by itself");
     for (let i = 0; i < n; i++) {
       t += server.runtime.tickMs;
       clock.set(t);

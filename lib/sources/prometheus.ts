@@ -86,10 +86,7 @@ export class PrometheusSource implements MetricSource {
       }
     });
 
-    if (failures === jobs.length) {
-      this.fail(summarize(failed));
-      throw new SourceError(this.error!, { transient: true });
-    }
+    if (failures === jobs.length) throw new SourceError(this.fail(summarize(failed)), { transient: true });
     const out: Record<string, SignalValues> = {};
     for (const [service, partial] of got) {
       const prev = this.last.get(service);
@@ -108,7 +105,7 @@ export class PrometheusSource implements MetricSource {
     this.lastSuccessAt = t;
     if (failed.size > 0) {
       this.state = "degraded";
-      this.error = summarize(failed);
+      this.error = withoutCountdown(summarize(failed));
     } else if (got.size === 0) {
       this.state = "degraded";
       this.error = `no series carry the label "${this.config.serviceLabel}": check serviceLabel and the metric names`;
@@ -258,10 +255,13 @@ export class PrometheusSource implements MetricSource {
     this.client.close();
   }
 
-  private fail(message: string): void {
+  /** Marks the source down; returns the error to throw (the status keeps it without the breaker's countdown). */
+  private fail(message: string): string {
     const breaker = this.client.breakerState;
+    const full = breaker === "closed" ? message : `${message} [circuit ${breaker}]`;
     this.state = "down";
-    this.error = breaker === "closed" ? message : `${message} [circuit ${breaker}]`;
+    this.error = withoutCountdown(full);
+    return full;
   }
 
   private jobs(): Job[] {
@@ -312,9 +312,19 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * The status error without the open breaker's "next try in N s": the runtime tells board viewers
+ * whenever state or error change, and a countdown would change it on every tick of an outage.
+ */
+function withoutCountdown(message: string): string {
+  return message.replace(/; next try in \d+ s/g, "");
+}
+
 /** "p99: <message>" lines of failed signals, the same message once. */
 function summarize(failed: Map<SignalName, string>): string {
   const bySignal = new Map<string, SignalName[]>();
   for (const [signal, message] of failed) (bySignal.get(message) ?? bySignal.set(message, []).get(message)!).push(signal);
+  // One cause for every signal (Prometheus unreachable) reads better without the list of signals.
+  if (bySignal.size === 1 && failed.size === SIGNALS.length) return [...bySignal.keys()][0];
   return [...bySignal].map(([message, signals]) => `${signals.join(", ")}: ${message}`).join("; ");
 }
