@@ -135,3 +135,35 @@ test("ticking a runbook step in one browser shows the tick and the timeline entr
   await ada.context().close();
   await bob.context().close();
 });
+
+test("a firing alert links to its runbook in one click from the board (runbook_url, else the runbook listing the alert)", async ({ browser }) => {
+  const page = await person(browser, "Ada");
+  // Two alerts arrive from Alertmanager: one names its runbook, one is only listed in a runbook's front matter.
+  const alert = (alertname: string, service: string, annotations: Record<string, string>) => ({
+    status: "firing",
+    labels: { alertname, service, severity: "critical" },
+    annotations,
+    startsAt: new Date(Date.now() - 60_000).toISOString(),
+    endsAt: "0001-01-01T00:00:00Z",
+  });
+  const res = await page.request.post(srv.url + "/api/v1/integrations/alertmanager", {
+    data: {
+      version: "4",
+      groupKey: "e2e",
+      status: "firing",
+      alerts: [
+        alert("CheckoutErrors", "checkout", { summary: "Checkout is failing", runbook_url: "/runbooks/high-error-rate" }),
+        alert("CpuSaturated", "search", { summary: "Search CPU is saturated" }),
+      ],
+    },
+  });
+  expect(res.status()).toBe(200);
+  await page.goto(srv.url + "/");
+  const firing = page.getByRole("region", { name: "Firing alerts" });
+  const checkout = firing.getByRole("listitem").filter({ hasText: "CheckoutErrors" });
+  const cpu = firing.getByRole("listitem").filter({ hasText: "CpuSaturated" });
+  await expect(cpu.getByRole("link", { name: "Runbook" })).toHaveAttribute("href", "/runbooks/cpu-saturation");
+  await checkout.getByRole("link", { name: "Runbook" }).click();
+  await expect(page).toHaveURL(/\/runbooks\/high-error-rate$/);
+  await expect(page.getByRole("heading", { level: 1 }).first()).toContainText(/error/i);
+});

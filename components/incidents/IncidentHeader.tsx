@@ -10,7 +10,8 @@ import { ConflictNotice } from "./ConflictNotice";
 import { SEVERITY_UI, STATUS_UI, incidentLabel, nextStatuses } from "./meta";
 import { usePatch } from "./usePatch";
 import { Viewers } from "./Viewers";
-import { SEVERITIES, type Incident, type IncidentDetail, type IncidentSeverity, type IncidentStatus } from "./types";
+import { PostmortemLink } from "@/components/postmortems/PostmortemLink";
+import { SEVERITIES, isActive, type Incident, type IncidentDetail, type IncidentSeverity, type IncidentStatus } from "./types";
 
 function describe(changes: Record<string, unknown>): string {
   return Object.entries(changes)
@@ -60,6 +61,7 @@ export function IncidentHeader({ detail, now, tz }: { detail: IncidentDetail; no
         <h1 className="text-3xl font-bold tracking-tight">{inc.title}</h1>
 
         <div className="flex flex-wrap items-center gap-x-6 gap-y-3">
+          {!isActive(inc) && <PostmortemLink incident={inc} className="kiosk:hidden" />}
           <div role="group" aria-label="Change status" className="flex flex-wrap items-center gap-2 kiosk:hidden">
             {steps.reopen && <span className="text-xs font-semibold tracking-wide text-muted uppercase">Reopen as</span>}
             {steps.next && (
@@ -96,6 +98,7 @@ export function IncidentHeader({ detail, now, tz }: { detail: IncidentDetail; no
               ))}
             </select>
           </label>
+          {isActive(inc) && <PostmortemLink incident={inc} className="kiosk:hidden" />}
           <Viewers viewers={viewers} className="ml-auto" />
         </div>
 

@@ -148,6 +148,8 @@ export async function patchPostmortem({ pm, incidentId, input, writer }: { pm: P
   const status = data.status ?? current.status;
   if (!NEXT_STATUS[current.status].includes(status)) throw new Conflict(`a ${current.status} postmortem cannot go back to ${status}`);
   if (current.status === "published" && data.body !== undefined && data.body !== current.body) throw new Conflict("the postmortem is published and read-only");
+  // Saving what is already stored changes nothing (no new version, no new author).
+  if (status === current.status && (data.body === undefined || data.body === current.body)) return { postmortem: current, incident: null };
   const now = pm.incidents.clock.now();
   const publishing = status === "published" && current.status !== "published";
   const next: Postmortem = {

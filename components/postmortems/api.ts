@@ -1,0 +1,97 @@
+"use client";
+
+import { useRef } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { ApiError, apiFetch } from "@/components/api";
+import { useChannel } from "@/components/live/LiveProvider";
+import { isIncident } from "@/components/incidents/model";
+import type { Incident } from "@/components/incidents/types";
+import { isPostmortem, isPostmortemSaved, type InvalidTemplate, type Postmortem, type PostmortemStatus, type TemplateInfo, type TimelineChoice } from "./types";
+
+export const postmortemKey = (incidentId: string) => ["postmortems", incidentId] as const;
+export const templatesKey = ["postmortem-templates"] as const;
+
+export const postmortemPath = (incidentId: string) => `/api/v1/incidents/${encodeURIComponent(incidentId)}/postmortem`;
+/** The Markdown export (`content-disposition: attachment`). */
+export const exportHref = (incidentId: string) => `${postmortemPath(incidentId)}.md`;
+export const editorHref = (incidentId: string) => `/incidents/${encodeURIComponent(incidentId)}/postmortem`;
+
+/** The incident's postmortem, or null when none has been written yet. */
+export function usePostmortem(incidentId: string, enabled = true) {
+  return useQuery({
+    queryKey: postmortemKey(incidentId),
+    queryFn: async ({ signal }): Promise<Postmortem | null> => {
+      try {
+        const r = await apiFetch<{ postmortem?: unknown }>(postmortemPath(incidentId), { signal });
+        if (!isPostmortem(r.postmortem)) throw new Error("Unexpected response");
+        return r.postmortem;
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      }
+    },
+    enabled,
+    // The editor adopts newer versions itself; a fresh read on every visit, then live events.
+    staleTime: Infinity,
+    refetchOnMount: "always",
+    retry: (n, err) => !(err instanceof ApiError && err.status < 500) && n < 2,
+  });
+}
+
+/**
+ * The `postmortem` event of the `incident:<id>` channel: someone created or saved it. The event
+ * carries no body, so a newer version is re-read into the cache; the editor decides whether it may
+ * take it (no local edits) or must only say so.
+ */
+export function usePostmortemLive(incidentId: string): void {
+  const qc = useQueryClient();
+  const snapshots = useRef(0);
+  useChannel<unknown>(`incident:${incidentId}`, {
+    onSnapshot: () => {
+      // A snapshot after the first one means a gap too old to replay: events may be missing.
+      if (snapshots.current++ > 0) void qc.invalidateQueries({ queryKey: postmortemKey(incidentId) });
+    },
+    onEvent: (event, data) => {
+      if (event !== "postmortem" || !isPostmortemSaved(data)) return;
+      const cached = qc.getQueryData<Postmortem | null>(postmortemKey(incidentId));
+      if (cached && cached.version >= data.version) return;
+      void qc.invalidateQueries({ queryKey: postmortemKey(incidentId) });
+    },
+  });
+}
+
+export function useTemplates() {
+  return useQuery({
+    queryKey: templatesKey,
+    queryFn: ({ signal }) =>
+      apiFetch<{ templates?: TemplateInfo[]; invalid?: InvalidTemplate[] }>("/api/v1/postmortem-templates", { signal }).then((r) => ({
+        templates: r.templates ?? [],
+        invalid: r.invalid ?? [],
+      })),
+    staleTime: 60_000,
+  });
+}
+
+/** The incidents UI's write: asks for a name first if none, sends `X-War-Room-User`. */
+type Write = <T>(path: string, method: "POST" | "PATCH", json: unknown) => Promise<T>;
+
+export async function createPostmortem(write: Write, incidentId: string, input: { template: string; timeline: TimelineChoice }): Promise<Postmortem> {
+  const r = await write<{ postmortem?: unknown }>(postmortemPath(incidentId), "POST", input);
+  if (!isPostmortem(r.postmortem)) throw new Error("Unexpected response");
+  return r.postmortem;
+}
+
+export type PostmortemChange = { version: number; body?: string; status?: PostmortemStatus };
+
+export async function patchPostmortem(write: Write, incidentId: string, change: PostmortemChange): Promise<{ postmortem: Postmortem; incident: Incident | null }> {
+  const r = await write<{ postmortem?: unknown; incident?: unknown }>(postmortemPath(incidentId), "PATCH", change);
+  if (!isPostmortem(r.postmortem)) throw new Error("Unexpected response");
+  return { postmortem: r.postmortem, incident: isIncident(r.incident) ? r.incident : null };
+}
+
+/** The stored copy a 409 carries in `details.current`, if it is one. */
+export function currentOf(err: unknown): Postmortem | null {
+  if (!(err instanceof ApiError) || err.status !== 409) return null;
+  const current = (err.details as { current?: unknown } | undefined)?.current;
+  return isPostmortem(current) ? current : null;
+}
