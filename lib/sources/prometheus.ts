@@ -258,7 +258,7 @@ export class PrometheusSource implements MetricSource {
   /** Marks the source down; returns the error to throw (the status keeps it without the breaker's countdown). */
   private fail(message: string): string {
     const breaker = this.client.breakerState;
-    const full = breaker === "closed" ? message : `${message} [circuit ${breaker}]`;
+    const full = breaker === "closed" || /circuit breaker/i.test(message) ? message : `${message} [circuit ${breaker}]`;
     this.state = "down";
     this.error = withoutCountdown(full);
     return full;
