@@ -130,15 +130,18 @@ export class SloTracker {
     if (countsBackfill && this.tracked.size > 0) {
       const rows: SliRow[] = [];
       for (const tr of this.tracked.values()) {
-        const windowFrom = Math.floor(windowRange(tr.slo.window, now).from / COARSE_SPAN) * COARSE_SPAN;
+        // No row may start before the window (the window sums rows by start): minutes up to the
+        // first 10-minute boundary, 10-minute spans until the burn windows, then minutes again.
+        const windowFrom = Math.ceil(windowRange(tr.slo.window, now).from / MINUTE) * MINUTE;
         const latest = await latestSliStart(this.store, tr.slo.id);
         const from = latest === null ? windowFrom : Math.max(windowFrom, latest + MINUTE);
         const fine = Math.max(from, currentMinute - 3 * 24 * 3600_000 - 60 * MINUTE);
-        const coarseFrom = Math.ceil(from / COARSE_SPAN) * COARSE_SPAN;
-        const coarseTo = Math.floor(fine / COARSE_SPAN) * COARSE_SPAN;
-        if (coarseTo > coarseFrom) for (const r of await countsBackfill(tr.slo, coarseFrom, coarseTo, COARSE_SPAN)) rows.push({ sloId: tr.slo.id, start: r.t, spanMs: COARSE_SPAN, good: r.good, total: r.total });
-        const fineFrom = Math.max(coarseTo, Math.ceil(from / MINUTE) * MINUTE);
-        if (currentMinute > fineFrom) for (const r of await countsBackfill(tr.slo, fineFrom, currentMinute, MINUTE)) rows.push({ sloId: tr.slo.id, start: r.t, spanMs: MINUTE, good: r.good, total: r.total });
+        const coarseFrom = Math.min(Math.ceil(from / COARSE_SPAN) * COARSE_SPAN, fine);
+        const coarseTo = Math.max(coarseFrom, Math.floor(fine / COARSE_SPAN) * COARSE_SPAN);
+        const add = (spanMs: number) => (r: { t: number; good: number; total: number }) => rows.push({ sloId: tr.slo.id, start: r.t, spanMs, good: r.good, total: r.total });
+        if (coarseFrom > from) (await countsBackfill(tr.slo, from, coarseFrom, MINUTE)).forEach(add(MINUTE));
+        if (coarseTo > coarseFrom) (await countsBackfill(tr.slo, coarseFrom, coarseTo, COARSE_SPAN)).forEach(add(COARSE_SPAN));
+        if (currentMinute > coarseTo) (await countsBackfill(tr.slo, coarseTo, currentMinute, MINUTE)).forEach(add(MINUTE));
       }
       await upsertSliCounts(this.store, rows);
     } else if (backfill && this.tracked.size > 0) {

@@ -421,3 +421,29 @@ describe("PrometheusSource.sloCounts", () => {
     expect(await source(fake.url).sloCounts({ kind: "latency", thresholdMs: 300 }, "api", T - 60_000, T)).toEqual({ good: 0, total: 0 });
   });
 });
+
+describe("PrometheusSource.sloCountsRange", () => {
+  it("counts each span with increase() over the span, evaluated at the span's end", async () => {
+    const fake = await fakePrometheus((req, res) => {
+      const q = req.params.get("query")!;
+      const start = Number(req.params.get("start"));
+      const end = Number(req.params.get("end"));
+      const step = Number(req.params.get("step"));
+      const values: [number, string][] = [];
+      // 600 requests per 10-minute span, 6 of them 5xx; the third span had no traffic.
+      for (let t = start, k = 0; t <= end + 1e-9; t += step, k++) values.push([t, k === 2 ? "0" : q.includes(" - ") ? "594" : "600"]);
+      json(res, 200, { status: "success", data: { resultType: "matrix", result: [{ metric: {}, values }] } });
+    });
+    const src = source(fake.url);
+    const rows = await src.sloCountsRange({ kind: "ratio", good: "non-5xx" }, "checkout", T, T + 4 * 600_000, 600_000);
+    expect(rows).toEqual([
+      { t: T, good: 594, total: 600 },
+      { t: T + 600_000, good: 594, total: 600 },
+      { t: T + 1_800_000, good: 594, total: 600 },
+    ]);
+    const ranges = fake.requests.filter((r) => r.path === "/api/v1/query_range");
+    expect(ranges.map((r) => r.params.get("query"))).toContain('sum(increase(http_requests_total{service="checkout"}[600s]))');
+    // The first point is the end of the first span.
+    expect(ranges.every((r) => r.params.get("start") === String((T + 600_000) / 1000) && r.params.get("end") === String((T + 2_400_000) / 1000))).toBe(true);
+  });
+});
