@@ -46,6 +46,8 @@ describe.each(BACKENDS)("push ingest on $name", ({ databaseUrl }) => {
       [{ samples: [sample(1, { latency: { buckets: [{ leMs: 100, count: 5 }, { leMs: 50, count: 9 }, { leMs: "+Inf", count: 9 }] } })] }, "samples[0].latency.buckets[1].leMs"],
       [{ samples: [sample(1, { intervalSeconds: 0 })] }, "samples[0].intervalSeconds"],
       [{ samples: [] }, "samples"],
+      [{ samples: [sample(1, { latency: { buckets: [] } })] }, "samples[0].latency.buckets"],
+      [{ samples: [sample(1, { latency: { buckets: [null, 3] } })] }, "samples[0].latency"],
       [{ sample: [] }, ""],
     ];
     for (const [body, path] of cases) {
@@ -267,6 +269,37 @@ describe("OpenAPI document", () => {
       expect(Object.keys(doc.paths["/api/v1/incidents/{id}/postmortem"]).sort()).toEqual(["get", "patch", "post"]);
       expect(doc.paths["/api/v1/incidents/{id}/postmortem.md"]).toHaveProperty("get");
       expect(Object.keys(doc.components.schemas.IngestSample.properties ?? {})).toEqual(expect.arrayContaining(["service", "t", "intervalSeconds", "requests", "errors", "latency", "saturation"]));
+    } finally {
+      await ctx.dispose();
+    }
+  });
+});
+
+describe("garbage into the integration endpoints", () => {
+  it("answers 4xx, never 5xx, for thousands of malformed ingest and webhook bodies", async () => {
+    const ctx = await startTestServer();
+    const base = `http://127.0.0.1:${ctx.server.port}`;
+    try {
+      let seed = 5;
+      const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const atoms: unknown[] = [null, 0, -1, 1e308, "", "x", "4", "firing", [], {}, [null], { a: 1 }, true, "+Inf", "0001-01-01T00:00:00Z"];
+      const junk = (depth: number): unknown => {
+        const r = rnd();
+        if (depth > 2 || r < 0.4) return atoms[Math.floor(rnd() * atoms.length)];
+        if (r < 0.7) return Array.from({ length: Math.floor(rnd() * 3) }, () => junk(depth + 1));
+        const keys = ["samples", "service", "t", "latency", "buckets", "quantiles", "version", "alerts", "labels", "status", "startsAt", "leMs", "count", "groupKey"];
+        return Object.fromEntries(Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => [keys[Math.floor(rnd() * keys.length)], junk(depth + 1)]));
+      };
+      const statuses = new Set<number>();
+      for (let i = 0; i < 400; i++) {
+        const body = i % 2 ? { samples: [junk(0), junk(1)] } : { version: "4", groupKey: "g", status: "firing", alerts: [junk(1)] };
+        const path = i % 2 ? "/api/v1/ingest" : "/api/v1/integrations/alertmanager";
+        const r = await fetch(base + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        statuses.add(r.status);
+        expect(r.status, JSON.stringify(body).slice(0, 200)).toBeLessThan(500);
+      }
+      expect(statuses.has(400)).toBe(true);
+      expect((await fetch(base + "/health/live")).status).toBe(200);
     } finally {
       await ctx.dispose();
     }

@@ -1,6 +1,7 @@
 import { Invalid } from "../errors";
 import { formatPath } from "../errors";
 import type { SignalValues } from "../signals/types";
+import { fastSample } from "./fast";
 import { BatchSchema, MAX_AGE_MS, MAX_FUTURE_MS, SampleSchema, type Sample } from "./schema";
 
 /** A validated sample as the runtime applies it: one service, interval ending at `t`, in signal units. */
@@ -23,12 +24,15 @@ export function parseBatch(body: unknown, opts: { now: number; hasService(id: st
   const out: IngestSample[] = [];
   const seen = new Set<string>();
   batch.data.samples.forEach((input, i) => {
-    const r = SampleSchema.safeParse(input);
-    if (!r.success) {
-      for (const x of r.error.issues) problems.push({ path: formatPath(["samples", i, ...x.path]), message: x.message });
-      return;
+    let s = fastSample(input);
+    if (!s) {
+      const r = SampleSchema.safeParse(input);
+      if (!r.success) {
+        for (const x of r.error.issues) problems.push({ path: formatPath(["samples", i, ...x.path]), message: x.message });
+        return;
+      }
+      s = r.data;
     }
-    const s = r.data;
     const t = typeof s.t === "number" ? s.t : Date.parse(s.t);
     if (!opts.hasService(s.service)) problems.push({ path: `samples[${i}].service`, message: `unknown service "${s.service}"` });
     if (t > opts.now + MAX_FUTURE_MS) problems.push({ path: `samples[${i}].t`, message: `t is ${Math.round((t - opts.now) / 1000)} s in the future (at most ${MAX_FUTURE_MS / 1000} s allowed)` });

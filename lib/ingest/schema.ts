@@ -55,8 +55,10 @@ export const SampleSchema = z
   .superRefine((s, ctx) => {
     if (s.errors > s.requests) ctx.addIssue({ code: "custom", path: ["errors"], message: "errors must not exceed requests" });
     if (s.errors5xx > s.errors) ctx.addIssue({ code: "custom", path: ["errors5xx"], message: "errors5xx must not exceed errors (5xx responses are errors)" });
-    if (s.latency && "buckets" in s.latency) {
+    if (s.latency && "buckets" in s.latency && Array.isArray(s.latency.buckets)) {
       const b = s.latency.buckets;
+      // Zod runs this refinement even when the array already failed its own checks (e.g. empty).
+      if (b.length < 2 || b.some((x) => typeof x !== "object" || x === null)) return;
       for (let i = 1; i < b.length; i++) {
         const prev = b[i - 1];
         const cur = b[i];

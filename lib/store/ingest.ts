@@ -11,6 +11,19 @@ const BATCH = 500;
 export async function insertIngestSamples(store: Store, rows: readonly IngestRow[], receivedAt: number): Promise<Set<string>> {
   const fresh = new Set<string>();
   if (rows.length === 0) return fresh;
+  const sqlite = store.sqlite;
+  if (sqlite) {
+    // Hot path: one prepared statement in one transaction, under Kysely's connection lock.
+    await store.db.connection().execute(async () => {
+      const insert = sqlite.prepare("insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing");
+      sqlite.transaction(() => {
+        for (const r of rows) {
+          if (insert.run(r.service, r.t, r.intervalMs, JSON.stringify(r.sample), receivedAt).changes === 1) fresh.add(`${r.service}\u0000${r.t}`);
+        }
+      })();
+    });
+    return fresh;
+  }
   await store.db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += BATCH) {
       const inserted = await trx

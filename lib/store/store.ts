@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from "kysely";
 import type { Database } from "./schema";
+import type { Database as SqliteHandle } from "better-sqlite3";
 import { describeError } from "./errors";
 import { migrateToLatest } from "./migrations";
 import { openSqliteFile } from "./sqlite";
@@ -10,6 +11,12 @@ export type Dialect = "sqlite" | "postgres";
 export type Store = {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * SQLite only: the raw better-sqlite3 handle, for hot paths that need prepared statements
+   * (push ingest). Use it only inside `db.connection().execute(...)`, which holds Kysely's
+   * connection lock, so no Kysely transaction is open on the same handle meanwhile.
+   */
+  sqlite?: SqliteHandle;
   /** e.g. "sqlite:data/war-room.sqlite" or "postgres:127.0.0.1:5432/test"; never a password. */
   describe(): string;
   /** Cheap round trip; rejects within timeoutMs. */
@@ -60,7 +67,7 @@ async function openSqlite(dataDir: string, logger: StoreLogger, log?: (e: LogEve
     await db.destroy();
     throw e;
   }
-  return makeStore(db, "sqlite", `sqlite:${file}`);
+  return makeStore(db, "sqlite", `sqlite:${file}`, sqlite);
 }
 
 async function openPostgres(databaseUrl: string, schema: string | undefined, logger: StoreLogger, log?: (e: LogEvent) => void): Promise<Store> {
@@ -112,11 +119,12 @@ async function createSchemaIfMissing(db: Kysely<unknown>, schema: string): Promi
   }
 }
 
-function makeStore(db: Kysely<Database>, dialect: Dialect, label: string): Store {
+function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite?: SqliteHandle): Store {
   let closing: Promise<void> | undefined;
   return {
     db,
     dialect,
+    ...(sqlite ? { sqlite } : {}),
     describe: () => label,
     ping: async (timeoutMs = DEFAULT_PING_TIMEOUT_MS) => {
       if (closing) throw new Error(`${label} is closed`);
