@@ -188,5 +188,9 @@ test("a resolved drill incident gets a postmortem: drafted with impact, autosave
   await ada.goto(`${srv.url}/incidents/${incident.id}`);
   await expect(ada.getByRole("region", { name: "Incident" })).toContainText("Closed");
   await expect(ada.getByRole("link", { name: /Postmortem\s*Published/ })).toBeVisible();
+  // The incident list leads to a finished incident's postmortem in one click.
+  await ada.goto(`${srv.url}/incidents?status=all`);
+  await ada.getByRole("link", { name: `Postmortem of INC-${incident.number}` }).click();
+  await expect(ada).toHaveURL(new RegExp(`/incidents/${incident.id}/postmortem$`));
   await ada.context().close();
 });

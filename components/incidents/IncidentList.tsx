@@ -2,6 +2,8 @@
 
 import { useMemo } from "react";
 import Link from "next/link";
+import { FileText } from "lucide-react";
+import { editorHref } from "@/components/postmortems/api";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import clsx from "clsx";
 import { formatDateTime, formatDuration } from "@/lib/signals/format";
@@ -150,7 +152,14 @@ export function IncidentList() {
                       </span>
                     </td>
                     <td className="px-3 py-2.5">
-                      <StatusBadge status={i.status} />
+                      <span className="flex items-center gap-2">
+                        <StatusBadge status={i.status} />
+                        {(i.status === "resolved" || i.status === "closed") && (
+                          <Link href={editorHref(i.id)} className="inline-flex items-center gap-1 text-xs font-semibold text-chart-1 hover:underline" aria-label={`Postmortem of ${incidentLabel(i.number)}`}>
+                            <FileText aria-hidden className="size-3.5" /> Postmortem
+                          </Link>
+                        )}
+                      </span>
                     </td>
                     <td className="px-3 py-2.5 text-muted">{i.services.join(", ")}</td>
                     <td className="num px-3 py-2.5 whitespace-nowrap text-muted">{formatDateTime(i.startedAt, tz)}</td>
