@@ -58,3 +58,41 @@ describe("incident durability", () => {
     }
   });
 });
+
+describe("postmortem, ingest and Alertmanager durability", () => {
+  it("a saved postmortem, pushed samples and a received alert acknowledged with 2xx survive kill -9", { timeout: 90_000 }, async () => {
+    const first = runServer();
+    const base = await first.live;
+    const patch = (url: string, body: unknown) => fetch(url, { method: "PATCH", headers: { "content-type": "application/json", "x-war-room-user": "Ada" }, body: JSON.stringify(body) });
+    const { incident } = await (await post(`${base}/api/v1/incidents`, { title: "Search slow", severity: "SEV3", services: ["search"] })).json();
+    const resolved = await patch(`${base}/api/v1/incidents/${incident.id}`, { version: incident.version, status: "resolved" });
+    expect(resolved.status).toBe(200);
+    expect((await post(`${base}/api/v1/incidents/${incident.id}/postmortem`, { template: "short" })).status).toBe(201);
+    const saved = await patch(`${base}/api/v1/incidents/${incident.id}/postmortem`, { version: 1, body: "# Search slow\n\nThe index rebuild starved the query pool." });
+    expect(saved.status).toBe(200);
+
+    const t = Date.now() + 2_000;
+    const batch = { samples: [0, 1, 2].map((i) => ({ service: "search", t: t + i * 1000, intervalSeconds: 1, requests: 100, errors: 1 })) };
+    expect(await (await post(`${base}/api/v1/ingest`, batch)).json()).toEqual({ accepted: 3, duplicates: 0, late: 0 });
+
+    const webhook = { version: "4", groupKey: "k", status: "firing", alerts: [{ status: "firing", labels: { alertname: "SearchSlow", service: "search", severity: "warning" }, annotations: { summary: "slow" }, startsAt: new Date().toISOString(), endsAt: "0001-01-01T00:00:00Z" }] };
+    expect((await (await post(`${base}/api/v1/integrations/alertmanager`, webhook)).json()).changes).toBe(1);
+
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBe("SIGKILL");
+
+    const second = runServer();
+    try {
+      const again = await second.live;
+      const pm = (await (await fetch(`${again}/api/v1/incidents/${incident.id}/postmortem`)).json()).postmortem;
+      expect(pm).toMatchObject({ version: 2, body: "# Search slow\n\nThe index rebuild starved the query pool." });
+      // The samples were stored: the same batch again is all duplicates.
+      expect(await (await post(`${again}/api/v1/ingest`, batch)).json()).toEqual({ accepted: 0, duplicates: 3, late: 0 });
+      const alerts = await (await fetch(`${again}/api/v1/alerts`)).json();
+      expect(alerts.firing.map((a: { name: string }) => a.name)).toContain("SearchSlow");
+    } finally {
+      second.child.kill("SIGKILL");
+      await second.exited;
+    }
+  });
+});
