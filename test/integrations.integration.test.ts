@@ -92,6 +92,10 @@ describe.each(BACKENDS)("push ingest on $name", ({ databaseUrl }) => {
     const sli = await sumSliCounts(ctx.server.runtime.store, "checkout-availability", minute, minute + MINUTE);
     expect(sli.total).toBeCloseTo(pushed.reduce((a, b) => a + b, 0), 6);
     expect(sli.total - sli.good).toBeCloseTo(10 * pushed.length, 6);
+    // The latency SLO (500 ms) counts from the pushed histogram: 990 requests at or below 500 ms each time.
+    const latency = await sumSliCounts(ctx.server.runtime.store, "checkout-latency", minute, minute + MINUTE);
+    expect(latency.total).toBeCloseTo(pushed.reduce((a, b) => a + b, 0), 6);
+    expect(latency.good).toBeCloseTo(990 * pushed.length, 6);
   });
 
   it("counts a sample older than what the service shows as late, and quantiles work too", async () => {

@@ -5,7 +5,15 @@ import { fastSample } from "./fast";
 import { BatchSchema, MAX_AGE_MS, MAX_FUTURE_MS, SampleSchema, type Sample } from "./schema";
 
 /** A validated sample as the runtime applies it: one service, interval ending at `t`, in signal units. */
-export type IngestSample = { service: string; t: number; intervalMs: number; values: SignalValues; raw: Sample };
+export type IngestSample = {
+  service: string;
+  t: number;
+  intervalMs: number;
+  values: SignalValues;
+  raw: Sample;
+  /** With latency buckets: the share of requests at or below a threshold (exact latency SLI counts). */
+  shareFaster?: (thresholdMs: number) => number;
+};
 
 type Problem = { path: string; message: string };
 
@@ -41,7 +49,10 @@ export function parseBatch(body: unknown, opts: { now: number; hasService(id: st
     if (seen.has(key)) problems.push({ path: `samples[${i}].t`, message: `a second sample for ${s.service} at the same t in one batch` });
     seen.add(key);
     if (problems.length) return;
-    out.push({ service: s.service, t, intervalMs: s.intervalSeconds * 1000, values: toSignals(s, () => opts.last(s.service)), raw: s });
+    const sample: IngestSample = { service: s.service, t, intervalMs: s.intervalSeconds * 1000, values: toSignals(s, () => opts.last(s.service)), raw: s };
+    const latency = s.latency;
+    if (latency && "buckets" in latency) sample.shareFaster = (thresholdMs) => shareAtOrBelow(thresholdMs, latency.buckets);
+    out.push(sample);
   });
   if (problems.length) {
     throw new Invalid(`invalid ingest batch: ${problems[0].path}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`, problems.slice(0, 100));
@@ -99,4 +110,22 @@ export function bucketQuantile(q: number, buckets: readonly { leMs: number | "+I
     prevCount = b.count;
   }
   return prevLe;
+}
+
+/**
+ * The share of requests at or below `ms` from cumulative buckets, interpolated linearly inside
+ * the bucket holding `ms` (as histogram_quantile does); 1 beyond the last finite bound.
+ */
+export function shareAtOrBelow(ms: number, buckets: readonly { leMs: number | "+Inf"; count: number }[]): number {
+  const total = buckets[buckets.length - 1].count;
+  if (!(total > 0)) return 1;
+  let prevLe = 0;
+  let prevCount = 0;
+  for (const b of buckets) {
+    if (b.leMs === "+Inf") return prevCount / total;
+    if (ms <= b.leMs) return (prevCount + ((b.count - prevCount) * (ms - prevLe)) / (b.leMs - prevLe)) / total;
+    prevLe = b.leMs;
+    prevCount = b.count;
+  }
+  return prevCount / total;
 }

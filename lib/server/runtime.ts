@@ -319,7 +319,7 @@ export class WarRoomRuntime {
         continue;
       }
       this.pushedAt.set(s.service, now);
-      await this.record(s.t, { [s.service]: s.values }, s.intervalMs / 1000, { alerts: false, countAt: s.t - s.intervalMs / 2, board: false });
+      await this.record(s.t, { [s.service]: s.values }, s.intervalMs / 1000, { alerts: false, countAt: s.t - s.intervalMs / 2, board: false, ...(s.shareFaster ? { shareFaster: { [s.service]: s.shareFaster } } : {}) });
       newest[s.service] = { t: s.t, point: s.values };
       accepted++;
     }
@@ -336,7 +336,12 @@ export class WarRoomRuntime {
    * Records one tick's values (from the source or pushed by ingest): history, board and service
    * channels, minute rollups, SLO counts and alert evaluation.
    */
-  async record(t: number, values: Record<string, SignalValues>, dtSeconds = this.tickMs / 1000, opts: { alerts?: boolean; countAt?: number; board?: boolean } = {}): Promise<void> {
+  async record(
+    t: number,
+    values: Record<string, SignalValues>,
+    dtSeconds = this.tickMs / 1000,
+    opts: { alerts?: boolean; countAt?: number; board?: boolean; shareFaster?: Record<string, (thresholdMs: number) => number> } = {},
+  ): Promise<void> {
     // Counts go to the minute holding `countAt` (a pushed interval's middle), points to `t`.
     const countAt = opts.countAt ?? t;
     const points: Record<string, PointValues> = {};
@@ -355,7 +360,7 @@ export class WarRoomRuntime {
     if (key !== this.activeDrillKey) this.publishDrills();
     if (closed.length) await upsertSignalMinutes(this.store, closed).catch((err: unknown) => this.logger.warn({ err }, "could not store minute rollups"));
 
-    await this.slos.record(countAt, values, dtSeconds);
+    await this.slos.record(countAt, values, dtSeconds, opts.shareFaster);
     // Pushed samples do not evaluate alerts: the next tick does, over every service's newest point.
     if (opts.alerts === false) return;
     const statuses = this.slos.status(t);

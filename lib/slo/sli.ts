@@ -24,8 +24,12 @@ export function shareFasterThan(values: Pick<SignalValues, "p50" | "p99">, thres
   return normalCdf((Math.log(thresholdMs) - Math.log(p50)) / sigma);
 }
 
-/** Good and total events of an SLI over `seconds` of a sample. No traffic gives {0, 0}. */
-export function sliCounts(sli: Sli, values: SignalValues, seconds: number): Counts {
+/**
+ * Good and total events of an SLI over `seconds` of a sample. No traffic gives {0, 0}.
+ * `shareFaster`, when the sample carries a latency histogram, gives the share of requests at or
+ * below a threshold from it.
+ */
+export function sliCounts(sli: Sli, values: SignalValues, seconds: number, shareFaster?: (thresholdMs: number) => number): Counts {
   const total = Math.max(0, values.rps) * seconds;
   if (total === 0) return { good: 0, total: 0 };
   switch (sli.kind) {
@@ -34,6 +38,7 @@ export function sliCounts(sli: Sli, values: SignalValues, seconds: number): Coun
       return { good: total * (1 - Math.min(100, Math.max(0, badPct)) / 100), total };
     }
     case "latency":
-      return { good: total * shareFasterThan(values, sli.thresholdMs), total };
+      // A histogram (pushed buckets) counts exactly; otherwise the log-normal fit of p50 and p99.
+      return { good: total * (shareFaster ? Math.min(1, Math.max(0, shareFaster(sli.thresholdMs))) : shareFasterThan(values, sli.thresholdMs)), total };
   }
 }

@@ -203,7 +203,7 @@ export class SloTracker {
   }
 
   /** Adds one tick's events (values per service, covering `seconds`). Persists minutes as they close. */
-  async record(t: number, valuesByService: Readonly<Record<string, SignalValues>>, seconds: number): Promise<void> {
+  async record(t: number, valuesByService: Readonly<Record<string, SignalValues>>, seconds: number, shareFaster?: Readonly<Record<string, (thresholdMs: number) => number>>): Promise<void> {
     const minute = Math.floor(t / MINUTE) * MINUTE;
     const closed: SliRow[] = [];
     const ids = Object.keys(valuesByService);
@@ -218,7 +218,7 @@ export class SloTracker {
         closed.push({ sloId: tr.slo.id, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
         tr.open = null;
       }
-      const c = sliCounts(tr.slo.sli, values, seconds);
+      const c = sliCounts(tr.slo.sli, values, seconds, shareFaster?.[tr.slo.service]);
       tr.open ??= { minute, good: 0, total: 0 };
       tr.open.good += c.good;
       tr.open.total += c.total;
