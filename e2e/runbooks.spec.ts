@@ -47,6 +47,8 @@ test("`/` opens runbook search from any page; a typo finds High latency; Enter o
   const page = await person(browser, "Ada");
   await page.goto(srv.url + "/slos");
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runbooks" })).toBeVisible();
+  // The shortcut listens once the page has hydrated; the live badge only says LIVE after that.
+  await expect(page.getByRole("status", { name: "Connection" })).toContainText("LIVE");
   await page.keyboard.press("/");
   const dialog = page.getByRole("dialog", { name: "Runbook search" });
   await expect(dialog).toBeVisible();
