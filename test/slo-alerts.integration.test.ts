@@ -105,3 +105,42 @@ describe("error budget and burn-rate alerts (injected clock)", () => {
     expect((await fetch(`${base}/api/v1/slos/nope`)).status).toBe(404);
   });
 });
+
+describe("alerts across a restart", () => {
+  it("a firing alert stays firing without a second announcement, and still resolves after", async () => {
+    const first = await startTestServer();
+    const base = `http://127.0.0.1:${first.server.port}`;
+    const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-war-room-user": "Ada" }, body: JSON.stringify(body) });
+    await first.tick(5);
+    const incident = (await (await post(`${base}/api/v1/incidents`, { title: "Checkout errors", severity: "SEV2", services: ["checkout"] })).json()).incident;
+    expect((await post(`${base}/api/v1/drills`, { kind: "errors", target: "checkout", durationSeconds: 300, magnitude: 20 })).status).toBe(201);
+    const highErrors = (alerts: Alert[]) => alerts.find((a) => a.name === "HighErrorRate" && a.service === "checkout" && a.tier === 1 && a.state === "firing");
+    let fired: Alert | undefined;
+    for (let i = 0; i < 180 && !fired; i++) {
+      await first.tick();
+      fired = highErrors(first.server.runtime.alertsSnapshot().alerts);
+    }
+    expect(fired, "HighErrorRate fired during the drill").toBeDefined();
+    const restartAt = first.clock.now() + 1000;
+    await first.dispose(true);
+
+    const second = await startTestServer({ dataDir: first.dataDir, startAt: restartAt });
+    ctx = second;
+    const restored = highErrors(second.server.runtime.alertsSnapshot().alerts);
+    expect(restored).toMatchObject({ id: fired!.id, firedAt: fired!.firedAt, activeAt: fired!.activeAt });
+    await second.tick(10);
+    const events = await second.server.runtime.store.db.selectFrom("alert_events").select(["type"]).where("alert_id", "=", fired!.id).execute();
+    expect(events.filter((e) => e.type === "firing")).toHaveLength(1);
+    const timeline = (await (await fetch(`http://127.0.0.1:${second.server.port}/api/v1/incidents/${incident.id}`)).json()).timeline as { kind: string; body: string }[];
+    expect(timeline.filter((e) => e.kind === "alert-fired" && e.body.includes("HighErrorRate"))).toHaveLength(1);
+
+    // The drill ends; the restored alert resolves as any other.
+    let resolved = false;
+    for (let i = 0; i < 400 && !resolved; i++) {
+      await second.tick();
+      resolved = !second.server.runtime.alertsSnapshot().alerts.some((a) => a.id === fired!.id);
+    }
+    expect(resolved).toBe(true);
+    expect(second.server.runtime.alertsSnapshot().resolved.some((a) => a.id === fired!.id)).toBe(true);
+  });
+});

@@ -39,6 +39,20 @@ export class AlertEngine {
     return changes;
   }
 
+  /**
+   * Puts back War Room's own alerts as the last process left them: pending and firing ones stay
+   * so (no second "firing" after a restart), resolved ones stay in the recent list. Cancelled
+   * pending alerts are gone.
+   */
+  async load(since: number, now: number): Promise<void> {
+    const latest = new Map<string, { type: string; alert: Alert }>();
+    for (const row of await listAlertEventsOf(this.store, "al_", since)) latest.set(row.alertId, { type: row.type, alert: row.alert as Alert });
+    this.evaluator.restore(
+      [...latest.values()].filter((e) => e.type !== "cancelled").map((e) => e.alert),
+      now,
+    );
+  }
+
   /** Puts back Alertmanager alerts that were firing when the process stopped (their last stored event). */
   async loadExternal(since: number): Promise<void> {
     const latest = new Map<string, Alert>();

@@ -244,3 +244,26 @@ describe("AlertEvaluator: generic observations (burn-rate and friends)", () => {
     expect(ev.recentResolved(0)).toEqual([]);
   });
 });
+
+describe("AlertEvaluator.restore (a restart)", () => {
+  it("keeps a restored firing alert quiet while the condition holds, and a pending one's for-clock running", () => {
+    const first = board();
+    first.at(T0, 150);
+    const [firing] = first.at(T0 + 60 * S, 150);
+    const pendingOnly = board();
+    const [pending] = pendingOnly.at(T0 + 30 * S, 150);
+
+    const again = board();
+    again.ev.restore([firing.alert], T0 + 2 * M);
+    expect(again.at(T0 + 2 * M, 160)).toEqual([]);
+    expect(again.ev.current()).toMatchObject([{ id: firing.alert.id, state: "firing", firedAt: T0 + 60 * S, value: 160 }]);
+    const [resolved] = again.at(T0 + 3 * M, 50);
+    expect(resolved).toMatchObject({ type: "resolved", alert: { firedAt: T0 + 60 * S, resolvedAt: T0 + 3 * M } });
+
+    const resumed = board();
+    resumed.ev.restore([pending.alert], T0 + 40 * S);
+    expect(resumed.at(T0 + 40 * S, 150)).toEqual([]);
+    // Fires 1m after the ORIGINAL activeAt, not 1m after the restart.
+    expect(types(resumed.at(T0 + 90 * S, 150))).toEqual(["firing:1"]);
+  });
+});

@@ -1,5 +1,5 @@
 import { Invalid } from "../errors";
-import { TIER_SEVERITY, alertId, fingerprint, type Alert, type AlertChange, type Observation } from "./model";
+import { TIER_SEVERITY, alertId, fingerprint, observationKey, type Alert, type AlertChange, type Observation } from "./model";
 
 /** A firing alert with no data for this long resolves ("no data"); one missing sample must not. */
 export const NO_DATA_RESOLVE_MS = 5 * 60_000;
@@ -58,6 +58,24 @@ export class AlertEvaluator {
           a.activeAt - b.activeAt ||
           a.id.localeCompare(b.id),
       );
+  }
+
+  /**
+   * Puts back the alerts of a previous process (their last stored state), so a restart neither
+   * re-announces a firing alert nor restarts a pending one's `for` clock. A restored alert whose
+   * condition no longer holds resolves at the next evaluation, as usual.
+   */
+  restore(alerts: readonly Alert[], now: number): void {
+    for (const a of alerts) {
+      if (a.kind === "external") continue;
+      if (a.state === "resolved") {
+        this.resolved.push(a);
+        continue;
+      }
+      this.active.set(observationKey(a.kind, a.name, a.service, a.tier), { alert: a, lastDataAt: now });
+    }
+    this.resolved.sort((x, y) => (x.resolvedAt ?? 0) - (y.resolvedAt ?? 0));
+    if (this.resolved.length > this.maxResolved) this.resolved.splice(0, this.resolved.length - this.maxResolved);
   }
 
   /** Alerts that fired and resolved, newest first; at most `maxResolved` are kept. */
