@@ -51,11 +51,18 @@ export class Channel {
   private snapshotCache: { seq: number; frame: string } | null = null;
   private publishedCount = 0;
   private coalescedCount = 0;
+  private activeAt: number;
 
   constructor(opts: ChannelOptions) {
     this.opts = opts;
     this.name = opts.name;
     this.epoch = opts.epoch;
+    this.activeAt = opts.now();
+  }
+
+  /** When something last happened here (created, published, subscribed, unsubscribed); epoch ms. */
+  get lastActiveAt(): number {
+    return this.activeAt;
   }
 
   get seq(): number {
@@ -75,6 +82,7 @@ export class Channel {
   /** Serializes the event once and sends the same string to every subscriber that keeps up. */
   publish(event: string, data: unknown): number {
     const seq = ++this.seqNo;
+    this.activeAt = this.opts.now();
     const frame = JSON.stringify({ type: "event", channel: this.name, epoch: this.epoch, seq, time: this.opts.now(), event, data });
     this.history.push(frame);
     if (this.history.length > this.opts.historyLimit) {
@@ -122,6 +130,7 @@ export class Channel {
 
   unsubscribe(sub: Subscriber): boolean {
     const removed = this.subs.delete(sub);
+    if (removed) this.activeAt = this.opts.now();
     if (removed) this.subscribersChanged();
     return removed;
   }

@@ -143,3 +143,35 @@ describe("Hub heartbeats", () => {
     expect(plain.frames.filter((f) => f.type === "heartbeat")).toHaveLength(1);
   });
 });
+
+describe("Hub eviction of idle channels", () => {
+  it("drops an unwatched, quiet channel; its next subscriber gets a fresh snapshot under a new epoch, never a replay", async () => {
+    let now = 1_000;
+    let state = 1;
+    const h = new Hub({ serverId: "srv", version: "1", epoch: "e", tickMs: 1000, heartbeatMs: 15000, now: () => now });
+    h.routeAsync("thing:", async () => ({ historyLimit: 10, lossless: true, snapshot: () => ({ state }) }));
+    const a = new FakeSub();
+    h.connect(a);
+    h.receive(a, JSON.stringify({ type: "subscribe", channel: "thing:1" }));
+    await new Promise((r) => setTimeout(r, 0));
+    h.publish("thing:1", "x", { n: 1 });
+    const cursor = { epoch: a.last().epoch as string, seq: a.last().seq as number };
+    expect(cursor).toEqual({ epoch: "e", seq: 1 });
+
+    // Watched channels and recently active ones stay.
+    now += 20 * 60_000;
+    expect(h.evictIdle("thing:", 10 * 60_000)).toEqual([]);
+    h.receive(a, JSON.stringify({ type: "unsubscribe", channel: "thing:1" }));
+    now += 60_000;
+    expect(h.evictIdle("thing:", 10 * 60_000)).toEqual([]);
+    now += 10 * 60_000;
+    expect(h.evictIdle("thing:", 10 * 60_000)).toEqual(["thing:1"]);
+    expect(h.publish("thing:1", "y", {})).toBeNull();
+
+    // Meanwhile the state moved on; an old cursor must not be "resumed" against the new channel.
+    state = 2;
+    h.receive(a, JSON.stringify({ type: "subscribe", channel: "thing:1", since: cursor }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(a.last()).toMatchObject({ type: "snapshot", channel: "thing:1", epoch: "e.1", data: { state: 2 } });
+  });
+});

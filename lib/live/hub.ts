@@ -40,6 +40,8 @@ export class Hub {
   private readonly loading = new Map<string, Promise<Channel | null>>();
   private readonly connections = new Map<Subscriber, Set<Channel>>();
   private readonly names = new Map<Subscriber, string>();
+  /** How often a channel name was evicted: a recreated channel gets a new epoch, so old cursors get a snapshot. */
+  private readonly generations = new Map<string, number>();
   /** Messages of a connection wait here while one of its subscribes loads a channel, so they keep their order. */
   private readonly queues = new Map<Subscriber, Promise<void>>();
 
@@ -77,10 +79,28 @@ export class Hub {
     return this.names.get(sub) ?? null;
   }
 
+  /**
+   * Drops channels under `prefix` that have had no subscriber and no event for `idleMs`, so a
+   * process that runs for months does not keep every incident it ever showed. The next subscriber
+   * loads it afresh under a new epoch: a cursor from before can never be replayed against it.
+   */
+  evictIdle(prefix: string, idleMs: number): string[] {
+    const now = this.opts.now();
+    const dropped: string[] = [];
+    for (const [name, ch] of this.channels) {
+      if (!name.startsWith(prefix) || ch.subscriberCount > 0 || this.loading.has(name) || now - ch.lastActiveAt < idleMs) continue;
+      this.channels.delete(name);
+      this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
+      dropped.push(name);
+    }
+    return dropped;
+  }
+
   private create(name: string, spec: ChannelSpec): Channel {
+    const generation = this.generations.get(name);
     const ch = new Channel({
       name,
-      epoch: this.opts.epoch,
+      epoch: generation ? `${this.opts.epoch}.${generation}` : this.opts.epoch,
       historyLimit: spec.historyLimit,
       lossless: spec.lossless,
       snapshot: spec.snapshot,

@@ -75,6 +75,13 @@ export class IncidentLive implements IncidentEvents {
     this.hub.publish(PREFIX + item.incidentId, "action-item", { item });
   }
 
+  /** Forgets `incident:<id>` channels nobody watched for `idleMs` (they load again from the store on the next subscribe). */
+  evictIdle(idleMs: number): number {
+    const dropped = this.hub.evictIdle(PREFIX, idleMs);
+    for (const name of dropped) this.details.delete(name.slice(PREFIX.length));
+    return dropped.length;
+  }
+
   /** The postmortem was created or saved: editors see the new version (and know theirs is stale). */
   postmortem(p: { incidentId: string; version: number; status: string; updatedBy: string; updatedAt: number }): void {
     if (!this.details.has(p.incidentId)) return;

@@ -47,6 +47,8 @@ const DRILL_RETENTION_MS = 90 * 24 * 3600_000;
 const ALERT_EVENT_RETENTION_MS = 90 * 24 * 3600_000;
 /** Minute rollups (postmortem impact) are kept as long as SLI counts, plus a margin. */
 const SIGNAL_MINUTE_RETENTION_MS = 35 * 24 * 3600_000;
+/** An incident channel nobody watched for this long is dropped from memory (reloaded on demand). */
+const INCIDENT_CHANNEL_IDLE_MS = 10 * 60_000;
 /** Pushed samples are kept for idempotency checks a while after they were applied. */
 const INGEST_RETENTION_MS = 2 * 24 * 3600_000;
 /** A pushed service stays push-fed (the configured source is ignored for it) this long after its last sample. */
@@ -238,7 +240,10 @@ export class WarRoomRuntime {
     await this.slos.load(this.clock.now(), this.opts.backfill !== false ? valuesBackfill : undefined, this.opts.backfill !== false ? countsBackfill : undefined);
     this.activeDrillKey = this.drillKey();
     if (this.opts.autoTick !== false) this.scheduleTick();
-    this.heartbeatTimer = setInterval(() => this.hub.heartbeat(), this.opts.heartbeatMs ?? 15_000);
+    this.heartbeatTimer = setInterval(() => {
+      this.hub.heartbeat();
+      this.incidentLive.evictIdle(INCIDENT_CHANNEL_IDLE_MS);
+    }, this.opts.heartbeatMs ?? 15_000);
     this.purgeTimer = setInterval(() => void this.purge(), 3600_000);
     this.heartbeatTimer.unref();
     this.purgeTimer.unref();
