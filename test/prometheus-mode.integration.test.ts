@@ -178,6 +178,26 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
     expect(bSource().status()).toMatchObject({ kind: "prometheus", state: "ok" });
   }, 60_000);
 
+  it("counts SLO events from Prometheus with increase() per span, matching A's own traffic", async () => {
+    // Two 10 s spans that Prometheus has fully scraped (ending at least 3 s ago).
+    await waitFor("35 s of scrapes of A", async () => ((await promScalar(prom, "count_over_time(up[35s])")) ?? 0) >= 35, 60_000, 250);
+    const from = Math.floor((Date.now() - 25_000) / 10_000) * 10_000;
+    const rows = await bSource().sloCountsRange({ kind: "ratio", good: "non-5xx" }, "checkout", from, from + 20_000, 10_000);
+    expect(rows.map((r) => r.t)).toEqual([from, from + 10_000]);
+    const win = a.server.runtime.history.recent("checkout", from - 1000);
+    for (const r of rows) {
+      // A's exporter counts each tick t for (t − 1 s, t]: the span (r.t, r.t + 10 s] holds ten ticks.
+      const ticks = win.t.map((t, i) => [t, i] as const).filter(([t]) => t > r.t && t <= r.t + 10_000).map(([, i]) => i);
+      expect(ticks).toHaveLength(10);
+      const total = ticks.reduce((s, i) => s + win.rps[i], 0);
+      const bad = ticks.reduce((s, i) => s + (win.rps[i] * win.error5xxPct[i]) / 100, 0);
+      expect(Math.abs(r.total - total) / total, `span ${r.t}: total ${r.total} vs A ${total}`).toBeLessThanOrEqual(RELATIVE_TOLERANCE);
+      // A's counters are exact (rps × dt × share), so the few bad events match as closely as the total.
+      expect(bad).toBeGreaterThan(0);
+      expect(Math.abs(r.total - r.good - bad) / bad, `span ${r.t}: bad ${r.total - r.good} vs A ${bad}`).toBeLessThanOrEqual(RELATIVE_TOLERANCE);
+    }
+  }, 90_000);
+
   it("is down with a reason when Prometheus stops, keeps serving, and recovers by itself", async () => {
     const rt = b.server.runtime;
     const base = b.server.url;
