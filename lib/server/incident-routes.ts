@@ -13,7 +13,7 @@ import {
 } from "../incidents/service";
 
 /** A named person when the UI sends X-War-Room-User; a script otherwise. */
-function writerOf({ req, author }: RequestCtx): Writer {
+export function writerOf({ req, author }: RequestCtx): Writer {
   return { author, source: req.headers["x-war-room-user"] ? "user" : "api" };
 }
 

@@ -1,11 +1,7 @@
-import type { HttpApi, RequestCtx } from "./http";
+import type { HttpApi } from "./http";
 import type { WarRoomRuntime } from "./runtime";
-import type { Writer } from "../incidents/service";
+import { writerOf } from "./incident-routes";
 import { createPostmortem, exportPostmortem, patchPostmortem, readPostmortem } from "../postmortems/service";
-
-function writerOf({ req, author }: RequestCtx): Writer {
-  return { author, source: req.headers["x-war-room-user"] ? "user" : "api" };
-}
 
 /** Postmortem routes (docs/api.md): thin adapters over lib/postmortems/service.ts. */
 export function addPostmortemRoutes(api: HttpApi, rt: WarRoomRuntime): void {

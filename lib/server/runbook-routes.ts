@@ -1,8 +1,9 @@
 import { z } from "zod";
-import type { HttpApi, RequestCtx } from "./http";
+import type { HttpApi } from "./http";
 import type { WarRoomRuntime } from "./runtime";
 import { Invalid, NotFound, issuesToDetails } from "../errors";
-import { checkRunbookStep, runbookSteps, type Writer } from "../incidents/service";
+import { checkRunbookStep, runbookSteps } from "../incidents/service";
+import { writerOf } from "./incident-routes";
 
 const ListQuerySchema = z
   .object({
@@ -11,10 +12,6 @@ const ListQuerySchema = z
     alert: z.string().min(1).max(500).optional(),
   })
   .strict();
-
-function writerOf({ req, author }: RequestCtx): Writer {
-  return { author, source: req.headers["x-war-room-user"] ? "user" : "api" };
-}
 
 /** The runbook routes (docs/runbooks-contract.md): thin adapters over lib/runbooks and lib/incidents. */
 export function addRunbookRoutes(api: HttpApi, rt: WarRoomRuntime): void {
