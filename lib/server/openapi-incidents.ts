@@ -1,10 +1,7 @@
-import { z } from "zod";
 import { CreateActionItemSchema, CreateEntrySchema, CreateIncidentSchema, PatchActionItemSchema, PatchEntrySchema, PatchIncidentSchema } from "../incidents/schemas";
 import { ENTRY_KINDS, ENTRY_SOURCES, ITEM_PRIORITIES, ITEM_STATUSES, ITEM_TYPES, ROLES, SEVERITIES, STATUSES } from "../incidents/model";
+import { ref, json, err, input } from "./openapi-parts";
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const err = (description: string) => json(ref("Error"), description);
 const body = (name: string) => ({ required: true, content: { "application/json": { schema: ref(name) } } });
 const path = (name: string) => ({ name, in: "path", required: true, schema: { type: "string" } });
 const author = { name: "X-War-Room-User", in: "header", schema: { type: "string" }, description: "display name of the author" };
@@ -83,8 +80,6 @@ export const incidentPaths = {
     },
   },
 };
-
-const input = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
 
 export const incidentSchemas = {
   Incident: {

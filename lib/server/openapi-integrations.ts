@@ -1,12 +1,8 @@
-import { z } from "zod";
 import { SampleSchema } from "../ingest/schema";
 import { WebhookPayloadSchema } from "../integrations/alertmanager";
 import { CreatePostmortemSchema, PatchPostmortemSchema } from "../postmortems/service";
+import { ref, json, err, input } from "./openapi-parts";
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const err = (description: string) => json(ref("Error"), description);
-const input = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
 const user = { name: "X-War-Room-User", in: "header", schema: { type: "string" }, description: "display name of the author (URI-encoded)" };
 

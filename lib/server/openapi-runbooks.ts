@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { SEVERITIES } from "../incidents/model";
 import { RunbookStepInputSchema } from "../incidents/runbook-steps";
+import { ref, json, err } from "./openapi-parts";
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
-const err = (description: string) => json(ref("Error"), description);
 const strings = { type: "array", items: { type: "string" } };
 
 /** Runbook paths of the OpenAPI document (docs/runbooks-contract.md). */

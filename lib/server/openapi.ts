@@ -5,13 +5,7 @@ import { AlertSchema } from "../alerts/model";
 import { incidentPaths, incidentSchemas } from "./openapi-incidents";
 import { runbookPaths, runbookSchemas } from "./openapi-runbooks";
 import { integrationPaths, integrationSchemas } from "./openapi-integrations";
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-});
-
-const json = (schema: object, description = "OK") => ({ description, content: { "application/json": { schema } } });
+import { err, json } from "./openapi-parts";
 
 const series = {
   type: "object",
@@ -33,7 +27,7 @@ export function openApiDocument(): object {
         get: {
           summary: "One service with its newest point and states",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          responses: { 200: json({ type: "object" }), 404: errorResponse("No such service") },
+          responses: { 200: json({ type: "object" }), 404: err("No such service") },
         },
       },
       "/api/v1/services/{id}/signals": {
@@ -47,8 +41,8 @@ export function openApiDocument(): object {
           ],
           responses: {
             200: json({ type: "object", properties: { serviceId: { type: "string" }, from: { type: "number" }, to: { type: "number" }, step: { type: "number" }, series } }),
-            400: errorResponse("Bad range or step"),
-            404: errorResponse("No such service"),
+            400: err("Bad range or step"),
+            404: err("No such service"),
           },
         },
       },
@@ -64,10 +58,10 @@ export function openApiDocument(): object {
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/StartDrill" } } } },
           responses: {
             201: json({ type: "object", properties: { drill: { $ref: "#/components/schemas/Drill" } } }, "Started"),
-            400: errorResponse("Invalid input"),
-            409: errorResponse("Too many drills running"),
-            413: errorResponse("Body too large"),
-            415: errorResponse("Not JSON"),
+            400: err("Invalid input"),
+            409: err("Too many drills running"),
+            413: err("Body too large"),
+            415: err("Not JSON"),
           },
         },
       },
@@ -75,7 +69,7 @@ export function openApiDocument(): object {
         post: {
           summary: "Stop a running drill early",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          responses: { 200: json({ type: "object", properties: { drill: { $ref: "#/components/schemas/Drill" } } }), 404: errorResponse("No such drill"), 409: errorResponse("Drill already ended") },
+          responses: { 200: json({ type: "object", properties: { drill: { $ref: "#/components/schemas/Drill" } } }), 404: err("No such drill"), 409: err("Drill already ended") },
         },
       },
       "/api/v1/slos": {
@@ -85,7 +79,7 @@ export function openApiDocument(): object {
         get: {
           summary: "One SLO",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          responses: { 200: json({ type: "object", properties: { slo: { $ref: "#/components/schemas/SloStatus" } } }), 404: errorResponse("No such SLO") },
+          responses: { 200: json({ type: "object", properties: { slo: { $ref: "#/components/schemas/SloStatus" } } }), 404: err("No such SLO") },
         },
       },
       "/api/v1/slos/{id}/burndown": {
@@ -102,7 +96,7 @@ export function openApiDocument(): object {
                 points: { type: "array", items: { type: "object", properties: { t: { type: "number" }, remaining: { type: ["number", "null"] }, ideal: { type: "number" } } } },
               },
             }),
-            404: errorResponse("No such SLO"),
+            404: err("No such SLO"),
           },
         },
       },
