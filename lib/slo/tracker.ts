@@ -206,23 +206,21 @@ export class SloTracker {
   async record(t: number, valuesByService: Readonly<Record<string, SignalValues>>, seconds: number, shareFaster?: Readonly<Record<string, (thresholdMs: number) => number>>): Promise<void> {
     const minute = Math.floor(t / MINUTE) * MINUTE;
     const closed: SliRow[] = [];
-    const ids = Object.keys(valuesByService);
-    // One service (a pushed sample): only its SLOs; a whole tick: every SLO.
-    const candidates = ids.length === 1 ? (this.servicesOf.get(ids[0]) ?? []).map((slo) => this.tracked.get(slo.id)!) : this.tracked.values();
-    for (const tr of candidates) {
-      // Only SLOs of services in this call move on: pushed samples come one service at a time.
-      const values = valuesByService[tr.slo.service];
-      if (!values) continue;
-      if (tr.open && minute < tr.open.minute) continue; // a late sample must not reopen a closed minute
-      if (tr.open && tr.open.minute !== minute) {
-        closed.push({ sloId: tr.slo.id, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
-        tr.open = null;
+    // Only the SLOs of services in this call move on (a pushed sample carries one service).
+    for (const [service, values] of Object.entries(valuesByService)) {
+      for (const slo of this.servicesOf.get(service) ?? []) {
+        const tr = this.tracked.get(slo.id)!;
+        if (tr.open && minute < tr.open.minute) continue; // a late sample must not reopen a closed minute
+        if (tr.open && tr.open.minute !== minute) {
+          closed.push({ sloId: tr.slo.id, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
+          tr.open = null;
+        }
+        const c = sliCounts(tr.slo.sli, values, seconds, shareFaster?.[service]);
+        tr.open ??= { minute, good: 0, total: 0 };
+        tr.open.good += c.good;
+        tr.open.total += c.total;
+        tr.recent.add(t, c);
       }
-      const c = sliCounts(tr.slo.sli, values, seconds, shareFaster?.[tr.slo.service]);
-      tr.open ??= { minute, good: 0, total: 0 };
-      tr.open.good += c.good;
-      tr.open.total += c.total;
-      tr.recent.add(t, c);
     }
     if (closed.length > 0) {
       await upsertSliCounts(this.store, closed);
