@@ -1,10 +1,10 @@
 import { AlertEvaluator } from "./evaluator";
 import { thresholdObservations } from "./threshold";
 import type { AlertRule } from "./schema";
-import type { Alert, AlertChange, Observation } from "./model";
+import { alertOrder, type Alert, type AlertChange, type Observation } from "./model";
 import type { SignalPoint } from "../signals/types";
 import type { Store } from "../store/store";
-import { insertAlertEvents, listAlertEventsOf } from "../store/alerts";
+import { insertAlertEvents, listAlertEventsSince } from "../store/alerts";
 import { ExternalAlerts, type AlertmanagerConfig, type WebhookPayload } from "../integrations/alertmanager";
 
 /**
@@ -40,30 +40,23 @@ export class AlertEngine {
   }
 
   /**
-   * Puts back War Room's own alerts as the last process left them: pending and firing ones stay
-   * so (no second "firing" after a restart), resolved ones stay in the recent list. Cancelled
-   * pending alerts are gone.
+   * Puts back every alert as the last process left it (its newest stored event): War Room's own
+   * pending and firing alerts stay so (no second "firing" after a restart), Alertmanager's firing
+   * ones too; resolved ones stay in the recent list. Cancelled pending alerts are gone.
    */
   async load(since: number, now: number): Promise<void> {
     const latest = new Map<string, { type: string; alert: Alert }>();
-    for (const row of await listAlertEventsOf(this.store, "al_", since)) latest.set(row.alertId, { type: row.type, alert: row.alert as Alert });
-    this.evaluator.restore(
-      [...latest.values()].filter((e) => e.type !== "cancelled").map((e) => e.alert),
-      now,
-    );
-  }
-
-  /** Puts back Alertmanager alerts that were firing when the process stopped (their last stored event). */
-  async loadExternal(since: number): Promise<void> {
-    const latest = new Map<string, Alert>();
-    for (const row of await listAlertEventsOf(this.store, "am_", since)) latest.set(row.alertId, row.alert as Alert);
-    for (const a of latest.values()) this.external.restore(a);
+    for (const row of await listAlertEventsSince(this.store, since)) latest.set(row.alertId, { type: row.type, alert: row.alert as Alert });
+    const own: Alert[] = [];
+    for (const { type, alert } of latest.values()) {
+      if (alert.source === "alertmanager") this.external.restore(alert);
+      else if (type !== "cancelled") own.push(alert);
+    }
+    this.evaluator.restore(own, now);
   }
 
   current(): Alert[] {
-    return [...this.evaluator.current(), ...this.external.current()].sort(
-      (a, b) => a.tier - b.tier || (a.state === b.state ? 0 : a.state === "firing" ? -1 : 1) || a.activeAt - b.activeAt || a.id.localeCompare(b.id),
-    );
+    return [...this.evaluator.current(), ...this.external.current()].sort(alertOrder);
   }
 
   recentResolved(limit = 50): Alert[] {

@@ -1,5 +1,5 @@
 import { Invalid } from "../errors";
-import { TIER_SEVERITY, alertId, fingerprint, observationKey, type Alert, type AlertChange, type Observation } from "./model";
+import { TIER_SEVERITY, alertId, alertOrder, fingerprint, observationKey, type Alert, type AlertChange, type Observation } from "./model";
 
 /** A firing alert with no data for this long resolves ("no data"); one missing sample must not. */
 export const NO_DATA_RESOLVE_MS = 5 * 60_000;
@@ -49,15 +49,7 @@ export class AlertEvaluator {
 
   /** Pending and firing alerts: most severe tier first, then firing before pending, oldest first. */
   current(): Alert[] {
-    return [...this.active.values()]
-      .map((e) => e.alert)
-      .sort(
-        (a, b) =>
-          a.tier - b.tier ||
-          (a.state === b.state ? 0 : a.state === "firing" ? -1 : 1) ||
-          a.activeAt - b.activeAt ||
-          a.id.localeCompare(b.id),
-      );
+    return [...this.active.values()].map((e) => e.alert).sort(alertOrder);
   }
 
   /**

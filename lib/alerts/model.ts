@@ -82,6 +82,11 @@ export type Observation = {
   annotations: Annotations;
 };
 
+/** Board order: most severe tier first, then firing before pending, oldest first. */
+export function alertOrder(a: Alert, b: Alert): number {
+  return a.tier - b.tier || (a.state === b.state ? 0 : a.state === "firing" ? -1 : 1) || a.activeAt - b.activeAt || a.id.localeCompare(b.id);
+}
+
 export function observationKey(kind: AlertKind, name: string, service: string, tier: Tier): string {
   return JSON.stringify([kind, name, service, tier]);
 }

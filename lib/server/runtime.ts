@@ -218,7 +218,6 @@ export class WarRoomRuntime {
     this.runbooks.watch();
     await this.loadTemplates();
     await this.alerts.load(this.clock.now() - 7 * 24 * 3600_000, this.clock.now());
-    await this.alerts.loadExternal(this.clock.now() - 7 * 24 * 3600_000);
     if (this.opts.backfill !== false) {
       // A source that is down at start must not stop the war room: it starts with what the store has.
       await this.backfill().catch((err: unknown) => this.logger.warn({ err: String(err) }, "history backfill failed; starting without it"));

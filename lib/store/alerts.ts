@@ -20,16 +20,9 @@ export async function listAlertEvents(store: Store, opts: { since?: number; limi
   return rows.map((r) => ({ alertId: r.alert_id, type: r.type, at: Number(r.at), alert: JSON.parse(r.alert) as unknown }));
 }
 
-/** Events of alerts whose id starts with `idPrefix`, at or after `since`, oldest first. */
-export async function listAlertEventsOf(store: Store, idPrefix: string, since: number): Promise<AlertEventRow[]> {
-  const rows = await store.db
-    .selectFrom("alert_events")
-    .selectAll()
-    .where("alert_id", "like", `${idPrefix}%`)
-    .where("at", ">=", since)
-    .orderBy("at")
-    .orderBy("id")
-    .execute();
+/** Every event at or after `since`, oldest first (restoring alert state at start). */
+export async function listAlertEventsSince(store: Store, since: number): Promise<AlertEventRow[]> {
+  const rows = await store.db.selectFrom("alert_events").selectAll().where("at", ">=", since).orderBy("at").orderBy("id").execute();
   return rows.map((r) => ({ alertId: r.alert_id, type: r.type, at: Number(r.at), alert: JSON.parse(r.alert) as unknown }));
 }
 
