@@ -63,10 +63,10 @@ export function parseBatch(body: unknown, opts: { now: number; hasService(id: st
 /** Signal values of one sample: rates from counts over the interval, quantiles from buckets. */
 type Last = Pick<SignalValues, "cpuPct" | "memPct" | "poolPct" | "p50" | "p95" | "p99" | "p999"> | null;
 
-export function toSignals(s: Sample, lastOf: Last | (() => Last)): SignalValues {
+export function toSignals(s: Sample, lastOf: () => Last): SignalValues {
   // The previous point is only looked up when the sample leaves something out.
   const complete = s.latency !== undefined && s.saturation?.cpuPct !== undefined && s.saturation.memPct !== undefined && s.saturation.poolPct !== undefined;
-  const last = complete ? null : typeof lastOf === "function" ? lastOf() : lastOf;
+  const last = complete ? null : lastOf();
   const rps = s.requests / s.intervalSeconds;
   const errorPct = s.requests > 0 ? (s.errors / s.requests) * 100 : 0;
   const error5xxPct = s.requests > 0 ? (s.errors5xx / s.requests) * 100 : 0;

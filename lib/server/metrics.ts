@@ -1,14 +1,15 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { BreakerState } from "../sources/prometheus";
 
 /** What /metrics reads at scrape time (SPEC §8): kept as callbacks so nothing polls in between. */
 export type MetricsSources = {
   wsClients(): number;
   hubStats(): { coalescedFrames: number; subscriptions: number; laggingSubscriptions: number };
   framesSent(): number;
-  source(): { kind: string; breaker?: "closed" | "open" | "half-open"; queries?: number; errors?: number } | null;
+  source(): { kind: string; breaker?: BreakerState; errors?: number } | null;
 };
 
-const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
+const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, "half-open": 1, open: 2 };
 
 /**
  * The war room's own metrics in the Prometheus format (prom-client), one registry per server so

@@ -14,7 +14,7 @@ import { Hub } from "../live/hub";
 import type { BoardSnapshot, PointValues, Series, ServiceInfo, ServiceSnapshot } from "../live/protocol";
 import type { MetricSource } from "../sources/types";
 import { SimulatorSource } from "../sources/simulator-source";
-import { PrometheusSource } from "../sources/prometheus";
+import { PrometheusSource, type BreakerState } from "../sources/prometheus";
 import { SloTracker, type SloStatus } from "../slo/tracker";
 import { burnObservations } from "../slo/burn-observations";
 import { AlertEngine } from "../alerts/engine";
@@ -432,11 +432,10 @@ export class WarRoomRuntime {
   }
 
   /** Source facts for /metrics: breaker state and query/error counts when the source has them. */
-  sourceMetrics(): { kind: string; breaker?: "closed" | "open" | "half-open"; queries?: number; errors?: number } {
-    const s = this.source as MetricSource & { stats?: () => { breaker: "closed" | "open" | "half-open"; queries: number; errors: number } };
-    if (!s.stats) return { kind: s.kind };
-    const st = s.stats();
-    return { kind: s.kind, breaker: st.breaker, queries: st.queries, errors: st.errors };
+  sourceMetrics(): { kind: string; breaker?: BreakerState; errors?: number } {
+    if (!(this.source instanceof PrometheusSource)) return { kind: this.source.kind };
+    const st = this.source.stats();
+    return { kind: this.source.kind, breaker: st.breaker, errors: st.errors };
   }
 
   /** Circuit breakers for /health. */
