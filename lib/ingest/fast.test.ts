@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { fastSample } from "./fast";
 import { SampleSchema } from "./schema";
+import { hash, unit } from "../simulator/noise";
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** Deterministic pseudo-random numbers in [0, 1): the simulator's counter-based hash. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let i = 0;
+  return () => unit(hash(seed, 0, i++));
 }
 
 const base = () => ({
