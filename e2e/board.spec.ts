@@ -1,16 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
-import { freePort, WarRoomProcess } from "./server";
+import { warRoomForFile } from "./server";
 
-let srv: WarRoomProcess;
+const srv = warRoomForFile();
 test.describe.configure({ mode: "serial" });
-
-test.beforeAll(async () => {
-  srv = new WarRoomProcess(await freePort());
-  await srv.start();
-});
-test.afterAll(async () => {
-  await srv?.dispose();
-});
 
 const connection = (page: Page) => page.getByRole("status", { name: "Connection" });
 

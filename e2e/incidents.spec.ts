@@ -1,22 +1,8 @@
-import { expect, test, type Browser, type Page, type WebSocketRoute } from "@playwright/test";
-import { freePort, WarRoomProcess } from "./server";
+import { expect, test, type WebSocketRoute } from "@playwright/test";
+import { person, warRoomForFile } from "./server";
 
-let srv: WarRoomProcess;
+const srv = warRoomForFile();
 test.describe.configure({ mode: "serial" });
-test.beforeAll(async () => {
-  srv = new WarRoomProcess(await freePort());
-  await srv.start();
-});
-test.afterAll(async () => {
-  await srv?.dispose();
-});
-
-/** A browser context whose user has already told the war room their display name. */
-async function person(browser: Browser, name: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  await ctx.addInitScript((n) => window.localStorage.setItem("war-room:display-name", n), name);
-  return ctx.newPage();
-}
 
 let incidentUrl = "";
 

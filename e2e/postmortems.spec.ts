@@ -1,27 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test, type APIRequestContext, type Browser, type Page, type Route } from "@playwright/test";
-import { freePort, WarRoomProcess } from "./server";
+import { expect, test, type APIRequestContext, type Route } from "@playwright/test";
+import { person, warRoomForFile } from "./server";
 
-let srv: WarRoomProcess;
+const srv = warRoomForFile();
 test.describe.configure({ mode: "serial" });
-test.beforeAll(async () => {
-  srv = new WarRoomProcess(await freePort());
-  await srv.start();
-});
-test.afterAll(async () => {
-  await srv?.dispose();
-});
 
 /** Where to leave screenshots for a person to look at (unset: none are taken). */
 const SHOTS = process.env.WAR_ROOM_SCREENSHOTS;
-
-/** A browser context whose user has already told the war room their display name. */
-async function person(browser: Browser, name: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-  await ctx.addInitScript((n) => window.localStorage.setItem("war-room:display-name", n), name);
-  return ctx.newPage();
-}
 
 type Incident = { id: string; number: number; version: number; status: string };
 

@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, WarRoomProcess } from "./server";
+import { person as personWith, warRoomForFile } from "./server";
 
 // The shipped runbooks plus one hostile file, served from a temp folder (WAR_ROOM_RUNBOOKS_DIR).
 const EVIL = `---
@@ -21,27 +21,20 @@ last_reviewed: 2020-01-01
 [click me](javascript:window.__xss=3)
 `;
 
-let srv: WarRoomProcess;
 let runbooksDir = "";
-test.describe.configure({ mode: "serial" });
-test.beforeAll(async () => {
+const srv = warRoomForFile(() => {
   runbooksDir = mkdtempSync(join(tmpdir(), "war-room-runbooks-"));
   cpSync("runbooks", runbooksDir, { recursive: true });
   writeFileSync(join(runbooksDir, "evil.md"), EVIL);
-  srv = new WarRoomProcess(await freePort());
-  await srv.start({ WAR_ROOM_RUNBOOKS_DIR: runbooksDir });
+  return { WAR_ROOM_RUNBOOKS_DIR: runbooksDir };
 });
-test.afterAll(async () => {
-  await srv?.dispose();
+test.describe.configure({ mode: "serial" });
+test.afterAll(() => {
   if (runbooksDir) rmSync(runbooksDir, { recursive: true, force: true });
 });
 
-async function person(browser: Browser, name: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  await ctx.addInitScript((n) => window.localStorage.setItem("war-room:display-name", n), name);
-  await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: srv.url });
-  return ctx.newPage();
-}
+/** The copy buttons need the clipboard. */
+const person = (browser: Browser, name: string): Promise<Page> => personWith(browser, name, { permissions: ["clipboard-read", "clipboard-write"] });
 
 test("`/` opens runbook search from any page; a typo finds High latency; Enter opens it with contents and copy buttons", async ({ browser }) => {
   const page = await person(browser, "Ada");

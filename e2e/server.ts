@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
+import { test, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
 
 /** A free loopback port. */
 export async function freePort(): Promise<number> {
@@ -22,19 +23,22 @@ export async function freePort(): Promise<number> {
  */
 export class WarRoomProcess {
   readonly dataDir = mkdtempSync(join(tmpdir(), "war-room-e2e-"));
-  readonly port: number;
+  /** Chosen at the first start and kept, so a restart comes back on the same address. */
+  private port: number | null;
   private child: ChildProcess | null = null;
   output = "";
 
-  constructor(port: number) {
+  constructor(port: number | null = null) {
     this.port = port;
   }
 
   get url(): string {
+    if (this.port === null) throw new Error("the server has not been started");
     return `http://127.0.0.1:${this.port}`;
   }
 
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
+    this.port ??= await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(this.port), HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: this.dataDir, NODE_ENV: "production", LOG_LEVEL: "warn", ...extraEnv };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
@@ -69,4 +73,26 @@ export class WarRoomProcess {
     await this.stop("SIGKILL");
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One War Room for a spec file, started before its tests and stopped after them. `env` runs
+ * just before the start (it may create what it names).
+ */
+export function warRoomForFile(env: () => Record<string, string> = () => ({})): WarRoomProcess {
+  const srv = new WarRoomProcess();
+  test.beforeAll(async () => {
+    await srv.start(env());
+  });
+  test.afterAll(async () => {
+    await srv.dispose();
+  });
+  return srv;
+}
+
+/** A page in a browser context of its own, whose user has already told the war room their display name. */
+export async function person(browser: Browser, name: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 }, ...options });
+  await ctx.addInitScript((n) => window.localStorage.setItem("war-room:display-name", n), name);
+  return ctx.newPage();
 }

@@ -1,14 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { freePort, WarRoomProcess } from "./server";
+import { warRoomForFile } from "./server";
 
-let srv: WarRoomProcess;
-test.beforeAll(async () => {
-  srv = new WarRoomProcess(await freePort());
-  await srv.start();
-});
-test.afterAll(async () => {
-  await srv?.dispose();
-});
+const srv = warRoomForFile();
 
 test("a tile opens the service page with live charts of every signal", async ({ page }) => {
   await page.goto(srv.url + "/");
