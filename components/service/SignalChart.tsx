@@ -1,6 +1,7 @@
 "use client";
 
 import { memo, useCallback, useMemo } from "react";
+import { AXIS_LINE, GRID_STYLE, TIME_X_AXIS, TOOLTIP_LABEL, TOOLTIP_STYLE } from "@/components/ui/chartStyle";
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { SignalName } from "@/lib/signals/types";
 import { SIGNAL_META } from "@/lib/signals/types";
@@ -47,16 +48,6 @@ function axisValue(signal: SignalName, v: number): string {
   return `${+v.toFixed(v < 1 ? 2 : v < 10 ? 1 : 0)} %`;
 }
 
-const GRID_STYLE = { stroke: "var(--color-chart-grid)" };
-const AXIS_LINE = { stroke: "var(--color-line)" };
-const TOOLTIP_STYLE = {
-  background: "var(--color-surface-2)",
-  border: "1px solid var(--color-line)",
-  borderRadius: 8,
-  fontSize: 12,
-  fontVariantNumeric: "tabular-nums",
-};
-const TOOLTIP_LABEL = { color: "var(--color-muted)", marginBottom: 4 };
 const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
 const THRESHOLD_COLOR = { warn: "var(--color-warn)", critical: "var(--color-critical)" } as const;
 
@@ -128,15 +119,10 @@ export const SignalChart = memo(function SignalChart({ title, rows, lines, unitO
       >
         <CartesianGrid vertical={false} {...GRID_STYLE} />
         <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
+          {...TIME_X_AXIS}
           domain={domain as [number, number]}
           ticks={ticks}
           tickFormatter={fmtX}
-          allowDataOverflow
-          axisLine={AXIS_LINE}
-          tickLine={false}
           minTickGap={24}
         />
         <YAxis width={64} tickFormatter={fmtY} domain={yDomain} ticks={ticksY} allowDataOverflow axisLine={false} tickLine={false} />

@@ -1,21 +1,12 @@
 "use client";
 
 import { memo, useMemo } from "react";
+import { AXIS_LINE, GRID_STYLE, TIME_X_AXIS, TOOLTIP_LABEL, TOOLTIP_STYLE } from "@/components/ui/chartStyle";
 import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { formatDateTime, formatDayTime } from "@/lib/signals/format";
 import { burndownRows, formatBudget, type Burndown } from "./model";
 import { useBurndown } from "./useBurndown";
 
-const GRID_STYLE = { stroke: "var(--color-chart-grid)" };
-const AXIS_LINE = { stroke: "var(--color-line)" };
-const TOOLTIP_STYLE = {
-  background: "var(--color-surface-2)",
-  border: "1px solid var(--color-line)",
-  borderRadius: 8,
-  fontSize: 12,
-  fontVariantNumeric: "tabular-nums",
-};
-const TOOLTIP_LABEL = { color: "var(--color-muted)", marginBottom: 4 };
 const MARGIN = { top: 6, right: 10, bottom: 0, left: 0 };
 const DAY = 86_400_000;
 
@@ -59,15 +50,10 @@ const Chart = memo(function Chart({ data, windowMs, stale }: { data: Burndown; w
     >
       <CartesianGrid vertical={false} {...GRID_STYLE} />
       <XAxis
-        dataKey="t"
-        type="number"
-        scale="time"
+        {...TIME_X_AXIS}
         domain={domain}
         ticks={ticks}
         tickFormatter={fmtX}
-        allowDataOverflow
-        axisLine={AXIS_LINE}
-        tickLine={false}
         minTickGap={16}
       />
       <YAxis width={56} tickFormatter={fmtY} domain={yDomain} ticks={yTicks} allowDataOverflow axisLine={false} tickLine={false} />
