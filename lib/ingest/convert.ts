@@ -17,6 +17,9 @@ export type IngestSample = {
 
 type Problem = { path: string; message: string };
 
+/** A sample's idempotency key (service, t): one per batch, one per store. */
+export const ingestKey = (service: string, t: number): string => `${service}\u0000${t}`;
+
 /**
  * Validates a batch. Every problem of every sample is listed (path like `samples[3].errors`); one
  * bad sample rejects the whole batch, so nothing is written. `last` gives a service's previous
@@ -45,7 +48,7 @@ export function parseBatch(body: unknown, opts: { now: number; hasService(id: st
     if (!opts.hasService(s.service)) problems.push({ path: `samples[${i}].service`, message: `unknown service "${s.service}"` });
     if (t > opts.now + MAX_FUTURE_MS) problems.push({ path: `samples[${i}].t`, message: `t is ${Math.round((t - opts.now) / 1000)} s in the future (at most ${MAX_FUTURE_MS / 1000} s allowed)` });
     if (t < opts.now - MAX_AGE_MS) problems.push({ path: `samples[${i}].t`, message: `t is older than ${MAX_AGE_MS / 3600_000} h; push ingest takes live data only` });
-    const key = `${s.service}\u0000${t}`;
+    const key = ingestKey(s.service, t);
     if (seen.has(key)) problems.push({ path: `samples[${i}].t`, message: `a second sample for ${s.service} at the same t in one batch` });
     seen.add(key);
     if (problems.length) return;

@@ -25,7 +25,7 @@ import type { SignalPoint } from "../signals/types";
 import type { IncidentCtx } from "../incidents/context";
 import { declareIncident, recordAlertChange } from "../incidents/service";
 import { parseWebhook } from "../integrations/alertmanager";
-import { parseBatch } from "../ingest/convert";
+import { ingestKey, parseBatch } from "../ingest/convert";
 import { SimExporter } from "../simulator/exposition";
 import { Simulator } from "../simulator";
 import { insertIngestSamples, purgeIngestSamplesBefore } from "../store/ingest";
@@ -315,9 +315,11 @@ export class WarRoomRuntime {
     );
     let accepted = 0;
     let late = 0;
-    const newest: Record<string, { t: number; point: SignalValues }> = {};
+    // The board gets one tick per request: each fed service's newest point.
+    const newest: Record<string, SignalValues> = {};
+    let newestT = -Infinity;
     for (const s of samples) {
-      if (!fresh.has(`${s.service}\u0000${s.t}`)) continue;
+      if (!fresh.has(ingestKey(s.service, s.t))) continue;
       const latest = this.history.latest(s.service);
       if (latest && s.t <= latest.t) {
         late++;
@@ -325,14 +327,14 @@ export class WarRoomRuntime {
       }
       this.pushedAt.set(s.service, now);
       await this.record(s.t, { [s.service]: s.values }, s.intervalMs / 1000, { alerts: false, countAt: s.t - s.intervalMs / 2, board: false, ...(s.shareFaster ? { shareFaster: { [s.service]: s.shareFaster } } : {}) });
-      newest[s.service] = { t: s.t, point: s.values };
+      newest[s.service] = s.values;
+      newestT = s.t; // samples come sorted by t
       accepted++;
     }
-    const ts = Object.values(newest).map((n) => n.t);
-    if (ts.length) {
+    if (accepted > 0) {
       const points: Record<string, PointValues> = {};
-      for (const [id, n] of Object.entries(newest)) points[id] = roundValues(n.point);
-      this.hub.publish("board", "tick", { t: Math.max(...ts), points });
+      for (const [id, v] of Object.entries(newest)) points[id] = roundValues(v);
+      this.hub.publish("board", "tick", { t: newestT, points });
     }
     return { accepted, duplicates: samples.length - fresh.size, late };
   }

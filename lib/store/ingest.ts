@@ -1,4 +1,5 @@
 import type { Store } from "./store";
+import { ingestKey } from "../ingest/convert";
 
 export type IngestRow = { service: string; t: number; intervalMs: number; sample: unknown };
 
@@ -18,7 +19,7 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
       const insert = sqlite.prepare("insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing");
       sqlite.transaction(() => {
         for (const r of rows) {
-          if (insert.run(r.service, r.t, r.intervalMs, JSON.stringify(r.sample), receivedAt).changes === 1) fresh.add(`${r.service}\u0000${r.t}`);
+          if (insert.run(r.service, r.t, r.intervalMs, JSON.stringify(r.sample), receivedAt).changes === 1) fresh.add(ingestKey(r.service, r.t));
         }
       })();
     });
@@ -32,7 +33,7 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
         .onConflict((oc) => oc.columns(["service", "t"]).doNothing())
         .returning(["service", "t"])
         .execute();
-      for (const r of inserted) fresh.add(`${r.service}\u0000${Number(r.t)}`);
+      for (const r of inserted) fresh.add(ingestKey(r.service, Number(r.t)));
     }
   });
   return fresh;
