@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, startTestServer } from "./helpers";
 import type { Alert } from "../lib/alerts/model";
 import type { Incident, TimelineEntry } from "../lib/incidents/model";
-import { listSignalMinutes } from "../lib/store/signal-minutes";
-import { sumSliCounts } from "../lib/store/sli";
+import { listSignalMinutes } from "../lib/signals/repo";
+import { sumSliCounts } from "../lib/slo/repo";
 
 type Res = { status: number; body: Record<string, unknown> & { error?: { code: string; message: string; details?: { path: string; message: string }[] } } };
 async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { BACKENDS, startTestServer } from "./helpers";
 import type { Incident } from "../lib/incidents/model";
-import type { Postmortem } from "../lib/store/postmortems";
+import type { Postmortem } from "../lib/postmortems/repo";
 import type { ImpactReport } from "../lib/postmortems/impact";
 
 type Res = { status: number; body: Record<string, unknown> & { error?: { code: string; message: string; details?: unknown } } };

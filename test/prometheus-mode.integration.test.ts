@@ -11,7 +11,8 @@
  * that B's newest point does not move while Prometheus is down (three ticks).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PrometheusConfigSchema, type Config } from "../lib/config/schema";
+import type { Config } from "../lib/config/schema";
+import { PrometheusConfigSchema } from "../lib/sources/config";
 import { LATENCY_BUCKETS_SECONDS } from "../lib/simulator/exposition";
 import type { SourceStatus } from "../lib/live/protocol";
 import type { Alert } from "../lib/alerts/model";

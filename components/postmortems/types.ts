@@ -1,5 +1,5 @@
 /** Postmortem shapes as the browser receives them (lib/postmortems/service.ts, docs/api.md). */
-import type { Postmortem as StoredPostmortem, PostmortemStatus } from "@/lib/store/postmortems";
+import type { Postmortem as StoredPostmortem, PostmortemStatus } from "@/lib/postmortems/repo";
 import type { ImpactReport } from "@/lib/postmortems/impact";
 
 export type { PostmortemStatus, ImpactReport };

@@ -4,8 +4,8 @@ import type { AlertRule } from "./schema";
 import { alertOrder, type Alert, type AlertChange, type Observation } from "./model";
 import type { SignalPoint } from "../signals/types";
 import type { Store } from "../store/store";
-import { insertAlertEvents, listAlertEventsSince } from "../store/alerts";
-import { ExternalAlerts, type AlertmanagerConfig, type WebhookPayload } from "../integrations/alertmanager";
+import { insertAlertEvents, listAlertEventsSince } from "./repo";
+import { ExternalAlerts, type AlertmanagerConfig, type WebhookPayload } from "./alertmanager";
 
 /**
  * Evaluates threshold rules and SLO burn-rate conditions in ONE evaluator (it resolves any

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
-import { ConfigSchema, PrometheusConfigSchema, type Config } from "./schema";
+import { ConfigSchema, type Config } from "./schema";
+import { PrometheusConfigSchema } from "../sources/config";
 import { demoConfig } from "./demo";
 import { formatPath } from "../errors";
 import { mergeThresholds } from "../signals/state";

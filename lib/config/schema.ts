@@ -2,35 +2,13 @@ import { z } from "zod";
 import { ThresholdsSchema } from "../signals/types";
 import { SloListSchema, unknownServiceProblems } from "../slo/schema";
 import { AlertRulesSchema, unknownAlertServiceProblems } from "../alerts/schema";
-import { AlertmanagerConfigSchema } from "../integrations/alertmanager";
-import { PrometheusSourceSchema } from "../sources/prometheus/config";
+import { AlertmanagerConfigSchema } from "../alerts/alertmanager";
+import { SimulationSchema } from "../simulator/config";
+import { SourceSchema } from "../sources/config";
 
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and dashes (max 63), starting with a letter or digit");
-
-/** How the simulator shapes one service. Every field has a sensible default. */
-export const SimulationSchema = z
-  .object({
-    /** Mean traffic at the daily average, requests per second. */
-    baseRps: z.number().positive().max(1e7).default(200),
-    /** Median latency in ms in normal operation. */
-    latencyMs: z.number().positive().max(60_000).default(40),
-    /** Log-normal shape (sigma of ln latency); 0.5 gives p99 ≈ 3.2 × p50. */
-    latencySigma: z.number().positive().max(3).default(0.55),
-    /** Background error ratio in percent. */
-    errorPct: z.number().min(0).max(100).default(0.05),
-    /** Requests per second at which CPU reaches 100%. */
-    capacityRps: z.number().positive().max(1e8).optional(),
-    /** Baseline memory use in percent. */
-    memoryPct: z.number().min(0).max(100).default(45),
-    /** Connection pool size (connections). */
-    poolSize: z.number().int().positive().max(100_000).default(50),
-    /** Peak-to-mean ratio of the daily cycle (0 = flat). */
-    diurnalAmplitude: z.number().min(0).max(0.95).default(0.45),
-  })
-  .strict();
-export type Simulation = z.output<typeof SimulationSchema>;
 
 export const ServiceSchema = z
   .object({
@@ -45,22 +23,6 @@ export const ServiceSchema = z
   })
   .strict();
 export type ServiceConfig = z.output<typeof ServiceSchema>;
-
-export const SimulatorSourceSchema = z
-  .object({
-    kind: z.literal("simulator"),
-    /** Same seed + same clock = same numbers. */
-    seed: z.number().int().default(1),
-  })
-  .strict();
-
-/** Prometheus as the source; `url` may instead come from PROMETHEUS_URL (which wins). */
-export const PrometheusConfigSchema = PrometheusSourceSchema.extend({
-  url: z.url({ protocol: /^https?$/, error: "url must be an http:// or https:// URL" }).optional(),
-});
-
-export const SourceSchema = z.discriminatedUnion("kind", [SimulatorSourceSchema, PrometheusConfigSchema]);
-export type SourceConfig = z.output<typeof SourceSchema>;
 
 export const ConfigSchema = z
   .object({

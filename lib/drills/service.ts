@@ -10,7 +10,7 @@ import {
 import { Conflict, Invalid, NotFound, issuesToDetails } from "../errors";
 import type { Clock } from "../time";
 import type { Store } from "../store/store";
-import { insertDrill, listDrills, stopDrill } from "../store/drills";
+import { insertDrill, listDrills, stopDrill } from "./repo";
 
 export const MAX_ACTIVE_DRILLS = 20;
 /** Drills older than this are not kept in memory (the store keeps them until purged). */

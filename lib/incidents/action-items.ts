@@ -1,5 +1,5 @@
 import { Conflict, NotFound } from "../errors";
-import { getActionItem, insertActionItem, updateActionItem } from "../store/incidents";
+import { getActionItem, insertActionItem, updateActionItem } from "./repo";
 import { newId, parseInput, requireIncident, type IncidentCtx, type Writer } from "./context";
 import type { ActionItem } from "./model";
 import { CreateActionItemSchema, PatchActionItemSchema } from "./schemas";

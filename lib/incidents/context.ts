@@ -3,7 +3,7 @@ import { Invalid, NotFound, formatPath, issuesToDetails } from "../errors";
 import type { Clock } from "../time";
 import type { SignalPoint } from "../signals/types";
 import type { Store } from "../store/store";
-import { getIncident } from "../store/incidents";
+import { getIncident } from "./repo";
 import { randomBytes } from "node:crypto";
 import type { ActionItem, EntrySource, Incident, SignalSnapshot, TimelineEntry } from "./model";
 import { signalSnapshot } from "./snapshot";

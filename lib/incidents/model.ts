@@ -3,8 +3,9 @@
  * store and the live channels carry. Times are epoch milliseconds, UTC.
  */
 
-export const SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"] as const;
-export type IncidentSeverity = (typeof SEVERITIES)[number];
+import { SEVERITIES, type IncidentSeverity } from "../severity";
+
+export { SEVERITIES, type IncidentSeverity };
 
 export const STATUSES = ["investigating", "identified", "monitoring", "resolved", "closed"] as const;
 export type IncidentStatus = (typeof STATUSES)[number];

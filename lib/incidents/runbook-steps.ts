@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Conflict, Invalid, NotFound } from "../errors";
 import type { Runbook } from "../runbooks/model";
-import { insertRunbookCheck, latestRunbookChecks } from "../store/runbook-checks";
+import { insertRunbookCheck, latestRunbookChecks } from "./runbook-checks-repo";
 import { newId, parseInput, requireIncident, snapshotOf, type IncidentCtx, type RunbookCheck, type Writer } from "./context";
 import { isOpen, type TimelineEntry } from "./model";
 

@@ -1,5 +1,5 @@
 import { Conflict } from "../errors";
-import { commitIncident, insertIncident, listActionItems, listEntries, listIncidents as listStored } from "../store/incidents";
+import { commitIncident, insertIncident, listActionItems, listEntries, listIncidents as listStored } from "./repo";
 import { checkServices, newId, parseInput, requireIncident, snapshotOf, type IncidentCtx, type Writer } from "./context";
 import { applyChanges, incidentMetrics, resolveStartedAt } from "./lifecycle";
 import type { Incident, IncidentDetail, TimelineEntry } from "./model";

@@ -1,6 +1,6 @@
 import { Conflict, Invalid, NotFound } from "../errors";
 import type { AlertChange } from "../alerts/model";
-import { commitIncident, getEntry, insertEntries, listIncidents, updateEntry } from "../store/incidents";
+import { commitIncident, getEntry, insertEntries, listIncidents, updateEntry } from "./repo";
 import { newId, parseInput, requireIncident, snapshotOf, type IncidentCtx, type Writer } from "./context";
 import { changeTime, checkOccurredAt } from "./lifecycle";
 import { WRITABLE_KINDS, type Incident, type TimelineEntry } from "./model";

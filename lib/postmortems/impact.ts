@@ -2,7 +2,7 @@ import type { Incident } from "../incidents/model";
 import { allowedErrors, budgetConsumed, windowRange, type Counts } from "../slo/math";
 import type { SloConfig } from "../slo/schema";
 import type { SignalMinute } from "../signals/rollup";
-import type { SliRow } from "../store/sli";
+import type { SliRow } from "../slo/repo";
 
 /**
  * Impact of an incident, computed from the recorded per-minute metrics (SPEC §6). Pure: the

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SEVERITIES } from "../incidents/model";
+import { SEVERITIES } from "../severity";
 
 /**
  * Runbooks (SPEC §7; contract in docs/runbooks-contract.md): markdown files with YAML front

@@ -1,7 +1,7 @@
 import type { Hub } from "../live/hub";
 import type { Channel } from "../live/channel";
 import type { Store } from "../store/store";
-import { getIncident, listActionItems, listEntries, listIncidents } from "../store/incidents";
+import { getIncident, listActionItems, listEntries, listIncidents } from "../incidents/repo";
 import { incidentMetrics } from "../incidents/lifecycle";
 import { isOpen, type ActionItem, type Incident, type TimelineEntry } from "../incidents/model";
 import type { IncidentEvents, RunbookCheck } from "../incidents/context";

@@ -1,5 +1,5 @@
 import { SampleSchema } from "../ingest/schema";
-import { WebhookPayloadSchema } from "../integrations/alertmanager";
+import { WebhookPayloadSchema } from "../alerts/alertmanager";
 import { CreatePostmortemSchema, PatchPostmortemSchema } from "../postmortems/service";
 import { ref, json, err, input } from "./openapi-parts";
 

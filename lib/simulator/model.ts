@@ -1,4 +1,4 @@
-import type { ServiceConfig } from "../config/schema";
+import type { SimulatedService } from "./config";
 import { byteUnit, hash, hashString } from "./noise";
 import { MINUTE } from "./calendar";
 
@@ -49,8 +49,8 @@ export function queueFactor(utilisation: number): number {
   return 1 / (1 - Math.min(Math.max(utilisation, 0), MAX_UTILISATION));
 }
 
-export function buildModels(seed: number, services: readonly ServiceConfig[]): ServiceModel[] {
-  const byId = new Map<string, ServiceConfig>();
+export function buildModels(seed: number, services: readonly SimulatedService[]): ServiceModel[] {
+  const byId = new Map<string, SimulatedService>();
   for (const s of services) {
     if (byId.has(s.id)) throw new Error(`duplicate service id "${s.id}"`);
     byId.set(s.id, s);
@@ -86,8 +86,8 @@ export function buildModels(seed: number, services: readonly ServiceConfig[]): S
 
 /** Breadth-first over dependsOn, up to MAX_HOPS away; unknown ids and cycles are ignored. */
 function dependenciesOf(
-  service: ServiceConfig,
-  byId: ReadonlyMap<string, ServiceConfig>,
+  service: SimulatedService,
+  byId: ReadonlyMap<string, SimulatedService>,
   key: number,
 ): Map<string, Dependency> {
   const found = new Map<string, Dependency>();

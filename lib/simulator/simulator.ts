@@ -1,11 +1,11 @@
-import type { ServiceConfig } from "../config/schema";
+import type { SimulatedService } from "./config";
 import type { DrillEffect } from "../drills/types";
 import type { SignalValues } from "../signals/types";
 import { drillWeight, impactOn } from "./drill-impact";
 import { goldenSignals } from "./golden";
 import { buildModels, type ServiceModel } from "./model";
 
-export type SimulatorOptions = { seed: number; services: readonly ServiceConfig[] };
+export type SimulatorOptions = { seed: number; services: readonly SimulatedService[] };
 
 /**
  * Golden signals of simulated services as a pure function of (seed, config, t, drills):

@@ -1,8 +1,8 @@
-import { ServiceSchema, type ServiceConfig } from "../config/schema";
+import { SimulationSchema, type SimulatedService } from "./config";
 import { DRILL_DEFAULT_MAGNITUDE, type DrillEffect, type DrillKind } from "../drills/types";
 
 /** A demo-like estate: a gateway fanning out to services that share postgres and redis. */
-export const demoServices: ServiceConfig[] = [
+export const demoServices: SimulatedService[] = [
   svc("api-gateway", ["checkout", "search", "auth"], { baseRps: 1200, latencyMs: 35, poolSize: 400, memoryPct: 38 }),
   svc("checkout", ["payments", "inventory", "postgres"], { baseRps: 180, latencyMs: 120, latencySigma: 0.6, poolSize: 100, errorPct: 0.1 }),
   svc("payments", ["postgres"], { baseRps: 60, latencyMs: 240, latencySigma: 0.5, poolSize: 60, errorPct: 0.08 }),
@@ -13,8 +13,8 @@ export const demoServices: ServiceConfig[] = [
   svc("redis", [], { baseRps: 6000, latencyMs: 0.6, latencySigma: 0.5, poolSize: 128, memoryPct: 55, capacityRps: 40_000 }),
 ];
 
-function svc(id: string, dependsOn: string[], simulation: Record<string, number>): ServiceConfig {
-  return ServiceSchema.parse({ id, dependsOn, simulation });
+function svc(id: string, dependsOn: string[], simulation: Record<string, number>): SimulatedService {
+  return { id, dependsOn, simulation: SimulationSchema.parse(simulation) };
 }
 
 /** Wednesday 2026-11-18 14:00 UTC: a weekday afternoon, near the daily peak. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore, type Store } from "../store/store";
-import { listSliCounts } from "../store/sli";
+import { listSliCounts } from "./repo";
 import { SloTracker } from "./tracker";
 import { SloSchema, type SloConfig } from "./schema";
 

@@ -15,7 +15,7 @@ import {
 import { burnRatePolicy, evaluateBurnAlerts, type BurnRateRule } from "./burn-alerts";
 import type { SignalValues } from "../signals/types";
 import type { Store } from "../store/store";
-import { listSliCounts, latestSliStart, purgeSliCountsBefore, sumSliCounts, upsertSliCounts, type SliRow } from "../store/sli";
+import { listSliCounts, latestSliStart, purgeSliCountsBefore, sumSliCounts, upsertSliCounts, type SliRow } from "./repo";
 
 const MINUTE = 60_000;
 /** Minutes kept in memory: the longest burn window (3d) plus margin. */

@@ -3,7 +3,7 @@ import type { SignalValues } from "../signals/types";
 import type { SourceStatus } from "../live/protocol";
 import type { DrillEffect } from "../drills/types";
 import { Simulator } from "../simulator";
-import type { ServiceConfig } from "../config/schema";
+import type { SimulatedService } from "../simulator/config";
 
 /** The embedded default source: simulated services with drills applied. */
 export class SimulatorSource implements MetricSource {
@@ -12,7 +12,7 @@ export class SimulatorSource implements MetricSource {
   private readonly drills: (from: number) => readonly DrillEffect[];
   private lastSuccessAt: number | null = null;
 
-  constructor(opts: { seed: number; services: readonly ServiceConfig[]; drills: (from: number) => readonly DrillEffect[] }) {
+  constructor(opts: { seed: number; services: readonly SimulatedService[]; drills: (from: number) => readonly DrillEffect[] }) {
     this.sim = new Simulator({ seed: opts.seed, services: opts.services });
     this.drills = opts.drills;
   }

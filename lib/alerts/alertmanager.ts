@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Invalid, formatPath, issuesToDetails } from "../errors";
-import { TIER_SEVERITY, fnv1a64, type Alert, type AlertChange, type Tier } from "../alerts/model";
+import { TIER_SEVERITY, fnv1a64, type Alert, type AlertChange, type Tier } from "./model";
 
 /**
  * Alertmanager webhook receiver (SPEC §3): payload version 4, alerts deduplicated by fingerprint,

@@ -1,6 +1,6 @@
-import type { TimelineEntry } from "../incidents/model";
-import { insertEntries } from "./incidents";
-import type { Store } from "./store";
+import type { TimelineEntry } from "./model";
+import { insertEntries } from "./repo";
+import type { Store } from "../store/store";
 
 export type RunbookCheckRow = { id: string; incidentId: string; runbook: string; index: number; text: string; checked: boolean; by: string; at: number };
 

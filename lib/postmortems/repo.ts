@@ -1,5 +1,5 @@
-import type { Store } from "./store";
-import type { PostmortemsTable } from "./schema";
+import type { Store } from "../store/store";
+import type { PostmortemsTable } from "../store/schema";
 import type { Selectable } from "kysely";
 
 export const POSTMORTEM_STATUSES = ["draft", "in-review", "published"] as const;

@@ -1,5 +1,5 @@
-import type { SignalMinute } from "../signals/rollup";
-import type { Store } from "./store";
+import type { SignalMinute } from "./rollup";
+import type { Store } from "../store/store";
 import { sql } from "kysely";
 
 const BATCH = 300;

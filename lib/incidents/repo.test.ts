@@ -4,10 +4,10 @@ import path from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ActionItem, Incident, TimelineEntry } from "../incidents/model";
-import { openStore, type Store } from "./store";
-import { commitIncident, getActionItem, getIncident, insertActionItem, insertIncident, listEntries, listIncidents, updateActionItem, updateEntry } from "./incidents";
-import { assertLocalDatabaseUrl } from "./testing/local-database";
+import type { ActionItem, Incident, TimelineEntry } from "./model";
+import { openStore, type Store } from "../store/store";
+import { commitIncident, getActionItem, getIncident, insertActionItem, insertIncident, listEntries, listIncidents, updateActionItem, updateEntry } from "./repo";
+import { assertLocalDatabaseUrl } from "../store/testing/local-database";
 
 const T0 = 1_795_000_000_000;
 const MIN = 60_000;

@@ -12,9 +12,9 @@ import {
   type RoleHolder,
   type SignalSnapshot,
   type TimelineEntry,
-} from "../incidents/model";
-import type { ActionItemsTable, Database, IncidentsTable, TimelineEntriesTable } from "./schema";
-import type { Store } from "./store";
+} from "./model";
+import type { ActionItemsTable, Database, IncidentsTable, TimelineEntriesTable } from "../store/schema";
+import type { Store } from "../store/store";
 
 type Db = Kysely<Database> | Transaction<Database>;
 

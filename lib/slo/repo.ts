@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Store } from "./store";
+import type { Store } from "../store/store";
 
 export type SliRow = { sloId: string; start: number; spanMs: number; good: number; total: number };
 

@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
-import { DrillKindSchema, type Drill } from "../drills/types";
-import type { DrillsTable } from "./schema";
-import type { Store } from "./store";
+import { DrillKindSchema, type Drill } from "./types";
+import type { DrillsTable } from "../store/schema";
+import type { Store } from "../store/store";
 
 const LIST_DEFAULT_LIMIT = 100;
 const LIST_MAX_LIMIT = 1000;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Store } from "./store";
-import type { AlertChange } from "../alerts/model";
+import type { Store } from "../store/store";
+import type { AlertChange } from "./model";
 
 /** Appends alert state changes to the history (one transaction). */
 export async function insertAlertEvents(store: Store, at: number, changes: readonly AlertChange[]): Promise<void> {

@@ -3,9 +3,9 @@
  * "ACK <id>" only once the insert has resolved, then keeps writing until it is SIGKILLed.
  * Usage: node --import tsx durability-child.ts '{"dataDir":"…","databaseUrl":"…","pgSchema":"…","id":"…"}'
  */
-import { openStore } from "../store";
-import { insertDrill } from "../drills";
-import type { Drill } from "../../drills/types";
+import { openStore } from "../../store/store";
+import { insertDrill } from "../repo";
+import type { Drill } from "../types";
 
 type Args = { dataDir: string; databaseUrl?: string; pgSchema?: string; id: string };
 

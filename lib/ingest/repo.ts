@@ -1,5 +1,5 @@
-import type { Store } from "./store";
-import { ingestKey } from "../ingest/convert";
+import type { Store } from "../store/store";
+import { ingestKey } from "./convert";
 
 export type IngestRow = { service: string; t: number; intervalMs: number; sample: unknown };
 
