@@ -68,9 +68,9 @@ export async function startTestServer(
   const tick = async (n = 1) => {
     if (opts.realTime) throw new Error("startTestServer({ realTime: true }) ticks by itself");
     for (let i = 0; i < n; i++) {
-      t += server.runtime.tickMs;
+      t += server.warRoom.tickMs;
       clock.set(t);
-      await server.runtime.tick(t);
+      await server.warRoom.jobs.tick.run(t);
     }
   };
   const dispose = async (keepData = false) => {

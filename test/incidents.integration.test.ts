@@ -47,7 +47,7 @@ describe("incidents over HTTP", () => {
     expect(d.metrics).toEqual({ mttdMs: 120_000, mttaMs: null, mttrMs: null });
     expect(d.timeline).toHaveLength(1);
     expect(d.timeline[0]).toMatchObject({ kind: "status-change", source: "system", author: "Ada" });
-    const latest = ctx.server.runtime.history.latest("checkout")!;
+    const latest = ctx.server.warRoom.history.latest("checkout")!;
     expect(d.timeline[0].snapshot).toEqual({ t: latest.t, services: { checkout: expect.objectContaining({ p99: expect.any(Number), saturationPct: expect.any(Number) }) } });
   });
 
@@ -84,7 +84,7 @@ describe("incidents over HTTP", () => {
       ["status-change", "Status changed: identified → resolved"],
     ]);
     expect(d.timeline[1]).toMatchObject({ author: "Grace", source: "system" });
-    expect(d.metrics).toEqual({ mttdMs: 0, mttaMs: ctx.server.runtime.tickMs, mttrMs: resolved.resolvedAt! - i.startedAt });
+    expect(d.metrics).toEqual({ mttdMs: 0, mttaMs: ctx.server.warRoom.tickMs, mttrMs: resolved.resolvedAt! - i.startedAt });
     const reopened = await call("PATCH", `/api/v1/incidents/${i.id}`, { version: 3, status: "investigating" });
     expect(reopened.body.incident).toMatchObject({ status: "investigating", resolvedAt: null, version: 4 });
   });
@@ -259,7 +259,7 @@ describe("incidents live", () => {
     let fired: TimelineEntry | undefined;
     for (let n = 0; n < 300 && !fired; n++) {
       await ctx.tick();
-      if (ctx.server.runtime.alertsSnapshot().alerts.some((a) => a.service === "payments" && a.state === "firing")) {
+      if (ctx.server.warRoom.alertChannel.snapshot().alerts.some((a) => a.service === "payments" && a.state === "firing")) {
         fired = (await detail(i.id)).timeline.find((e) => e.kind === "alert-fired");
       }
     }

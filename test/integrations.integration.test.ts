@@ -68,7 +68,7 @@ describe.each(BACKENDS)("push ingest on $name", ({ databaseUrl }) => {
     expect((await call(base, "POST", "/api/v1/ingest", batch)).body).toEqual({ accepted: 4, duplicates: 0, late: 0 });
     expect((await call(base, "POST", "/api/v1/ingest", batch)).body).toEqual({ accepted: 0, duplicates: 4, late: 0 });
 
-    const latest = ctx.server.runtime.history.latest("checkout")!;
+    const latest = ctx.server.warRoom.history.latest("checkout")!;
     expect(latest.t).toBe(t0 + 50_000);
     expect(latest.rps).toBeCloseTo(100.5, 6);
     expect(latest.errorPct).toBeCloseTo((20 / 1005) * 100, 6);
@@ -78,22 +78,22 @@ describe.each(BACKENDS)("push ingest on $name", ({ databaseUrl }) => {
 
     // A tick after the push does not overwrite the pushed service with simulated values.
     await ctx.tick();
-    expect(ctx.server.runtime.history.latest("checkout")!.t).toBe(t0 + 50_000);
+    expect(ctx.server.warRoom.history.latest("checkout")!.t).toBe(t0 + 50_000);
 
     // Counts are over the interval ENDING at t, so sample 5 (t = 12:01:00) belongs to 12:00; sample 6 crosses into 12:01
     // and closes the 12:00 minute into signal_minutes and sli_counts.
     expect((await call(base, "POST", "/api/v1/ingest", { samples: [sample(6)] })).body.accepted).toBe(1);
     const minute = Date.UTC(2026, 10, 23, 12, 0, 0);
-    const [row] = await listSignalMinutes(ctx.server.runtime.store, ["checkout"], minute, minute + MINUTE);
+    const [row] = await listSignalMinutes(ctx.server.warRoom.store, ["checkout"], minute, minute + MINUTE);
     const pushed = [1, 2, 3, 4, 5].map((i) => 1000 + i);
     expect(row.requests).toBeCloseTo(pushed.reduce((a, b) => a + b, 0), 6);
     expect(row.errors).toBeCloseTo(20 * pushed.length, 6);
     expect(row.errors5xx).toBeCloseTo(10 * pushed.length, 6);
-    const sli = await sumSliCounts(ctx.server.runtime.store, "checkout-availability", minute, minute + MINUTE);
+    const sli = await sumSliCounts(ctx.server.warRoom.store, "checkout-availability", minute, minute + MINUTE);
     expect(sli.total).toBeCloseTo(pushed.reduce((a, b) => a + b, 0), 6);
     expect(sli.total - sli.good).toBeCloseTo(10 * pushed.length, 6);
     // The latency SLO (500 ms) counts from the pushed histogram: 990 requests at or below 500 ms each time.
-    const latency = await sumSliCounts(ctx.server.runtime.store, "checkout-latency", minute, minute + MINUTE);
+    const latency = await sumSliCounts(ctx.server.warRoom.store, "checkout-latency", minute, minute + MINUTE);
     expect(latency.total).toBeCloseTo(pushed.reduce((a, b) => a + b, 0), 6);
     expect(latency.good).toBeCloseTo(990 * pushed.length, 6);
   });
@@ -101,7 +101,7 @@ describe.each(BACKENDS)("push ingest on $name", ({ databaseUrl }) => {
   it("counts a sample older than what the service shows as late, and quantiles work too", async () => {
     const r = await call(base, "POST", "/api/v1/ingest", { samples: [sample(0, { t: t0 - 5_000 }), sample(7, { latency: { quantiles: { p50Ms: 20, p95Ms: 80, p99Ms: 140 } } })] });
     expect(r.body).toEqual({ accepted: 1, duplicates: 0, late: 1 });
-    expect(ctx.server.runtime.history.latest("checkout")).toMatchObject({ p50: 20, p99: 140, p999: 140 });
+    expect(ctx.server.warRoom.history.latest("checkout")).toMatchObject({ p50: 20, p99: 140, p999: 140 });
   });
 });
 

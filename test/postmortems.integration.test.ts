@@ -82,7 +82,7 @@ describe.each(BACKENDS)("postmortems on $name", ({ databaseUrl }) => {
     // minutes whose start is in [floor(startedAt to the minute), resolvedAt).
     const from = Math.floor(incident.startedAt / MINUTE) * MINUTE;
     const to = incident.resolvedAt!;
-    const db = ctx.server.runtime.store.db;
+    const db = ctx.server.warRoom.store.db;
     const minutes = await db.selectFrom("signal_minutes").selectAll().where("service", "=", "checkout").where("start", ">=", from).where("start", "<", to).execute();
     expect(minutes.length).toBeGreaterThanOrEqual(3);
     const failed = minutes.reduce((a, m) => a + Number(m.errors), 0);

@@ -105,8 +105,8 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
   let b: Ctx;
   let prom: ManagedServer;
   let ids: string[];
-  const newestB = () => Math.max(...ids.map((id) => b.server.runtime.history.latest(id)?.t ?? -Infinity));
-  const bSource = () => b.server.runtime.source as PrometheusSource;
+  const newestB = () => Math.max(...ids.map((id) => b.server.warRoom.history.latest(id)?.t ?? -Infinity));
+  const bSource = () => b.server.warRoom.source as PrometheusSource;
   /** B is fed: source ok and a point of the last two seconds (each test can also run alone). */
   const bLive = () => waitFor("B recording points from Prometheus", () => bSource().status().state === "ok" && newestB() >= Date.now() - 2000, 30_000, 50);
 
@@ -125,9 +125,9 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
     });
     b = await startTestServer({ realTime: true, configure: (c: Config) => ({ ...c, source }) });
     cleanups.push(() => b.dispose());
-    ids = b.server.runtime.services.map((s) => s.id);
-    expect(b.server.runtime.source).toBeInstanceOf(PrometheusSource);
-    expect(a.server.runtime.source.kind).toBe("simulator");
+    ids = b.server.warRoom.catalog.services.map((s) => s.id);
+    expect(b.server.warRoom.source).toBeInstanceOf(PrometheusSource);
+    expect(a.server.warRoom.source.kind).toBe("simulator");
   }, 60_000);
 
   it("B's values from Prometheus match A's simulator", async () => {
@@ -138,7 +138,7 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
     const t = await waitFor(
       "a point of every service in B after the window filled",
       () => {
-        const pts = ids.map((id) => b.server.runtime.history.latest(id));
+        const pts = ids.map((id) => b.server.warRoom.history.latest(id));
         return pts.every((p) => p && p.t > fullAt && p.t === pts[0]!.t) ? pts[0]!.t : null;
       },
       10_000,
@@ -149,15 +149,15 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
     // with A's own points of those ticks: mean rps, rps-weighted errorPct, mean p99.
     const rows: string[] = [];
     for (const id of ids) {
-      const got = b.server.runtime.history.latest(id)!;
-      const win = a.server.runtime.history.recent(id, t - (RATE_WINDOW_S - 1) * 1000);
+      const got = b.server.warRoom.history.latest(id)!;
+      const win = a.server.warRoom.history.recent(id, t - (RATE_WINDOW_S - 1) * 1000);
       const idx = win.t.map((x, i) => [x, i] as const).filter(([x]) => x <= t - 1000).map(([, i]) => i);
       expect(idx.length, `${id}: A's ticks in the window`).toBe(RATE_WINDOW_S - 1);
       const sum = (f: (i: number) => number) => idx.reduce((s, i) => s + f(i), 0);
       const rps = sum((i) => win.rps[i]) / idx.length;
       const errorPct = sum((i) => win.rps[i] * win.errorPct[i]) / sum((i) => win.rps[i]);
       const p99 = sum((i) => win.p99[i]) / idx.length;
-      const mem = a.server.runtime.history.latest(id)!.memPct;
+      const mem = a.server.warRoom.history.latest(id)!.memPct;
 
       for (const k of ["p50", "p95", "p99", "p999", "rps", "errorPct", "error5xxPct", "cpuPct", "memPct", "poolPct"] as const) {
         expect(Number.isFinite(got[k]), `${id}.${k} finite`).toBe(true);
@@ -185,7 +185,7 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
     const from = Math.floor((Date.now() - 25_000) / 10_000) * 10_000;
     const rows = await bSource().sloCountsRange({ kind: "ratio", good: "non-5xx" }, "checkout", from, from + 20_000, 10_000);
     expect(rows.map((r) => r.t)).toEqual([from, from + 10_000]);
-    const win = a.server.runtime.history.recent("checkout", from - 1000);
+    const win = a.server.warRoom.history.recent("checkout", from - 1000);
     for (const r of rows) {
       // A's exporter counts each tick t for (t − 1 s, t]: the span (r.t, r.t + 10 s] holds ten ticks.
       const ticks = win.t.map((t, i) => [t, i] as const).filter(([t]) => t > r.t && t <= r.t + 10_000).map(([, i]) => i);
@@ -200,7 +200,7 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
   }, 90_000);
 
   it("is down with a reason when Prometheus stops, keeps serving, and recovers by itself", async () => {
-    const rt = b.server.runtime;
+    const rt = b.server.warRoom;
     const base = b.server.url;
     await bLive();
     const viewer = await subscribedViewer(b);
@@ -313,7 +313,7 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
   }, 60_000);
 
   it("sends the same number of source queries per tick with 1 and with 50 board viewers", async () => {
-    const rt = b.server.runtime;
+    const rt = b.server.warRoom;
     await bLive();
     const viewers: TestClient[] = [];
 

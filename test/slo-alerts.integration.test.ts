@@ -9,20 +9,20 @@ afterEach(async () => {
   ctx = null;
 });
 
-const checkoutSlo = (rt: NonNullable<typeof ctx>["server"]["runtime"]): SloStatus => rt.sloStatus().find((s) => s.id === "checkout-availability")!;
+const checkoutSlo = (rt: NonNullable<typeof ctx>["server"]["warRoom"]): SloStatus => rt.slos.status(rt.clock.now()).find((s) => s.id === "checkout-availability")!;
 const pageAlert = (alerts: Alert[]) =>
   alerts.find((a) => a.kind === "burn-rate" && a.service === "checkout" && a.severity === "page" && a.labels.slo === "checkout-availability" && a.labels.window === "1h/5m");
 
 describe("error budget and burn-rate alerts (injected clock)", () => {
   it("an error-spike drill on a 99.9% SLO fires the page-tier burn alert, which resolves after the drill", async () => {
     ctx = await startTestServer();
-    const rt = ctx.server.runtime;
+    const rt = ctx.server.warRoom;
     const base = `http://127.0.0.1:${ctx.server.port}`;
     await ctx.tick(30 * 60); // half an hour of normal traffic
     const before = checkoutSlo(rt);
     expect(before.budgetRemaining).toBeGreaterThan(0);
     expect(before.budgetRemaining).toBeLessThanOrEqual(1);
-    expect(pageAlert(rt.alertsSnapshot().alerts)).toBeUndefined();
+    expect(pageAlert(rt.alertChannel.snapshot().alerts)).toBeUndefined();
 
     const ws = new TestClient(ctx.wsUrl);
     await ws.opened;
@@ -40,7 +40,7 @@ describe("error budget and burn-rate alerts (injected clock)", () => {
     let fired: Alert | undefined;
     for (let i = 0; i < 10 * 60 && !fired; i++) {
       await ctx.tick();
-      fired = pageAlert(rt.alertsSnapshot().alerts.filter((a) => a.state === "firing"));
+      fired = pageAlert(rt.alertChannel.snapshot().alerts.filter((a) => a.state === "firing"));
     }
     expect(fired, "page alert fired during the drill").toBeDefined();
     expect(fired!.firedAt!).toBeGreaterThan(drill.startedAt);
@@ -59,7 +59,7 @@ describe("error budget and burn-rate alerts (injected clock)", () => {
     let resolved: Alert | undefined;
     for (let i = 0; i < 20 * 60 && !resolved; i++) {
       await ctx.tick();
-      resolved = rt.alertsSnapshot().resolved.find((a) => a.id === fired!.id);
+      resolved = rt.alertChannel.snapshot().resolved.find((a) => a.id === fired!.id);
     }
     expect(resolved, "page alert resolved after the drill").toBeDefined();
     expect(resolved!.resolvedAt!).toBeGreaterThan(stoppedAt);
@@ -73,13 +73,13 @@ describe("error budget and burn-rate alerts (injected clock)", () => {
   it("budgets are the same before and after a restart", async () => {
     ctx = await startTestServer();
     await ctx.tick(10 * 60 + 17);
-    const before = checkoutSlo(ctx.server.runtime);
+    const before = checkoutSlo(ctx.server.warRoom);
     const { dataDir } = ctx;
     const at = ctx.clock.now();
     await ctx.dispose(true);
 
     ctx = await startTestServer({ dataDir, startAt: at });
-    const after = checkoutSlo(ctx.server.runtime);
+    const after = checkoutSlo(ctx.server.warRoom);
     expect(after.total).toBeCloseTo(before.total, 6);
     expect(after.good).toBeCloseTo(before.good, 6);
     expect(after.budgetRemaining).toBeCloseTo(before.budgetRemaining!, 9);
@@ -118,7 +118,7 @@ describe("alerts across a restart", () => {
     let fired: Alert | undefined;
     for (let i = 0; i < 180 && !fired; i++) {
       await first.tick();
-      fired = highErrors(first.server.runtime.alertsSnapshot().alerts);
+      fired = highErrors(first.server.warRoom.alertChannel.snapshot().alerts);
     }
     expect(fired, "HighErrorRate fired during the drill").toBeDefined();
     const restartAt = first.clock.now() + 1000;
@@ -126,10 +126,10 @@ describe("alerts across a restart", () => {
 
     const second = await startTestServer({ dataDir: first.dataDir, startAt: restartAt });
     ctx = second;
-    const restored = highErrors(second.server.runtime.alertsSnapshot().alerts);
+    const restored = highErrors(second.server.warRoom.alertChannel.snapshot().alerts);
     expect(restored).toMatchObject({ id: fired!.id, firedAt: fired!.firedAt, activeAt: fired!.activeAt });
     await second.tick(10);
-    const events = await second.server.runtime.store.db.selectFrom("alert_events").select(["type"]).where("alert_id", "=", fired!.id).execute();
+    const events = await second.server.warRoom.store.db.selectFrom("alert_events").select(["type"]).where("alert_id", "=", fired!.id).execute();
     expect(events.filter((e) => e.type === "firing")).toHaveLength(1);
     const timeline = (await (await fetch(`http://127.0.0.1:${second.server.port}/api/v1/incidents/${incident.id}`)).json()).timeline as { kind: string; body: string }[];
     expect(timeline.filter((e) => e.kind === "alert-fired" && e.body.includes("HighErrorRate"))).toHaveLength(1);
@@ -138,9 +138,9 @@ describe("alerts across a restart", () => {
     let resolved = false;
     for (let i = 0; i < 400 && !resolved; i++) {
       await second.tick();
-      resolved = !second.server.runtime.alertsSnapshot().alerts.some((a) => a.id === fired!.id);
+      resolved = !second.server.warRoom.alertChannel.snapshot().alerts.some((a) => a.id === fired!.id);
     }
     expect(resolved).toBe(true);
-    expect(second.server.runtime.alertsSnapshot().resolved.some((a) => a.id === fired!.id)).toBe(true);
+    expect(second.server.warRoom.alertChannel.snapshot().resolved.some((a) => a.id === fired!.id)).toBe(true);
   });
 });

@@ -36,7 +36,7 @@ describe("WebSocket resume", () => {
     expect(b.frames.some((f) => f.type === "snapshot")).toBe(false);
     // The replayed ticks carry the tick times the client missed, one tick apart.
     const times = replayed.map((f) => (f.data as { t: number }).t);
-    expect(times.every((t, i) => i === 0 || t - times[i - 1] === ctx.server.runtime.tickMs)).toBe(true);
+    expect(times.every((t, i) => i === 0 || t - times[i - 1] === ctx.server.warRoom.tickMs)).toBe(true);
 
     await ctx.tick();
     const live = await b.next((f) => f.type === "event" && f.seq === (last.seq as number) + N + 1);
@@ -83,7 +83,7 @@ describe("WebSocket bad input", () => {
     expect(await c.next((f) => f.type === "error", m)).toMatchObject({ code: "bad_frame" });
 
     await ctx.tick();
-    const seq = ctx.server.runtime.hub.channel("board")!.seq;
+    const seq = ctx.server.warRoom.hub.channel("board")!.seq;
     await c.next((f) => f.type === "event" && f.seq === seq);
     await bystander.next((f) => f.type === "event" && f.seq === seq);
     await Promise.all([c.close(), bystander.close()]);

@@ -1,7 +1,7 @@
 /**
  * War Room driven faster than its 1 Hz tick, for the saturation step: the real server
  * (startWarRoom, ui "none", real /ws adapter, hub and board channel) with its own tick
- * turned off, and `runtime.hub.publish("board", "tick", …)` called `--rate` times per second
+ * turned off, and `warRoom.hub.publish("board", "tick", …)` called `--rate` times per second
  * with a captured board tick — the code path the 1 Hz tick takes to reach viewers.
  *
  *   tsx bench/ws-fanout/warroom-fast.ts --frame tick.json --rate 10
@@ -26,7 +26,7 @@ const logger = createLogger(env.LOG_LEVEL);
 const server = await startWarRoom({ env, config: loadConfig(env.WAR_ROOM_CONFIG), logger, ui: "none", autoTick: false });
 
 const ticker = new Ticker((slotTime) => {
-  server.runtime.hub.publish("board", "tick", { t: slotTime, points: data.points });
+  server.warRoom.hub.publish("board", "tick", { t: slotTime, points: data.points });
 });
 ticker.setRate(Number(argValue("--rate", "1")));
 controlFromParent(ticker, server.port);

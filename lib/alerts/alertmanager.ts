@@ -4,7 +4,7 @@ import { TIER_SEVERITY, fnv1a64, type Alert, type AlertChange, type Tier } from 
 
 /**
  * Alertmanager webhook receiver (SPEC §3): payload version 4, alerts deduplicated by fingerprint,
- * resolved when Alertmanager resolves them. Pure: no store, no clock; the runtime records changes.
+ * resolved when Alertmanager resolves them. Pure: no store, no clock; lib/alerts/engine.ts records changes.
  */
 
 /** How alert labels map onto War Room: which label names the service, which the tier. */

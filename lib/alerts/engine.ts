@@ -4,13 +4,16 @@ import type { AlertRule } from "./schema";
 import { alertOrder, type Alert, type AlertChange, type Observation } from "./model";
 import type { SignalPoint } from "../signals/types";
 import type { Store } from "../store/store";
-import { insertAlertEvents, listAlertEventsSince } from "./repo";
+import { insertAlertEvents, listAlertEventsSince, purgeAlertEventsBefore } from "./repo";
 import { ExternalAlerts, type AlertmanagerConfig, type WebhookPayload } from "./alertmanager";
 
 /**
  * Evaluates threshold rules and SLO burn-rate conditions in ONE evaluator (it resolves any
  * condition missing from a call), records every state change, and returns the changes.
  */
+/** Alert events (state changes) are kept this long. */
+const ALERT_EVENT_RETENTION_MS = 90 * 24 * 3600_000;
+
 export class AlertEngine {
   private readonly evaluator = new AlertEvaluator();
   /** Alerts from Alertmanager (kept apart: the evaluator resolves whatever a call does not carry). */
@@ -54,6 +57,9 @@ export class AlertEngine {
     }
     this.evaluator.restore(own, now);
   }
+
+  /** Retention (lib/store/retention.ts): drops events past ALERT_EVENT_RETENTION_MS. */
+  readonly purger = { name: "alertEvents", purge: (now: number) => purgeAlertEventsBefore(this.store, now - ALERT_EVENT_RETENTION_MS) };
 
   current(): Alert[] {
     return [...this.evaluator.current(), ...this.external.current()].sort(alertOrder);

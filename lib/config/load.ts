@@ -81,7 +81,7 @@ export function loadConfig(path: string | undefined): Config {
   return withRunbooksDir(withOpenSlo(parseConfig(text, path), path), path);
 }
 
-/** The runbook folder is written relative to the config file; the runtime gets it absolute. */
+/** The runbook folder is written relative to the config file; the composition root (lib/server/root.ts) gets it absolute. */
 function withRunbooksDir(config: Config, file: string): Config {
   const withRunbooks = config.runbooks === undefined ? config : { ...config, runbooks: resolve(dirname(file), config.runbooks) };
   return withRunbooks.postmortemTemplates === undefined ? withRunbooks : { ...withRunbooks, postmortemTemplates: resolve(dirname(file), withRunbooks.postmortemTemplates) };

@@ -10,11 +10,13 @@ import {
 import { Conflict, Invalid, NotFound, issuesToDetails } from "../errors";
 import type { Clock } from "../time";
 import type { Store } from "../store/store";
-import { insertDrill, listDrills, stopDrill } from "./repo";
+import { insertDrill, listDrills, purgeDrillsEndedBefore, stopDrill } from "./repo";
 
 export const MAX_ACTIVE_DRILLS = 20;
 /** Drills older than this are not kept in memory (the store keeps them until purged). */
 const MEMORY_WINDOW_MS = 8 * 24 * 3600_000;
+/** Drills are kept in the store this long after they ended. */
+const DRILL_RETENTION_MS = 90 * 24 * 3600_000;
 
 /**
  * Starting and stopping drills. A drill is written to the store before it is
@@ -99,6 +101,16 @@ export class DrillService {
     this.onChange();
     return stopped;
   }
+
+  /** Retention (lib/store/retention.ts): drops drills that ended more than DRILL_RETENTION_MS ago, in the store and in memory. */
+  readonly purger = {
+    name: "drills",
+    purge: async (now: number): Promise<number> => {
+      const n = await purgeDrillsEndedBefore(this.store, now - DRILL_RETENTION_MS);
+      this.prune();
+      return n;
+    },
+  };
 
   /** Forgets drills that ended long ago. */
   prune(): void {

@@ -4,7 +4,7 @@ import type { SignalValues } from "../signals/types";
 import { fastSample } from "./fast";
 import { BatchSchema, MAX_AGE_MS, MAX_FUTURE_MS, SampleSchema, type Sample } from "./schema";
 
-/** A validated sample as the runtime applies it: one service, interval ending at `t`, in signal units. */
+/** A validated sample as push ingest (lib/ingest/push.ts) applies it: one service, interval ending at `t`, in signal units. */
 export type IngestSample = {
   service: string;
   t: number;

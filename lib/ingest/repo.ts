@@ -39,6 +39,12 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
   return fresh;
 }
 
+/** Pushed samples are kept for idempotency checks a while after they were applied. */
+export const INGEST_RETENTION_MS = 2 * 24 * 3600_000;
+
+/** Retention (lib/store/retention.ts) of `ingest_samples`. */
+export const ingestSamplesPurger = (store: Store) => ({ name: "pushed", purge: (now: number) => purgeIngestSamplesBefore(store, now - INGEST_RETENTION_MS) });
+
 export async function purgeIngestSamplesBefore(store: Store, t: number): Promise<number> {
   const r = await store.db.deleteFrom("ingest_samples").where("t", "<", t).executeTakeFirst();
   return Number(r.numDeletedRows);

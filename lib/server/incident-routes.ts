@@ -1,5 +1,4 @@
 import type { HttpApi, RequestCtx } from "./http";
-import type { WarRoomRuntime } from "./runtime";
 import {
   addActionItem,
   addEntry,
@@ -11,6 +10,7 @@ import {
   patchIncident,
   type Writer,
 } from "../incidents/service";
+import type { IncidentCtx } from "../incidents/context";
 
 /** A named person when the UI sends X-War-Room-User; a script otherwise. */
 export function writerOf({ req, author }: RequestCtx): Writer {
@@ -18,8 +18,7 @@ export function writerOf({ req, author }: RequestCtx): Writer {
 }
 
 /** The incident routes (docs/incidents-contract.md): thin adapters over lib/incidents/service.ts. */
-export function addIncidentRoutes(api: HttpApi, rt: WarRoomRuntime): void {
-  const ctx = rt.incidents;
+export function addIncidentRoutes(api: HttpApi, ctx: IncidentCtx): void {
 
   api.add("GET", "/api/v1/incidents", async ({ query }) => ({ body: { incidents: await listIncidents({ ctx, query: Object.fromEntries(query) }) } }));
 

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { HttpApi } from "./http";
-import type { WarRoomRuntime } from "./runtime";
+import { ingestBatch, type IngestCtx } from "../ingest/push";
+import { receiveAlertmanager, type AlertmanagerCtx } from "../incidents/alertmanager";
 import { Unauthorized } from "../errors";
 
 /** SHA-256 both sides so the comparison takes the same time whatever the lengths. */
@@ -11,8 +12,8 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /** Push ingest and the Alertmanager webhook receiver (docs/api.md). */
-export function addIntegrationRoutes(api: HttpApi, rt: WarRoomRuntime, opts: { alertmanagerSecret?: string }): void {
-  api.add("POST", "/api/v1/ingest", async ({ body }) => ({ status: 200, body: await rt.ingest(await body()) }));
+export function addIntegrationRoutes(api: HttpApi, opts: { ingest: IngestCtx; alertmanager: AlertmanagerCtx; alertmanagerSecret?: string }): void {
+  api.add("POST", "/api/v1/ingest", async ({ body }) => ({ status: 200, body: await ingestBatch({ ctx: opts.ingest, body: await body() }) }));
 
   api.add("POST", "/api/v1/integrations/alertmanager", async ({ req, body }) => {
     if (opts.alertmanagerSecret) {
@@ -22,7 +23,7 @@ export function addIntegrationRoutes(api: HttpApi, rt: WarRoomRuntime, opts: { a
         throw new Unauthorized("missing or wrong webhook secret: send Authorization: Bearer <ALERTMANAGER_WEBHOOK_SECRET>");
       }
     }
-    const r = await rt.receiveAlertmanager(await body());
+    const r = await receiveAlertmanager({ ctx: opts.alertmanager, body: await body() });
     return { status: 200, body: { changes: r.changes, declared: r.declared.map((i) => ({ id: i.id, number: i.number })), truncatedAlerts: r.truncatedAlerts } };
   });
 }

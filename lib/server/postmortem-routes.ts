@@ -1,11 +1,9 @@
 import type { HttpApi } from "./http";
-import type { WarRoomRuntime } from "./runtime";
 import { writerOf } from "./incident-routes";
-import { createPostmortem, exportPostmortem, patchPostmortem, readPostmortem } from "../postmortems/service";
+import { createPostmortem, exportPostmortem, patchPostmortem, readPostmortem, type PostmortemCtx } from "../postmortems/service";
 
 /** Postmortem routes (docs/api.md): thin adapters over lib/postmortems/service.ts. */
-export function addPostmortemRoutes(api: HttpApi, rt: WarRoomRuntime): void {
-  const pm = rt.postmortems;
+export function addPostmortemRoutes(api: HttpApi, pm: PostmortemCtx): void {
 
   api.add("GET", "/api/v1/postmortem-templates", () => ({
     body: {

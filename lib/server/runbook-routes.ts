@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { HttpApi } from "./http";
-import type { WarRoomRuntime } from "./runtime";
+import type { IncidentCtx } from "../incidents/context";
+import type { RunbookLibrary } from "../runbooks/library";
 import { Invalid, NotFound, issuesToDetails } from "../errors";
 import { checkRunbookStep, runbookSteps } from "../incidents/service";
 import { writerOf } from "./incident-routes";
@@ -14,8 +15,8 @@ const ListQuerySchema = z
   .strict();
 
 /** The runbook routes (docs/runbooks-contract.md): thin adapters over lib/runbooks and lib/incidents. */
-export function addRunbookRoutes(api: HttpApi, rt: WarRoomRuntime): void {
-  const library = rt.runbooks;
+export function addRunbookRoutes(api: HttpApi, ctx: { runbooks: RunbookLibrary; incidents: IncidentCtx }): void {
+  const library = ctx.runbooks;
 
   api.add("GET", "/api/v1/runbooks", ({ query }) => {
     const r = ListQuerySchema.safeParse(Object.fromEntries(query));
@@ -39,11 +40,11 @@ export function addRunbookRoutes(api: HttpApi, rt: WarRoomRuntime): void {
   });
 
   api.add("GET", "/api/v1/incidents/:id/runbook-steps", async ({ params, query }) => ({
-    body: { checks: await runbookSteps({ ctx: rt.incidents, runbooks: library, incidentId: params.id, query: Object.fromEntries(query) }) },
+    body: { checks: await runbookSteps({ ctx: ctx.incidents, runbooks: library, incidentId: params.id, query: Object.fromEntries(query) }) },
   }));
 
   api.add("POST", "/api/v1/incidents/:id/runbook-steps", async (req) => ({
     status: 201,
-    body: await checkRunbookStep({ ctx: rt.incidents, runbooks: library, incidentId: req.params.id, input: await req.body(), writer: writerOf(req) }),
+    body: await checkRunbookStep({ ctx: ctx.incidents, runbooks: library, incidentId: req.params.id, input: await req.body(), writer: writerOf(req) }),
   }));
 }

@@ -6,7 +6,7 @@ import type { Env } from "../config/env";
 import type { Logger } from "../log";
 import { systemClock, type Clock } from "../time";
 import { openStore, type Store } from "../store/store";
-import { WarRoomRuntime } from "./runtime";
+import { composeWarRoom, type WarRoom } from "./root";
 import { createApi } from "./api";
 import { LiveSockets } from "./ws";
 import { sendReply } from "./http";
@@ -14,6 +14,7 @@ import { VERSION } from "./version";
 import { postmortemTemplatesDirOf, runbooksDirOf } from "../config/load";
 import { WarRoomMetrics } from "./metrics";
 import type { HttpApi } from "./http";
+import type { BreakerState, MetricSource } from "../sources/types";
 
 /** A low-cardinality route label: API route patterns, health paths, else "ui". */
 function routeLabel(api: HttpApi, method: string, path: string): string {
@@ -44,7 +45,8 @@ export type StartOptions = {
 export type WarRoomServer = {
   url: string;
   port: number;
-  runtime: WarRoomRuntime;
+  /** The composed war room (lib/server/root.ts): its domains, channels and jobs. */
+  warRoom: WarRoom;
   /** Graceful: stop accepting, tell WS clients to reconnect, finish in-flight work, close the store. */
   close(graceMs?: number): Promise<void>;
 };
@@ -63,35 +65,35 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const serverId = randomBytes(4).toString("hex");
 
   let sockets: LiveSockets | null = null;
-  let runtimeRef: WarRoomRuntime | null = null;
+  let warRoomRef: WarRoom | null = null;
   const metrics = new WarRoomMetrics({
     wsClients: () => sockets?.clients ?? 0,
     framesSent: () => sockets?.framesSent ?? 0,
-    hubStats: () => runtimeRef?.hub.stats() ?? { coalescedFrames: 0, subscriptions: 0, laggingSubscriptions: 0 },
-    source: () => runtimeRef?.sourceMetrics() ?? null,
+    hubStats: () => warRoomRef?.hub.stats() ?? { coalescedFrames: 0, subscriptions: 0, laggingSubscriptions: 0 },
+    source: () => (warRoomRef ? sourceMetrics(warRoomRef.source) : null),
   });
   const store: Store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.WAR_ROOM_DATA_DIR, pgSchema: opts.pgSchema, logger, onQuery: (q, ms) => metrics.observeQuery(q, ms) });
-  const runtime = new WarRoomRuntime({ config, store, clock, logger, serverId, version: VERSION, backfill: opts.backfill, autoTick: opts.autoTick, heartbeatMs: opts.heartbeatMs, runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR), postmortemTemplatesDir: opts.postmortemTemplatesDir ?? postmortemTemplatesDirOf(config), onSourceSample: (ms, ok) => metrics.sourceQuery.observe({ outcome: ok ? "ok" : "error" }, ms / 1000) });
-  runtimeRef = runtime;
+  const warRoom = composeWarRoom({ config, store, clock, logger, serverId, version: VERSION, backfill: opts.backfill, autoTick: opts.autoTick, heartbeatMs: opts.heartbeatMs, runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR), postmortemTemplatesDir: opts.postmortemTemplatesDir ?? postmortemTemplatesDirOf(config), onSourceSample: (ms, ok) => metrics.sourceQuery.observe({ outcome: ok ? "ok" : "error" }, ms / 1000) });
+  warRoomRef = warRoom;
   let nextHandler: NextHandler | null = null;
   try {
-    await runtime.start();
+    await warRoom.start();
     if (opts.ui !== "none") nextHandler = await prepareNext(opts.ui === "dev", env);
   } catch (err) {
-    runtime.stopTimers();
+    warRoom.stopTimers();
     await store.close();
     throw err;
   }
 
-  const api = createApi(runtime, logger, { alertmanagerSecret: env.ALERTMANAGER_WEBHOOK_SECRET });
-  sockets = new LiveSockets({ hub: runtime.hub, logger });
+  const api = createApi(warRoom, logger, { alertmanagerSecret: env.ALERTMANAGER_WEBHOOK_SECRET });
+  sockets = new LiveSockets({ hub: warRoom.hub, logger });
   const live = sockets;
   let closing = false;
 
   const health = async (path: string): Promise<{ status: number; body: unknown } | null> => {
     if (path === "/health/live") return { status: 200, body: { status: "ok" } };
     if (path === "/health/ready") {
-      const checks = await readiness(store, runtime);
+      const checks = await readiness(store, warRoom.source);
       // Only the store decides readiness. A metric source or broker that is down is shared by every
       // instance: failing readiness for it would take the whole war room out of rotation exactly when
       // it is needed. They are reported as degraded instead (the board says the same).
@@ -100,7 +102,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       return { status: ok ? 200 : 503, body: { status: ok ? (degraded.length ? "ready (degraded)" : "ready") : "not ready", ...(closing ? { reason: "shutting down" } : {}), ...(degraded.length ? { degraded } : {}), checks } };
     }
     if (path === "/health") {
-      const checks = await readiness(store, runtime);
+      const checks = await readiness(store, warRoom.source);
       return {
         status: 200,
         body: {
@@ -108,14 +110,14 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
           version: VERSION,
           commit: env.WAR_ROOM_COMMIT ?? null,
           serverId,
-          startedAt: new Date(runtime.startedAt).toISOString(),
-          uptimeSeconds: Math.round((clock.now() - runtime.startedAt) / 1000),
-          board: runtime.overall(),
+          startedAt: new Date(warRoom.startedAt).toISOString(),
+          uptimeSeconds: Math.round((clock.now() - warRoom.startedAt) / 1000),
+          board: warRoom.board.overall(),
           checks,
           store: { dialect: store.dialect, target: store.describe() },
-          source: runtime.source.status(),
-          breakers: runtime.breakers(),
-          websocket: { clients: live.clients, ...runtime.hub.stats() },
+          source: warRoom.source.status(),
+          breakers: breakers(warRoom.source),
+          websocket: { clients: live.clients, ...warRoom.hub.stats() },
           http: { inFlight: api.pending, maxInFlight: api.maxInFlight },
         },
       };
@@ -139,7 +141,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       }
       if (path === "/sim/metrics" && (req.method === "GET" || req.method === "HEAD")) {
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
-        return void res.end(req.method === "HEAD" ? undefined : runtime.simMetrics());
+        return void res.end(req.method === "HEAD" ? undefined : warRoom.simScrape.render(clock.now()));
       }
       if (path === "/health" || path.startsWith("/health/")) {
         const h = await health(path);
@@ -188,7 +190,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     (closed ??= (async () => {
       closing = true;
       api.drain();
-      runtime.stopTimers();
+      warRoom.stopTimers();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       live.closeAll();
@@ -197,25 +199,37 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       server.closeAllConnections();
       live.terminateAll();
       await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 1_000))]);
-      await runtime.stop();
+      await warRoom.stop();
       await store.close();
       logger.info({}, "war room stopped");
     })());
 
-  return { url, port, runtime, close };
+  return { url, port, warRoom, close };
 }
 
-async function readiness(store: Store, runtime: WarRoomRuntime) {
+async function readiness(store: Store, source: MetricSource) {
   const storeCheck = await store
     .ping(1_000)
     .then(() => ({ ok: true as boolean, target: store.describe() }))
     .catch((err: Error) => ({ ok: false as boolean, target: store.describe(), error: err.message }));
-  const src = runtime.source.status();
+  const src = source.status();
   return {
     store: storeCheck,
     source: { ok: src.state !== "down", kind: src.kind, state: src.state, ...(src.error ? { error: src.error } : {}) },
     broker: { ok: true, kind: "in-process" },
   };
+}
+
+/** Source facts for /metrics: breaker state and error count when the source has them. */
+function sourceMetrics(source: MetricSource): { kind: string; breaker?: BreakerState; errors?: number } {
+  const st = source.stats?.();
+  return st ? { kind: source.kind, breaker: st.breaker, errors: st.errors } : { kind: source.kind };
+}
+
+/** Circuit breakers for /health. */
+function breakers(source: MetricSource): Record<string, string> {
+  const st = source.stats?.();
+  return st ? { [`source:${source.kind}`]: st.breaker } : {};
 }
 
 async function prepareNext(dev: boolean, env: Env): Promise<NextHandler> {

@@ -65,6 +65,12 @@ export async function latestSignalMinute(store: Store): Promise<number | null> {
   return row?.latest === null || row?.latest === undefined ? null : Number(row.latest);
 }
 
+/** Minute rollups (postmortem impact) are kept as long as SLI counts, plus a margin. */
+export const SIGNAL_MINUTE_RETENTION_MS = 35 * 24 * 3600_000;
+
+/** Retention (lib/store/retention.ts) of `signal_minutes`. */
+export const signalMinutesPurger = (store: Store) => ({ name: "minutes", purge: (now: number) => purgeSignalMinutesBefore(store, now - SIGNAL_MINUTE_RETENTION_MS) });
+
 export async function purgeSignalMinutesBefore(store: Store, t: number): Promise<number> {
   const r = await store.db.deleteFrom("signal_minutes").where("start", "<", t).executeTakeFirst();
   return Number(r.numDeletedRows);

@@ -260,6 +260,9 @@ export class SloTracker {
     return { from, to: now, points };
   }
 
+  /** Retention (lib/store/retention.ts). */
+  readonly purger = { name: "sli", purge: (now: number) => this.purge(now) };
+
   async purge(now: number): Promise<number> {
     return purgeSliCountsBefore(this.store, now - SLI_RETENTION_MS);
   }

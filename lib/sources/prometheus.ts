@@ -185,6 +185,14 @@ export class PrometheusSource implements MetricSource {
     return { good: c.good, total: c.total };
   }
 
+  /** One range query per signal at the tick step, regrouped by tick time. */
+  async backfillTicks(from: number, to: number, stepMs: number): Promise<{ t: number; values: Record<string, SignalValues> }[]> {
+    const byService = await this.backfillMinutes(from, to, stepMs);
+    const byT = new Map<number, Record<string, SignalValues>>();
+    for (const [id, pts] of Object.entries(byService)) for (const p of pts) (byT.get(p.t) ?? byT.set(p.t, {}).get(p.t)!)[id] = p.values;
+    return [...byT.keys()].sort((a, b) => a - b).map((t) => ({ t, values: byT.get(t)! }));
+  }
+
   /**
    * Good/total per span of `stepMs` for [from, to): `increase(...[step])` evaluated at each span's
    * end over query_range, so each row counts exactly the events of its span (SLO backfill for
@@ -313,7 +321,7 @@ function messageOf(err: unknown): string {
 }
 
 /**
- * The status error without the open breaker's "next try in N s": the runtime tells board viewers
+ * The status error without the open breaker's "next try in N s": the board (lib/signals/channels.ts) tells viewers
  * whenever state or error change, and a countdown would change it on every tick of an outage.
  */
 function withoutCountdown(message: string): string {

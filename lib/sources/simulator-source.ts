@@ -34,6 +34,13 @@ export class SimulatorSource implements MetricSource {
     return out;
   }
 
+  /** Sampled tick by tick, exactly as the live ticks will be. */
+  async backfillTicks(from: number, to: number, stepMs: number) {
+    const out: { t: number; values: Record<string, SignalValues> }[] = [];
+    for (let t = from; t < to; t += stepMs) out.push({ t, values: await this.sampleAll(t) });
+    return out;
+  }
+
   status(): SourceStatus {
     return { kind: this.kind, state: "ok", lastSuccessAt: this.lastSuccessAt };
   }

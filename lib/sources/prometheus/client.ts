@@ -18,7 +18,9 @@ import { setMaxListeners } from "node:events";
 import { SourceError } from "./errors";
 import { parseErrorBody, parseSuccessBody, type QueryResult } from "./response";
 
-export type BreakerState = "closed" | "open" | "half-open";
+import type { BreakerState } from "../types";
+
+export type { BreakerState };
 
 export type PrometheusClientOptions = {
   url: string;

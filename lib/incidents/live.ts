@@ -1,10 +1,10 @@
 import type { Hub } from "../live/hub";
 import type { Channel } from "../live/channel";
 import type { Store } from "../store/store";
-import { getIncident, listActionItems, listEntries, listIncidents } from "../incidents/repo";
-import { incidentMetrics } from "../incidents/lifecycle";
-import { isOpen, type ActionItem, type Incident, type TimelineEntry } from "../incidents/model";
-import type { IncidentEvents, RunbookCheck } from "../incidents/context";
+import { getIncident, listActionItems, listEntries, listIncidents } from "./repo";
+import { incidentMetrics } from "./lifecycle";
+import { isOpen, type ActionItem, type Incident, type TimelineEntry } from "./model";
+import type { IncidentEvents, RunbookCheck } from "./context";
 
 /** Resolved and closed incidents kept in the `incidents` snapshot beside every open one. */
 const RECENT_DONE = 20;

@@ -1,0 +1,90 @@
+import type { Logger } from "../log";
+import type { Store } from "../store/store";
+import type { PointValues } from "../live/protocol";
+import type { ServiceCatalog } from "../signals/catalog";
+import type { BoardChannels } from "../signals/channels";
+import type { SignalHistory } from "../signals/history";
+import { upsertSignalMinutes } from "../signals/repo";
+import type { MinuteRollup, SignalMinute } from "../signals/rollup";
+import { roundValues } from "../signals/round";
+import type { SignalPoint, SignalValues } from "../signals/types";
+import type { SloChannel } from "../slo/channel";
+import type { SloTracker } from "../slo/tracker";
+import { burnObservations } from "../slo/burn-observations";
+import type { AlertChannel } from "../alerts/channel";
+import type { AlertEngine } from "../alerts/engine";
+import type { IncidentCtx } from "../incidents/context";
+import { recordAlertChange } from "../incidents/service";
+
+export type RecorderDeps = {
+  store: Store;
+  logger: Logger;
+  tickMs: number;
+  catalog: ServiceCatalog;
+  history: SignalHistory;
+  rollup: MinuteRollup;
+  board: BoardChannels;
+  slos: SloTracker;
+  sloChannel: SloChannel;
+  alerts: AlertEngine;
+  alertChannel: AlertChannel;
+  incidents: IncidentCtx;
+};
+
+export type RecordOptions = {
+  /** Evaluate alerts after recording (ticks do; pushed samples leave it to the next tick). */
+  alerts?: boolean;
+  /** The minute the counts go to: a pushed interval's middle (default `t`). */
+  countAt?: number;
+  /** Publish a board tick (push ingest publishes one per batch instead). */
+  board?: boolean;
+  /** Exact share of requests faster than a threshold, from pushed histograms (latency SLOs). */
+  shareFaster?: Record<string, (thresholdMs: number) => number>;
+};
+
+/**
+ * How one recorded set of values (a tick from the source, or a pushed sample) spreads through the
+ * war room: signal history, the board and service channels, minute rollups, SLO counts, alert
+ * evaluation, and alert changes into the timelines of open incidents.
+ */
+export class Recorder {
+  private readonly d: RecorderDeps;
+
+  constructor(deps: RecorderDeps) {
+    this.d = deps;
+  }
+
+  async record(t: number, values: Record<string, SignalValues>, dtSeconds = this.d.tickMs / 1000, opts: RecordOptions = {}): Promise<void> {
+    const d = this.d;
+    const countAt = opts.countAt ?? t;
+    const points: Record<string, PointValues> = {};
+    const closed: SignalMinute[] = [];
+    for (const [id, v] of Object.entries(values)) {
+      if (!d.history.record(id, t, v)) continue;
+      const done = d.rollup.add(id, countAt, v, dtSeconds);
+      if (done) closed.push(done);
+      const rounded = roundValues(v);
+      points[id] = rounded;
+      d.board.publishServiceTick(id, t, rounded);
+    }
+    if (opts.board !== false) d.board.publishBoardTick(t, points);
+    d.board.publishDrillsIfChanged();
+    if (closed.length) await upsertSignalMinutes(d.store, closed).catch((err: unknown) => d.logger.warn({ err }, "could not store minute rollups"));
+
+    await d.slos.record(countAt, values, dtSeconds, opts.shareFaster);
+    if (opts.alerts === false) return;
+    const statuses = d.slos.status(t);
+    const latest: Record<string, SignalPoint | null> = {};
+    for (const s of d.catalog.services) latest[s.id] = d.history.latest(s.id);
+    for (const change of await d.alerts.evaluate(t, latest, burnObservations(statuses))) {
+      d.alertChannel.publish(change);
+      await recordAlertChange({ ctx: d.incidents, change, at: t }).catch((err: unknown) => d.logger.warn({ err }, "could not record alert on incidents"));
+    }
+    d.sloChannel.maybePublish(t, d.tickMs, statuses);
+  }
+
+  /** Writes what is only in memory (the open minute rollups), at shutdown. */
+  async flush(): Promise<void> {
+    await upsertSignalMinutes(this.d.store, this.d.rollup.flush());
+  }
+}

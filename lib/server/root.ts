@@ -1,0 +1,199 @@
+import type { Config } from "../config/schema";
+import { effectiveThresholds } from "../config/load";
+import type { Clock } from "../time";
+import type { Logger } from "../log";
+import { Scheduler, type Job } from "../jobs";
+import type { Store } from "../store/store";
+import { retentionJob } from "../store/retention";
+import { Hub } from "../live/hub";
+import { ServiceCatalog } from "../signals/catalog";
+import { BoardChannels } from "../signals/channels";
+import { SignalHistory } from "../signals/history";
+import { MinuteRollup, type SignalMinute } from "../signals/rollup";
+import { signalMinutesPurger } from "../signals/repo";
+import { DrillService } from "../drills/service";
+import { SimScrapeTarget } from "../simulator/scrape";
+import type { MetricSource } from "../sources/types";
+import { SimulatorSource } from "../sources/simulator-source";
+import { PrometheusSource } from "../sources/prometheus";
+import { BACKFILL_SECONDS_MS, backfillHistory, backfillSloCounts } from "../sources/backfill";
+import { SloTracker } from "../slo/tracker";
+import { SloChannel } from "../slo/channel";
+import { AlertEngine } from "../alerts/engine";
+import { AlertChannel } from "../alerts/channel";
+import type { IncidentCtx } from "../incidents/context";
+import { IncidentLive } from "../incidents/live";
+import type { AlertmanagerCtx } from "../incidents/alertmanager";
+import { RunbookLibrary } from "../runbooks/library";
+import type { PostmortemCtx } from "../postmortems/service";
+import { TemplateLibrary } from "../postmortems/template-library";
+import { Recorder } from "../ingest/recorder";
+import { PushOwnership } from "../ingest/ownership";
+import { TickJob } from "../ingest/tick";
+import type { IngestCtx } from "../ingest/push";
+import { ingestSamplesPurger } from "../ingest/repo";
+
+/** An incident channel nobody watched for this long is dropped from memory (reloaded on demand). */
+const INCIDENT_CHANNEL_IDLE_MS = 10 * 60_000;
+/** Alert state is restored from this far back at start. */
+const ALERT_RESTORE_MS = 7 * 24 * 3600_000;
+
+export type ComposeOptions = {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  serverId: string;
+  version: string;
+  heartbeatMs?: number;
+  /** Skip the seven-day backfill (tests that do not need it start faster). */
+  backfill?: boolean;
+  /** Tick on the clock (default). Tests turn it off and run `jobs.tick` themselves. */
+  autoTick?: boolean;
+  /** Absolute runbook folder (lib/config/load.ts runbooksDirOf). */
+  runbooksDir: string;
+  /** Absolute team postmortem template folder (postmortemTemplatesDirOf). */
+  postmortemTemplatesDir?: string;
+  /** Told how long each tick's source sample took and whether it worked (/metrics). */
+  onSourceSample?: (ms: number, ok: boolean) => void;
+};
+
+export type WarRoom = ReturnType<typeof composeWarRoom>;
+
+/**
+ * The composition root: config → store → source → domains → live hub, and the jobs that run on
+ * the clock. It holds no logic of its own; every piece lives in its domain (docs/architecture.md).
+ */
+export function composeWarRoom(opts: ComposeOptions) {
+  const { config, store, clock, logger } = opts;
+  const tickMs = config.tickSeconds * 1000;
+  const startedAt = clock.now();
+  const heartbeatMs = opts.heartbeatMs ?? 15_000;
+
+  const catalog = new ServiceCatalog(
+    config.services.map((s) => ({ id: s.id, name: s.name ?? s.id, team: s.team, description: s.description, dependsOn: s.dependsOn, thresholds: effectiveThresholds(config, s.id) })),
+  );
+  const hub = new Hub({ serverId: opts.serverId, version: opts.version, epoch: `${startedAt.toString(36)}-${opts.serverId}`, tickMs, heartbeatMs, now: () => clock.now() });
+  const history = new SignalHistory(catalog.ids(), { secondsCapacity: Math.ceil(BACKFILL_SECONDS_MS / tickMs) });
+  const rollup = new MinuteRollup();
+  const drills = new DrillService({ store, clock, serviceIds: catalog.ids(), onChange: () => board.publishDrills() });
+  const source = createSource(config, catalog, drills);
+  const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus: () => source.status() });
+  const slos = new SloTracker({ store, slos: config.slos });
+  const sloChannel = new SloChannel({ hub, clock, slos });
+  const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: 2 * tickMs });
+  const alertChannel = new AlertChannel({ hub, engine: alerts });
+  const incidentLive = new IncidentLive({ hub, store });
+  const incidents: IncidentCtx = { store, clock, hasService: (id) => catalog.has(id), latest: (id) => history.latest(id), events: incidentLive };
+  const runbooks = new RunbookLibrary({ dir: opts.runbooksDir, clock, logger });
+  const templates = new TemplateLibrary({ dir: opts.postmortemTemplatesDir, logger });
+  const postmortems: PostmortemCtx = {
+    incidents,
+    slos: config.slos,
+    serviceNames: catalog.names(),
+    templates: () => templates.all(),
+    invalidTemplates: () => templates.invalid(),
+    openMinutes: (services) => services.map((s) => rollup.peek(s)).filter((r): r is SignalMinute => r !== null),
+    openSliRows: (ids) => slos.openRows(ids),
+    changed: (p) => incidentLive.postmortem(p),
+  };
+  const recorder = new Recorder({ store, logger, tickMs, catalog, history, rollup, board, slos, sloChannel, alerts, alertChannel, incidents });
+  const ownership = new PushOwnership();
+  const ingest: IngestCtx = { store, clock, catalog, history, recorder, board, ownership };
+  const alertmanager: AlertmanagerCtx = { incidents, alerts, alertChannel, config: config.integrations.alertmanager, serviceName: (id) => catalog.get(id)?.name, logger };
+  const simScrape = new SimScrapeTarget({ seed: config.source.kind === "simulator" ? config.source.seed : 1, services: config.services, tickMs, drills: (from) => drills.effectiveSince(from) });
+
+  const jobs = {
+    tick: new TickJob({ tickMs, source, recorder, board, ownership, logger, onSample: opts.onSourceSample }),
+    heartbeat: {
+      name: "heartbeat",
+      everyMs: heartbeatMs,
+      run: () => {
+        hub.heartbeat();
+        incidentLive.evictIdle(INCIDENT_CHANNEL_IDLE_MS);
+      },
+    } satisfies Job,
+    retention: retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store)], clock, logger }),
+  };
+  const scheduler = new Scheduler({ clock, logger });
+
+  const stopTimers = () => {
+    runbooks.close();
+    source.close?.();
+    scheduler.stop();
+  };
+
+  return {
+    config,
+    store,
+    clock,
+    logger,
+    tickMs,
+    startedAt,
+    hub,
+    catalog,
+    history,
+    board,
+    drills,
+    source,
+    slos,
+    alerts,
+    alertChannel,
+    incidents,
+    runbooks,
+    templates,
+    postmortems,
+    ingest,
+    alertmanager,
+    simScrape,
+    jobs,
+
+    /** Loads what the store holds, backfills history, and starts the jobs. */
+    async start(): Promise<void> {
+      await drills.load();
+      await incidentLive.load();
+      await runbooks.load();
+      runbooks.watch();
+      await templates.load();
+      const now = clock.now();
+      await alerts.load(now - ALERT_RESTORE_MS, now);
+      if (opts.backfill !== false) {
+        // A source that is down at start must not stop the war room: it starts with what the store has.
+        await backfillHistory({ source, history, rollup, store, tickMs, logger, services: catalog.services.length }, clock.now())
+          .then((last) => jobs.tick.resumeAfter(last))
+          .catch((err: unknown) => logger.warn({ err: String(err) }, "history backfill failed; starting without it"));
+        await backfillSloCounts({ source, slos, logger }, clock.now());
+      } else {
+        await slos.load(clock.now());
+      }
+      board.syncDrills();
+      scheduler.start([...(opts.autoTick !== false ? [jobs.tick] : []), jobs.heartbeat, jobs.retention]);
+    },
+
+    /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */
+    async stop(): Promise<void> {
+      stopTimers();
+      try {
+        await slos.flush();
+      } catch (err) {
+        logger.warn({ err }, "could not flush SLO counts at shutdown");
+      }
+      try {
+        await recorder.flush();
+      } catch (err) {
+        logger.warn({ err }, "could not flush minute rollups at shutdown");
+      }
+    },
+
+    stopTimers,
+  };
+}
+
+function createSource(config: Config, catalog: ServiceCatalog, drills: DrillService): MetricSource {
+  const src = config.source;
+  if (src.kind === "prometheus") {
+    if (!src.url) throw new Error("source.url: the Prometheus source needs a url (in the config or PROMETHEUS_URL)");
+    return new PrometheusSource({ config: { ...src, url: src.url }, serviceIds: catalog.ids() });
+  }
+  return new SimulatorSource({ seed: src.seed, services: config.services, drills: (from) => drills.effectiveSince(from) });
+}
