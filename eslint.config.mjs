@@ -2,6 +2,46 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 
+/**
+ * Imports point down (docs/architecture.md). Each folder of lib/ may import the files at lib/'s
+ * root (errors, log, time, severity, jobs) and the folders listed before it, never one after it;
+ * scripts/check-cycles.mjs fails on any cycle besides. Domains never import transport or UI.
+ */
+const LAYERS = ["store", "live", "markdown", "drills", "signals", "alerts", "slo", "simulator", "sources", "runbooks", "incidents", "postmortems", "ingest", "config", "server"];
+const TRANSPORT = {
+  paths: [
+    { name: "ws", message: "lib/<domain> must not import transport; put adapters in lib/server" },
+    { name: "react", message: "lib/<domain> holds no React; UI goes in components/" },
+    { name: "react-dom", message: "lib/<domain> holds no React" },
+  ],
+  patterns: [{ group: ["next", "next/*"], message: "lib/<domain> must not import next" }],
+};
+
+function layerRules() {
+  const blocks = [];
+  LAYERS.forEach((folder, i) => {
+    const above = LAYERS.slice(i + 1);
+    // Relative specifiers climb one "../" per level of nesting to reach lib/; one block per depth keeps the match exact.
+    for (let depth = 1; depth <= 4; depth++) {
+      const up = "\\.\\./".repeat(depth);
+      const patterns = above.length
+        ? [{ regex: `^(${up}|@/lib/)(${above.join("|")})(/|$)`, message: `lib/${folder} sits below ${above.map((a) => `lib/${a}`).join(", ")}: imports point down (docs/architecture.md)` }]
+        : [];
+      const transport = folder === "server" ? { paths: [], patterns: [] } : TRANSPORT;
+      if (!patterns.length && folder === "server") continue;
+      blocks.push({
+        files: [`lib/${folder}/${"*/".repeat(depth - 1)}*.ts`],
+        rules: { "no-restricted-imports": ["error", { paths: transport.paths, patterns: [...transport.patterns, ...patterns] }] },
+      });
+    }
+  });
+  blocks.push({
+    files: ["lib/*.ts"],
+    rules: { "no-restricted-imports": ["error", { ...TRANSPORT, patterns: [...TRANSPORT.patterns, { regex: `^\\./(${LAYERS.join("|")})(/|$)`, message: "the files at lib/'s root sit below every folder" }] }] },
+  });
+  return blocks;
+}
+
 export default tseslint.config(
   { ignores: ["node_modules/", ".next/", "data/", "test-results/", "playwright-report/", "next-env.d.ts", "bench/**/_scratch/"] },
   js.configs.recommended,
@@ -17,20 +57,18 @@ export default tseslint.config(
     plugins: { "react-hooks": reactHooks },
     rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "warn" },
   },
+  ...layerRules(),
   {
-    // Domain logic never imports transport or UI (CONVENTIONS.md).
-    files: ["lib/**/*.ts"],
-    ignores: ["lib/server/**", "lib/store/**"],
+    // The browser gets types and pure helpers from lib/, never the server, the store or a repository.
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
     rules: {
       "no-restricted-imports": [
         "error",
         {
-          paths: [
-            { name: "ws", message: "lib/<domain> must not import transport; put adapters in lib/server" },
-            { name: "react", message: "lib/<domain> holds no React; UI goes in components/" },
-            { name: "react-dom", message: "lib/<domain> holds no React" },
+          patterns: [
+            { regex: "^(@/lib|(\\.\\./)+lib)/(server|store)(/|$)", message: "UI code must not import lib/server or lib/store (server-only)" },
+            { regex: "^(@/lib|(\\.\\./)+lib)/[a-z-]+/repo(\\.ts)?$", message: "UI code must not import a repository (SQL)" },
           ],
-          patterns: [{ group: ["next", "next/*"], message: "lib/<domain> must not import next" }],
         },
       ],
     },
