@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderToStaticMarkup } from "react-dom/server";
-import { checklist, tableOfContents } from "@/lib/runbooks/markdown";
+import { outline } from "@/lib/runbooks/markdown";
 import { RunbookMarkdown } from "./RunbookMarkdown";
 
 // Markdown where the former line-by-line regex reader and the rendered runbook disagreed: it
@@ -42,31 +42,32 @@ const MD = [
   "[^1]: UTC.",
 ].join("\n");
 
+const { checklist, toc } = outline(MD);
 const rendered = renderToStaticMarkup(<RunbookMarkdown markdown={MD} slug="checkout/high-latency" />);
 
 describe("checklist and contents come from what the runbook view renders", () => {
   it("numbers exactly the checkboxes on the page, in order", () => {
     const boxes = [...rendered.matchAll(/<input[^>]*type="checkbox"[^>]*>/g)];
-    expect(checklist(MD)).toEqual([
+    expect(checklist).toEqual([
       { index: 0, text: "Page the on-call" },
       { index: 1, text: "Tell support (a step in a blockquote)" },
       { index: 2, text: "Freeze deploys continued on the next line" },
       { index: 3, text: "Note the time" },
     ]);
-    expect(boxes).toHaveLength(checklist(MD).length);
+    expect(boxes).toHaveLength(checklist.length);
     expect(boxes.map((b) => b[0].includes("checked"))).toEqual([false, false, true, false]);
     expect(rendered).toContain("- [ ] not a step: inside an HTML block");
   });
 
   it("lists every rendered heading with the id it has on the page", () => {
     const ids = [...rendered.matchAll(/<h([1-6])[^>]* id="([^"]+)"/g)].map((m) => ({ depth: Number(m[1]), id: m[2] }));
-    expect(tableOfContents(MD)).toEqual([
+    expect(toc).toEqual([
       { depth: 1, text: "Overview", id: "overview" },
       { depth: 2, text: "Overview", id: "overview-1" },
       { depth: 2, text: "Mitigation now", id: "mitigation-now" },
       { depth: 2, text: "Check curl", id: "check--curl" },
     ]);
     // The page's headings, less the footnotes section remark-gfm adds (its id is not a slug).
-    expect(ids.filter((h) => h.id !== "footnote-label")).toEqual(tableOfContents(MD).map(({ depth, id }) => ({ depth, id })));
+    expect(ids.filter((h) => h.id !== "footnote-label")).toEqual(toc.map(({ depth, id }) => ({ depth, id })));
   });
 });

@@ -69,16 +69,6 @@ export function outline(markdown: string): { toc: TocEntry[]; checklist: Checkli
   return { toc, checklist };
 }
 
-/** Headings in order with the ids the rendered runbook gives them. */
-export function tableOfContents(markdown: string): TocEntry[] {
-  return outline(markdown).toc;
-}
-
-/** Every task-list item (`- [ ]`, `- [x]`) as rendered, numbered from 0 in document order. */
-export function checklist(markdown: string): ChecklistItem[] {
-  return outline(markdown).checklist;
-}
-
 /** The body as plain text for search and snippets (code blocks kept: commands are worth finding). */
 export function plainText(markdown: string): string {
   return lines(markdown)

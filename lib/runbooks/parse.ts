@@ -1,6 +1,6 @@
 import { formatPath } from "../errors";
 import { readFrontMatter, splitFrontMatter as splitBlock } from "../markdown/front-matter";
-import { checklist, plainText, tableOfContents } from "./markdown";
+import { outline, plainText } from "./markdown";
 import { FrontMatterSchema, type ParsedRunbook } from "./model";
 
 /** Why a runbook file cannot be served; the loader lists it as invalid with this reason. */
@@ -37,7 +37,7 @@ export function parseRunbook(slug: string, text: string): ParsedRunbook {
   }
   const meta = r.data;
   const body = bodyOf(text, fm.bodyStart.offset);
-  const items = checklist(body);
+  const { toc, checklist } = outline(body);
   return {
     slug,
     title: meta.title,
@@ -47,10 +47,10 @@ export function parseRunbook(slug: string, text: string): ParsedRunbook {
     owner: meta.owner,
     lastReviewed: meta.last_reviewed,
     tags: meta.tags,
-    steps: items.length,
+    steps: checklist.length,
     markdown: body,
-    toc: tableOfContents(body),
-    checklist: items,
+    toc,
+    checklist,
     text: plainText(body),
   };
 }
