@@ -6,7 +6,7 @@ import { Clock3, Pin, PinOff } from "lucide-react";
 import { formatDateTime, formatMs, formatPct, formatRps, formatTime, type TimeZoneMode } from "@/lib/signals/format";
 import { ConflictNotice } from "./ConflictNotice";
 import { KIND_UI } from "./meta";
-import { Markdown } from "./Markdown";
+import { TimelineMarkdown } from "./TimelineMarkdown";
 import { parseTimeInput, toInput } from "./time";
 import { usePatch } from "./usePatch";
 import type { TimelineEntry } from "./types";
@@ -127,7 +127,7 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
             {inputError && <span className="text-xs text-critical">{inputError}</span>}
           </form>
         )}
-        <Markdown text={entry.body} className="mt-1 flex flex-col gap-1.5 text-sm leading-relaxed break-words text-fg" />
+        <TimelineMarkdown text={entry.body} className="mt-1 flex flex-col gap-1.5 text-sm leading-relaxed break-words text-fg" />
         <Snapshot snapshot={entry.snapshot} />
         {conflict && (
           <div className="mt-2">

@@ -1,7 +1,10 @@
+import { diffArrays } from "diff";
+
 /**
  * A side-by-side line diff for the conflict panel: their version on the left, mine on the right,
- * rows aligned, long unchanged stretches folded. Plain LCS over the lines between the common
- * head and tail; past a size limit the middle is shown as one replaced block (still both texts).
+ * rows aligned, long unchanged stretches folded. The lines between the common head and tail are
+ * aligned by jsdiff (Myers); past an edit-length limit the middle is shown as one replaced block
+ * (still both texts).
  */
 
 export type DiffRow =
@@ -9,35 +12,15 @@ export type DiffRow =
   | { kind: "changed"; left: string | null; right: string | null; leftNo: number | null; rightNo: number | null }
   | { kind: "fold"; count: number };
 
-const MAX_CELLS = 2_000_000;
+/** More differing lines than this and the middle is not aligned (bounds the work per render). */
+const MAX_EDITS = 1000;
 
 type Op = { kind: "same" | "del" | "ins"; line: string };
 
 function middleOps(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  if (n === 0 || m === 0 || (n + 1) * (m + 1) > MAX_CELLS) {
-    return [...a.map((line) => ({ kind: "del" as const, line })), ...b.map((line) => ({ kind: "ins" as const, line }))];
-  }
-  // lcs[i][j]: longest common subsequence of a[i..] and b[j..].
-  const w = m + 1;
-  const lcs = new Uint32Array((n + 1) * w);
-  for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--) lcs[i * w + j] = a[i] === b[j] ? lcs[(i + 1) * w + j + 1] + 1 : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
-  const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      ops.push({ kind: "same", line: a[i] });
-      i++;
-      j++;
-    } else if (lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) ops.push({ kind: "del", line: a[i++] });
-    else ops.push({ kind: "ins", line: b[j++] });
-  }
-  while (i < n) ops.push({ kind: "del", line: a[i++] });
-  while (j < m) ops.push({ kind: "ins", line: b[j++] });
-  return ops;
+  const changes = a.length && b.length ? diffArrays(a, b, { maxEditLength: MAX_EDITS }) : undefined;
+  if (!changes) return [...a.map((line) => ({ kind: "del" as const, line })), ...b.map((line) => ({ kind: "ins" as const, line }))];
+  return changes.flatMap((c) => c.value.map((line) => ({ kind: c.added ? ("ins" as const) : c.removed ? ("del" as const) : ("same" as const), line })));
 }
 
 function lines(text: string): string[] {

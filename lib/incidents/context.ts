@@ -4,7 +4,7 @@ import type { Clock } from "../time";
 import type { SignalPoint } from "../signals/types";
 import type { Store } from "../store/store";
 import { getIncident } from "./repo";
-import { randomBytes } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import type { ActionItem, EntrySource, Incident, SignalSnapshot, TimelineEntry } from "./model";
 import { signalSnapshot } from "./snapshot";
 
@@ -59,30 +59,13 @@ export function snapshotOf(ctx: IncidentCtx, services: readonly string[], now: n
   return signalSnapshot(services, (id) => ctx.latest(id), now);
 }
 
-let lastMs = 0;
-let counter = 0;
-
 /**
  * A UUIDv7: time-ordered, and ordered by creation within this process, so entries recorded
  * in the same millisecond (one status + severity change) keep their order on the timeline.
+ * uuid's `v7()` called without options keeps that order: within a millisecond (or if the clock
+ * steps back) it increments a 32-bit counter seeded from random bits, and on overflow moves to
+ * the next millisecond (node_modules/uuid/dist/v7.js, `updateV7State`).
  */
 export function newId(): string {
-  let ms = Date.now();
-  if (ms <= lastMs) {
-    ms = lastMs;
-    if (++counter > 0xfff) {
-      ms = ++lastMs;
-      counter = 0;
-    }
-  } else {
-    lastMs = ms;
-    counter = 0;
-  }
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = 0x70 | (counter >> 8);
-  b[7] = counter & 0xff;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = b.toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return uuidv7();
 }

@@ -98,6 +98,12 @@ describe("parseTemplate", () => {
     expect(unclosed.ok).toBe(false);
   });
 
+  it("points a YAML error in the front matter at its line in the file", () => {
+    const r = parseTemplate("t", "---\ntitle: A\ndescription: B\ntitle: C\n---\nx\n", "t.md");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.message)).toEqual(["t.md:4:1: front matter is not valid YAML: Map keys must be unique"]);
+  });
+
   it("supports \\{{ for literal braces", () => {
     const r = parseTemplate("t", "Use \\{{incident.title}} to insert {{incident.title}}");
     expect(r.ok).toBe(true);

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
+import { readFrontMatter } from "../markdown/front-matter";
 import { END_TIME_PLACEHOLDERS, PLACEHOLDERS, isPlaceholder, suggestPlaceholder, type PlaceholderName } from "./catalogue";
 
 export { END_TIME_PLACEHOLDERS, PLACEHOLDERS, PLACEHOLDER_NAMES, isPlaceholder, suggestPlaceholder } from "./catalogue";
@@ -89,41 +89,28 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-type FrontMatter = { title?: string; description?: string; bodyStart: number };
+type TemplateFrontMatter = { title?: string; description?: string; bodyStart: number };
 
-function readFrontMatter(source: string, issue: (code: TemplateIssueCode, offset: number, message: string) => void, lineStarts: number[]): FrontMatter {
-  const open = /^---[ \t]*\r?\n/.exec(source);
-  if (!open) return { bodyStart: 0 };
-  const close = /^(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/m;
-  const rest = source.slice(open[0].length);
-  const m = close.exec(rest);
-  if (!m) {
+function templateFrontMatter(source: string, issue: (code: TemplateIssueCode, offset: number, message: string) => void): TemplateFrontMatter {
+  const block = readFrontMatter(source);
+  if (block.kind === "none") return { bodyStart: 0 };
+  if (block.kind === "unclosed") {
     issue("front_matter", 0, "front matter starts with --- but has no closing --- line");
     return { bodyStart: source.length };
   }
-  const yamlText = rest.slice(0, m.index);
-  const bodyStart = open[0].length + m.index + m[0].length;
-  const fmLine = position(lineStarts, open[0].length).line - 1;
-  const doc = parseDocument(yamlText, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const at = e.linePos?.[0];
-      const offset = at ? lineStarts[fmLine + at.line - 1] + at.col - 1 : open[0].length;
-      issue("front_matter", offset, `front matter is not valid YAML: ${e.message.split("\n")[0]}`);
-    }
+  const bodyStart = block.bodyStart.offset;
+  if (block.errors.length > 0) {
+    for (const e of block.errors) issue("front_matter", e.offset, `front matter is not valid YAML: ${e.message}`);
     return { bodyStart };
   }
-  const value: unknown = doc.toJS();
+  const value = block.data;
   if (value === null || value === undefined) return { bodyStart };
   if (typeof value !== "object" || Array.isArray(value)) {
-    issue("front_matter", open[0].length, "front matter must be a mapping, e.g. title: Payments postmortem");
+    issue("front_matter", block.yamlStart.offset, "front matter must be a mapping, e.g. title: Payments postmortem");
     return { bodyStart };
   }
-  const fm: FrontMatter = { bodyStart };
-  const keyOffset = (key: string): number => {
-    const k = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*:`, "m").exec(yamlText);
-    return open[0].length + (k ? k.index : 0);
-  };
+  const fm: TemplateFrontMatter = { bodyStart };
+  const keyOffset = (key: string): number => block.keys.get(key)?.offset ?? block.yamlStart.offset;
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if (!(FRONT_MATTER_KEYS as readonly string[]).includes(key)) {
       issue("front_matter", keyOffset(key), `unknown front matter key "${key}": use ${FRONT_MATTER_KEYS.join(" or ")}`);
@@ -159,7 +146,7 @@ export function parseTemplate(name: string, source: string, file?: string): Pars
     return { ok: false, errors };
   }
 
-  const fm = readFrontMatter(text, issue, lineStarts);
+  const fm = templateFrontMatter(text, issue);
   const segments: TemplateSegment[] = [];
   let buffer = "";
   const flush = (): void => {

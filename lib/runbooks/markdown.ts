@@ -1,9 +1,13 @@
-import GithubSlugger from "github-slugger";
+import type { Element, Root as HastRoot } from "hast";
+import type { Nodes as MdastNodes } from "mdast";
+import { headingRank } from "hast-util-heading-rank";
+import { toString as hastText } from "hast-util-to-string";
+import { toString as mdastText } from "mdast-util-to-string";
+import { SKIP, visit } from "unist-util-visit";
+import { documentProcessor } from "../markdown/pipeline";
 import type { ChecklistItem, TocEntry } from "./model";
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
-const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
-const TASK = /^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s+(.*)$/;
 
 /** Markdown inline syntax → the text a reader sees: links keep their text, markers go. */
 export function plainInline(s: string): string {
@@ -38,29 +42,31 @@ function lines(markdown: string): Line[] {
   return out;
 }
 
-/** Headings in order with the ids rehype-slug gives them (github-slugger over the heading's text). */
-export function tableOfContents(markdown: string): TocEntry[] {
-  const slugger = new GithubSlugger();
-  const toc: TocEntry[] = [];
-  for (const l of lines(markdown)) {
-    if (l.inCode) continue;
-    const m = HEADING.exec(l.text);
-    if (!m) continue;
-    const text = plainInline(m[2]);
-    toc.push({ depth: m[1].length, text, id: slugger.slug(text) });
-  }
-  return toc;
-}
+/** What a reader sees of some inline Markdown: text, code and image alt text, without raw HTML. */
+const readable = (node: MdastNodes) => mdastText(node, { includeHtml: false }).replace(/\s+/g, " ").trim();
 
-/** Every task-list item (`- [ ]`, `- [x]`) outside code blocks, numbered from 0 in document order. */
-export function checklist(markdown: string): ChecklistItem[] {
-  const items: ChecklistItem[] = [];
-  for (const l of lines(markdown)) {
-    if (l.inCode) continue;
-    const m = TASK.exec(l.text);
-    if (m) items.push({ index: items.length, text: plainInline(m[2]) });
-  }
-  return items;
+/**
+ * Headings (ids as rehype-slug gives them) and task-list steps, read from the trees the runbook
+ * view renders: each `- [ ]` list item there draws exactly one checkbox, in document order, so a
+ * step's index is the index of the checkbox a reader sees.
+ */
+export function outline(markdown: string): { toc: TocEntry[]; checklist: ChecklistItem[] } {
+  const mdast = documentProcessor.parse(markdown);
+  const checklist: ChecklistItem[] = [];
+  visit(mdast, "listItem", (item) => {
+    if (typeof item.checked !== "boolean") return;
+    const first = item.children[0];
+    checklist.push({ index: checklist.length, text: first?.type === "paragraph" ? readable(first) : "" });
+  });
+  const hast: HastRoot = documentProcessor.runSync(mdast);
+  const toc: TocEntry[] = [];
+  visit(hast, "element", (el: Element) => {
+    // The footnotes section remark-gfm appends has its own (already-set) heading id.
+    if (el.properties.dataFootnotes) return SKIP;
+    const depth = headingRank(el);
+    if (depth && typeof el.properties.id === "string") toc.push({ depth, text: hastText(el).replace(/\s+/g, " ").trim(), id: el.properties.id });
+  });
+  return { toc, checklist };
 }
 
 /** The body as plain text for search and snippets (code blocks kept: commands are worth finding). */
