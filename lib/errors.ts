@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 /**
  * One typed error hierarchy for the product. Each edge (HTTP, WebSocket) maps it once.
  */
@@ -86,4 +88,18 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else out += out ? `.${String(p)}` : String(p);
   }
   return out || "(root)";
+}
+
+/**
+ * The one mapping of zod issues to `Invalid`: parses `value` or throws with every issue in
+ * details. The message names `what` and, unless `firstIssue` is false, the first problem
+ * ("invalid ingest batch: samples[0].t: …").
+ */
+export function parseOrInvalid<T extends z.ZodType>(schema: T, value: unknown, what: string, opts: { firstIssue?: boolean } = {}): z.output<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  const where = first && first.path.length ? `${formatPath(first.path)}: ` : "";
+  const message = opts.firstIssue === false ? `invalid ${what}` : `invalid ${what}: ${where}${first?.message ?? "bad input"}`;
+  throw new Invalid(message, issuesToDetails(r.error.issues));
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Invalid, formatPath, issuesToDetails } from "../errors";
+import { parseOrInvalid } from "../errors";
 import { TIER_SEVERITY, fnv1a64, type Alert, type AlertChange, type Tier } from "../alerts/model";
 
 /**
@@ -66,10 +66,7 @@ export type WebhookAlert = WebhookPayload["alerts"][number];
 
 /** Validates a webhook body; every problem is listed with its path. */
 export function parseWebhook(body: unknown): WebhookPayload {
-  const r = WebhookPayloadSchema.safeParse(body);
-  if (r.success) return r.data;
-  const first = r.error.issues[0];
-  throw new Invalid(`invalid Alertmanager webhook: ${first.path.length ? `${formatPath(first.path)}: ` : ""}${first.message}`, issuesToDetails(r.error.issues));
+  return parseOrInvalid(WebhookPayloadSchema, body, "Alertmanager webhook");
 }
 
 function timeOf(s: string | undefined): number | null {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HttpApi } from "./http";
 import type { WarRoomRuntime } from "./runtime";
-import { Invalid, NotFound, issuesToDetails } from "../errors";
+import { Invalid, NotFound, parseOrInvalid } from "../errors";
 import { MAX_SERIES_POINTS } from "../signals/history";
 import { serviceStates } from "../signals/state";
 import { roundValues } from "../signals/round";
@@ -29,9 +29,7 @@ const SignalsQuerySchema = z
 const LimitSchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) }).strict();
 
 function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.output<T> {
-  const r = schema.safeParse(Object.fromEntries(query));
-  if (!r.success) throw new Invalid("invalid query parameters", issuesToDetails(r.error.issues));
-  return r.data;
+  return parseOrInvalid(schema, Object.fromEntries(query), "query parameters", { firstIssue: false });
 }
 
 /** Every /api/v1 route; each a thin adapter over the runtime's verbs. */

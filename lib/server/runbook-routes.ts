@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { HttpApi } from "./http";
 import type { WarRoomRuntime } from "./runtime";
-import { Invalid, NotFound, issuesToDetails } from "../errors";
+import { NotFound, parseOrInvalid } from "../errors";
 import { checkRunbookStep, runbookSteps } from "../incidents/service";
 import { writerOf } from "./incident-routes";
 
@@ -18,9 +18,7 @@ export function addRunbookRoutes(api: HttpApi, rt: WarRoomRuntime): void {
   const library = rt.runbooks;
 
   api.add("GET", "/api/v1/runbooks", ({ query }) => {
-    const r = ListQuerySchema.safeParse(Object.fromEntries(query));
-    if (!r.success) throw new Invalid("invalid query parameters", issuesToDetails(r.error.issues));
-    const { q, service, alert } = r.data;
+    const { q, service, alert } = parseOrInvalid(ListQuerySchema, Object.fromEntries(query), "query parameters", { firstIssue: false });
     if (q !== undefined) return { body: { query: q.slice(0, 200), hits: library.search(q, 20) } };
     if (service !== undefined && alert !== undefined) {
       const forAlert = new Set(library.byAlert(alert).map((s) => s.slug));
