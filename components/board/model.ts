@@ -1,4 +1,4 @@
-import type { BoardSnapshot, BoardTick, PointValues, ServiceInfo, SourceStatus } from "@/lib/live/protocol";
+import type { BoardSnapshot, BoardTick, PointValues, ServiceInfo, SourceStatus } from "@/lib/signals/contract";
 import type { DrillEffect } from "@/lib/drills/types";
 import { isStale, overallStatus, serviceStates, signalState, type ServiceStates } from "@/lib/signals/state";
 import type { SignalName, SignalState, Threshold } from "@/lib/signals/types";

@@ -3,7 +3,7 @@
 import { useLiveCache } from "@/components/live/useLiveCache";
 import { useQueryClient } from "@tanstack/react-query";
 import { useChannel } from "@/components/live/LiveProvider";
-import type { BoardSnapshot } from "@/lib/live/protocol";
+import type { BoardSnapshot } from "@/lib/signals/contract";
 import { applyBoardEvent, boardFromSnapshot, type BoardState } from "./model";
 
 export const boardQueryKey = ["live", "board"] as const;

@@ -1,4 +1,4 @@
-import type { PointValues, Series, ServiceInfo, ServiceSnapshot, ServiceTick } from "@/lib/live/protocol";
+import type { PointValues, Series, ServiceInfo, ServiceSnapshot, ServiceTick } from "@/lib/signals/contract";
 import type { DrillEffect } from "@/lib/drills/types";
 import { SIGNALS, type SignalName } from "@/lib/signals/types";
 import { MAX_CHART_POINTS, RANGE_META } from "@/lib/signals/range";

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection } from "@/components/live/LiveProvider";
 import { apiFetch } from "@/components/api";
-import type { Series, ServiceInfo, ServiceSnapshot } from "@/lib/live/protocol";
+import type { Series, ServiceInfo, ServiceSnapshot } from "@/lib/signals/contract";
 import { RANGE_META, historyWindow, type RangeKey } from "@/lib/signals/range";
 import { applyServiceEvent, liveFromSnapshot, type ServiceLive } from "./model";
 

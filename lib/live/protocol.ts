@@ -1,6 +1,4 @@
 import { z } from "zod";
-import type { SignalName, SignalState, Thresholds } from "../signals/types";
-import type { DrillEffect } from "../drills/types";
 
 /** Protocol version, sent in `hello`. Bump on incompatible change. */
 export const PROTOCOL_VERSION = 1;
@@ -101,48 +99,3 @@ export type ServerMessage =
   | { type: "unsubscribed"; channel: string }
   | { type: "heartbeat"; time: number }
   | { type: "pong"; id?: string | number; time: number };
-
-// ---- channel payloads -----------------------------------------------------
-
-export type ServiceInfo = {
-  id: string;
-  name: string;
-  team?: string;
-  description?: string;
-  dependsOn: string[];
-  thresholds: Thresholds;
-};
-
-/** Columnar series: `t` and each signal are arrays of equal length. */
-export type Series = { t: number[] } & Record<SignalName, number[]>;
-
-/** `board` snapshot. `spark` holds the last `sparkSeconds` of p99, rps and errorPct per service. */
-export type BoardSnapshot = {
-  title: string;
-  tickMs: number;
-  services: ServiceInfo[];
-  latest: Record<string, PointValues | null>;
-  spark: Record<string, { t: number[]; p99: number[]; rps: number[]; errorPct: number[] }>;
-  drills: DrillEffect[];
-  source: SourceStatus;
-};
-
-/** Signal values without the timestamp. */
-export type PointValues = Record<SignalName, number>;
-
-/** `board` event `tick`: the newest point of every service. */
-export type BoardTick = { t: number; points: Record<string, PointValues> };
-
-/** `board` event `drills`: the active and recent drills changed. */
-export type BoardDrills = { drills: DrillEffect[] };
-
-/** `board` event `source`: the metric source changed state. */
-export type SourceStatus = { kind: string; state: "ok" | "degraded" | "down"; error?: string; lastSuccessAt: number | null };
-
-/** `service:<id>` snapshot: the service, its last 15 minutes at 1 s, its state. */
-export type ServiceSnapshot = { service: ServiceInfo; series: Series; drills: DrillEffect[] };
-
-/** `service:<id>` event `tick`. */
-export type ServiceTick = { t: number; point: PointValues };
-
-export type { SignalState };

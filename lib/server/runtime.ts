@@ -11,7 +11,7 @@ import { serviceStates, overallStatus } from "../signals/state";
 import { DrillService } from "../drills/service";
 import { drillEnd, type DrillEffect } from "../drills/types";
 import { Hub } from "../live/hub";
-import type { BoardSnapshot, PointValues, Series, ServiceInfo, ServiceSnapshot } from "../live/protocol";
+import type { BoardSnapshot, PointValues, Series, ServiceInfo, ServiceSnapshot } from "../signals/contract";
 import type { MetricSource } from "../sources/types";
 import { SimulatorSource } from "../sources/simulator-source";
 import { PrometheusSource, type BreakerState } from "../sources/prometheus";

@@ -1,5 +1,5 @@
 import type { SignalValues } from "../signals/types";
-import type { SourceStatus } from "../live/protocol";
+import type { SourceStatus } from "../signals/contract";
 
 /** Where golden signals come from: the simulator now; Prometheus and push ingest later. */
 export interface MetricSource {
