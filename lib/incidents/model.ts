@@ -1,3 +1,5 @@
+import type { Incident } from "./contract";
+
 /**
  * Incidents (SPEC §5; JSON contract in docs/incidents-contract.md): the shapes the API, the
  * store and the live channels carry. Times are epoch milliseconds, UTC.
@@ -11,7 +13,6 @@ export type IncidentStatus = (typeof STATUSES)[number];
 
 export const ROLES = ["incident-commander", "communications-lead", "scribe", "operations-lead", "sme"] as const;
 export type IncidentRole = (typeof ROLES)[number];
-export type RoleHolder = { role: IncidentRole; name: string };
 
 export const ENTRY_KINDS = [
   "note",
@@ -37,66 +38,16 @@ export const ITEM_PRIORITIES = ["P1", "P2", "P3", "P4"] as const;
 export const ITEM_TYPES = ["mitigate", "prevent", "detect", "process"] as const;
 export const ITEM_STATUSES = ["open", "in-progress", "done", "wont-do"] as const;
 
-export type Incident = {
-  id: string;
-  number: number;
-  title: string;
-  severity: IncidentSeverity;
-  status: IncidentStatus;
-  services: string[];
-  drill: boolean;
-  summary: string;
-  startedAt: number;
-  detectedAt: number;
-  acknowledgedAt: number | null;
-  identifiedAt: number | null;
-  /** When the incident entered monitoring (mitigated). */
-  mitigatedAt: number | null;
-  resolvedAt: number | null;
-  closedAt: number | null;
-  createdAt: number;
-  createdBy: string;
-  roles: RoleHolder[];
-  version: number;
-};
-
-/** What the board showed for one service: latency p99 (ms), req/s, error % and the highest saturation %. */
-export type ServiceSignals = { p99: number; rps: number; errorPct: number; saturationPct: number };
-export type SignalSnapshot = { t: number; services: Record<string, ServiceSignals> };
-
-export type TimelineEntry = {
-  id: string;
-  incidentId: string;
-  kind: EntryKind;
-  body: string;
-  occurredAt: number;
-  recordedAt: number;
-  author: string;
-  source: EntrySource;
-  pinned: boolean;
-  version: number;
-  snapshot: SignalSnapshot;
-};
-
-export type ActionItem = {
-  id: string;
-  incidentId: string;
-  title: string;
-  /** "" = unassigned. */
-  owner: string;
-  dueAt: number | null;
-  priority: (typeof ITEM_PRIORITIES)[number];
-  type: (typeof ITEM_TYPES)[number];
-  status: (typeof ITEM_STATUSES)[number];
-  ticketUrl: string | null;
-  createdAt: number;
-  createdBy: string;
-  version: number;
-};
-
-export type IncidentMetrics = { mttdMs: number; mttaMs: number | null; mttrMs: number | null };
-
-export type IncidentDetail = { incident: Incident; timeline: TimelineEntry[]; actionItems: ActionItem[]; metrics: IncidentMetrics };
+export type {
+  ActionItem,
+  Incident,
+  IncidentDetail,
+  IncidentMetrics,
+  RoleHolder,
+  ServiceSignals,
+  SignalSnapshot,
+  TimelineEntry,
+} from "./contract";
 
 export const SEVERITY_HINT = "When unsure, pick the higher severity.";
 
