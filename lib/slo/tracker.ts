@@ -10,10 +10,9 @@ import {
   errorRatio,
   timeToExhaustion,
   windowRange,
-  type BurnWindow,
   type Counts,
 } from "./math";
-import { burnRatePolicy, evaluateBurnAlerts, type BurnRateRule } from "./burn-alerts";
+import { burnRatePolicy, evaluateBurnAlerts } from "./burn-alerts";
 import type { SignalValues } from "../signals/types";
 import type { Store } from "../store/store";
 import { listSliCounts, latestSliStart, purgeSliCountsBefore, sumSliCounts, upsertSliCounts, type SliRow } from "../store/sli";
