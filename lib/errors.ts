@@ -1,18 +1,20 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 /**
  * One typed error hierarchy for the product. Each edge (HTTP, WebSocket) maps it once.
  */
-export type ErrorCode =
-  | "invalid"
-  | "unauthorized"
-  | "not_found"
-  | "conflict"
-  | "payload_too_large"
-  | "unsupported_media_type"
-  | "method_not_allowed"
-  | "unavailable"
-  | "internal";
+export const ERROR_CODES = [
+  "invalid",
+  "unauthorized",
+  "not_found",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "method_not_allowed",
+  "unavailable",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class WarRoomError extends Error {
   readonly code: ErrorCode;
@@ -70,7 +72,9 @@ export class Unavailable extends WarRoomError {
   }
 }
 
-export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+/** The body of every error answer: `{"error": {code, message, details}}`. */
+export const ErrorBodySchema = z.object({ error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }) });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 export function errorBody(err: WarRoomError): ErrorBody {
   return { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };

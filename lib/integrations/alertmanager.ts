@@ -62,6 +62,13 @@ export const WebhookPayloadSchema = z.object({
   alerts: z.array(WebhookAlertSchema).max(MAX_ALERTS, `at most ${MAX_ALERTS} alerts per payload`),
 });
 export type WebhookPayload = z.output<typeof WebhookPayloadSchema>;
+
+/** The answer of POST /api/v1/integrations/alertmanager. */
+export const WebhookResultSchema = z.object({
+  changes: z.number().int(),
+  declared: z.array(z.object({ id: z.string(), number: z.number().int() })),
+  truncatedAlerts: z.number().int(),
+});
 export type WebhookAlert = WebhookPayload["alerts"][number];
 
 /** Validates a webhook body; every problem is listed with its path. */

@@ -7,7 +7,10 @@ import { serviceStates } from "../signals/state";
 import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
-import { isDrillActive } from "../drills/types";
+import { ListedDrillSchema, DrillSchema, StartDrillInputSchema, isDrillActive } from "../drills/types";
+import { ServiceDetailSchema, ServiceInfoSchema, SignalHistorySchema } from "../signals/contract";
+import { BurndownSchema, SloStatusSchema } from "../slo/contract";
+import { AlertSchema } from "../alerts/model";
 import { addIncidentRoutes } from "./incident-routes";
 import { addRunbookRoutes } from "./runbook-routes";
 import { addIntegrationRoutes } from "./integration-routes";
@@ -28,6 +31,11 @@ const SignalsQuerySchema = z
 
 const LimitSchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) }).strict();
 
+const noService = { 404: "No such service" };
+const noSlo = { 404: "No such SLO" };
+const written = { 400: "Invalid input", 413: "Body too large", 415: "Not JSON" };
+const drillBody = z.object({ drill: DrillSchema });
+
 function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.output<T> {
   return parseOrInvalid(schema, Object.fromEntries(query), "query parameters", { firstIssue: false });
 }
@@ -36,9 +44,12 @@ function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.o
 export function createApi(rt: WarRoomRuntime, logger: Logger, opts: { alertmanagerSecret?: string } = {}): HttpApi {
   const api = new HttpApi({ logger });
 
-  api.add("GET", "/api/v1/openapi.json", () => ({ body: openApiDocument() }));
+  api.add("GET", "/api/v1/openapi.json", () => ({ body: openApiDocument(api.routes()) }), { summary: "This document (OpenAPI 3.1)" });
 
-  api.add("GET", "/api/v1/services", () => ({ body: { services: rt.services } }));
+  api.add("GET", "/api/v1/services", () => ({ body: { services: rt.services } }), {
+    summary: "List services",
+    response: z.object({ services: z.array(ServiceInfoSchema) }),
+  });
 
   api.add("GET", "/api/v1/services/:id", ({ params }) => {
     const service = rt.service(params.id);
@@ -51,7 +62,7 @@ export function createApi(rt: WarRoomRuntime, logger: Logger, opts: { alertmanag
         state: p ? serviceStates(p, service.thresholds) : null,
       },
     };
-  });
+  }, { summary: "One service with its newest point and states", response: ServiceDetailSchema, errors: noService });
 
   api.add("GET", "/api/v1/services/:id/signals", ({ params, query }) => {
     const service = rt.service(params.id);
@@ -70,6 +81,12 @@ export function createApi(rt: WarRoomRuntime, logger: Logger, opts: { alertmanag
     }
     const series = rt.history.query(service.id, from, to, step);
     return { body: { serviceId: service.id, from, to, step, series } };
+  }, {
+    summary: "Signal history in buckets of `step` seconds (at most 2000 points)",
+    description: "`from` and `to` are epoch ms or ISO 8601 (default: the last 15 minutes); `step` is whole seconds (default gives ≤ 600 points).",
+    query: SignalsQuerySchema,
+    response: SignalHistorySchema,
+    errors: { 400: "Bad range or step", ...noService },
   });
 
   api.add("GET", "/api/v1/drills", ({ query }) => {
@@ -77,33 +94,43 @@ export function createApi(rt: WarRoomRuntime, logger: Logger, opts: { alertmanag
     const now = rt.clock.now();
     const drills = rt.drills.list(limit).map((d) => ({ ...d, active: isDrillActive(d, now) }));
     return { body: { drills } };
-  });
+  }, { summary: "Recent drills, newest first", query: LimitSchema, response: z.object({ drills: z.array(ListedDrillSchema) }) });
 
   api.add("POST", "/api/v1/drills", async ({ body, author }) => {
     const drill = await rt.drills.start(await body(), author);
     logger.info({ drill: drill.id, kind: drill.kind, target: drill.target, author }, "drill started");
     return { status: 201, body: { drill } };
+  }, {
+    summary: "Start a drill (written to the store before the 201)",
+    author: true,
+    body: StartDrillInputSchema,
+    status: 201,
+    response: drillBody,
+    errors: { ...written, 409: "Too many drills running" },
   });
 
   api.add("POST", "/api/v1/drills/:id/stop", async ({ params, author }) => {
     const drill = await rt.drills.stop(params.id);
     logger.info({ drill: drill.id, author }, "drill stopped");
     return { body: { drill } };
-  });
+  }, { summary: "Stop a running drill early", response: drillBody, errors: { 404: "No such drill", 409: "Drill already ended" } });
 
-  api.add("GET", "/api/v1/slos", () => ({ body: { slos: rt.sloStatus() } }));
+  api.add("GET", "/api/v1/slos", () => ({ body: { slos: rt.sloStatus() } }), {
+    summary: "Every SLO with budget, burn rates per window, time to exhaustion and burn-alert states",
+    response: z.object({ slos: z.array(SloStatusSchema) }),
+  });
 
   api.add("GET", "/api/v1/slos/:id", ({ params }) => {
     const slo = rt.sloStatus().find((s) => s.id === params.id);
     if (!slo) throw new NotFound(`no SLO "${params.id}"`);
     return { body: { slo } };
-  });
+  }, { summary: "One SLO", response: z.object({ slo: SloStatusSchema }), errors: noSlo });
 
   api.add("GET", "/api/v1/slos/:id/burndown", async ({ params }) => {
     const slo = rt.sloStatus().find((s) => s.id === params.id);
     if (!slo) throw new NotFound(`no SLO "${params.id}"`);
     return { body: { slo: slo.id, ...(await rt.slos.burndown(slo.id, rt.clock.now())) } };
-  });
+  }, { summary: "Budget remaining over the SLO window and the ideal line (≤ ~500 points)", response: BurndownSchema, errors: noSlo });
 
   api.add("GET", "/api/v1/alerts", async ({ query }) => {
     const { limit } = parseQuery(LimitSchema, query);
@@ -115,6 +142,10 @@ export function createApi(rt: WarRoomRuntime, logger: Logger, opts: { alertmanag
         resolved: snap.resolved.slice(0, limit),
       },
     };
+  }, {
+    summary: "Firing, pending and recently resolved alerts (threshold and burn-rate); `limit` caps the resolved ones",
+    query: LimitSchema,
+    response: z.object({ firing: z.array(AlertSchema), pending: z.array(AlertSchema), resolved: z.array(AlertSchema) }),
   });
 
   addIncidentRoutes(api, rt);

@@ -4,6 +4,9 @@ import type { WarRoomRuntime } from "./runtime";
 import { NotFound, parseOrInvalid } from "../errors";
 import { checkRunbookStep, runbookSteps } from "../incidents/service";
 import { writerOf } from "./incident-routes";
+import { RunbookListSchema, RunbookSchema } from "../runbooks/contract";
+import { RunbookCheckSchema, RunbookStepStateSchema, TimelineEntrySchema } from "../incidents/contract";
+import { RunbookStepInputSchema, RunbookStepsQuerySchema } from "../incidents/runbook-steps";
 
 const ListQuerySchema = z
   .object({
@@ -27,6 +30,13 @@ export function addRunbookRoutes(api: HttpApi, rt: WarRoomRuntime): void {
     if (service !== undefined) return { body: { runbooks: library.byService(service) } };
     if (alert !== undefined) return { body: { runbooks: library.byAlert(alert) } };
     return { body: library.list() };
+  }, {
+    summary: "Runbooks by title (with invalid files), or search hits with `q`, or those for a service or alert",
+    description:
+      "With `q`: `{ query, hits }` (≤ 20, best first; any text, cut to 200 characters; title ×4, tags/services/alerts ×2, body; prefix and typo tolerant). With `service` and/or `alert` (for ErrorBudgetBurn:<slo>:<rule> also runbooks listing the SLO id): `{ runbooks }`. Otherwise `{ runbooks, invalid }`.",
+    query: ListQuerySchema,
+    response: RunbookListSchema,
+    errors: { 400: "Unknown query parameter" },
   });
 
   api.add("GET", "/api/v1/runbooks/*", ({ params }) => {
@@ -34,14 +44,31 @@ export function addRunbookRoutes(api: HttpApi, rt: WarRoomRuntime): void {
     const runbook = library.get(slug);
     if (!runbook) throw new NotFound(`no runbook "${slug}"`);
     return { body: { runbook } };
+  }, {
+    summary: "One runbook: markdown body, table of contents and checklist. The slug may contain slashes (checkout/high-latency).",
+    wildcard: "slug",
+    response: z.object({ runbook: RunbookSchema }),
+    errors: { 404: "No such runbook" },
   });
 
   api.add("GET", "/api/v1/incidents/:id/runbook-steps", async ({ params, query }) => ({
     body: { checks: await runbookSteps({ ctx: rt.incidents, runbooks: library, incidentId: params.id, query: Object.fromEntries(query) }) },
-  }));
+  }), {
+    summary: "Every step of a runbook with its tick state in this incident",
+    query: RunbookStepsQuerySchema,
+    response: z.object({ checks: z.array(RunbookStepStateSchema) }),
+    errors: { 400: "runbook missing", 404: "No such incident or runbook" },
+  });
 
   api.add("POST", "/api/v1/incidents/:id/runbook-steps", async (req) => ({
     status: 201,
     body: await checkRunbookStep({ ctx: rt.incidents, runbooks: library, incidentId: req.params.id, input: await req.body(), writer: writerOf(req) }),
-  }));
+  }), {
+    summary: "Tick or untick a runbook step; adds a runbook-step timeline entry in the same transaction",
+    author: true,
+    body: RunbookStepInputSchema,
+    status: 201,
+    response: z.object({ check: RunbookCheckSchema, entry: TimelineEntrySchema }),
+    errors: { 400: "Invalid input or no such step", 404: "No such incident or runbook", 409: "Incident resolved or closed", 413: "Body too large", 415: "Not JSON" },
+  });
 }
