@@ -63,6 +63,9 @@ export type AlertChangeType = (typeof ALERT_CHANGE_TYPES)[number];
 export const AlertChangeSchema = z.object({ type: z.enum(ALERT_CHANGE_TYPES), alert: AlertSchema });
 export type AlertChange = { type: AlertChangeType; alert: Alert };
 
+/** `alerts` snapshot: unresolved alerts (inhibited tiers hidden) and the recently resolved ones. */
+export const AlertsSnapshotSchema = z.object({ alerts: z.array(AlertSchema), resolved: z.array(AlertSchema) });
+
 /**
  * One alert condition at one instant, whatever computed it (threshold rule, burn-rate rule).
  * `value: null` means no data: never a breach, whatever `active` says.

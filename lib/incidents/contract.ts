@@ -104,3 +104,16 @@ export type RunbookStepState = z.infer<typeof RunbookStepStateSchema>;
 /** A viewer of an incident (presence), in the `incident:<id>` snapshot and `viewers` event. */
 export const ViewerSchema = z.object({ name: z.string(), since: z.number() });
 export type Viewer = z.infer<typeof ViewerSchema>;
+
+/** `incident:<id>` snapshot: the detail plus who is viewing. */
+export const IncidentChannelSnapshotSchema = IncidentDetailSchema.extend({ viewers: z.array(ViewerSchema) });
+
+/** `incident:<id>` events (the `postmortem` event is lib/postmortems' PostmortemSavedSchema). */
+export const IncidentUpdateSchema = z.object({ incident: IncidentSchema, metrics: IncidentMetricsSchema.optional() });
+export const EntryEventSchema = z.object({ entry: TimelineEntrySchema });
+export const ActionItemEventSchema = z.object({ item: ActionItemSchema });
+export const ViewersEventSchema = z.object({ viewers: z.array(ViewerSchema) });
+
+/** `incidents` snapshot (open ones and the latest resolved) and its `upsert` event. */
+export const IncidentListSnapshotSchema = z.object({ incidents: z.array(IncidentSchema), active: z.number().int(), lastStartedAt: z.number().nullable() });
+export const IncidentUpsertSchema = z.object({ incident: IncidentSchema });

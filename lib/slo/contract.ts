@@ -63,3 +63,6 @@ export const BurndownSchema = z.object({
   to: z.number(),
   points: z.array(z.object({ t: z.number(), remaining: z.number().nullable(), ideal: z.number() })),
 });
+
+/** `slos` snapshot and `update` event. */
+export const SlosSnapshotSchema = z.object({ slos: z.array(SloStatusSchema) });
