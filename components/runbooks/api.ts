@@ -8,6 +8,8 @@ import { applyEntryResponse } from "@/components/incidents/api";
 import { useIncidentUi } from "@/components/incidents/IncidentUi";
 import type { TimelineEntry } from "@/components/incidents/types";
 import type { InvalidRunbook, Runbook, RunbookCheck, RunbookCheckEvent, RunbookSummary, SearchHit } from "./types";
+import { parsed } from "@/components/contract";
+import { RunbookCheckSchema } from "@/lib/incidents/contract";
 
 /** `checkout/high-latency` → `/api/v1/runbooks/checkout/high-latency` (each segment encoded). */
 export const slugPath = (slug: string) => slug.split("/").map(encodeURIComponent).join("/");
@@ -104,8 +106,6 @@ export function patchCheck(qc: QueryClient, incidentId: string, e: RunbookCheckE
   );
 }
 
-const isCheckEvent = (v: unknown): v is RunbookCheckEvent =>
-  typeof v === "object" && v !== null && typeof (v as RunbookCheckEvent).runbook === "string" && typeof (v as RunbookCheckEvent).index === "number" && typeof (v as RunbookCheckEvent).checked === "boolean";
 
 /**
  * Tick state of one runbook in one incident: read over HTTP, then kept live by `runbook-check`
@@ -116,7 +116,8 @@ export function useRunbookChecks(incidentId: string, slug: string | null) {
   useChannel<unknown>(slug ? `incident:${incidentId}` : null, {
     onSnapshot: () => void qc.invalidateQueries({ queryKey: ["runbook-steps", incidentId] }),
     onEvent: (event, data) => {
-      if (event === "runbook-check" && isCheckEvent(data)) patchCheck(qc, incidentId, data);
+      const check = event === "runbook-check" ? parsed(RunbookCheckSchema, data) : null;
+      if (check) patchCheck(qc, incidentId, check);
     },
   });
   return useQuery({

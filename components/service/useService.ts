@@ -5,7 +5,8 @@ import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection } from "@/components/live/LiveProvider";
 import { apiFetch } from "@/components/api";
-import type { Series, ServiceInfo, ServiceSnapshot } from "@/lib/signals/contract";
+import { ServiceSnapshotSchema, type Series, type ServiceInfo } from "@/lib/signals/contract";
+import { parsed } from "@/components/contract";
 import { RANGE_META, historyWindow, type RangeKey } from "@/lib/signals/range";
 import { applyServiceEvent, liveFromSnapshot, type ServiceLive } from "./model";
 
@@ -16,10 +17,12 @@ export function useServiceLive(id: string): { live: ServiceLive | undefined; mis
   const qc = useQueryClient();
   const tickMs = useConnection().hello?.tickMs ?? 1000;
   const [missing, setMissing] = useState(false);
-  useChannel<ServiceSnapshot>(`service:${id}`, {
+  useChannel<unknown>(`service:${id}`, {
     onSnapshot: (data) => {
+      const snapshot = parsed(ServiceSnapshotSchema, data);
+      if (!snapshot) return;
       setMissing(false);
-      qc.setQueryData<ServiceLive>(serviceLiveKey(id), liveFromSnapshot(data, tickMs));
+      qc.setQueryData<ServiceLive>(serviceLiveKey(id), liveFromSnapshot(snapshot, tickMs));
     },
     onEvent: (event, data) =>
       qc.setQueryData<ServiceLive>(serviceLiveKey(id), (old) => (old ? applyServiceEvent(old, event, data) : old)),

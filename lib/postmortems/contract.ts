@@ -6,6 +6,7 @@ import { SloWindowSchema } from "../slo/schema";
 /** Same list as the store's column check (lib/store/postmortems.ts). */
 export const POSTMORTEM_STATUSES = ["draft", "in-review", "published"] as const;
 export const PostmortemStatusSchema = z.enum(POSTMORTEM_STATUSES);
+export type PostmortemStatus = z.infer<typeof PostmortemStatusSchema>;
 
 /** A postmortem body is Markdown a person writes; 200 000 characters is a long book chapter. */
 export const MAX_POSTMORTEM_CHARS = 200_000;
