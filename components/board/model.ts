@@ -1,4 +1,5 @@
-import { BoardDrillsSchema, BoardTickSchema, SourceStatusSchema, type BoardSnapshot, type BoardTick, type PointValues, type ServiceInfo, type SourceStatus } from "@/lib/signals/contract";
+import type { z } from "zod";
+import { BoardDrillsSchema, BoardTickSchema, SourceStatusSchema, type SparkSchema, type BoardSnapshot, type BoardTick, type PointValues, type ServiceInfo, type SourceStatus } from "@/lib/signals/contract";
 import { parsed } from "@/components/contract";
 import type { DrillEffect } from "@/lib/drills/types";
 import { isStale, overallStatus, serviceStates, signalState, type ServiceStates } from "@/lib/signals/state";
@@ -9,7 +10,7 @@ import type { BannerStatus } from "@/components/ui/state";
 export const SPARK_WINDOW_MS = 120_000;
 const MAX_SPARK_POINTS = 600;
 
-export type Spark = { t: number[]; p99: number[]; rps: number[]; errorPct: number[] };
+export type Spark = z.infer<typeof SparkSchema>;
 
 /** The board as the browser holds it in the query cache, patched by `board` channel frames. */
 export type BoardState = {

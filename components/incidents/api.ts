@@ -7,7 +7,7 @@ import { useChannel } from "@/components/live/LiveProvider";
 import { useLiveCache } from "@/components/live/useLiveCache";
 import { applyIncidentEvent, applyToList, apiQuery, detailFromSnapshot, sortIncidents, withEntry, withIncident, withItem, type ListFilters } from "./model";
 import { parsed, validItems } from "@/components/contract";
-import { IncidentSchema, IncidentUpdateSchema, IncidentUpsertSchema } from "@/lib/incidents/contract";
+import { IncidentListSchema, IncidentSchema, IncidentUpdateSchema, IncidentUpsertSchema } from "@/lib/incidents/contract";
 import type { ActionItem, Incident, IncidentDetail, IncidentMetrics, TimelineEntry } from "./types";
 
 export const liveIncidentsKey = ["live", "incidents"] as const;
@@ -52,7 +52,7 @@ export function useIncidentList(filters: ListFilters) {
   return useQuery({
     queryKey: incidentListKey(filters),
     queryFn: ({ signal }) =>
-      apiFetch<{ incidents: Incident[] }>(`/api/v1/incidents?${apiQuery(filters)}`, { signal }).then((r) => sortIncidents(r.incidents ?? [])),
+      apiFetch(`/api/v1/incidents?${apiQuery(filters)}`, { signal, schema: IncidentListSchema }).then((r) => sortIncidents(r.incidents)),
     // The channel keeps the list current; refetch rarely, for incidents beyond its window.
     staleTime: 60_000,
   });

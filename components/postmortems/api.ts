@@ -7,8 +7,8 @@ import { useChannel } from "@/components/live/LiveProvider";
 import type { Incident } from "@/components/incidents/types";
 import { parsed } from "@/components/contract";
 import { IncidentSchema } from "@/lib/incidents/contract";
-import { PostmortemSavedSchema, PostmortemSchema } from "@/lib/postmortems/contract";
-import type { InvalidTemplate, Postmortem, PostmortemStatus, TemplateInfo, TimelineChoice } from "./types";
+import { PostmortemSavedSchema, PostmortemSchema, TemplateListSchema } from "@/lib/postmortems/contract";
+import type { Postmortem, PostmortemStatus, TimelineChoice } from "./types";
 
 /** The postmortem of an answer, or an error: the editor cannot work with anything else. */
 function postmortemOf(v: unknown): Postmortem {
@@ -73,10 +73,7 @@ export function useTemplates() {
   return useQuery({
     queryKey: templatesKey,
     queryFn: ({ signal }) =>
-      apiFetch<{ templates?: TemplateInfo[]; invalid?: InvalidTemplate[] }>("/api/v1/postmortem-templates", { signal }).then((r) => ({
-        templates: r.templates ?? [],
-        invalid: r.invalid ?? [],
-      })),
+      apiFetch("/api/v1/postmortem-templates", { signal, schema: TemplateListSchema }),
     staleTime: 60_000,
   });
 }

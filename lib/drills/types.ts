@@ -47,6 +47,8 @@ export type Drill = z.infer<typeof DrillSchema>;
 
 /** A drill in GET /api/v1/drills: with whether it is running now. */
 export const ListedDrillSchema = DrillSchema.extend({ active: z.boolean() });
+export const DrillListSchema = z.object({ drills: z.array(ListedDrillSchema) });
+export const DrillAnswerSchema = z.object({ drill: DrillSchema });
 
 /** Input of `POST /api/v1/drills`. */
 export const StartDrillInputSchema = z

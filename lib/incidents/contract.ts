@@ -100,6 +100,8 @@ export const RunbookStepStateSchema = z.object({
   at: z.number().nullable(),
 });
 export type RunbookStepState = z.infer<typeof RunbookStepStateSchema>;
+export const RunbookStepsSchema = z.object({ checks: z.array(RunbookStepStateSchema) });
+export const IncidentListSchema = z.object({ incidents: z.array(IncidentSchema) });
 
 /** A viewer of an incident (presence), in the `incident:<id>` snapshot and `viewers` event. */
 export const ViewerSchema = z.object({ name: z.string(), since: z.number() });

@@ -102,6 +102,7 @@ export const TemplateInfoSchema = z.object({
 export type TemplateInfo = z.infer<typeof TemplateInfoSchema>;
 
 export const InvalidTemplateSchema = z.object({ file: z.string(), errors: z.array(z.looseObject({ message: z.string() })) });
+export type InvalidTemplateInfo = z.infer<typeof InvalidTemplateSchema>;
 
 export const TemplateListSchema = z.object({ templates: z.array(TemplateInfoSchema), invalid: z.array(InvalidTemplateSchema) });
 

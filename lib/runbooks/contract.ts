@@ -42,8 +42,8 @@ export const SearchHitSchema = RunbookSummarySchema.extend({
 export type SearchHit = z.infer<typeof SearchHitSchema>;
 
 /** GET /api/v1/runbooks: by title with invalid files; search hits with `q`; or those for a service and/or alert. */
-export const RunbookListSchema = z.union([
-  z.object({ runbooks: z.array(RunbookSummarySchema), invalid: z.array(InvalidRunbookSchema) }),
-  z.object({ query: z.string(), hits: z.array(SearchHitSchema) }),
-  z.object({ runbooks: z.array(RunbookSummarySchema) }),
-]);
+export const RunbookIndexSchema = z.object({ runbooks: z.array(RunbookSummarySchema), invalid: z.array(InvalidRunbookSchema) });
+export const RunbookSearchSchema = z.object({ query: z.string(), hits: z.array(SearchHitSchema) });
+export const RunbookMatchesSchema = z.object({ runbooks: z.array(RunbookSummarySchema) });
+export const RunbookListSchema = z.union([RunbookIndexSchema, RunbookSearchSchema, RunbookMatchesSchema]);
+export const RunbookDetailSchema = z.object({ runbook: RunbookSchema });

@@ -7,8 +7,8 @@ import { serviceStates } from "../signals/state";
 import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
-import { ListedDrillSchema, DrillSchema, StartDrillInputSchema, isDrillActive } from "../drills/types";
-import { ServiceDetailSchema, ServiceInfoSchema, SignalHistorySchema } from "../signals/contract";
+import { DrillAnswerSchema, DrillListSchema, StartDrillInputSchema, isDrillActive } from "../drills/types";
+import { ServiceDetailSchema, ServiceListSchema, SignalHistorySchema } from "../signals/contract";
 import { BurndownSchema, SloStatusSchema } from "../slo/contract";
 import { AlertSchema } from "../alerts/model";
 import { addIncidentRoutes } from "./incident-routes";
@@ -34,7 +34,7 @@ const LimitSchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).d
 const noService = { 404: "No such service" };
 const noSlo = { 404: "No such SLO" };
 const written = { 400: "Invalid input", 413: "Body too large", 415: "Not JSON" };
-const drillBody = z.object({ drill: DrillSchema });
+const drillBody = DrillAnswerSchema;
 
 function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.output<T> {
   return parseOrInvalid(schema, Object.fromEntries(query), "query parameters", { firstIssue: false });
@@ -48,7 +48,7 @@ export function createApi(rt: WarRoomRuntime, logger: Logger, opts: { alertmanag
 
   api.add("GET", "/api/v1/services", () => ({ body: { services: rt.services } }), {
     summary: "List services",
-    response: z.object({ services: z.array(ServiceInfoSchema) }),
+    response: ServiceListSchema,
   });
 
   api.add("GET", "/api/v1/services/:id", ({ params }) => {
@@ -94,7 +94,7 @@ export function createApi(rt: WarRoomRuntime, logger: Logger, opts: { alertmanag
     const now = rt.clock.now();
     const drills = rt.drills.list(limit).map((d) => ({ ...d, active: isDrillActive(d, now) }));
     return { body: { drills } };
-  }, { summary: "Recent drills, newest first", query: LimitSchema, response: z.object({ drills: z.array(ListedDrillSchema) }) });
+  }, { summary: "Recent drills, newest first", query: LimitSchema, response: DrillListSchema });
 
   api.add("POST", "/api/v1/drills", async ({ body, author }) => {
     const drill = await rt.drills.start(await body(), author);

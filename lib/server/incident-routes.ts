@@ -12,7 +12,7 @@ import {
   patchIncident,
   type Writer,
 } from "../incidents/service";
-import { ActionItemSchema, IncidentDetailSchema, IncidentSchema, TimelineEntrySchema } from "../incidents/contract";
+import { ActionItemSchema, IncidentDetailSchema, IncidentListSchema, IncidentSchema, TimelineEntrySchema } from "../incidents/contract";
 import {
   CreateActionItemSchema,
   CreateEntrySchema,
@@ -41,7 +41,7 @@ export function addIncidentRoutes(api: HttpApi, rt: WarRoomRuntime): void {
   api.add("GET", "/api/v1/incidents", async ({ query }) => ({ body: { incidents: await listIncidents({ ctx, query: Object.fromEntries(query) }) } }), {
     summary: "Incidents, newest first",
     query: ListIncidentsQuerySchema,
-    response: z.object({ incidents: z.array(IncidentSchema) }),
+    response: IncidentListSchema,
     errors: { 400: "Bad query" },
   });
 

@@ -4,8 +4,8 @@ import type { WarRoomRuntime } from "./runtime";
 import { NotFound, parseOrInvalid } from "../errors";
 import { checkRunbookStep, runbookSteps } from "../incidents/service";
 import { writerOf } from "./incident-routes";
-import { RunbookListSchema, RunbookSchema } from "../runbooks/contract";
-import { RunbookCheckSchema, RunbookStepStateSchema, TimelineEntrySchema } from "../incidents/contract";
+import { RunbookDetailSchema, RunbookListSchema } from "../runbooks/contract";
+import { RunbookCheckSchema, RunbookStepsSchema, TimelineEntrySchema } from "../incidents/contract";
 import { RunbookStepInputSchema, RunbookStepsQuerySchema } from "../incidents/runbook-steps";
 
 const ListQuerySchema = z
@@ -47,7 +47,7 @@ export function addRunbookRoutes(api: HttpApi, rt: WarRoomRuntime): void {
   }, {
     summary: "One runbook: markdown body, table of contents and checklist. The slug may contain slashes (checkout/high-latency).",
     wildcard: "slug",
-    response: z.object({ runbook: RunbookSchema }),
+    response: RunbookDetailSchema,
     errors: { 404: "No such runbook" },
   });
 
@@ -56,7 +56,7 @@ export function addRunbookRoutes(api: HttpApi, rt: WarRoomRuntime): void {
   }), {
     summary: "Every step of a runbook with its tick state in this incident",
     query: RunbookStepsQuerySchema,
-    response: z.object({ checks: z.array(RunbookStepStateSchema) }),
+    response: RunbookStepsSchema,
     errors: { 400: "runbook missing", 404: "No such incident or runbook" },
   });
 

@@ -19,6 +19,7 @@ export const ServiceInfoSchema = z
   })
   .meta({ description: "A monitored service with its thresholds per signal" });
 export type ServiceInfo = z.infer<typeof ServiceInfoSchema>;
+export const ServiceListSchema = z.object({ services: z.array(ServiceInfoSchema) });
 
 const signalColumns = <T extends z.ZodType>(value: T) =>
   z.object(Object.fromEntries(SIGNALS.map((s) => [s, value])) as Record<SignalName, T>);

@@ -1,5 +1,5 @@
 import { WINDOWS_MS, type BurnWindow } from "./math";
-import type { BurnRateRule, BurnSeverity } from "./contract";
+import type { BurnAlertStatus, BurnRateRule, BurnSeverity } from "./contract";
 
 /**
  * Multiwindow, multi-burn-rate alerts (SRE Workbook, "Alerting on SLOs", recommended
@@ -48,12 +48,8 @@ export function burnRatePolicy(windowMs: number): BurnRateRule[] {
   });
 }
 
-export type BurnAlertState = {
-  rule: BurnRateRule;
-  firing: boolean;
-  longBurn: number | null;
-  shortBurn: number | null;
-};
+/** A rule of one SLO, evaluated now (the `burnAlerts` of an SLO status). */
+export type BurnAlertState = BurnAlertStatus;
 
 /**
  * A rule fires when the burn rate over BOTH its long and its short window is at or above its
