@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 /** Error of an `/api/v1` call: the server's `{"error": {code, message, details}}`, or unreachable. */
 export class ApiError extends Error {
   constructor(
@@ -13,8 +15,13 @@ export class ApiError extends Error {
 
 type ErrorBody = { error?: { code?: unknown; message?: unknown; details?: unknown } };
 
-export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
-  const { json, headers, ...rest } = init;
+type Init = RequestInit & { json?: unknown };
+
+/** With `schema`, the answer is parsed with the shared contract and a mismatch is an ApiError. */
+export async function apiFetch<S extends z.ZodType>(path: string, init: Init & { schema: S }): Promise<z.output<S>>;
+export async function apiFetch<T>(path: string, init?: Init): Promise<T>;
+export async function apiFetch(path: string, init: Init & { schema?: z.ZodType } = {}): Promise<unknown> {
+  const { json, headers, schema, ...rest } = init;
   let res: Response;
   try {
     res = await fetch(path, {
@@ -45,7 +52,10 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
       e?.details,
     );
   }
-  return body as T;
+  if (!schema) return body;
+  const r = schema.safeParse(body);
+  if (!r.success) throw new ApiError(res.status, "unexpected_response", "The server answered in a shape this page does not know; reload the page.");
+  return r.data;
 }
 
 /** Human-readable lines from an error's `details` (zod issues, a field map, or anything else). */

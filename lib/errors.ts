@@ -1,16 +1,20 @@
+import { z } from "zod";
+
 /**
  * One typed error hierarchy for the product. Each edge (HTTP, WebSocket) maps it once.
  */
-export type ErrorCode =
-  | "invalid"
-  | "unauthorized"
-  | "not_found"
-  | "conflict"
-  | "payload_too_large"
-  | "unsupported_media_type"
-  | "method_not_allowed"
-  | "unavailable"
-  | "internal";
+export const ERROR_CODES = [
+  "invalid",
+  "unauthorized",
+  "not_found",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "method_not_allowed",
+  "unavailable",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class WarRoomError extends Error {
   readonly code: ErrorCode;
@@ -68,7 +72,9 @@ export class Unavailable extends WarRoomError {
   }
 }
 
-export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+/** The body of every error answer: `{"error": {code, message, details}}`. */
+export const ErrorBodySchema = z.object({ error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }) });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 export function errorBody(err: WarRoomError): ErrorBody {
   return { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
@@ -86,4 +92,18 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else out += out ? `.${String(p)}` : String(p);
   }
   return out || "(root)";
+}
+
+/**
+ * The one mapping of zod issues to `Invalid`: parses `value` or throws with every issue in
+ * details. The message names `what` and, unless `firstIssue` is false, the first problem
+ * ("invalid ingest batch: samples[0].t: …").
+ */
+export function parseOrInvalid<T extends z.ZodType>(schema: T, value: unknown, what: string, opts: { firstIssue?: boolean } = {}): z.output<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  const where = first && first.path.length ? `${formatPath(first.path)}: ` : "";
+  const message = opts.firstIssue === false ? `invalid ${what}` : `invalid ${what}: ${where}${first?.message ?? "bad input"}`;
+  throw new Invalid(message, issuesToDetails(r.error.issues));
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer } from "./helpers";
+import { expectRouteShape } from "./support/contract";
 
 let ctx: Awaited<ReturnType<typeof startTestServer>>;
 let base: string;
@@ -16,6 +17,32 @@ const post = (path: string, body: string, headers: Record<string, string> = { "c
   fetch(base + path, { method: "POST", body, headers });
 
 describe("HTTP API", () => {
+  it("answers the signal, drill, SLO and alert reads as their contracts say", async () => {
+    const started = await post("/api/v1/drills", JSON.stringify({ kind: "errors", target: "search", durationSeconds: 60 }));
+    const { drill } = await started.json();
+    expectRouteShape("POST", "/api/v1/drills", started.status, { drill });
+    await ctx.tick(2);
+    const slo = ((await (await fetch(`${base}/api/v1/slos`)).json()) as { slos: { id: string }[] }).slos[0].id;
+    const now = ctx.clock.now();
+    const paths = [
+      "/api/v1/services",
+      "/api/v1/services/checkout",
+      "/api/v1/services/nope",
+      `/api/v1/services/auth/signals?from=${now - 30_000}&to=${now}&step=5`,
+      "/api/v1/drills",
+      "/api/v1/slos",
+      `/api/v1/slos/${slo}`,
+      `/api/v1/slos/${slo}/burndown`,
+      "/api/v1/alerts",
+    ];
+    for (const path of paths) {
+      const r = await fetch(base + path);
+      expectRouteShape("GET", path, r.status, await r.json());
+    }
+    const stopped = await post(`/api/v1/drills/${drill.id}/stop`, "");
+    expectRouteShape("POST", `/api/v1/drills/${drill.id}/stop`, stopped.status, await stopped.json());
+  });
+
   it("lists services with thresholds merged from defaults", async () => {
     const r = await fetch(`${base}/api/v1/services`);
     const { services } = await r.json();

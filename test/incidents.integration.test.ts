@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, startTestServer, TestClient, type Frame } from "./helpers";
 import type { ActionItem, Incident, IncidentDetail, TimelineEntry } from "../lib/incidents/model";
+import { expectRouteShape } from "./support/contract";
 
 describe.each(BACKENDS)("incidents on $name", ({ databaseUrl }) => {
 let ctx: Awaited<ReturnType<typeof startTestServer>>;
@@ -20,7 +21,9 @@ async function call(method: string, path: string, body?: unknown, user: string |
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (user) headers["x-war-room-user"] = user;
   const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) });
-  return { status: r.status, body: await r.json() };
+  const res = { status: r.status, body: await r.json() };
+  expectRouteShape(method, path, res.status, res.body);
+  return res;
 }
 
 const declare = async (over: Record<string, unknown> = {}) => {

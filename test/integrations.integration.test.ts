@@ -4,11 +4,14 @@ import type { Alert } from "../lib/alerts/model";
 import type { Incident, TimelineEntry } from "../lib/incidents/model";
 import { listSignalMinutes } from "../lib/signals/repo";
 import { sumSliCounts } from "../lib/slo/repo";
+import { expectRouteShape } from "./support/contract";
 
 type Res = { status: number; body: Record<string, unknown> & { error?: { code: string; message: string; details?: { path: string; message: string }[] } } };
 async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
   const r = await fetch(base + path, { method, headers: { "content-type": "application/json", "x-war-room-user": "Ada", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: await r.json() };
+  const res = { status: r.status, body: await r.json() };
+  expectRouteShape(method, path, res.status, res.body);
+  return res;
 }
 
 const MINUTE = 60_000;

@@ -7,6 +7,7 @@ import { BACKENDS, startTestServer } from "./helpers";
 import type { Incident } from "../lib/incidents/model";
 import type { Postmortem } from "../lib/postmortems/repo";
 import type { ImpactReport } from "../lib/postmortems/impact";
+import { expectRouteShape } from "./support/contract";
 
 type Res = { status: number; body: Record<string, unknown> & { error?: { code: string; message: string; details?: unknown } } };
 const MINUTE = 60_000;
@@ -19,7 +20,9 @@ describe.each(BACKENDS)("postmortems on $name", ({ databaseUrl }) => {
   let pm: Postmortem;
   const call = async (method: string, path: string, body?: unknown, user = "Ada"): Promise<Res> => {
     const r = await fetch(base + path, { method, headers: { "content-type": "application/json", "x-war-room-user": user }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: r.status, body: await r.json() };
+    const res = { status: r.status, body: await r.json() };
+    expectRouteShape(method, path, res.status, res.body);
+    return res;
   };
 
   beforeAll(async () => {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../lib/config/schema";
 import { PrometheusConfigSchema } from "../lib/sources/config";
 import { LATENCY_BUCKETS_SECONDS } from "../lib/simulator/exposition";
-import type { SourceStatus } from "../lib/live/protocol";
+import type { SourceStatus } from "../lib/signals/contract";
 import type { Alert } from "../lib/alerts/model";
 import type { TimelineEntry } from "../lib/incidents/model";
 import { PrometheusSource } from "../lib/sources/prometheus";

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { BACKENDS, startTestServer, TestClient } from "./helpers";
 import type { Incident, TimelineEntry } from "../lib/incidents/model";
 import type { Runbook, RunbookSummary, SearchHit } from "../lib/runbooks/model";
+import { expectRouteShape } from "./support/contract";
 
 let ctx: Awaited<ReturnType<typeof startTestServer>>;
 let base: string;
@@ -27,7 +28,9 @@ type Res = { status: number; body: Record<string, unknown> & { error?: { code: s
 async function call(method: string, path: string, body?: unknown, on = base): Promise<Res> {
   const headers: Record<string, string> = { "content-type": "application/json", "x-war-room-user": "Ada" };
   const r = await fetch(on + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: await r.json() };
+  const res = { status: r.status, body: await r.json() };
+  expectRouteShape(method, path, res.status, res.body);
+  return res;
 }
 
 describe("runbooks over HTTP", () => {

@@ -1,6 +1,7 @@
 import { BellRing, Siren, Ticket, type LucideIcon } from "lucide-react";
 import { visibleAlerts } from "@/lib/alerts/inhibition";
-import type { Alert, AlertChange, Tier } from "@/lib/alerts/model";
+import { AlertChangeSchema, AlertSchema, type Alert, type Tier } from "@/lib/alerts/model";
+import { parsed, validItems } from "@/components/contract";
 
 /** Alerts as the browser keeps them: every unresolved alert (hidden tiers included) and recent resolved ones. */
 export type AlertsState = {
@@ -13,14 +14,12 @@ export type AlertsState = {
 export const RESOLVED_KEPT = 50;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isAlert = (v: unknown): v is Alert =>
-  isObject(v) && typeof v.id === "string" && typeof v.state === "string" && typeof v.tier === "number" && typeof v.activeAt === "number";
 
 export function alertsFromSnapshot(data: unknown, receivedAt: number): AlertsState | null {
   if (!isObject(data) || !Array.isArray(data.alerts)) return null;
   return {
-    active: data.alerts.filter(isAlert),
-    resolved: Array.isArray(data.resolved) ? data.resolved.filter(isAlert).slice(0, RESOLVED_KEPT) : [],
+    active: validItems(AlertSchema, data.alerts),
+    resolved: validItems(AlertSchema, data.resolved).slice(0, RESOLVED_KEPT),
     receivedAt,
   };
 }
@@ -30,8 +29,8 @@ export function alertsFromSnapshot(data: unknown, receivedAt: number): AlertsSta
  * upsert, resolved/cancelled remove (a resolved alert joins the recent list, a cancelled one never fired).
  */
 export function applyAlertChange(state: AlertsState, data: unknown, receivedAt: number): AlertsState {
-  if (!isObject(data) || typeof data.type !== "string" || !isAlert(data.alert)) return state;
-  const change = data as AlertChange;
+  const change = parsed(AlertChangeSchema, data);
+  if (!change) return state;
   const active = state.active.filter((a) => a.id !== change.alert.id);
   let resolved = state.resolved;
   switch (change.type) {

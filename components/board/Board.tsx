@@ -2,7 +2,7 @@
 
 import { useMemo } from "react";
 import { isDrillActive } from "@/lib/drills/types";
-import type { ServiceInfo } from "@/lib/live/protocol";
+import type { ServiceInfo } from "@/lib/signals/contract";
 import { useServerNow } from "@/components/live/LiveProvider";
 import { ActiveDrills } from "@/components/drills/ActiveDrills";
 import { DrillLauncher } from "@/components/drills/DrillLauncher";

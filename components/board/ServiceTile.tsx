@@ -3,7 +3,7 @@
 import { memo, useMemo } from "react";
 import Link from "next/link";
 import clsx from "clsx";
-import type { PointValues, ServiceInfo } from "@/lib/live/protocol";
+import type { PointValues, ServiceInfo } from "@/lib/signals/contract";
 import { serviceStates } from "@/lib/signals/state";
 import { SIGNAL_META, type SignalName, type SignalState } from "@/lib/signals/types";
 import { formatMs, formatPct, formatRps, formatSignal } from "@/lib/signals/format";

@@ -3,7 +3,7 @@
 import type { ReactNode } from "react";
 import clsx from "clsx";
 import { BudgetSummary } from "@/components/slo/BudgetSummary";
-import type { SourceStatus } from "@/lib/live/protocol";
+import type { SourceStatus } from "@/lib/signals/contract";
 import type { Threshold } from "@/lib/signals/types";
 import { SIGNAL_META } from "@/lib/signals/types";
 import { formatAge, formatDuration, formatMs, formatPct, formatRps } from "@/lib/signals/format";

@@ -1,4 +1,6 @@
-import type { BoardSnapshot, BoardTick, PointValues, ServiceInfo, SourceStatus } from "@/lib/live/protocol";
+import type { z } from "zod";
+import { BoardDrillsSchema, BoardTickSchema, SourceStatusSchema, type SparkSchema, type BoardSnapshot, type BoardTick, type PointValues, type ServiceInfo, type SourceStatus } from "@/lib/signals/contract";
+import { parsed } from "@/components/contract";
 import type { DrillEffect } from "@/lib/drills/types";
 import { isStale, overallStatus, serviceStates, signalState, type ServiceStates } from "@/lib/signals/state";
 import type { SignalName, SignalState, Threshold } from "@/lib/signals/types";
@@ -8,7 +10,7 @@ import type { BannerStatus } from "@/components/ui/state";
 export const SPARK_WINDOW_MS = 120_000;
 const MAX_SPARK_POINTS = 600;
 
-export type Spark = { t: number[]; p99: number[]; rps: number[]; errorPct: number[] };
+export type Spark = z.infer<typeof SparkSchema>;
 
 /** The board as the browser holds it in the query cache, patched by `board` channel frames. */
 export type BoardState = {
@@ -81,14 +83,19 @@ function applyTick(state: BoardState, tick: BoardTick): BoardState {
 }
 
 export function applyBoardEvent(state: BoardState, event: string, data: unknown): BoardState {
-  if (!isObject(data)) return state;
   switch (event) {
-    case "tick":
-      return typeof data.t === "number" && isObject(data.points) ? applyTick(state, data as BoardTick) : state;
-    case "drills":
-      return Array.isArray(data.drills) ? { ...state, drills: data.drills as DrillEffect[] } : state;
-    case "source":
-      return typeof data.state === "string" ? { ...state, source: data as SourceStatus } : state;
+    case "tick": {
+      const tick = parsed(BoardTickSchema, data);
+      return tick ? applyTick(state, tick) : state;
+    }
+    case "drills": {
+      const e = parsed(BoardDrillsSchema, data);
+      return e ? { ...state, drills: e.drills } : state;
+    }
+    case "source": {
+      const source = parsed(SourceStatusSchema, data);
+      return source ? { ...state, source } : state;
+    }
     default:
       return state;
   }

@@ -3,7 +3,8 @@
 import { useLiveCache } from "@/components/live/useLiveCache";
 import { useQueryClient } from "@tanstack/react-query";
 import { useChannel } from "@/components/live/LiveProvider";
-import type { BoardSnapshot } from "@/lib/live/protocol";
+import { BoardSnapshotSchema } from "@/lib/signals/contract";
+import { parsed } from "@/components/contract";
 import { applyBoardEvent, boardFromSnapshot, type BoardState } from "./model";
 
 export const boardQueryKey = ["live", "board"] as const;
@@ -15,8 +16,11 @@ export const boardQueryKey = ["live", "board"] as const;
  */
 export function useBoard(): BoardState | undefined {
   const qc = useQueryClient();
-  useChannel<BoardSnapshot>("board", {
-    onSnapshot: (data) => qc.setQueryData<BoardState>(boardQueryKey, boardFromSnapshot(data)),
+  useChannel<unknown>("board", {
+    onSnapshot: (data) => {
+      const snapshot = parsed(BoardSnapshotSchema, data);
+      if (snapshot) qc.setQueryData<BoardState>(boardQueryKey, boardFromSnapshot(snapshot));
+    },
     onEvent: (event, data) => qc.setQueryData<BoardState>(boardQueryKey, (old) => (old ? applyBoardEvent(old, event, data) : old)),
   });
   return useLiveCache<BoardState>(boardQueryKey);

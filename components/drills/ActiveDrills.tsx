@@ -4,7 +4,7 @@ import { useState } from "react";
 import clsx from "clsx";
 import { Square } from "lucide-react";
 import { DRILL_META, drillEnd, isDrillActive, type DrillEffect } from "@/lib/drills/types";
-import type { ServiceInfo } from "@/lib/live/protocol";
+import type { ServiceInfo } from "@/lib/signals/contract";
 import { formatDuration } from "@/lib/signals/format";
 import { ApiError } from "@/components/api";
 import { DrillBadge } from "./DrillBadge";

@@ -3,7 +3,7 @@
 import { memo, useId, useState, type FormEvent } from "react";
 import { FlaskConical } from "lucide-react";
 import { DRILL_DEFAULT_MAGNITUDE, DRILL_KINDS, DRILL_META, type DrillKind, type StartDrillInput } from "@/lib/drills/types";
-import type { ServiceInfo } from "@/lib/live/protocol";
+import type { ServiceInfo } from "@/lib/signals/contract";
 import { ApiError, detailLines } from "@/components/api";
 import { useStartDrill } from "./api";
 

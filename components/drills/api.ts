@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/components/api";
-import type { Drill, StartDrillInput } from "@/lib/drills/types";
+import { DrillAnswerSchema, DrillListSchema, type StartDrillInput } from "@/lib/drills/types";
 
 export const drillsQueryKey = ["drills"] as const;
 
@@ -10,7 +10,7 @@ export const drillsQueryKey = ["drills"] as const;
 export function useDrillHistory(enabled = true) {
   return useQuery({
     queryKey: drillsQueryKey,
-    queryFn: () => apiFetch<{ drills: Drill[] }>("/api/v1/drills?limit=50").then((r) => r.drills ?? []),
+    queryFn: () => apiFetch("/api/v1/drills?limit=50", { schema: DrillListSchema }).then((r) => r.drills),
     enabled,
     refetchInterval: 60_000,
   });
@@ -19,12 +19,12 @@ export function useDrillHistory(enabled = true) {
 // Board and service channels push the new drill list themselves; nothing to patch here.
 export function useStartDrill() {
   return useMutation({
-    mutationFn: (input: StartDrillInput) => apiFetch<{ drill: Drill }>("/api/v1/drills", { method: "POST", json: input }),
+    mutationFn: (input: StartDrillInput) => apiFetch("/api/v1/drills", { method: "POST", json: input, schema: DrillAnswerSchema }),
   });
 }
 
 export function useStopDrill() {
   return useMutation({
-    mutationFn: (id: string) => apiFetch<{ drill: Drill }>(`/api/v1/drills/${encodeURIComponent(id)}/stop`, { method: "POST" }),
+    mutationFn: (id: string) => apiFetch(`/api/v1/drills/${encodeURIComponent(id)}/stop`, { method: "POST", schema: DrillAnswerSchema }),
   });
 }

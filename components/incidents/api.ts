@@ -5,7 +5,9 @@ import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-quer
 import { apiFetch } from "@/components/api";
 import { useChannel } from "@/components/live/LiveProvider";
 import { useLiveCache } from "@/components/live/useLiveCache";
-import { applyIncidentEvent, applyToList, apiQuery, detailFromSnapshot, isIncident, sortIncidents, withEntry, withIncident, withItem, type ListFilters } from "./model";
+import { applyIncidentEvent, applyToList, apiQuery, detailFromSnapshot, sortIncidents, withEntry, withIncident, withItem, type ListFilters } from "./model";
+import { parsed, validItems } from "@/components/contract";
+import { IncidentListSchema, IncidentSchema, IncidentUpdateSchema, IncidentUpsertSchema } from "@/lib/incidents/contract";
 import type { ActionItem, Incident, IncidentDetail, IncidentMetrics, TimelineEntry } from "./types";
 
 export const liveIncidentsKey = ["live", "incidents"] as const;
@@ -33,13 +35,13 @@ export function useLiveIncidents(): Incident[] | undefined {
     onSnapshot: (data) => {
       const list = (data as { incidents?: unknown })?.incidents;
       if (!Array.isArray(list)) return;
-      const incidents = list.filter(isIncident);
+      const incidents = validItems(IncidentSchema, list);
       qc.setQueryData<Incident[]>(liveIncidentsKey, sortIncidents(incidents));
       for (const i of incidents) patchLists(qc, i);
     },
     onEvent: (event, data) => {
-      const incident = (data as { incident?: unknown })?.incident;
-      if (event === "upsert" && isIncident(incident)) patchLists(qc, incident);
+      const upsert = event === "upsert" ? parsed(IncidentUpsertSchema, data) : null;
+      if (upsert) patchLists(qc, upsert.incident);
     },
   });
   return useLiveCache<Incident[]>(liveIncidentsKey);
@@ -50,7 +52,7 @@ export function useIncidentList(filters: ListFilters) {
   return useQuery({
     queryKey: incidentListKey(filters),
     queryFn: ({ signal }) =>
-      apiFetch<{ incidents: Incident[] }>(`/api/v1/incidents?${apiQuery(filters)}`, { signal }).then((r) => sortIncidents(r.incidents ?? [])),
+      apiFetch(`/api/v1/incidents?${apiQuery(filters)}`, { signal, schema: IncidentListSchema }).then((r) => sortIncidents(r.incidents)),
     // The channel keeps the list current; refetch rarely, for incidents beyond its window.
     staleTime: 60_000,
   });
@@ -69,10 +71,8 @@ export function useIncident(id: string) {
     },
     onEvent: (event, data) => {
       qc.setQueryData<IncidentDetail>(incidentKey(id), (old) => (old ? applyIncidentEvent(old, event, data) : old));
-      if (event === "incident") {
-        const incident = (data as { incident?: unknown })?.incident;
-        if (isIncident(incident)) patchLists(qc, incident);
-      }
+      const update = event === "incident" ? parsed(IncidentUpdateSchema, data) : null;
+      if (update) patchLists(qc, update.incident);
     },
     onError: (msg) => {
       if (msg.code === "unknown_channel") setMissing(true);

@@ -1,13 +1,21 @@
-import type { ActionItem, Incident, IncidentDetail, IncidentMetrics, TimelineEntry, Viewer } from "./types";
+import type { ActionItem, Incident, IncidentDetail, IncidentMetrics, TimelineEntry } from "./types";
 import { isActive } from "./types";
+import { parsed, validItems } from "@/components/contract";
+import {
+  ActionItemEventSchema,
+  ActionItemSchema,
+  EntryEventSchema,
+  IncidentMetricsSchema,
+  IncidentSchema,
+  IncidentUpdateSchema,
+  TimelineEntrySchema,
+  ViewerSchema,
+  ViewersEventSchema,
+} from "@/lib/incidents/contract";
 
 /** Pure cache updates for incident data; every write is version-checked so a late frame never rolls back. */
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-export const isIncident = (v: unknown): v is Incident =>
-  isObject(v) && typeof v.id === "string" && typeof v.number === "number" && typeof v.version === "number";
-const isEntry = (v: unknown): v is TimelineEntry => isObject(v) && typeof v.id === "string" && typeof v.occurredAt === "number";
-const isItem = (v: unknown): v is ActionItem => isObject(v) && typeof v.id === "string" && typeof v.title === "string";
 
 function upsert<T extends { id: string; version: number }>(list: readonly T[], next: T): T[] {
   const i = list.findIndex((x) => x.id === next.id);
@@ -25,13 +33,14 @@ export function sortTimeline(entries: TimelineEntry[]): TimelineEntry[] {
 }
 
 export function detailFromSnapshot(data: unknown): IncidentDetail | null {
-  if (!isObject(data) || !isIncident(data.incident)) return null;
+  const incident = isObject(data) ? parsed(IncidentSchema, data.incident) : null;
+  if (!isObject(data) || !incident) return null;
   return {
-    incident: data.incident,
-    timeline: sortTimeline(Array.isArray(data.timeline) ? data.timeline.filter(isEntry) : []),
-    actionItems: Array.isArray(data.actionItems) ? data.actionItems.filter(isItem) : [],
-    metrics: (isObject(data.metrics) ? data.metrics : { mttdMs: 0, mttaMs: null, mttrMs: null }) as IncidentMetrics,
-    viewers: Array.isArray(data.viewers) ? (data.viewers as Viewer[]) : [],
+    incident,
+    timeline: sortTimeline(validItems(TimelineEntrySchema, data.timeline)),
+    actionItems: validItems(ActionItemSchema, data.actionItems),
+    metrics: parsed(IncidentMetricsSchema, data.metrics) ?? { mttdMs: 0, mttaMs: null, mttrMs: null },
+    viewers: validItems(ViewerSchema, data.viewers),
   };
 }
 
@@ -51,16 +60,23 @@ export function withItem(d: IncidentDetail, item: ActionItem): IncidentDetail {
 }
 
 export function applyIncidentEvent(d: IncidentDetail, event: string, data: unknown): IncidentDetail {
-  if (!isObject(data)) return d;
   switch (event) {
-    case "incident":
-      return isIncident(data.incident) ? withIncident(d, data.incident, isObject(data.metrics) ? (data.metrics as IncidentMetrics) : undefined) : d;
-    case "entry":
-      return isEntry(data.entry) ? withEntry(d, data.entry) : d;
-    case "action-item":
-      return isItem(data.item) ? withItem(d, data.item) : d;
-    case "viewers":
-      return Array.isArray(data.viewers) ? { ...d, viewers: data.viewers as Viewer[] } : d;
+    case "incident": {
+      const e = parsed(IncidentUpdateSchema, data);
+      return e ? withIncident(d, e.incident, e.metrics) : d;
+    }
+    case "entry": {
+      const e = parsed(EntryEventSchema, data);
+      return e ? withEntry(d, e.entry) : d;
+    }
+    case "action-item": {
+      const e = parsed(ActionItemEventSchema, data);
+      return e ? withItem(d, e.item) : d;
+    }
+    case "viewers": {
+      const e = parsed(ViewersEventSchema, data);
+      return e ? { ...d, viewers: e.viewers } : d;
+    }
     default:
       return d;
   }

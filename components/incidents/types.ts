@@ -3,6 +3,7 @@
  * plus what only the incident channel carries (viewers).
  */
 import type { IncidentDetail as StoredDetail } from "@/lib/incidents/model";
+import type { Viewer } from "@/lib/incidents/contract";
 
 export {
   ENTRY_KINDS,
@@ -28,7 +29,7 @@ export type {
   WritableKind,
 } from "@/lib/incidents/model";
 
-export type Viewer = { name: string; since: number };
+export type { Viewer } from "@/lib/incidents/contract";
 
 /** Everything the incident page shows: the `incident:<id>` snapshot, or the HTTP read plus live viewers. */
 export type IncidentDetail = StoredDetail & { viewers: Viewer[] };

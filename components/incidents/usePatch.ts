@@ -5,7 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { ApiError } from "@/components/api";
 import { useIncidentUi } from "./IncidentUi";
 import { applyEntryResponse, applyIncidentResponse, applyItemResponse } from "./api";
-import { isIncident } from "./model";
+import { ActionItemSchema, IncidentSchema, TimelineEntrySchema } from "@/lib/incidents/contract";
 import type { ActionItem, Incident, TimelineEntry } from "./types";
 
 export type Conflict<T> = { mine: Record<string, unknown>; current: T | null };
@@ -19,8 +19,8 @@ function apply<K extends Kind>(qc: ReturnType<typeof useQueryClient>, kind: K, v
   else applyItemResponse(qc, v as ActionItem);
 }
 
-const valid = (kind: Kind, v: unknown): boolean =>
-  kind === "incident" ? isIncident(v) : typeof v === "object" && v !== null && typeof (v as { version?: unknown }).version === "number";
+const SCHEMAS = { incident: IncidentSchema, entry: TimelineEntrySchema, item: ActionItemSchema } as const;
+const valid = (kind: Kind, v: unknown): boolean => SCHEMAS[kind].safeParse(v).success;
 
 /**
  * A versioned PATCH. On 409 the server's current copy goes into the cache (so the screen shows

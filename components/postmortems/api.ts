@@ -4,9 +4,18 @@ import { useRef } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, apiFetch } from "@/components/api";
 import { useChannel } from "@/components/live/LiveProvider";
-import { isIncident } from "@/components/incidents/model";
 import type { Incident } from "@/components/incidents/types";
-import { isPostmortem, isPostmortemSaved, type InvalidTemplate, type Postmortem, type PostmortemStatus, type TemplateInfo, type TimelineChoice } from "./types";
+import { parsed } from "@/components/contract";
+import { IncidentSchema } from "@/lib/incidents/contract";
+import { PostmortemSavedSchema, PostmortemSchema, TemplateListSchema } from "@/lib/postmortems/contract";
+import type { Postmortem, PostmortemStatus, TimelineChoice } from "./types";
+
+/** The postmortem of an answer, or an error: the editor cannot work with anything else. */
+function postmortemOf(v: unknown): Postmortem {
+  const p = parsed(PostmortemSchema, v);
+  if (!p) throw new Error("Unexpected response");
+  return p;
+}
 
 export const postmortemKey = (incidentId: string) => ["postmortems", incidentId] as const;
 export const templatesKey = ["postmortem-templates"] as const;
@@ -23,8 +32,7 @@ export function usePostmortem(incidentId: string, enabled = true) {
     queryFn: async ({ signal }): Promise<Postmortem | null> => {
       try {
         const r = await apiFetch<{ postmortem?: unknown }>(postmortemPath(incidentId), { signal });
-        if (!isPostmortem(r.postmortem)) throw new Error("Unexpected response");
-        return r.postmortem;
+        return postmortemOf(r.postmortem);
       } catch (err) {
         if (err instanceof ApiError && err.status === 404) return null;
         throw err;
@@ -52,9 +60,10 @@ export function usePostmortemLive(incidentId: string): void {
       if (snapshots.current++ > 0) void qc.invalidateQueries({ queryKey: postmortemKey(incidentId) });
     },
     onEvent: (event, data) => {
-      if (event !== "postmortem" || !isPostmortemSaved(data)) return;
+      const saved = event === "postmortem" ? parsed(PostmortemSavedSchema, data) : null;
+      if (!saved) return;
       const cached = qc.getQueryData<Postmortem | null>(postmortemKey(incidentId));
-      if (cached && cached.version >= data.version) return;
+      if (cached && cached.version >= saved.version) return;
       void qc.invalidateQueries({ queryKey: postmortemKey(incidentId) });
     },
   });
@@ -64,10 +73,7 @@ export function useTemplates() {
   return useQuery({
     queryKey: templatesKey,
     queryFn: ({ signal }) =>
-      apiFetch<{ templates?: TemplateInfo[]; invalid?: InvalidTemplate[] }>("/api/v1/postmortem-templates", { signal }).then((r) => ({
-        templates: r.templates ?? [],
-        invalid: r.invalid ?? [],
-      })),
+      apiFetch("/api/v1/postmortem-templates", { signal, schema: TemplateListSchema }),
     staleTime: 60_000,
   });
 }
@@ -77,21 +83,19 @@ type Write = <T>(path: string, method: "POST" | "PATCH", json: unknown) => Promi
 
 export async function createPostmortem(write: Write, incidentId: string, input: { template: string; timeline: TimelineChoice }): Promise<Postmortem> {
   const r = await write<{ postmortem?: unknown }>(postmortemPath(incidentId), "POST", input);
-  if (!isPostmortem(r.postmortem)) throw new Error("Unexpected response");
-  return r.postmortem;
+  return postmortemOf(r.postmortem);
 }
 
 export type PostmortemChange = { version: number; body?: string; status?: PostmortemStatus };
 
 export async function patchPostmortem(write: Write, incidentId: string, change: PostmortemChange): Promise<{ postmortem: Postmortem; incident: Incident | null }> {
   const r = await write<{ postmortem?: unknown; incident?: unknown }>(postmortemPath(incidentId), "PATCH", change);
-  if (!isPostmortem(r.postmortem)) throw new Error("Unexpected response");
-  return { postmortem: r.postmortem, incident: isIncident(r.incident) ? r.incident : null };
+  return { postmortem: postmortemOf(r.postmortem), incident: parsed(IncidentSchema, r.incident) };
 }
 
 /** The stored copy a 409 carries in `details.current`, if it is one. */
 export function currentOf(err: unknown): Postmortem | null {
   if (!(err instanceof ApiError) || err.status !== 409) return null;
   const current = (err.details as { current?: unknown } | undefined)?.current;
-  return isPostmortem(current) ? current : null;
+  return parsed(PostmortemSchema, current);
 }

@@ -7,7 +7,10 @@ import { useChannel } from "@/components/live/LiveProvider";
 import { applyEntryResponse } from "@/components/incidents/api";
 import { useIncidentUi } from "@/components/incidents/IncidentUi";
 import type { TimelineEntry } from "@/components/incidents/types";
-import type { InvalidRunbook, Runbook, RunbookCheck, RunbookCheckEvent, RunbookSummary, SearchHit } from "./types";
+import type { RunbookCheck, RunbookCheckEvent, RunbookSummary } from "./types";
+import { parsed } from "@/components/contract";
+import { RunbookCheckSchema, RunbookStepsSchema } from "@/lib/incidents/contract";
+import { RunbookDetailSchema, RunbookIndexSchema, RunbookMatchesSchema, RunbookSearchSchema } from "@/lib/runbooks/contract";
 
 /** `checkout/high-latency` → `/api/v1/runbooks/checkout/high-latency` (each segment encoded). */
 export const slugPath = (slug: string) => slug.split("/").map(encodeURIComponent).join("/");
@@ -17,7 +20,7 @@ export const runbooksKey = ["runbooks"] as const;
 export function useRunbookList() {
   return useQuery({
     queryKey: [...runbooksKey, "list"],
-    queryFn: ({ signal }) => apiFetch<{ runbooks: RunbookSummary[]; invalid: InvalidRunbook[] }>("/api/v1/runbooks", { signal }),
+    queryFn: ({ signal }) => apiFetch("/api/v1/runbooks", { signal, schema: RunbookIndexSchema }),
     staleTime: 10_000,
   });
 }
@@ -39,7 +42,7 @@ export function useRunbookSearch(q: string) {
   const query = q.trim();
   return useQuery({
     queryKey: [...runbooksKey, "search", query],
-    queryFn: ({ signal }) => apiFetch<{ query: string; hits: SearchHit[] }>(`/api/v1/runbooks?q=${encodeURIComponent(query)}`, { signal }),
+    queryFn: ({ signal }) => apiFetch(`/api/v1/runbooks?q=${encodeURIComponent(query)}`, { signal, schema: RunbookSearchSchema }),
     enabled: query.length > 0,
     placeholderData: keepPreviousData,
     staleTime: 10_000,
@@ -49,7 +52,7 @@ export function useRunbookSearch(q: string) {
 export function useRunbook(slug: string) {
   return useQuery({
     queryKey: [...runbooksKey, "one", slug],
-    queryFn: ({ signal }) => apiFetch<{ runbook: Runbook }>(`/api/v1/runbooks/${slugPath(slug)}`, { signal }).then((r) => r.runbook),
+    queryFn: ({ signal }) => apiFetch(`/api/v1/runbooks/${slugPath(slug)}`, { signal, schema: RunbookDetailSchema }).then((r) => r.runbook),
     retry: (n, err) => (err as { status?: number }).status !== 404 && n < 2,
     staleTime: 10_000,
   });
@@ -59,7 +62,7 @@ export function useServiceRunbooks(service: string | null) {
   return useQuery({
     queryKey: [...runbooksKey, "service", service],
     queryFn: ({ signal }) =>
-      apiFetch<{ runbooks: RunbookSummary[] }>(`/api/v1/runbooks?service=${encodeURIComponent(service!)}`, { signal }).then((r) => r.runbooks ?? []),
+      apiFetch(`/api/v1/runbooks?service=${encodeURIComponent(service!)}`, { signal, schema: RunbookMatchesSchema }).then((r) => r.runbooks),
     enabled: !!service,
     staleTime: 60_000,
   });
@@ -72,7 +75,7 @@ export function useRunbooksForServices(services: readonly string[]) {
     queryKey: [...runbooksKey, "services", key],
     queryFn: async ({ signal }) => {
       const lists = await Promise.all(
-        key.map((s) => apiFetch<{ runbooks: RunbookSummary[] }>(`/api/v1/runbooks?service=${encodeURIComponent(s)}`, { signal }).then((r) => r.runbooks ?? [])),
+        key.map((s) => apiFetch(`/api/v1/runbooks?service=${encodeURIComponent(s)}`, { signal, schema: RunbookMatchesSchema }).then((r) => r.runbooks)),
       );
       const seen = new Map<string, RunbookSummary>();
       for (const r of lists.flat()) if (!seen.has(r.slug)) seen.set(r.slug, r);
@@ -88,7 +91,7 @@ export function useAlertRunbook(name: string | null) {
   return useQuery({
     queryKey: [...runbooksKey, "alert", name],
     queryFn: ({ signal }) =>
-      apiFetch<{ runbooks: RunbookSummary[] }>(`/api/v1/runbooks?alert=${encodeURIComponent(name!)}`, { signal }).then((r) => r.runbooks?.[0] ?? null),
+      apiFetch(`/api/v1/runbooks?alert=${encodeURIComponent(name!)}`, { signal, schema: RunbookMatchesSchema }).then((r) => r.runbooks[0] ?? null),
     enabled: !!name,
     staleTime: 5 * 60_000,
   });
@@ -104,8 +107,6 @@ export function patchCheck(qc: QueryClient, incidentId: string, e: RunbookCheckE
   );
 }
 
-const isCheckEvent = (v: unknown): v is RunbookCheckEvent =>
-  typeof v === "object" && v !== null && typeof (v as RunbookCheckEvent).runbook === "string" && typeof (v as RunbookCheckEvent).index === "number" && typeof (v as RunbookCheckEvent).checked === "boolean";
 
 /**
  * Tick state of one runbook in one incident: read over HTTP, then kept live by `runbook-check`
@@ -116,16 +117,17 @@ export function useRunbookChecks(incidentId: string, slug: string | null) {
   useChannel<unknown>(slug ? `incident:${incidentId}` : null, {
     onSnapshot: () => void qc.invalidateQueries({ queryKey: ["runbook-steps", incidentId] }),
     onEvent: (event, data) => {
-      if (event === "runbook-check" && isCheckEvent(data)) patchCheck(qc, incidentId, data);
+      const check = event === "runbook-check" ? parsed(RunbookCheckSchema, data) : null;
+      if (check) patchCheck(qc, incidentId, check);
     },
   });
   return useQuery({
     queryKey: checksKey(incidentId, slug ?? ""),
     queryFn: ({ signal }) =>
-      apiFetch<{ checks: RunbookCheck[] }>(
-        `/api/v1/incidents/${encodeURIComponent(incidentId)}/runbook-steps?runbook=${encodeURIComponent(slug!)}`,
-        { signal },
-      ).then((r) => r.checks ?? []),
+      apiFetch(`/api/v1/incidents/${encodeURIComponent(incidentId)}/runbook-steps?runbook=${encodeURIComponent(slug!)}`, {
+        signal,
+        schema: RunbookStepsSchema,
+      }).then((r) => r.checks),
     enabled: !!slug,
     staleTime: Infinity,
   });

@@ -1,26 +1,10 @@
-/** Runbook shapes as served by `/api/v1/runbooks` (docs/runbooks-contract.md). */
-export type RunbookSummary = {
-  slug: string;
-  title: string;
-  services: string[];
-  alerts: string[];
-  severity: string | null;
-  owner: string | null;
-  lastReviewed: string | null;
-  stale: boolean;
-  tags: string[];
-  steps: number;
-};
+/** Runbook shapes as served by `/api/v1/runbooks` (lib/runbooks/contract.ts, docs/runbooks-contract.md). */
+import type { RunbookStepState } from "@/lib/incidents/contract";
 
-export type TocItem = { depth: number; text: string; id: string };
-export type ChecklistItem = { index: number; text: string };
+export type { ChecklistItem, InvalidRunbook, Runbook, RunbookSummary, SearchHit, TocEntry as TocItem } from "@/lib/runbooks/contract";
 
-export type Runbook = RunbookSummary & { markdown: string; toc: TocItem[]; checklist: ChecklistItem[] };
+/** One step of a runbook with its tick state in an incident. */
+export type { RunbookStepState as RunbookCheck } from "@/lib/incidents/contract";
 
-export type InvalidRunbook = { path: string; reason: string };
-
-export type SearchHit = RunbookSummary & { score: number; match: { field: string; terms: string[] }[]; snippet: string };
-
-export type RunbookCheck = { index: number; text: string; checked: boolean; by: string | null; at: number | null };
-
-export type RunbookCheckEvent = { runbook: string; index: number; checked: boolean; by: string | null; at: number | null };
+/** A change of one step's tick state: a `runbook-check` event (RunbookCheckSchema) or our own optimistic tick (no name yet). */
+export type RunbookCheckEvent = Omit<RunbookStepState, "text"> & { runbook: string };

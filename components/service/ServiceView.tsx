@@ -6,7 +6,7 @@ import { useSearchParams } from "next/navigation";
 import clsx from "clsx";
 import { ArrowLeft } from "lucide-react";
 import { DRILL_META, drillEnd, isDrillActive, type DrillEffect } from "@/lib/drills/types";
-import type { ServiceInfo } from "@/lib/live/protocol";
+import type { ServiceInfo } from "@/lib/signals/contract";
 import { isStale, serviceStates } from "@/lib/signals/state";
 import { SIGNAL_META, type SignalName, type Threshold } from "@/lib/signals/types";
 import { formatAge, formatSignal } from "@/lib/signals/format";

@@ -1,4 +1,5 @@
-import type { PointValues, Series, ServiceInfo, ServiceSnapshot, ServiceTick } from "@/lib/live/protocol";
+import { BoardDrillsSchema, ServiceTickSchema, type PointValues, type Series, type ServiceInfo, type ServiceSnapshot } from "@/lib/signals/contract";
+import { parsed } from "@/components/contract";
 import type { DrillEffect } from "@/lib/drills/types";
 import { SIGNALS, type SignalName } from "@/lib/signals/types";
 import { MAX_CHART_POINTS, RANGE_META } from "@/lib/signals/range";
@@ -102,12 +103,9 @@ export function liveFromSnapshot(s: ServiceSnapshot, tickMs: number): ServiceLiv
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 export function applyServiceEvent(state: ServiceLive, event: string, data: unknown): ServiceLive {
-  if (!isObject(data)) return state;
-  if (event === "tick" && typeof data.t === "number" && isObject(data.point)) {
-    const tick = data as ServiceTick;
+  const tick = event === "tick" ? parsed(ServiceTickSchema, data) : null;
+  if (tick) {
     if (state.latestT !== null && tick.t <= state.latestT) return state;
     return {
       ...state,
@@ -116,7 +114,8 @@ export function applyServiceEvent(state: ServiceLive, event: string, data: unkno
       latestT: tick.t,
     };
   }
-  if (event === "drills" && Array.isArray(data.drills)) return { ...state, drills: data.drills as DrillEffect[] };
+  const drills = event === "drills" ? parsed(BoardDrillsSchema, data) : null;
+  if (drills) return { ...state, drills: drills.drills };
   return state;
 }
 

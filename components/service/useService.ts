@@ -5,7 +5,8 @@ import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection } from "@/components/live/LiveProvider";
 import { apiFetch } from "@/components/api";
-import type { Series, ServiceInfo, ServiceSnapshot } from "@/lib/live/protocol";
+import { ServiceListSchema, ServiceSnapshotSchema, SignalHistorySchema } from "@/lib/signals/contract";
+import { parsed } from "@/components/contract";
 import { RANGE_META, historyWindow, type RangeKey } from "@/lib/signals/range";
 import { applyServiceEvent, liveFromSnapshot, type ServiceLive } from "./model";
 
@@ -16,10 +17,12 @@ export function useServiceLive(id: string): { live: ServiceLive | undefined; mis
   const qc = useQueryClient();
   const tickMs = useConnection().hello?.tickMs ?? 1000;
   const [missing, setMissing] = useState(false);
-  useChannel<ServiceSnapshot>(`service:${id}`, {
+  useChannel<unknown>(`service:${id}`, {
     onSnapshot: (data) => {
+      const snapshot = parsed(ServiceSnapshotSchema, data);
+      if (!snapshot) return;
       setMissing(false);
-      qc.setQueryData<ServiceLive>(serviceLiveKey(id), liveFromSnapshot(data, tickMs));
+      qc.setQueryData<ServiceLive>(serviceLiveKey(id), liveFromSnapshot(snapshot, tickMs));
     },
     onEvent: (event, data) =>
       qc.setQueryData<ServiceLive>(serviceLiveKey(id), (old) => (old ? applyServiceEvent(old, event, data) : old)),
@@ -34,12 +37,10 @@ export function useServiceLive(id: string): { live: ServiceLive | undefined; mis
 export function useServices() {
   return useQuery({
     queryKey: ["services"],
-    queryFn: () => apiFetch<{ services: ServiceInfo[] }>("/api/v1/services").then((r) => r.services ?? []),
+    queryFn: () => apiFetch("/api/v1/services", { schema: ServiceListSchema }).then((r) => r.services),
     staleTime: 60_000,
   });
 }
-
-type History = { serviceId: string; from: number; to: number; step: number; series: Series };
 
 /** Past signals for the non-live ranges, refetched once per step. */
 export function useHistory(id: string, range: RangeKey) {
@@ -50,7 +51,7 @@ export function useHistory(id: string, range: RangeKey) {
     queryFn: ({ signal }) => {
       const w = historyWindow(range, Date.now());
       const qs = new URLSearchParams({ from: String(w.from), to: String(w.to), step: String(w.step) });
-      return apiFetch<History>(`/api/v1/services/${encodeURIComponent(id)}/signals?${qs}`, { signal });
+      return apiFetch(`/api/v1/services/${encodeURIComponent(id)}/signals?${qs}`, { signal, schema: SignalHistorySchema });
     },
     enabled: !live,
     refetchInterval: Math.max(5_000, step * 1000),

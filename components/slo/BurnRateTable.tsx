@@ -2,7 +2,7 @@ import { memo } from "react";
 import clsx from "clsx";
 import { BellRing, Ticket } from "lucide-react";
 import { BURN_WINDOWS, type BurnWindow } from "@/lib/slo/math";
-import type { SloStatus } from "@/lib/slo/tracker";
+import type { SloStatus } from "@/lib/slo/contract";
 import { StateMark } from "@/components/ui/state";
 import { formatBurn, formatFactor } from "./model";
 

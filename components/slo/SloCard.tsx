@@ -1,7 +1,7 @@
 import { memo } from "react";
 import clsx from "clsx";
 import { Timer } from "lucide-react";
-import type { SloStatus } from "@/lib/slo/tracker";
+import type { SloStatus } from "@/lib/slo/contract";
 import { formatCompact } from "@/lib/signals/format";
 import { STATE_UI, StatePill, type DisplayState } from "@/components/ui/state";
 import { BudgetGauge } from "./BudgetGauge";

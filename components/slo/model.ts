@@ -1,4 +1,4 @@
-import type { SloStatus } from "@/lib/slo/tracker";
+import type { SloStatus } from "@/lib/slo/contract";
 import type { DisplayState } from "@/components/ui/state";
 
 /** Budget-remaining bands (SPEC §4): above 50 % ok, 20–50 % warn, below 20 % critical. */

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/components/api";
 import type { Burndown } from "./model";
+import { BurndownSchema } from "@/lib/slo/contract";
 
 export const BURNDOWN_REFRESH_MS = 60_000;
 
@@ -10,7 +11,7 @@ export const BURNDOWN_REFRESH_MS = 60_000;
 export function useBurndown(sloId: string) {
   return useQuery<Burndown>({
     queryKey: ["slo-burndown", sloId],
-    queryFn: ({ signal }) => apiFetch<Burndown>(`/api/v1/slos/${encodeURIComponent(sloId)}/burndown`, { signal }),
+    queryFn: ({ signal }) => apiFetch(`/api/v1/slos/${encodeURIComponent(sloId)}/burndown`, { signal, schema: BurndownSchema }),
     refetchInterval: BURNDOWN_REFRESH_MS,
     staleTime: BURNDOWN_REFRESH_MS / 2,
   });

@@ -3,7 +3,8 @@
 import { useLiveCache } from "@/components/live/useLiveCache";
 import { useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection, useNow } from "@/components/live/LiveProvider";
-import type { SloStatus } from "@/lib/slo/tracker";
+import { SlosSnapshotSchema, type SloStatus } from "@/lib/slo/contract";
+import { parsed } from "@/components/contract";
 
 export const slosQueryKey = ["live", "slos"] as const;
 
@@ -21,8 +22,8 @@ export type UseSlos = {
 };
 
 function toState(data: unknown): SlosState | null {
-  const slos = (data as { slos?: unknown } | null)?.slos;
-  return Array.isArray(slos) ? { slos: slos as SloStatus[], receivedAt: Date.now() } : null;
+  const snapshot = parsed(SlosSnapshotSchema, data);
+  return snapshot ? { slos: snapshot.slos, receivedAt: Date.now() } : null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Invalid, formatPath, issuesToDetails } from "../errors";
+import { parseOrInvalid } from "../errors";
 import { TIER_SEVERITY, fnv1a64, type Alert, type AlertChange, type Tier } from "./model";
 
 /**
@@ -62,14 +62,18 @@ export const WebhookPayloadSchema = z.object({
   alerts: z.array(WebhookAlertSchema).max(MAX_ALERTS, `at most ${MAX_ALERTS} alerts per payload`),
 });
 export type WebhookPayload = z.output<typeof WebhookPayloadSchema>;
+
+/** The answer of POST /api/v1/integrations/alertmanager. */
+export const WebhookResultSchema = z.object({
+  changes: z.number().int(),
+  declared: z.array(z.object({ id: z.string(), number: z.number().int() })),
+  truncatedAlerts: z.number().int(),
+});
 export type WebhookAlert = WebhookPayload["alerts"][number];
 
 /** Validates a webhook body; every problem is listed with its path. */
 export function parseWebhook(body: unknown): WebhookPayload {
-  const r = WebhookPayloadSchema.safeParse(body);
-  if (r.success) return r.data;
-  const first = r.error.issues[0];
-  throw new Invalid(`invalid Alertmanager webhook: ${first.path.length ? `${formatPath(first.path)}: ` : ""}${first.message}`, issuesToDetails(r.error.issues));
+  return parseOrInvalid(WebhookPayloadSchema, body, "Alertmanager webhook");
 }
 
 function timeOf(s: string | undefined): number | null {

@@ -20,12 +20,9 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_SOURCES = ["war-room", "alertmanager"] as const;
 export type AlertSource = (typeof ALERT_SOURCES)[number];
 
-export const AnnotationsSchema = z.looseObject({
-  summary: z.string(),
-  runbook_url: z.string().optional(),
-});
 /** `summary` and `runbook_url` as in Prometheus rules; other keys (description, resolution …) pass through. */
-export type Annotations = { summary: string; runbook_url?: string; [key: string]: string | undefined };
+export const AnnotationsSchema = z.object({ summary: z.string(), runbook_url: z.string().optional() }).catchall(z.string());
+export type Annotations = z.infer<typeof AnnotationsSchema>;
 
 /**
  * One alert as the board, the API and the WebSocket carry it. An episode runs from `activeAt`
@@ -54,14 +51,17 @@ export const AlertSchema = z.object({
   annotations: AnnotationsSchema,
   source: z.enum(ALERT_SOURCES),
 });
-export type Alert = Omit<z.infer<typeof AlertSchema>, "annotations"> & { annotations: Annotations };
+export type Alert = z.infer<typeof AlertSchema>;
 
 export const ALERT_CHANGE_TYPES = ["pending", "firing", "resolved", "cancelled"] as const;
 export type AlertChangeType = (typeof ALERT_CHANGE_TYPES)[number];
 
 /** "cancelled": a pending alert whose condition stopped before `for` elapsed; it never fired. */
 export const AlertChangeSchema = z.object({ type: z.enum(ALERT_CHANGE_TYPES), alert: AlertSchema });
-export type AlertChange = { type: AlertChangeType; alert: Alert };
+export type AlertChange = z.infer<typeof AlertChangeSchema>;
+
+/** `alerts` snapshot: unresolved alerts (inhibited tiers hidden) and the recently resolved ones. */
+export const AlertsSnapshotSchema = z.object({ alerts: z.array(AlertSchema), resolved: z.array(AlertSchema) });
 
 /**
  * One alert condition at one instant, whatever computed it (threshold rule, burn-rate rule).

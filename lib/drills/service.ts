@@ -7,7 +7,7 @@ import {
   isDrillActive,
   type Drill,
 } from "./types";
-import { Conflict, Invalid, NotFound, issuesToDetails } from "../errors";
+import { Conflict, Invalid, NotFound, parseOrInvalid } from "../errors";
 import type { Clock } from "../time";
 import type { Store } from "../store/store";
 import { insertDrill, listDrills, purgeDrillsEndedBefore, stopDrill } from "./repo";
@@ -56,14 +56,12 @@ export class DrillService {
   }
 
   async start(input: unknown, author: string): Promise<Drill> {
-    const parsed = StartDrillInputSchema.safeParse(input);
-    if (!parsed.success) throw new Invalid("invalid drill", issuesToDetails(parsed.error.issues));
-    const { kind, target, durationSeconds, note } = parsed.data;
+    const { kind, target, durationSeconds, note, magnitude: asked } = parseOrInvalid(StartDrillInputSchema, input, "drill", { firstIssue: false });
     if (!this.serviceIds.has(target)) {
       throw new Invalid(`unknown service "${target}"`, [{ path: "target", message: `unknown service "${target}"` }]);
     }
     const meta = DRILL_META[kind];
-    const magnitude = parsed.data.magnitude ?? DRILL_DEFAULT_MAGNITUDE[kind];
+    const magnitude = asked ?? DRILL_DEFAULT_MAGNITUDE[kind];
     if (magnitude < meta.min || magnitude > meta.max) {
       throw new Invalid(`magnitude for ${kind} must be between ${meta.min} and ${meta.max}`, [
         { path: "magnitude", message: `must be between ${meta.min} and ${meta.max} (${meta.magnitudeLabel})` },

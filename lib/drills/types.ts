@@ -29,22 +29,26 @@ export const DRILL_META: Record<DrillKind, { label: string; magnitudeLabel: stri
 };
 
 /** A drill as the simulator needs it: what, where, how hard, and when. Times in epoch ms. */
-export type DrillEffect = {
-  id: string;
-  kind: DrillKind;
-  target: string;
-  magnitude: number;
-  startedAt: number;
+export const DrillEffectSchema = z.object({
+  id: z.string(),
+  kind: DrillKindSchema,
+  target: z.string(),
+  magnitude: z.number(),
+  startedAt: z.number(),
   /** Planned end (startedAt + duration). */
-  endsAt: number;
+  endsAt: z.number(),
   /** Set when stopped early. */
-  stoppedAt: number | null;
-};
+  stoppedAt: z.number().nullable(),
+});
+export type DrillEffect = z.infer<typeof DrillEffectSchema>;
 
-export type Drill = DrillEffect & {
-  createdBy: string;
-  note: string;
-};
+export const DrillSchema = DrillEffectSchema.extend({ createdBy: z.string(), note: z.string() });
+export type Drill = z.infer<typeof DrillSchema>;
+
+/** A drill in GET /api/v1/drills: with whether it is running now. */
+export const ListedDrillSchema = DrillSchema.extend({ active: z.boolean() });
+export const DrillListSchema = z.object({ drills: z.array(ListedDrillSchema) });
+export const DrillAnswerSchema = z.object({ drill: DrillSchema });
 
 /** Input of `POST /api/v1/drills`. */
 export const StartDrillInputSchema = z

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { Invalid, NotFound, formatPath, issuesToDetails } from "../errors";
+import { Invalid, NotFound, parseOrInvalid } from "../errors";
 import type { Clock } from "../time";
 import type { SignalPoint } from "../signals/types";
 import type { Store } from "../store/store";
@@ -7,6 +7,7 @@ import { getIncident } from "./repo";
 import { v7 as uuidv7 } from "uuid";
 import type { ActionItem, EntrySource, Incident, SignalSnapshot, TimelineEntry } from "./model";
 import { signalSnapshot } from "./snapshot";
+import type { RunbookCheckSchema } from "./contract";
 
 /** Told after each committed write, in commit order; the live channels publish from here. */
 export type IncidentEvents = {
@@ -18,7 +19,7 @@ export type IncidentEvents = {
 };
 
 /** The state of one runbook step in one incident, as the API and the `runbook-check` event carry it. */
-export type RunbookCheck = { runbook: string; index: number; checked: boolean; by: string; at: number };
+export type RunbookCheck = z.infer<typeof RunbookCheckSchema>;
 
 /** What the incident verbs need from the running war room. */
 export type IncidentCtx = {
@@ -35,11 +36,7 @@ export type Writer = { author: string; source: Extract<EntrySource, "user" | "ap
 
 /** Parses `input` or throws Invalid naming the first problem, with every problem in details. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const first = r.error.issues[0];
-  const where = first && first.path.length ? `${formatPath(first.path)}: ` : "";
-  throw new Invalid(`invalid ${what}: ${where}${first?.message ?? "bad input"}`, issuesToDetails(r.error.issues));
+  return parseOrInvalid(schema, input, what);
 }
 
 export function checkServices(ctx: IncidentCtx, services: readonly string[], path = "services"): void {

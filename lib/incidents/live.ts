@@ -11,7 +11,8 @@ const RECENT_DONE = 20;
 const HISTORY_LIMIT = 1000;
 const PREFIX = "incident:";
 
-export type Viewer = { name: string; since: number };
+export type { Viewer } from "./contract";
+import type { Viewer } from "./contract";
 
 /** What an `incident:<id>` channel shows; events merge into it by version, so it never goes back. */
 type Detail = { incident: Incident | null; entries: Map<string, TimelineEntry>; items: Map<string, ActionItem> };

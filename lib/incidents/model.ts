@@ -1,103 +1,23 @@
 /**
  * Incidents (SPEC §5; JSON contract in docs/incidents-contract.md): the shapes the API, the
- * store and the live channels carry. Times are epoch milliseconds, UTC.
+ * store and the live channels carry. Times are epoch milliseconds, UTC. The resources are zod
+ * schemas in ./contract.ts, their words (statuses, roles, kinds) in ./vocabulary.ts.
  */
+import type { Incident } from "./contract";
+import type { IncidentRole, IncidentSeverity } from "./vocabulary";
 
-import { SEVERITIES, type IncidentSeverity } from "../severity";
+export * from "./vocabulary";
 
-export { SEVERITIES, type IncidentSeverity };
-
-export const STATUSES = ["investigating", "identified", "monitoring", "resolved", "closed"] as const;
-export type IncidentStatus = (typeof STATUSES)[number];
-
-export const ROLES = ["incident-commander", "communications-lead", "scribe", "operations-lead", "sme"] as const;
-export type IncidentRole = (typeof ROLES)[number];
-export type RoleHolder = { role: IncidentRole; name: string };
-
-export const ENTRY_KINDS = [
-  "note",
-  "decision",
-  "action",
-  "status-change",
-  "severity-change",
-  "role-change",
-  "alert-fired",
-  "alert-resolved",
-  "runbook-step",
-  "drill-event",
-] as const;
-export type EntryKind = (typeof ENTRY_KINDS)[number];
-/** Kinds a person writes; the others are recorded by the system. */
-export const WRITABLE_KINDS = ["note", "decision", "action"] as const;
-export type WritableKind = (typeof WRITABLE_KINDS)[number];
-
-export const ENTRY_SOURCES = ["user", "system", "alert", "api"] as const;
-export type EntrySource = (typeof ENTRY_SOURCES)[number];
-
-export const ITEM_PRIORITIES = ["P1", "P2", "P3", "P4"] as const;
-export const ITEM_TYPES = ["mitigate", "prevent", "detect", "process"] as const;
-export const ITEM_STATUSES = ["open", "in-progress", "done", "wont-do"] as const;
-
-export type Incident = {
-  id: string;
-  number: number;
-  title: string;
-  severity: IncidentSeverity;
-  status: IncidentStatus;
-  services: string[];
-  drill: boolean;
-  summary: string;
-  startedAt: number;
-  detectedAt: number;
-  acknowledgedAt: number | null;
-  identifiedAt: number | null;
-  /** When the incident entered monitoring (mitigated). */
-  mitigatedAt: number | null;
-  resolvedAt: number | null;
-  closedAt: number | null;
-  createdAt: number;
-  createdBy: string;
-  roles: RoleHolder[];
-  version: number;
-};
-
-/** What the board showed for one service: latency p99 (ms), req/s, error % and the highest saturation %. */
-export type ServiceSignals = { p99: number; rps: number; errorPct: number; saturationPct: number };
-export type SignalSnapshot = { t: number; services: Record<string, ServiceSignals> };
-
-export type TimelineEntry = {
-  id: string;
-  incidentId: string;
-  kind: EntryKind;
-  body: string;
-  occurredAt: number;
-  recordedAt: number;
-  author: string;
-  source: EntrySource;
-  pinned: boolean;
-  version: number;
-  snapshot: SignalSnapshot;
-};
-
-export type ActionItem = {
-  id: string;
-  incidentId: string;
-  title: string;
-  /** "" = unassigned. */
-  owner: string;
-  dueAt: number | null;
-  priority: (typeof ITEM_PRIORITIES)[number];
-  type: (typeof ITEM_TYPES)[number];
-  status: (typeof ITEM_STATUSES)[number];
-  ticketUrl: string | null;
-  createdAt: number;
-  createdBy: string;
-  version: number;
-};
-
-export type IncidentMetrics = { mttdMs: number; mttaMs: number | null; mttrMs: number | null };
-
-export type IncidentDetail = { incident: Incident; timeline: TimelineEntry[]; actionItems: ActionItem[]; metrics: IncidentMetrics };
+export type {
+  ActionItem,
+  Incident,
+  IncidentDetail,
+  IncidentMetrics,
+  RoleHolder,
+  ServiceSignals,
+  SignalSnapshot,
+  TimelineEntry,
+} from "./contract";
 
 export const SEVERITY_HINT = "When unsure, pick the higher severity.";
 

@@ -4,6 +4,7 @@ import type { Runbook } from "../runbooks/model";
 import { insertRunbookCheck, latestRunbookChecks } from "./runbook-checks-repo";
 import { newId, parseInput, requireIncident, snapshotOf, type IncidentCtx, type RunbookCheck, type Writer } from "./context";
 import { isOpen, type TimelineEntry } from "./model";
+import type { RunbookStepState } from "./contract";
 
 /** Where runbooks come from: the runbook library (lib/runbooks/library.ts). */
 export type RunbookSource = { get(slug: string): Runbook | undefined };
@@ -20,7 +21,7 @@ export const RunbookStepInputSchema = z
 
 export const RunbookStepsQuerySchema = z.object({ runbook: slug }).strict();
 
-export type RunbookStepState = { index: number; text: string; checked: boolean; by: string | null; at: number | null };
+export type { RunbookStepState };
 
 function requireRunbook(runbooks: RunbookSource, slugValue: string): Runbook {
   const rb = runbooks.get(slugValue);

@@ -1,5 +1,4 @@
-import { Invalid } from "../errors";
-import { formatPath } from "../errors";
+import { Invalid, formatPath, parseOrInvalid } from "../errors";
 import type { SignalValues } from "../signals/types";
 import { fastSample } from "./fast";
 import { BatchSchema, MAX_AGE_MS, MAX_FUTURE_MS, SampleSchema, type Sample } from "./schema";
@@ -26,15 +25,11 @@ export const ingestKey = (service: string, t: number): string => `${service}\u00
  * saturation when a sample omits it.
  */
 export function parseBatch(body: unknown, opts: { now: number; hasService(id: string): boolean; last(id: string): Pick<SignalValues, "cpuPct" | "memPct" | "poolPct" | "p50" | "p95" | "p99" | "p999"> | null }): IngestSample[] {
-  const batch = BatchSchema.safeParse(body);
-  if (!batch.success) {
-    const i = batch.error.issues[0];
-    throw new Invalid(`invalid ingest batch: ${i.path.length ? `${formatPath(i.path)}: ` : ""}${i.message}`, batch.error.issues.map((x) => ({ path: formatPath(x.path), message: x.message })));
-  }
+  const batch = parseOrInvalid(BatchSchema, body, "ingest batch");
   const problems: Problem[] = [];
   const out: IngestSample[] = [];
   const seen = new Set<string>();
-  batch.data.samples.forEach((input, i) => {
+  batch.samples.forEach((input, i) => {
     let s = fastSample(input);
     if (!s) {
       const r = SampleSchema.safeParse(input);

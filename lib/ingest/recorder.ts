@@ -1,6 +1,6 @@
 import type { Logger } from "../log";
 import type { Store } from "../store/store";
-import type { PointValues } from "../live/protocol";
+import type { PointValues } from "../signals/contract";
 import type { ServiceCatalog } from "../signals/catalog";
 import type { BoardChannels } from "../signals/channels";
 import type { SignalHistory } from "../signals/history";

@@ -81,3 +81,9 @@ export const BatchSchema = z
     samples: z.array(z.unknown()).min(1, "samples must not be empty").max(MAX_SAMPLES_PER_BATCH, `at most ${MAX_SAMPLES_PER_BATCH} samples per batch`),
   })
   .strict();
+
+/** The batch as the OpenAPI document describes it: the route checks each sample on its own so every problem is listed. */
+export const DocumentedBatchSchema = BatchSchema.extend({ samples: z.array(SampleSchema).min(1).max(MAX_SAMPLES_PER_BATCH) });
+
+/** The answer of POST /api/v1/ingest. */
+export const IngestResultSchema = z.object({ accepted: z.number().int(), duplicates: z.number().int(), late: z.number().int() });

@@ -8,6 +8,7 @@ import type {
   ServerMessage,
   SnapshotMessage,
 } from "./protocol";
+import { ServerMessageSchema } from "./protocol";
 
 /**
  * Browser side of the `/ws` protocol (docs in lib/live/protocol.ts): one socket, many
@@ -413,9 +414,6 @@ export class LiveClient {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isSeq = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
-
 /** Parse-guard for server frames: anything malformed returns null and is ignored. */
 export function parseServerMessage(raw: unknown): ServerMessage | null {
   if (typeof raw !== "string") return null;
@@ -425,39 +423,8 @@ export function parseServerMessage(raw: unknown): ServerMessage | null {
   } catch {
     return null;
   }
-  if (!isObject(v) || typeof v.type !== "string") return null;
-  switch (v.type) {
-    case "hello":
-      return typeof v.heartbeatMs === "number" && v.heartbeatMs > 0 && typeof v.tickMs === "number"
-        ? (v as unknown as HelloMessage)
-        : null;
-    case "snapshot":
-      return typeof v.channel === "string" && typeof v.epoch === "string" && isSeq(v.seq) && "data" in v
-        ? (v as unknown as SnapshotMessage)
-        : null;
-    case "event":
-      return typeof v.channel === "string" &&
-        typeof v.epoch === "string" &&
-        isSeq(v.seq) &&
-        typeof v.event === "string" &&
-        "data" in v
-        ? (v as unknown as EventMessage)
-        : null;
-    case "resumed":
-      return typeof v.channel === "string" && typeof v.epoch === "string" && isSeq(v.seq)
-        ? (v as unknown as ResumedMessage)
-        : null;
-    case "error":
-      return typeof v.code === "string" && typeof v.message === "string" && (v.channel === undefined || typeof v.channel === "string")
-        ? (v as unknown as ErrorMessage)
-        : null;
-    case "heartbeat":
-    case "pong":
-    case "unsubscribed":
-      return v as unknown as ServerMessage;
-    default:
-      return null;
-  }
+  const r = ServerMessageSchema.safeParse(v);
+  return r.success ? r.data : null;
 }
 
 /** `ws://` or `wss://` URL of `/ws` on the page's own origin. */

@@ -1,6 +1,4 @@
 import { z } from "zod";
-import type { SignalName, SignalState, Thresholds } from "../signals/types";
-import type { DrillEffect } from "../drills/types";
 
 /** Protocol version, sent in `hello`. Bump on incompatible change. */
 export const PROTOCOL_VERSION = 1;
@@ -44,105 +42,50 @@ export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 // ---- server → client ------------------------------------------------------
 
-export type HelloMessage = {
-  type: "hello";
-  protocol: number;
-  serverId: string;
-  version: string;
-  heartbeatMs: number;
-  tickMs: number;
-  time: number;
-};
+const seq = z.number().int().min(0);
+/** Present, whatever its value (a frame without `data` is malformed). */
+const data = z.custom<unknown>((v) => v !== undefined, "data is required");
+
+export const HelloMessageSchema = z.object({
+  type: z.literal("hello"),
+  protocol: z.number(),
+  serverId: z.string(),
+  version: z.string(),
+  heartbeatMs: z.number().positive(),
+  tickMs: z.number(),
+  time: z.number(),
+});
+export type HelloMessage = z.infer<typeof HelloMessageSchema>;
 
 /** Full state of a channel as of `seq`. The next event on the channel has `seq + 1`. */
-export type SnapshotMessage<D = unknown> = {
-  type: "snapshot";
-  channel: string;
-  epoch: string;
-  seq: number;
-  time: number;
-  data: D;
-};
+export const SnapshotMessageSchema = z.object({ type: z.literal("snapshot"), channel: z.string(), epoch: z.string(), seq, time: z.number(), data });
+export type SnapshotMessage<D = unknown> = Omit<z.infer<typeof SnapshotMessageSchema>, "data"> & { data: D };
 
 /** One change on a channel. Events of a channel have consecutive `seq` within an `epoch`. */
-export type EventMessage<D = unknown> = {
-  type: "event";
-  channel: string;
-  epoch: string;
-  seq: number;
-  time: number;
-  event: string;
-  data: D;
-};
+export const EventMessageSchema = z.object({ type: z.literal("event"), channel: z.string(), epoch: z.string(), seq, time: z.number(), event: z.string(), data });
+export type EventMessage<D = unknown> = Omit<z.infer<typeof EventMessageSchema>, "data"> & { data: D };
 
 /** Sent after a resumed subscribe, once the missed events were replayed. */
-export type ResumedMessage = {
-  type: "resumed";
-  channel: string;
-  epoch: string;
-  seq: number;
-  replayed: number;
-};
+export const ResumedMessageSchema = z.object({ type: z.literal("resumed"), channel: z.string(), epoch: z.string(), seq, replayed: z.number().int() });
+export type ResumedMessage = z.infer<typeof ResumedMessageSchema>;
 
-export type ErrorMessage = {
-  type: "error";
-  code: "bad_frame" | "bad_message" | "unknown_channel" | "too_many_subscriptions" | "internal";
-  message: string;
-  channel?: string;
-  details?: unknown;
-};
+export const ErrorMessageSchema = z.object({
+  type: z.literal("error"),
+  code: z.enum(["bad_frame", "bad_message", "unknown_channel", "too_many_subscriptions", "internal"]),
+  message: z.string(),
+  channel: z.string().optional(),
+  details: z.unknown().optional(),
+});
+export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;
 
-export type ServerMessage =
-  | HelloMessage
-  | SnapshotMessage
-  | EventMessage
-  | ResumedMessage
-  | ErrorMessage
-  | { type: "unsubscribed"; channel: string }
-  | { type: "heartbeat"; time: number }
-  | { type: "pong"; id?: string | number; time: number };
-
-// ---- channel payloads -----------------------------------------------------
-
-export type ServiceInfo = {
-  id: string;
-  name: string;
-  team?: string;
-  description?: string;
-  dependsOn: string[];
-  thresholds: Thresholds;
-};
-
-/** Columnar series: `t` and each signal are arrays of equal length. */
-export type Series = { t: number[] } & Record<SignalName, number[]>;
-
-/** `board` snapshot. `spark` holds the last `sparkSeconds` of p99, rps and errorPct per service. */
-export type BoardSnapshot = {
-  title: string;
-  tickMs: number;
-  services: ServiceInfo[];
-  latest: Record<string, PointValues | null>;
-  spark: Record<string, { t: number[]; p99: number[]; rps: number[]; errorPct: number[] }>;
-  drills: DrillEffect[];
-  source: SourceStatus;
-};
-
-/** Signal values without the timestamp. */
-export type PointValues = Record<SignalName, number>;
-
-/** `board` event `tick`: the newest point of every service. */
-export type BoardTick = { t: number; points: Record<string, PointValues> };
-
-/** `board` event `drills`: the active and recent drills changed. */
-export type BoardDrills = { drills: DrillEffect[] };
-
-/** `board` event `source`: the metric source changed state. */
-export type SourceStatus = { kind: string; state: "ok" | "degraded" | "down"; error?: string; lastSuccessAt: number | null };
-
-/** `service:<id>` snapshot: the service, its last 15 minutes at 1 s, its state. */
-export type ServiceSnapshot = { service: ServiceInfo; series: Series; drills: DrillEffect[] };
-
-/** `service:<id>` event `tick`. */
-export type ServiceTick = { t: number; point: PointValues };
-
-export type { SignalState };
+export const ServerMessageSchema = z.discriminatedUnion("type", [
+  HelloMessageSchema,
+  SnapshotMessageSchema,
+  EventMessageSchema,
+  ResumedMessageSchema,
+  ErrorMessageSchema,
+  z.object({ type: z.literal("unsubscribed"), channel: z.string() }),
+  z.object({ type: z.literal("heartbeat"), time: z.number() }),
+  z.object({ type: z.literal("pong"), id: z.union([z.string(), z.number()]).optional(), time: z.number() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -3,6 +3,7 @@ import { allowedErrors, budgetConsumed, windowRange, type Counts } from "../slo/
 import type { SloConfig } from "../slo/schema";
 import type { SignalMinute } from "../signals/rollup";
 import type { SliRow } from "../slo/repo";
+import type { ImpactReport, ImpactWindow, ServiceImpact, SloImpact } from "./contract";
 
 /**
  * Impact of an incident, computed from the recorded per-minute metrics (SPEC §6). Pure: the
@@ -58,8 +59,7 @@ export type { SignalMinute };
 /** SLI bucket of one SLO (same shape as the store's `sli_counts` rows). */
 export type { SliRow };
 
-/** Time range of an incident, epoch ms: [from, to). */
-export type ImpactWindow = { from: number; to: number };
+export type { ImpactReport, ImpactWindow, ServiceImpact, SloImpact } from "./contract";
 
 /**
  * The incident window: from `startedAt` to `resolvedAt`, or to `now` while the incident is not
@@ -91,56 +91,6 @@ export function sloBudgetRange(slo: Pick<SloConfig, "window">, window: ImpactWin
   const from = Math.min(bucketRange({ from: r.from, to: r.to }).from, bucketRange(window).from);
   return { from, to: window.to, lengthMs: r.lengthMs };
 }
-
-export type SloImpact = {
-  sloId: string;
-  service: string;
-  name: string;
-  target: number;
-  window: SloConfig["window"];
-  /** Events of the SLI during the incident (rows in the incident range). */
-  good: number;
-  total: number;
-  bad: number;
-  /** Range of the denominator (see {@link sloBudgetRange}) and its total events. */
-  budgetFrom: number;
-  budgetTo: number;
-  budgetWindowMs: number;
-  windowTotal: number;
-  /** Errors the target allows over the window: (1 − target) × windowTotal. */
-  allowedBad: number;
-  /** bad / allowedBad as a fraction (0.5 = half the window's budget); null without traffic. */
-  budgetConsumed: number | null;
-};
-
-export type ServiceImpact = {
-  service: string;
-  /** Minutes with a row in the incident range. 0 = no data (peaks are then null). */
-  minutesWithData: number;
-  /** Highest p99 (ms) and the start of the minute it was seen in (earliest on ties). */
-  peakP99Ms: number | null;
-  peakP99At: number | null;
-  /** Highest error rate (%) and the start of its minute (earliest on ties). */
-  peakErrorPct: number | null;
-  peakErrorPctAt: number | null;
-  requests: number;
-  /** Estimated failed requests: the sum of `errors` over the incident's minutes. */
-  failedRequests: number;
-  failed5xx: number;
-  /** failedRequests / requests, or null without traffic. */
-  errorRatio: number | null;
-  /** The service's SLOs (empty when it has none). */
-  slos: SloImpact[];
-};
-
-export type ImpactReport = {
-  window: ImpactWindow;
-  /** Rows counted: start in [range.from, range.to). */
-  range: ImpactWindow;
-  durationMs: number;
-  services: ServiceImpact[];
-  totals: { requests: number; failedRequests: number; failed5xx: number };
-};
 
 export type ImpactInput = {
   window: ImpactWindow;

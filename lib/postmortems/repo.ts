@@ -2,23 +2,12 @@ import type { Store } from "../store/store";
 import type { PostmortemsTable } from "../store/schema";
 import type { Selectable } from "kysely";
 
-export const POSTMORTEM_STATUSES = ["draft", "in-review", "published"] as const;
-export type PostmortemStatus = (typeof POSTMORTEM_STATUSES)[number];
+import { POSTMORTEM_STATUSES, type PostmortemDocument, type PostmortemStatus } from "./contract";
 
-/** A postmortem as the API carries it. `impact` is what the draft was computed with (JSON). */
-export type Postmortem = {
-  incidentId: string;
-  template: string;
-  status: PostmortemStatus;
-  body: string;
-  impact: unknown;
-  version: number;
-  createdAt: number;
-  createdBy: string;
-  updatedAt: number;
-  updatedBy: string;
-  publishedAt: number | null;
-};
+export { POSTMORTEM_STATUSES, type PostmortemStatus };
+
+/** A postmortem as stored (lib/postmortems/contract.ts PostmortemSchema); `impact` is the JSON the draft was computed with. */
+export type Postmortem = Omit<PostmortemDocument, "impact"> & { impact: unknown };
 
 function fromRow(r: Selectable<PostmortemsTable>): Postmortem {
   return {

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { Conflict, Invalid, NotFound } from "../errors";
 import type { SloConfig } from "../slo/schema";
 import type { SignalMinute } from "../signals/rollup";
@@ -6,7 +5,8 @@ import type { SliRow } from "../slo/repo";
 import { listSliCounts } from "../slo/repo";
 import { listSignalMinutes } from "../signals/repo";
 import { commitIncidentIn, listActionItems, listEntries } from "../incidents/repo";
-import { getPostmortem, insertPostmortem, updatePostmortem, POSTMORTEM_STATUSES, type Postmortem, type PostmortemStatus } from "./repo";
+import { getPostmortem, insertPostmortem, updatePostmortem, type Postmortem, type PostmortemStatus } from "./repo";
+import { CreatePostmortemSchema, MAX_POSTMORTEM_CHARS, PatchPostmortemSchema, POSTMORTEM_STATUSES } from "./contract";
 import { parseInput, requireIncident, type IncidentCtx, type Writer } from "../incidents/context";
 import { applyChanges } from "../incidents/lifecycle";
 import { staleIncident, systemEntries } from "../incidents/service";
@@ -16,10 +16,7 @@ import { findTemplate, type PostmortemTemplate } from "./templates";
 import { PostmortemError, renderDraftOrThrow } from "./render";
 
 export type { Postmortem, PostmortemStatus };
-export { POSTMORTEM_STATUSES };
-
-/** A postmortem body is Markdown a person writes; 200 000 characters is a long book chapter. */
-export const MAX_POSTMORTEM_CHARS = 200_000;
+export { CreatePostmortemSchema, MAX_POSTMORTEM_CHARS, PatchPostmortemSchema, POSTMORTEM_STATUSES };
 
 /** What the postmortem verbs need besides the incident context. */
 export type PostmortemCtx = {
@@ -36,23 +33,6 @@ export type PostmortemCtx = {
   /** Told after each committed write (live `postmortem` event on the incident channel). */
   changed?(p: Postmortem): void;
 };
-
-export const CreatePostmortemSchema = z
-  .object({
-    template: z.string({ error: "template must be text" }).min(1, "template is required").max(100).default("default"),
-    /** Timeline entries in {{timeline.entries}}: the pinned ones (default) or all. */
-    timeline: z.enum(["pinned", "all"], { error: 'timeline must be "pinned" or "all"' }).default("pinned"),
-  })
-  .strict();
-
-export const PatchPostmortemSchema = z
-  .object({
-    version: z.number({ error: "version is required (the version you edited)" }).int().min(1),
-    body: z.string({ error: "body must be text" }).max(MAX_POSTMORTEM_CHARS, `body is longer than ${MAX_POSTMORTEM_CHARS} characters`).optional(),
-    status: z.enum(POSTMORTEM_STATUSES, { error: `status must be one of ${POSTMORTEM_STATUSES.join(", ")}` }).optional(),
-  })
-  .strict()
-  .refine((p) => p.body !== undefined || p.status !== undefined, { message: "nothing to change: send body, status or both" });
 
 /** Review flow: draft ⇄ in review → published. Published is final (the incident is closed). */
 const NEXT_STATUS: Record<PostmortemStatus, readonly PostmortemStatus[]> = {

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { SEVERITIES } from "../severity";
+import type { Runbook, RunbookSummary } from "./contract";
+
+export type { ChecklistItem, InvalidRunbook, Runbook, RunbookSummary, SearchHit, TocEntry } from "./contract";
 
 /**
  * Runbooks (SPEC §7; contract in docs/runbooks-contract.md): markdown files with YAML front
@@ -37,30 +40,8 @@ export const FrontMatterSchema = z
   .loose();
 export type FrontMatter = z.output<typeof FrontMatterSchema>;
 
-export type TocEntry = { depth: number; text: string; id: string };
-export type ChecklistItem = { index: number; text: string };
-
-export type RunbookSummary = {
-  slug: string;
-  title: string;
-  services: string[];
-  alerts: string[];
-  severity: FrontMatter["severity"];
-  owner: string | null;
-  lastReviewed: string | null;
-  stale: boolean;
-  tags: string[];
-  steps: number;
-};
-
-export type Runbook = RunbookSummary & { markdown: string; toc: TocEntry[]; checklist: ChecklistItem[] };
-
 /** A runbook as held in memory: everything but `stale` (which moves with the clock) plus the plain text that search indexes. */
 export type ParsedRunbook = Omit<Runbook, "stale"> & { text: string };
-
-export type InvalidRunbook = { path: string; reason: string };
-
-export type SearchHit = RunbookSummary & { score: number; match: { field: string; terms: string[] }[]; snippet: string };
 
 export function isStale(lastReviewed: string | null, now: number): boolean {
   if (lastReviewed === null) return true;

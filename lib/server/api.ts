@@ -1,13 +1,16 @@
 import { z } from "zod";
 import { HttpApi } from "./http";
 import type { WarRoom } from "./root";
-import { Invalid, NotFound, issuesToDetails } from "../errors";
+import { Invalid, NotFound, parseOrInvalid } from "../errors";
 import { MAX_SERIES_POINTS } from "../signals/history";
 import { serviceStates } from "../signals/state";
 import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
-import { isDrillActive } from "../drills/types";
+import { DrillAnswerSchema, DrillListSchema, StartDrillInputSchema, isDrillActive } from "../drills/types";
+import { ServiceDetailSchema, ServiceListSchema, SignalHistorySchema } from "../signals/contract";
+import { BurndownSchema, SloStatusSchema } from "../slo/contract";
+import { AlertSchema } from "../alerts/model";
 import { addIncidentRoutes } from "./incident-routes";
 import { addRunbookRoutes } from "./runbook-routes";
 import { addIntegrationRoutes } from "./integration-routes";
@@ -28,10 +31,13 @@ const SignalsQuerySchema = z
 
 const LimitSchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) }).strict();
 
+const noService = { 404: "No such service" };
+const noSlo = { 404: "No such SLO" };
+const written = { 400: "Invalid input", 413: "Body too large", 415: "Not JSON" };
+const drillBody = DrillAnswerSchema;
+
 function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.output<T> {
-  const r = schema.safeParse(Object.fromEntries(query));
-  if (!r.success) throw new Invalid("invalid query parameters", issuesToDetails(r.error.issues));
-  return r.data;
+  return parseOrInvalid(schema, Object.fromEntries(query), "query parameters", { firstIssue: false });
 }
 
 /**
@@ -43,9 +49,12 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   const { catalog, history, clock, tickMs, slos, alertChannel } = wr;
   const drillService = wr.drills;
 
-  api.add("GET", "/api/v1/openapi.json", () => ({ body: openApiDocument() }));
+  api.add("GET", "/api/v1/openapi.json", () => ({ body: openApiDocument(api.routes()) }), { summary: "This document (OpenAPI 3.1)" });
 
-  api.add("GET", "/api/v1/services", () => ({ body: { services: catalog.services } }));
+  api.add("GET", "/api/v1/services", () => ({ body: { services: catalog.services } }), {
+    summary: "List services",
+    response: ServiceListSchema,
+  });
 
   api.add("GET", "/api/v1/services/:id", ({ params }) => {
     const service = catalog.get(params.id);
@@ -58,7 +67,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
         state: p ? serviceStates(p, service.thresholds) : null,
       },
     };
-  });
+  }, { summary: "One service with its newest point and states", response: ServiceDetailSchema, errors: noService });
 
   api.add("GET", "/api/v1/services/:id/signals", ({ params, query }) => {
     const service = catalog.get(params.id);
@@ -77,6 +86,12 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
     }
     const series = history.query(service.id, from, to, step);
     return { body: { serviceId: service.id, from, to, step, series } };
+  }, {
+    summary: "Signal history in buckets of `step` seconds (at most 2000 points)",
+    description: "`from` and `to` are epoch ms or ISO 8601 (default: the last 15 minutes); `step` is whole seconds (default gives ≤ 600 points).",
+    query: SignalsQuerySchema,
+    response: SignalHistorySchema,
+    errors: { 400: "Bad range or step", ...noService },
   });
 
   api.add("GET", "/api/v1/drills", ({ query }) => {
@@ -84,33 +99,43 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
     const now = clock.now();
     const drills = drillService.list(limit).map((d) => ({ ...d, active: isDrillActive(d, now) }));
     return { body: { drills } };
-  });
+  }, { summary: "Recent drills, newest first", query: LimitSchema, response: DrillListSchema });
 
   api.add("POST", "/api/v1/drills", async ({ body, author }) => {
     const drill = await drillService.start(await body(), author);
     logger.info({ drill: drill.id, kind: drill.kind, target: drill.target, author }, "drill started");
     return { status: 201, body: { drill } };
+  }, {
+    summary: "Start a drill (written to the store before the 201)",
+    author: true,
+    body: StartDrillInputSchema,
+    status: 201,
+    response: drillBody,
+    errors: { ...written, 409: "Too many drills running" },
   });
 
   api.add("POST", "/api/v1/drills/:id/stop", async ({ params, author }) => {
     const drill = await drillService.stop(params.id);
     logger.info({ drill: drill.id, author }, "drill stopped");
     return { body: { drill } };
-  });
+  }, { summary: "Stop a running drill early", response: drillBody, errors: { 404: "No such drill", 409: "Drill already ended" } });
 
-  api.add("GET", "/api/v1/slos", () => ({ body: { slos: slos.status(clock.now()) } }));
+  api.add("GET", "/api/v1/slos", () => ({ body: { slos: slos.status(clock.now()) } }), {
+    summary: "Every SLO with budget, burn rates per window, time to exhaustion and burn-alert states",
+    response: z.object({ slos: z.array(SloStatusSchema) }),
+  });
 
   api.add("GET", "/api/v1/slos/:id", ({ params }) => {
     const slo = slos.status(clock.now()).find((s) => s.id === params.id);
     if (!slo) throw new NotFound(`no SLO "${params.id}"`);
     return { body: { slo } };
-  });
+  }, { summary: "One SLO", response: z.object({ slo: SloStatusSchema }), errors: noSlo });
 
   api.add("GET", "/api/v1/slos/:id/burndown", async ({ params }) => {
     const slo = slos.status(clock.now()).find((s) => s.id === params.id);
     if (!slo) throw new NotFound(`no SLO "${params.id}"`);
     return { body: { slo: slo.id, ...(await slos.burndown(slo.id, clock.now())) } };
-  });
+  }, { summary: "Budget remaining over the SLO window and the ideal line (≤ ~500 points)", response: BurndownSchema, errors: noSlo });
 
   api.add("GET", "/api/v1/alerts", async ({ query }) => {
     const { limit } = parseQuery(LimitSchema, query);
@@ -122,6 +147,10 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
         resolved: snap.resolved.slice(0, limit),
       },
     };
+  }, {
+    summary: "Firing, pending and recently resolved alerts (threshold and burn-rate); `limit` caps the resolved ones",
+    query: LimitSchema,
+    response: z.object({ firing: z.array(AlertSchema), pending: z.array(AlertSchema), resolved: z.array(AlertSchema) }),
   });
 
   addIncidentRoutes(api, wr.incidents);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import Router from "find-my-way";
+import type { z } from "zod";
 import {
   Invalid,
   MethodNotAllowed,
@@ -24,7 +25,34 @@ export type RequestCtx = {
 
 export type Reply = { status?: number; body?: unknown; headers?: Record<string, string>; text?: string };
 export type Handler = (ctx: RequestCtx) => Promise<Reply> | Reply;
-type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/**
+ * What the OpenAPI document says about a route, next to its handler. Shapes are the zod
+ * schemas the handler parses and the resource schemas it answers with (lib/server/openapi.ts).
+ */
+export type RouteDoc = {
+  summary: string;
+  description?: string;
+  /** Query parameters (an object schema, as the handler parses them). */
+  query?: z.ZodObject;
+  /** The JSON request body; `bodyOptional` when the route also accepts none. */
+  body?: z.ZodType;
+  bodyOptional?: boolean;
+  /** Success status (default 200) and the JSON body answered with it. */
+  status?: number;
+  response?: z.ZodType;
+  /** A non-JSON success answer (e.g. "text/markdown"), a string. */
+  produces?: string;
+  /** The route records who wrote (X-War-Room-User). */
+  author?: boolean;
+  /** Error statuses and when they happen; each answers the `{"error": …}` body. */
+  errors?: Record<number, string | { description: string; schema: z.ZodType }>;
+  /** Name of the `*` path parameter in the document (`/runbooks/*` → `/runbooks/{slug}`). */
+  wildcard?: string;
+};
+
+export type RouteInfo = { method: Method; path: string; doc: RouteDoc };
 
 const MAX_BODY_BYTES = 1 << 20;
 const METHODS: Method[] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
@@ -35,6 +63,7 @@ const METHODS: Method[] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
  */
 export class HttpApi {
   private readonly router = Router({ ignoreTrailingSlash: true, caseSensitive: true });
+  private readonly table: RouteInfo[] = [];
   private inFlight = 0;
   private draining = false;
   readonly maxInFlight: number;
@@ -49,9 +78,15 @@ export class HttpApi {
     return this.inFlight;
   }
 
-  add(method: Method, path: string, handler: Handler): this {
+  add(method: Method, path: string, handler: Handler, doc: RouteDoc): this {
     this.router.on(method, path, () => undefined, { handler, pattern: path });
+    this.table.push({ method, path, doc });
     return this;
+  }
+
+  /** Every registered route with its documentation, in registration order. */
+  routes(): readonly RouteInfo[] {
+    return this.table;
   }
 
   /** The route pattern a request matches (for metrics labels), or null. */

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import type { HttpApi, RequestCtx } from "./http";
+import type { IncidentCtx } from "../incidents/context";
 import {
   addActionItem,
   addEntry,
@@ -10,7 +12,22 @@ import {
   patchIncident,
   type Writer,
 } from "../incidents/service";
-import type { IncidentCtx } from "../incidents/context";
+import { ActionItemSchema, IncidentDetailSchema, IncidentListSchema, IncidentSchema, TimelineEntrySchema } from "../incidents/contract";
+import {
+  CreateActionItemSchema,
+  CreateEntrySchema,
+  CreateIncidentSchema,
+  ListIncidentsQuerySchema,
+  PatchActionItemSchema,
+  PatchEntrySchema,
+  PatchIncidentSchema,
+} from "../incidents/schemas";
+
+const incidentBody = z.object({ incident: IncidentSchema });
+const entryBody = z.object({ entry: TimelineEntrySchema });
+const itemBody = z.object({ item: ActionItemSchema });
+const writeErrors = { 400: "Invalid input (nothing written)", 404: "No such incident, entry or item", 413: "Body too large", 415: "Not JSON" };
+const stale = { 409: "Stale version: `details.current` holds the current state" };
 
 /** A named person when the UI sends X-War-Room-User; a script otherwise. */
 export function writerOf({ req, author }: RequestCtx): Writer {
@@ -20,34 +37,54 @@ export function writerOf({ req, author }: RequestCtx): Writer {
 /** The incident routes (docs/incidents-contract.md): thin adapters over lib/incidents/service.ts. */
 export function addIncidentRoutes(api: HttpApi, ctx: IncidentCtx): void {
 
-  api.add("GET", "/api/v1/incidents", async ({ query }) => ({ body: { incidents: await listIncidents({ ctx, query: Object.fromEntries(query) }) } }));
+  api.add("GET", "/api/v1/incidents", async ({ query }) => ({ body: { incidents: await listIncidents({ ctx, query: Object.fromEntries(query) }) } }), {
+    summary: "Incidents, newest first",
+    query: ListIncidentsQuerySchema,
+    response: IncidentListSchema,
+    errors: { 400: "Bad query" },
+  });
 
   api.add("POST", "/api/v1/incidents", async (req) => ({
     status: 201,
     body: { incident: await declareIncident({ ctx, input: await req.body(), writer: writerOf(req) }) },
-  }));
+  }), { summary: "Declare an incident (committed before the 201)", author: true, body: CreateIncidentSchema, status: 201, response: incidentBody, errors: writeErrors });
 
-  api.add("GET", "/api/v1/incidents/:id", async ({ params }) => ({ body: await getIncident({ ctx, id: params.id }) }));
+  api.add("GET", "/api/v1/incidents/:id", async ({ params }) => ({ body: await getIncident({ ctx, id: params.id }) }), {
+    summary: "One incident with its timeline (by occurredAt), action items and MTTD/MTTA/MTTR",
+    response: IncidentDetailSchema,
+    errors: { 404: "No such incident" },
+  });
 
   api.add("PATCH", "/api/v1/incidents/:id", async (req) => ({
     body: { incident: await patchIncident({ ctx, id: req.params.id, input: await req.body(), writer: writerOf(req) }) },
-  }));
+  }), {
+    summary: "Change status, severity, title, summary or roles of the version you saw",
+    author: true,
+    body: PatchIncidentSchema,
+    response: incidentBody,
+    errors: { ...writeErrors, ...stale },
+  });
 
   api.add("POST", "/api/v1/incidents/:id/timeline", async (req) => ({
     status: 201,
     body: { entry: await addEntry({ ctx, incidentId: req.params.id, input: await req.body(), writer: writerOf(req) }) },
-  }));
+  }), { summary: "Add a note, decision or action", author: true, body: CreateEntrySchema, status: 201, response: entryBody, errors: writeErrors });
 
   api.add("PATCH", "/api/v1/incidents/:id/timeline/:eid", async (req) => ({
     body: { entry: await patchEntry({ ctx, incidentId: req.params.id, entryId: req.params.eid, input: await req.body() }) },
-  }));
+  }), {
+    summary: "Edit an entry's body or time, or pin it (system entries: pin only)",
+    body: PatchEntrySchema,
+    response: entryBody,
+    errors: { ...writeErrors, ...stale },
+  });
 
   api.add("POST", "/api/v1/incidents/:id/action-items", async (req) => ({
     status: 201,
     body: { item: await addActionItem({ ctx, incidentId: req.params.id, input: await req.body(), writer: writerOf(req) }) },
-  }));
+  }), { summary: "Add an action item", author: true, body: CreateActionItemSchema, status: 201, response: itemBody, errors: writeErrors });
 
   api.add("PATCH", "/api/v1/incidents/:id/action-items/:aid", async (req) => ({
     body: { item: await patchActionItem({ ctx, incidentId: req.params.id, itemId: req.params.aid, input: await req.body() }) },
-  }));
+  }), { summary: "Change an action item of the version you saw", body: PatchActionItemSchema, response: itemBody, errors: { ...writeErrors, ...stale } });
 }

@@ -3,6 +3,8 @@ import type { HttpApi } from "./http";
 import { ingestBatch, type IngestCtx } from "../ingest/push";
 import { receiveAlertmanager, type AlertmanagerCtx } from "../incidents/alertmanager";
 import { Unauthorized } from "../errors";
+import { DocumentedBatchSchema, IngestResultSchema } from "../ingest/schema";
+import { WebhookPayloadSchema, WebhookResultSchema } from "../alerts/alertmanager";
 
 /** SHA-256 both sides so the comparison takes the same time whatever the lengths. */
 function sameSecret(given: string, expected: string): boolean {
@@ -13,7 +15,14 @@ function sameSecret(given: string, expected: string): boolean {
 
 /** Push ingest and the Alertmanager webhook receiver (docs/api.md). */
 export function addIntegrationRoutes(api: HttpApi, opts: { ingest: IngestCtx; alertmanager: AlertmanagerCtx; alertmanagerSecret?: string }): void {
-  api.add("POST", "/api/v1/ingest", async ({ body }) => ({ status: 200, body: await ingestBatch({ ctx: opts.ingest, body: await body() }) }));
+  api.add("POST", "/api/v1/ingest", async ({ body }) => ({ status: 200, body: await ingestBatch({ ctx: opts.ingest, body: await body() }) }), {
+    summary: "Push a batch of samples per service and interval (idempotent on service + t)",
+    description:
+      "Counts cover the interval of `intervalSeconds` ENDING at `t`. The whole batch is validated first; any bad sample rejects it with every problem listed (`samples[i].field`) and nothing is written. A (service, t) already stored is a duplicate and changes nothing. A sample not newer than the service's newest point is stored but `late` (not applied). A pushed service ignores the configured source for 5 minutes after its last sample.",
+    body: DocumentedBatchSchema,
+    response: IngestResultSchema,
+    errors: { 400: "Invalid batch: details lists each problem with its path", 413: "Body over 1 MiB" },
+  });
 
   api.add("POST", "/api/v1/integrations/alertmanager", async ({ req, body }) => {
     if (opts.alertmanagerSecret) {
@@ -25,5 +34,12 @@ export function addIntegrationRoutes(api: HttpApi, opts: { ingest: IngestCtx; al
     }
     const r = await receiveAlertmanager({ ctx: opts.alertmanager, body: await body() });
     return { status: 200, body: { changes: r.changes, declared: r.declared.map((i) => ({ id: i.id, number: i.number })), truncatedAlerts: r.truncatedAlerts } };
+  }, {
+    summary: "Alertmanager webhook receiver (payload version 4)",
+    description:
+      "Alerts are deduplicated by fingerprint and resolved when Alertmanager resolves them. Labels `service` (else `job`) and `severity` map to service and tier (configurable under integrations.alertmanager). With ALERTMANAGER_WEBHOOK_SECRET set, send `Authorization: Bearer <secret>`.",
+    body: WebhookPayloadSchema,
+    response: WebhookResultSchema,
+    errors: { 400: "Invalid payload (wrong version, missing fields, unknown status)", 401: "Missing or wrong secret" },
   });
 }

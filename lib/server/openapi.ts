@@ -1,181 +1,194 @@
 import { z } from "zod";
-import { StartDrillInputSchema } from "../drills/types";
-import { SIGNALS } from "../signals/types";
+import type { RouteDoc, RouteInfo } from "./http";
+import { ErrorBodySchema } from "../errors";
 import { AlertSchema } from "../alerts/model";
-import { incidentPaths, incidentSchemas } from "./openapi-incidents";
-import { runbookPaths, runbookSchemas } from "./openapi-runbooks";
-import { integrationPaths, integrationSchemas } from "./openapi-integrations";
-import { err, json } from "./openapi-parts";
+import { DrillSchema, StartDrillInputSchema } from "../drills/types";
+import { ActionItemSchema, IncidentMetricsSchema, IncidentSchema, RunbookCheckSchema, RunbookStepStateSchema, TimelineEntrySchema } from "../incidents/contract";
+import { CreateActionItemSchema, CreateEntrySchema, CreateIncidentSchema, PatchActionItemSchema, PatchEntrySchema, PatchIncidentSchema } from "../incidents/schemas";
+import { RunbookStepInputSchema } from "../incidents/runbook-steps";
+import { SampleSchema } from "../ingest/schema";
+import { WebhookPayloadSchema } from "../alerts/alertmanager";
+import { CreatePostmortemSchema, ImpactReportSchema, PatchPostmortemSchema, PostmortemSchema, TemplateInfoSchema } from "../postmortems/contract";
+import { InvalidRunbookSchema, RunbookSchema, RunbookSummarySchema, SearchHitSchema } from "../runbooks/contract";
+import { ServiceInfoSchema, SeriesSchema } from "../signals/contract";
+import { SloStatusSchema } from "../slo/contract";
 
-const series = {
-  type: "object",
-  description: "Columnar series: `t` (epoch ms) and one array per signal, all of equal length",
-  properties: Object.fromEntries([["t", { type: "array", items: { type: "number" } }], ...SIGNALS.map((s) => [s, { type: "array", items: { type: "number" } }])]),
+/**
+ * The OpenAPI 3.1 document, generated from the route table (each route's RouteDoc) and the zod
+ * contracts with zod's own z.toJSONSchema: limits and enums come from the schemas themselves.
+ */
+
+/** Named schemas under components.schemas; a route's schema that contains one refers to it. */
+const RESOURCES: Record<string, z.ZodType> = {
+  Error: ErrorBodySchema,
+  Service: ServiceInfoSchema,
+  Series: SeriesSchema,
+  Drill: DrillSchema,
+  Alert: AlertSchema,
+  SloStatus: SloStatusSchema,
+  Incident: IncidentSchema,
+  TimelineEntry: TimelineEntrySchema,
+  ActionItem: ActionItemSchema,
+  IncidentMetrics: IncidentMetricsSchema,
+  RunbookSummary: RunbookSummarySchema,
+  Runbook: RunbookSchema,
+  InvalidRunbook: InvalidRunbookSchema,
+  SearchHit: SearchHitSchema,
+  RunbookCheck: RunbookCheckSchema,
+  RunbookStepState: RunbookStepStateSchema,
+  Postmortem: PostmortemSchema,
+  ImpactReport: ImpactReportSchema,
+  PostmortemTemplate: TemplateInfoSchema,
 };
 
-let cached: object | null = null;
+/** Named request shapes (JSON Schema of what they accept: fields with defaults are optional). */
+const INPUTS: Record<string, z.ZodType> = {
+  StartDrill: StartDrillInputSchema,
+  CreateIncident: CreateIncidentSchema,
+  PatchIncident: PatchIncidentSchema,
+  CreateEntry: CreateEntrySchema,
+  PatchEntry: PatchEntrySchema,
+  CreateActionItem: CreateActionItemSchema,
+  PatchActionItem: PatchActionItemSchema,
+  RunbookStepInput: RunbookStepInputSchema,
+  IngestSample: SampleSchema,
+  AlertmanagerWebhook: WebhookPayloadSchema,
+  CreatePostmortem: CreatePostmortemSchema,
+  PatchPostmortem: PatchPostmortemSchema,
+};
 
-/** The OpenAPI 3.1 document served at /api/v1/openapi.json. */
-export function openApiDocument(): object {
-  cached ??= {
-    openapi: "3.1.0",
-    info: { title: "War Room API", version: "1", description: "Live golden signals, drills, SLOs with error budgets, alerts, incidents, runbooks, postmortems, push ingest and the Alertmanager receiver. Own metrics at /metrics; the simulator as a scrape target at /sim/metrics. Live updates: WebSocket /ws, see docs/protocol.md." },
-    servers: [{ url: "/" }],
-    paths: {
-      "/api/v1/services": { get: { summary: "List services", responses: { 200: json({ type: "object", properties: { services: { type: "array", items: { $ref: "#/components/schemas/Service" } } } }) } } },
-      "/api/v1/services/{id}": {
-        get: {
-          summary: "One service with its newest point and states",
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          responses: { 200: json({ type: "object" }), 404: err("No such service") },
-        },
-      },
-      "/api/v1/services/{id}/signals": {
-        get: {
-          summary: "Signal history in buckets of `step` seconds (at most 2000 points)",
-          parameters: [
-            { name: "id", in: "path", required: true, schema: { type: "string" } },
-            { name: "from", in: "query", schema: { type: "string" }, description: "epoch ms or ISO 8601; default to − 15 min" },
-            { name: "to", in: "query", schema: { type: "string" }, description: "epoch ms or ISO 8601; default now" },
-            { name: "step", in: "query", schema: { type: "integer", minimum: 1 }, description: "seconds; default gives ≤ 600 points" },
-          ],
-          responses: {
-            200: json({ type: "object", properties: { serviceId: { type: "string" }, from: { type: "number" }, to: { type: "number" }, step: { type: "number" }, series } }),
-            400: err("Bad range or step"),
-            404: err("No such service"),
-          },
-        },
-      },
-      "/api/v1/drills": {
-        get: {
-          summary: "Recent drills, newest first",
-          parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 50 } }],
-          responses: { 200: json({ type: "object", properties: { drills: { type: "array", items: { $ref: "#/components/schemas/Drill" } } } }) },
-        },
-        post: {
-          summary: "Start a drill (written to the store before the 201)",
-          parameters: [{ name: "X-War-Room-User", in: "header", schema: { type: "string" }, description: "display name of the author" }],
-          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/StartDrill" } } } },
-          responses: {
-            201: json({ type: "object", properties: { drill: { $ref: "#/components/schemas/Drill" } } }, "Started"),
-            400: err("Invalid input"),
-            409: err("Too many drills running"),
-            413: err("Body too large"),
-            415: err("Not JSON"),
-          },
-        },
-      },
-      "/api/v1/drills/{id}/stop": {
-        post: {
-          summary: "Stop a running drill early",
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          responses: { 200: json({ type: "object", properties: { drill: { $ref: "#/components/schemas/Drill" } } }), 404: err("No such drill"), 409: err("Drill already ended") },
-        },
-      },
-      "/api/v1/slos": {
-        get: { summary: "Every SLO with budget, burn rates per window, time to exhaustion and burn-alert states", responses: { 200: json({ type: "object", properties: { slos: { type: "array", items: { $ref: "#/components/schemas/SloStatus" } } } }) } },
-      },
-      "/api/v1/slos/{id}": {
-        get: {
-          summary: "One SLO",
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          responses: { 200: json({ type: "object", properties: { slo: { $ref: "#/components/schemas/SloStatus" } } }), 404: err("No such SLO") },
-        },
-      },
-      "/api/v1/slos/{id}/burndown": {
-        get: {
-          summary: "Budget remaining over the SLO window and the ideal line (≤ ~500 points)",
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
-          responses: {
-            200: json({
-              type: "object",
-              properties: {
-                slo: { type: "string" },
-                from: { type: "number" },
-                to: { type: "number" },
-                points: { type: "array", items: { type: "object", properties: { t: { type: "number" }, remaining: { type: ["number", "null"] }, ideal: { type: "number" } } } },
-              },
-            }),
-            404: err("No such SLO"),
-          },
-        },
-      },
-      "/api/v1/alerts": {
-        get: {
-          summary: "Firing, pending and recently resolved alerts (threshold and burn-rate)",
-          parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000, default: 50 }, description: "resolved alerts to return" }],
-          responses: {
-            200: json({
-              type: "object",
-              properties: {
-                firing: { type: "array", items: { $ref: "#/components/schemas/Alert" } },
-                pending: { type: "array", items: { $ref: "#/components/schemas/Alert" } },
-                resolved: { type: "array", items: { $ref: "#/components/schemas/Alert" } },
-              },
-            }),
-          },
-        },
-      },
-      ...incidentPaths,
-      ...runbookPaths,
-      ...integrationPaths,
-      "/health/live": { get: { summary: "Process alive (no dependency checks)", responses: { 200: json({ type: "object" }) } } },
-      "/health/ready": { get: { summary: "Store, source and broker reachable", responses: { 200: json({ type: "object" }), 503: json({ type: "object" }, "Not ready") } } },
-      "/health": { get: { summary: "Version, commit, uptime, dependency and connection states", responses: { 200: json({ type: "object" }) } } },
+const HealthSchema = z.looseObject({ status: z.string() });
+
+/** Served by lib/server/server.ts outside the JSON API router (load balancers probe them). */
+export const HEALTH_ROUTES: readonly RouteInfo[] = [
+  { method: "GET", path: "/health/live", doc: { summary: "Process alive (no dependency checks)", response: HealthSchema } },
+  {
+    method: "GET",
+    path: "/health/ready",
+    doc: { summary: "Store reachable (source and broker reported as degraded)", response: HealthSchema, errors: { 503: { description: "Not ready", schema: HealthSchema } } },
+  },
+  { method: "GET", path: "/health", doc: { summary: "Version, commit, uptime, dependency and connection states", response: HealthSchema } },
+];
+
+type JsonSchema = Record<string, unknown>;
+type Schemas = Map<z.ZodType, string>;
+
+/** Converts every named and route schema in one pass, so nested named schemas become $refs. */
+function convert(named: Record<string, z.ZodType>, extra: Iterable<z.ZodType>, io: "input" | "output") {
+  const registry = z.registry<{ id: string }>();
+  const ids: Schemas = new Map();
+  for (const [id, schema] of Object.entries(named)) {
+    registry.add(schema, { id });
+    ids.set(schema, id);
+  }
+  let n = 0;
+  for (const schema of extra) {
+    if (ids.has(schema)) continue;
+    const id = `route-${io}-${n++}`;
+    registry.add(schema, { id });
+    ids.set(schema, id);
+  }
+  const { schemas } = z.toJSONSchema(registry, {
+    io,
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+    // zod closes output objects (parsing strips unknown keys); an answer may gain fields, so leave them open.
+    override: ({ jsonSchema }) => {
+      if (io === "output" && jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
     },
-    components: {
-      schemas: {
-        Error: {
-          type: "object",
-          required: ["error"],
-          properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" }, details: {} } } },
-        },
-        Service: { type: "object", properties: { id: { type: "string" }, name: { type: "string" }, team: { type: "string" }, dependsOn: { type: "array", items: { type: "string" } }, thresholds: { type: "object" } } },
-        Drill: {
-          type: "object",
-          properties: {
-            id: { type: "string" },
-            kind: { type: "string" },
-            target: { type: "string" },
-            magnitude: { type: "number" },
-            startedAt: { type: "number" },
-            endsAt: { type: "number" },
-            stoppedAt: { type: ["number", "null"] },
-            createdBy: { type: "string" },
-            note: { type: "string" },
-          },
-        },
-        StartDrill: z.toJSONSchema(StartDrillInputSchema, { io: "input" }),
-        Alert: z.toJSONSchema(AlertSchema),
-        ...incidentSchemas,
-        ...runbookSchemas,
-        ...integrationSchemas,
-        SloStatus: {
-          type: "object",
-          description: "Ratios are null when the window had no traffic (\"no data\"); budgetRemaining may be negative.",
-          properties: {
-            id: { type: "string" },
-            service: { type: "string" },
-            name: { type: "string" },
-            sli: { type: "object" },
-            target: { type: "number" },
-            window: { type: "string", enum: ["7d", "28d", "30d", "calendar-month"] },
-            windowFrom: { type: "number" },
-            windowMs: { type: "number" },
-            good: { type: "number" },
-            total: { type: "number" },
-            bad: { type: "number" },
-            allowedBad: { type: "number" },
-            errorRatio: { type: ["number", "null"] },
-            budgetConsumed: { type: ["number", "null"] },
-            budgetRemaining: { type: ["number", "null"] },
-            burnRates: { type: "object", additionalProperties: { type: ["number", "null"] }, description: "5m, 30m, 1h, 2h, 6h, 1d, 3d and window" },
-            timeToExhaustionMs: { type: ["number", "null"] },
-            burnAlerts: { type: "array", items: { type: "object" } },
-          },
-        },
-      },
-    },
+  }) as { schemas: Record<string, JsonSchema> };
+  for (const s of Object.values(schemas)) {
+    delete s.$schema;
+    delete s.$id;
+  }
+  const named$ = new Set(Object.keys(named));
+  /** The schema of a route: a $ref when it is a named one, else inline. */
+  const of = (schema: z.ZodType): JsonSchema => {
+    const id = ids.get(schema)!;
+    return named$.has(id) ? { $ref: `#/components/schemas/${id}` } : schemas[id];
   };
-  return cached;
+  return { components: Object.fromEntries(Object.entries(schemas).filter(([id]) => named$.has(id))), of };
+}
+
+const json = (schema: JsonSchema, description: string) => ({ description, content: { "application/json": { schema } } });
+
+function pathOf(route: RouteInfo): { path: string; params: string[] } {
+  const params: string[] = [];
+  const path = route.path
+    .replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
+      params.push(name);
+      return `{${name}}`;
+    })
+    .replace(/\*$/, () => {
+      const name = route.doc.wildcard ?? "path";
+      params.push(name);
+      return `{${name}}`;
+    });
+  return { path, params };
+}
+
+function queryParameters(query: z.ZodObject): JsonSchema[] {
+  const schema = z.toJSONSchema(query, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => {
+    const { description, ...rest } = s;
+    return { name, in: "query", ...(schema.required?.includes(name) ? { required: true } : {}), schema: rest, ...(description ? { description } : {}) };
+  });
+}
+
+function operation(route: RouteInfo, outputs: (s: z.ZodType) => JsonSchema, inputs: (s: z.ZodType) => JsonSchema): JsonSchema {
+  const d: RouteDoc = route.doc;
+  const { params } = pathOf(route);
+  const parameters = [
+    ...params.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+    ...(d.query ? queryParameters(d.query) : []),
+    ...(d.author ? [{ name: "X-War-Room-User", in: "header", schema: { type: "string" }, description: "display name of the author (URI-encoded)" }] : []),
+  ];
+  const status = d.status ?? 200;
+  const ok = d.produces
+    ? { description: "OK", content: { [d.produces]: { schema: { type: "string" } } } }
+    : json(d.response ? outputs(d.response) : { type: "object" }, status === 201 ? "Created" : "OK");
+  const responses: Record<string, unknown> = { [status]: ok };
+  for (const [code, e] of Object.entries(d.errors ?? {})) {
+    responses[code] = typeof e === "string" ? json({ $ref: "#/components/schemas/Error" }, e) : json(outputs(e.schema), e.description);
+  }
+  return {
+    summary: d.summary,
+    ...(d.description ? { description: d.description } : {}),
+    ...(parameters.length ? { parameters } : {}),
+    ...(d.body ? { requestBody: { required: !d.bodyOptional, content: { "application/json": { schema: inputs(d.body) } } } } : {}),
+    responses,
+  };
+}
+
+function build(routes: readonly RouteInfo[]): object {
+  const all = [...routes, ...HEALTH_ROUTES];
+  const outSchemas = all.flatMap((r) => [r.doc.response, ...Object.values(r.doc.errors ?? {}).map((e) => (typeof e === "string" ? undefined : e.schema))]).filter((s) => s !== undefined);
+  const outputs = convert(RESOURCES, outSchemas, "output");
+  const inputs = convert(INPUTS, all.flatMap((r) => (r.doc.body ? [r.doc.body] : [])), "input");
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of all) {
+    const { path } = pathOf(route);
+    (paths[path] ??= {})[route.method.toLowerCase()] = operation(route, outputs.of, inputs.of);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "War Room API",
+      version: "1",
+      description:
+        "Live golden signals, drills, SLOs with error budgets, alerts, incidents, runbooks, postmortems, push ingest and the Alertmanager receiver. Own metrics at /metrics; the simulator as a scrape target at /sim/metrics. Live updates: WebSocket /ws, see docs/protocol.md.",
+    },
+    servers: [{ url: "/" }],
+    paths,
+    components: { schemas: { ...outputs.components, ...inputs.components } },
+  };
+}
+
+const cache = new WeakMap<readonly RouteInfo[], object>();
+
+/** The OpenAPI 3.1 document served at /api/v1/openapi.json, for the routes of one HttpApi. */
+export function openApiDocument(routes: readonly RouteInfo[]): object {
+  let doc = cache.get(routes);
+  if (!doc) cache.set(routes, (doc = build(routes)));
+  return doc;
 }

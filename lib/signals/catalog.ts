@@ -1,4 +1,4 @@
-import type { ServiceInfo } from "../live/protocol";
+import type { ServiceInfo } from "./contract";
 
 /** The configured services as the board names them, in config order, with their effective thresholds. */
 export class ServiceCatalog {

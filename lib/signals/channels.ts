@@ -1,5 +1,5 @@
 import type { Hub } from "../live/hub";
-import type { BoardSnapshot, PointValues, Series, ServiceSnapshot, SourceStatus } from "../live/protocol";
+import type { BoardSnapshot, PointValues, Series, ServiceSnapshot, SourceStatus } from "./contract";
 import type { Clock } from "../time";
 import type { DrillService } from "../drills/service";
 import { drillEnd, type DrillEffect } from "../drills/types";

@@ -1,7 +1,7 @@
 import { Aggregator } from "./aggregate";
 import { SeriesRing } from "./ring";
 import { SIGNALS, type SignalPoint, type SignalValues } from "./types";
-import type { Series } from "../live/protocol";
+import type { Series } from "./contract";
 
 const MINUTE = 60_000;
 

@@ -1,4 +1,5 @@
 import { WINDOWS_MS, type BurnWindow } from "./math";
+import type { BurnAlertStatus, BurnRateRule, BurnSeverity } from "./contract";
 
 /**
  * Multiwindow, multi-burn-rate alerts (SRE Workbook, "Alerting on SLOs", recommended
@@ -14,21 +15,7 @@ import { WINDOWS_MS, type BurnWindow } from "./math";
  * integer percent so the factor is one division of exact integers (no 14.400000000000002).
  */
 
-export type BurnSeverity = "page" | "ticket";
-
-export type BurnRateRule = {
-  /** Stable name, e.g. "page-1h-5m". */
-  id: string;
-  severity: BurnSeverity;
-  longWindow: BurnWindow;
-  shortWindow: BurnWindow;
-  /** Burn rate both windows must reach for the rule to fire. */
-  factor: number;
-  /** Share of the budget spent within the long window at exactly `factor` (0.02 = 2%). */
-  budgetConsumedAtAlert: number;
-  /** Time the whole budget lasts at exactly `factor`: SLO window / factor. */
-  exhaustionMs: number;
-};
+export type { BurnRateRule, BurnSeverity } from "./contract";
 
 const WORKBOOK_RULES: readonly { severity: BurnSeverity; longWindow: BurnWindow; shortWindow: BurnWindow; budgetPercent: number }[] = [
   { severity: "page", longWindow: "1h", shortWindow: "5m", budgetPercent: 2 },
@@ -61,12 +48,8 @@ export function burnRatePolicy(windowMs: number): BurnRateRule[] {
   });
 }
 
-export type BurnAlertState = {
-  rule: BurnRateRule;
-  firing: boolean;
-  longBurn: number | null;
-  shortBurn: number | null;
-};
+/** A rule of one SLO, evaluated now (the `burnAlerts` of an SLO status). */
+export type BurnAlertState = BurnAlertStatus;
 
 /**
  * A rule fires when the burn rate over BOTH its long and its short window is at or above its

@@ -1,4 +1,5 @@
 import type { SloConfig } from "./schema";
+import type { SloStatus } from "./contract";
 import { sliCounts } from "./sli";
 import {
   BURN_WINDOWS,
@@ -9,10 +10,9 @@ import {
   errorRatio,
   timeToExhaustion,
   windowRange,
-  type BurnWindow,
   type Counts,
 } from "./math";
-import { burnRatePolicy, evaluateBurnAlerts, type BurnRateRule } from "./burn-alerts";
+import { burnRatePolicy, evaluateBurnAlerts } from "./burn-alerts";
 import type { SignalValues } from "../signals/types";
 import type { Store } from "../store/store";
 import { listSliCounts, latestSliStart, purgeSliCountsBefore, sumSliCounts, upsertSliCounts, type SliRow } from "./repo";
@@ -25,30 +25,7 @@ const COARSE_SPAN = 10 * MINUTE;
 /** Rows are kept for the longest SLO window (31 days) plus a day. */
 export const SLI_RETENTION_MS = 32 * 24 * 3600_000;
 
-export type BurnAlertStatus = { rule: BurnRateRule; firing: boolean; longBurn: number | null; shortBurn: number | null };
-
-export type SloStatus = {
-  id: string;
-  service: string;
-  name: string;
-  description?: string;
-  sli: SloConfig["sli"];
-  target: number;
-  window: SloConfig["window"];
-  windowFrom: number;
-  windowMs: number;
-  good: number;
-  total: number;
-  /** Bad events in the window, and how many the target allows for the traffic seen. */
-  bad: number;
-  allowedBad: number;
-  errorRatio: number | null;
-  budgetConsumed: number | null;
-  budgetRemaining: number | null;
-  burnRates: Record<BurnWindow, number | null> & { window: number | null };
-  timeToExhaustionMs: number | null;
-  burnAlerts: BurnAlertStatus[];
-};
+export type { BurnAlertStatus, SloStatus } from "./contract";
 
 /** Per-minute minute counts of one SLO for the last three days, indexed by minute number. */
 class MinuteRing {

@@ -1,5 +1,5 @@
 import type { MetricSource } from "./types";
-import type { SourceStatus } from "../live/protocol";
+import type { SourceStatus } from "../signals/contract";
 import { SIGNALS, type SignalName, type SignalValues } from "../signals/types";
 import type { Sli } from "../slo/schema";
 import type { Counts } from "../slo/math";

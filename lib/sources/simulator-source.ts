@@ -1,6 +1,6 @@
 import type { MetricSource } from "./types";
 import type { SignalValues } from "../signals/types";
-import type { SourceStatus } from "../live/protocol";
+import type { SourceStatus } from "../signals/contract";
 import type { DrillEffect } from "../drills/types";
 import { Simulator } from "../simulator";
 import type { SimulatedService } from "../simulator/config";

@@ -1,5 +1,5 @@
 import type { SignalValues } from "../signals/types";
-import type { SourceStatus } from "../live/protocol";
+import type { SourceStatus } from "../signals/contract";
 import type { Sli } from "../slo/schema";
 
 export type TimedValues = { t: number; values: SignalValues };

@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { DrillEffectSchema } from "../drills/types";
+import { SIGNALS, SIGNAL_STATES, SignalNameSchema, ThresholdsSchema, type SignalName } from "./types";
+
+/**
+ * What the signals domain sends: the service list, points, columnar series, and the `board` and
+ * `service:<id>` channel payloads. The API, the WebSocket, the OpenAPI document and the browser
+ * share these schemas; the types below are inferred from them.
+ */
+
+export const ServiceInfoSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    team: z.string().optional(),
+    description: z.string().optional(),
+    dependsOn: z.array(z.string()),
+    thresholds: ThresholdsSchema,
+  })
+  .meta({ description: "A monitored service with its thresholds per signal" });
+export type ServiceInfo = z.infer<typeof ServiceInfoSchema>;
+export const ServiceListSchema = z.object({ services: z.array(ServiceInfoSchema) });
+
+const signalColumns = <T extends z.ZodType>(value: T) =>
+  z.object(Object.fromEntries(SIGNALS.map((s) => [s, value])) as Record<SignalName, T>);
+
+/** Signal values without the timestamp. */
+export const PointValuesSchema = signalColumns(z.number());
+export type PointValues = z.infer<typeof PointValuesSchema>;
+
+/** Columnar series: `t` and each signal are arrays of equal length. */
+export const SeriesSchema = signalColumns(z.array(z.number()))
+  .extend({ t: z.array(z.number()) })
+  .meta({ description: "Columnar series: `t` (epoch ms) and one array per signal, all of equal length" });
+export type Series = z.infer<typeof SeriesSchema>;
+
+export const SignalStateSchema = z.enum(SIGNAL_STATES);
+export const ServiceStatesSchema = z.object({ state: SignalStateSchema, signals: z.record(SignalNameSchema, SignalStateSchema) });
+
+/** The metric source's state, shown on the board (the simulator, Prometheus …). */
+export const SourceStatusSchema = z.object({
+  kind: z.string(),
+  state: z.enum(["ok", "degraded", "down"]),
+  error: z.string().optional(),
+  lastSuccessAt: z.number().nullable(),
+});
+export type SourceStatus = z.infer<typeof SourceStatusSchema>;
+
+export const SparkSchema = z.object({ t: z.array(z.number()), p99: z.array(z.number()), rps: z.array(z.number()), errorPct: z.array(z.number()) });
+
+/** `board` snapshot. `spark` holds the last `sparkSeconds` of p99, rps and errorPct per service. */
+export const BoardSnapshotSchema = z.object({
+  title: z.string(),
+  tickMs: z.number(),
+  services: z.array(ServiceInfoSchema),
+  latest: z.record(z.string(), PointValuesSchema.nullable()),
+  spark: z.record(z.string(), SparkSchema),
+  drills: z.array(DrillEffectSchema),
+  source: SourceStatusSchema,
+});
+export type BoardSnapshot = z.infer<typeof BoardSnapshotSchema>;
+
+/** `board` event `tick`: the newest point of every service. */
+export const BoardTickSchema = z.object({ t: z.number(), points: z.record(z.string(), PointValuesSchema) });
+export type BoardTick = z.infer<typeof BoardTickSchema>;
+
+/** `board` and `service:<id>` event `drills`: the active and recent drills changed. */
+export const BoardDrillsSchema = z.object({ drills: z.array(DrillEffectSchema) });
+export type BoardDrills = z.infer<typeof BoardDrillsSchema>;
+
+/** `service:<id>` snapshot: the service, its last 15 minutes at 1 s, its drills. */
+export const ServiceSnapshotSchema = z.object({ service: ServiceInfoSchema, series: SeriesSchema, drills: z.array(DrillEffectSchema) });
+export type ServiceSnapshot = z.infer<typeof ServiceSnapshotSchema>;
+
+/** `service:<id>` event `tick`. */
+export const ServiceTickSchema = z.object({ t: z.number(), point: PointValuesSchema });
+export type ServiceTick = z.infer<typeof ServiceTickSchema>;
+
+/** GET /api/v1/services/{id}: the service, its newest point (rounded) and its states. */
+export const ServiceDetailSchema = z.object({
+  service: ServiceInfoSchema,
+  latest: PointValuesSchema.extend({ t: z.number() }).nullable(),
+  state: ServiceStatesSchema.nullable(),
+});
+
+/** GET /api/v1/services/{id}/signals. */
+export const SignalHistorySchema = z.object({ serviceId: z.string(), from: z.number(), to: z.number(), step: z.number(), series: SeriesSchema });
