@@ -172,10 +172,11 @@ function signInError(err: unknown): Unauthorized | Unavailable {
     return new Unauthorized(`sign-in failed: ${why}; start signing in again`, { code: err.error });
   }
   if (err instanceof client.ClientError) {
-    const message = err.message.toLowerCase();
+    // openid-client puts the specific check that failed in the cause.
+    const message = `${err.message} ${err.cause instanceof Error ? err.cause.message : ""}`.toLowerCase();
     let why = "the identity provider's answer did not check out";
-    if (message.includes('"state"') || message.includes("state")) why = "the sign-in state did not match (a stale or forged callback)";
-    else if (message.includes('"iss"') || message.includes("issuer")) why = "the answer came from an unexpected issuer";
+    if (message.includes('"iss"')) why = "the answer came from an unexpected issuer";
+    else if (message.includes('"state"')) why = "the sign-in state did not match (a stale or forged callback)";
     else if (message.includes("nonce")) why = "the ID token nonce did not match";
     return new Unauthorized(`sign-in failed: ${why}; start signing in again`, { code: err.code ?? "client_error" });
   }
