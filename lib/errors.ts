@@ -6,6 +6,7 @@ import { z } from "zod";
 export const ERROR_CODES = [
   "invalid",
   "unauthorized",
+  "forbidden",
   "not_found",
   "conflict",
   "payload_too_large",
@@ -37,6 +38,12 @@ export class Invalid extends WarRoomError {
 export class Unauthorized extends WarRoomError {
   constructor(message: string, details?: unknown) {
     super("unauthorized", 401, message, details);
+  }
+}
+/** Signed in (or a valid token), but the role or scope is too low for the operation. */
+export class Forbidden extends WarRoomError {
+  constructor(message: string, details?: unknown) {
+    super("forbidden", 403, message, details);
   }
 }
 export class NotFound extends WarRoomError {

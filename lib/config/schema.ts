@@ -5,6 +5,7 @@ import { AlertRulesSchema, unknownAlertServiceProblems } from "../alerts/schema"
 import { AlertmanagerConfigSchema } from "../alerts/alertmanager";
 import { SimulationSchema } from "../simulator/config";
 import { SourceSchema } from "../sources/config";
+import { AuthConfigSchema } from "../auth/config";
 
 const id = z
   .string()
@@ -51,6 +52,7 @@ export const ConfigSchema = z
       .object({ alertmanager: AlertmanagerConfigSchema.prefault({}) })
       .strict()
       .prefault({}),
+    auth: AuthConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, SqliteAdapter, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import { describeError } from "./errors";
 
 /**
@@ -180,6 +180,59 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addPrimaryKeyConstraint("ingest_samples_pk", ["service", "t"])
         .execute();
       await db.schema.createIndex("ingest_samples_t_idx").on("ingest_samples").column("t").execute();
+    },
+  },
+  "0006_auth": {
+    async up(db: Kysely<unknown>) {
+      // Sessions are looked up by the hash of the cookie value; the raw value is never stored.
+      await db.schema
+        .createTable("auth_sessions")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("subject", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("email", "text")
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("groups", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("last_seen_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addColumn("revoked_at", "bigint")
+        .execute();
+      await db.schema.createIndex("auth_sessions_subject_idx").on("auth_sessions").column("subject").execute();
+      await db.schema.createIndex("auth_sessions_expires_at_idx").on("auth_sessions").column("expires_at").execute();
+      await db.schema
+        .createTable("api_tokens")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("scopes", "text", (c) => c.notNull())
+        .addColumn("secret_hash", "text", (c) => c.notNull().unique())
+        .addColumn("prefix", "text", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint")
+        .addColumn("revoked_at", "bigint")
+        .addColumn("last_used_at", "bigint")
+        .execute();
+      await db.schema.createIndex("api_tokens_prefix_idx").on("api_tokens").column("prefix").execute();
+      // An autoincrement sequence orders the log (ids are random UUIDs); the DDL for it differs per dialect.
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      await db.schema
+        .createTable("audit_log")
+        .addColumn("seq", sqlite ? "integer" : "bigserial", (c) => (sqlite ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn("id", "text", (c) => c.notNull().unique())
+        .addColumn("at", "bigint", (c) => c.notNull())
+        .addColumn("actor_subject", "text", (c) => c.notNull())
+        .addColumn("actor_name", "text", (c) => c.notNull())
+        .addColumn("role", "text")
+        .addColumn("via", "text", (c) => c.notNull())
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("target", "text")
+        .addColumn("address", "text")
+        .addColumn("result", "integer", (c) => c.notNull())
+        .addColumn("detail", "text")
+        .execute();
+      await db.schema.createIndex("audit_log_at_idx").on("audit_log").column("at").execute();
+      await db.schema.createIndex("audit_log_actor_idx").on("audit_log").columns(["actor_subject", "seq"]).execute();
     },
   },
 };

@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /**
  * Row types of the database, as stored (snake_case). Each table gets an interface here and a
  * migration in migrations.ts; the domain types live in lib/<domain> and are mapped per table.
@@ -149,6 +151,55 @@ export interface CountersTable {
   value: number;
 }
 
+/** A signed-in browser session; `id` is the SHA-256 of the cookie value, which is never stored. */
+export interface AuthSessionsTable {
+  id: string;
+  subject: string;
+  name: string;
+  email: string | null;
+  /** One of ROLES (lib/auth/policy.ts); checked when read back. */
+  role: string;
+  /** The identity provider's groups at sign-in, JSON array. */
+  groups: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute end, however active the session is. */
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+/** Machine API tokens; only the SHA-256 of the secret is kept, `prefix` is the id part shown in lists. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  /** JSON array of TOKEN_SCOPES. */
+  scopes: string;
+  secret_hash: string;
+  prefix: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+/** Append-only record of every write: who, how, what, the HTTP status. `seq` orders it. */
+export interface AuditLogTable {
+  seq: Generated<number>;
+  id: string;
+  at: number;
+  actor_subject: string;
+  actor_name: string;
+  role: string | null;
+  via: string;
+  action: string;
+  target: string | null;
+  address: string | null;
+  result: number;
+  /** JSON object with secrets redacted, or null. */
+  detail: string | null;
+}
+
 export interface Database {
   drills: DrillsTable;
   meta: MetaTable;
@@ -162,4 +213,7 @@ export interface Database {
   postmortems: PostmortemsTable;
   signal_minutes: SignalMinutesTable;
   ingest_samples: IngestSamplesTable;
+  auth_sessions: AuthSessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }
