@@ -33,7 +33,8 @@ function expectedFor(identity: Identity | null, req: Requirement): Outcome {
   if ("public" in req) return "ok";
   if (!identity) return "unauthorized";
   if (identity.via.kind !== "token") {
-    if ("scope" in req) return "forbidden";
+    // A person signed in (session) never holds a scope; the single-user modes trust their machine.
+    if ("scope" in req) return identity.via.kind === "session" ? "forbidden" : "ok";
     return rank(identity.role) >= rank(req.role) ? "ok" : "forbidden";
   }
   const scopes = identity.via.scopes;
@@ -73,6 +74,7 @@ describe("authorize: every identity against every requirement", () => {
     expect(outcome(token([...TOKEN_SCOPES]), { role: "admin", orScope: "write" })).toBe("forbidden");
     expect(outcome(person("admin"), { scope: "ingest" })).toBe("forbidden");
     expect(outcome(person("viewer"), { role: "viewer", orScope: "ingest" })).toBe("ok");
+    expect(outcome({ subject: "local:Ada", name: "Ada", email: null, role: "admin", via: { kind: "local" } }, { scope: "ingest" })).toBe("ok");
   });
 });
 

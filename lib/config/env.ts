@@ -18,6 +18,10 @@ const EnvSchema = z.object({
   PROMETHEUS_URL: z.string().optional(),
   /** When set, Alertmanager must send `Authorization: Bearer <secret>` (webhook_configs http_config.authorization). */
   ALERTMANAGER_WEBHOOK_SECRET: z.string().min(8, "must be at least 8 characters").optional(),
+  /** auth.mode oidc: the client secret registered with the identity provider. */
+  WAR_ROOM_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Key (≥ 32 characters) that seals the short-lived sign-in cookie; default: generated once and kept in the store. */
+  WAR_ROOM_SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Version control commit shown on /health; set by the deployment. */
   WAR_ROOM_COMMIT: z.string().optional(),

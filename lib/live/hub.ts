@@ -40,6 +40,8 @@ export class Hub {
   private readonly loading = new Map<string, Promise<Channel | null>>();
   private readonly connections = new Map<Subscriber, Set<Channel>>();
   private readonly names = new Map<Subscriber, string>();
+  /** Connections whose name comes from sign-in: `identify` cannot change it. */
+  private readonly fixedNames = new WeakSet<Subscriber>();
   /** How often a channel name was evicted: a recreated channel gets a new epoch, so old cursors get a snapshot. */
   private readonly generations = new Map<string, number>();
   /** Messages of a connection wait here while one of its subscribes loads a channel, so they keep their order. */
@@ -135,8 +137,13 @@ export class Hub {
     return seq;
   }
 
-  connect(sub: Subscriber): void {
+  /** `name`: the signed-in name shown in presence; the connection then cannot rename itself. */
+  connect(sub: Subscriber, opts: { name?: string } = {}): void {
     this.connections.set(sub, new Set());
+    if (opts.name !== undefined) {
+      this.names.set(sub, opts.name);
+      this.fixedNames.add(sub);
+    }
     sub.send(
       JSON.stringify({
         type: "hello",
@@ -211,6 +218,7 @@ export class Hub {
         return;
       }
       case "identify": {
+        if (this.fixedNames.has(sub)) return;
         this.names.set(sub, msg.name);
         for (const ch of this.connections.get(sub) ?? []) ch.subscribersChanged();
         return;

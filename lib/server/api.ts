@@ -15,6 +15,8 @@ import { addIncidentRoutes } from "./incident-routes";
 import { addRunbookRoutes } from "./runbook-routes";
 import { addIntegrationRoutes } from "./integration-routes";
 import { addPostmortemRoutes } from "./postmortem-routes";
+import { addAuthRoutes } from "./auth-routes";
+import { createApiAccess } from "./access";
 
 const time = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
@@ -45,7 +47,7 @@ function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.o
  * war room (lib/server/root.ts) its domain needs.
  */
 export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecret?: string } = {}): HttpApi {
-  const api = new HttpApi({ logger });
+  const api = new HttpApi({ logger, access: createApiAccess({ auth: wr.auth, logger, alertmanagerSecret: opts.alertmanagerSecret }) });
   const { catalog, history, clock, tickMs, slos, alertChannel } = wr;
   const drillService = wr.drills;
 
@@ -157,6 +159,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   addRunbookRoutes(api, { runbooks: wr.runbooks, incidents: wr.incidents });
   addIntegrationRoutes(api, { ingest: wr.ingest, alertmanager: wr.alertmanager, alertmanagerSecret: opts.alertmanagerSecret });
   addPostmortemRoutes(api, wr.postmortems);
+  addAuthRoutes(api, wr.auth);
 
   return api;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { once } from "node:events";
 import Router from "find-my-way";
 import type { z } from "zod";
 import {
@@ -12,6 +13,10 @@ import {
   errorBody,
 } from "../errors";
 import type { Logger } from "../log";
+import { authorize, type Identity } from "../auth/policy";
+import { Forbidden } from "../errors";
+import { addressOf, type ApiAccess } from "./access";
+import { policyOf } from "./policy";
 
 export type RequestCtx = {
   req: IncomingMessage;
@@ -19,11 +24,14 @@ export type RequestCtx = {
   query: URLSearchParams;
   /** The parsed JSON body (only read when the handler asks for it). */
   body(): Promise<unknown>;
-  /** Who is writing: the X-War-Room-User header until auth lands, else "anonymous". */
+  /** Who sent the request (lib/server/access.ts); null only on public routes. */
+  identity: Identity | null;
+  /** The name writes are attributed to: the signed-in person, the token's subject, or (local mode) X-War-Room-User. */
   author: string;
 };
 
-export type Reply = { status?: number; body?: unknown; headers?: Record<string, string>; text?: string };
+/** `stream`: lines written as they come (JSON Lines exports), with back-pressure. */
+export type Reply = { status?: number; body?: unknown; headers?: Record<string, string>; text?: string; stream?: AsyncIterable<string> };
 export type Handler = (ctx: RequestCtx) => Promise<Reply> | Reply;
 export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -69,8 +77,11 @@ export class HttpApi {
   readonly maxInFlight: number;
   private readonly logger: Logger;
 
-  constructor(opts: { logger: Logger; maxInFlight?: number }) {
+  private readonly access: ApiAccess;
+
+  constructor(opts: { logger: Logger; access: ApiAccess; maxInFlight?: number }) {
     this.logger = opts.logger;
+    this.access = opts.access;
     this.maxInFlight = opts.maxInFlight ?? 512;
   }
 
@@ -106,34 +117,60 @@ export class HttpApi {
     if (this.draining) return send(res, new Unavailable("server is shutting down", 1));
     if (this.inFlight >= this.maxInFlight) return send(res, new Unavailable("server is over capacity; retry shortly", 1));
     this.inFlight++;
+    const method = (req.method ?? "GET").toUpperCase();
+    const routeMethod = (method === "HEAD" ? "GET" : method) as Method;
+    // Set once the route is known: every write to a route is audited, allowed or not.
+    let audited: { action: string; target: string | null; identity: Identity | null } | null = null;
     try {
-      const method = (req.method ?? "GET").toUpperCase();
-      const found = this.router.find((method === "HEAD" ? "GET" : method) as Method, url.pathname);
+      const found = this.router.find(routeMethod, url.pathname);
       if (!found) {
         const allowed = METHODS.filter((m) => this.router.find(m, url.pathname));
         if (allowed.length > 0) throw new MethodNotAllowed(`${method} is not allowed here; use ${allowed.join(", ")}`, { allowed });
         throw new NotFound(`no route ${method} ${url.pathname}`);
       }
-      const { handler } = found.store as { handler: Handler };
+      const { handler, pattern } = found.store as { handler: Handler; pattern: string };
       const params: Record<string, string> = {};
       for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[k] = v;
+      const policy = policyOf(routeMethod, pattern);
+      // lib/server/policy.test.ts keeps the table complete; a route without an entry is refused, never open.
+      if (!policy) throw new WarRoomError("internal", 500, `no authorisation policy for ${routeMethod} ${pattern}`);
+      if (routeMethod !== "GET") audited = { action: `${routeMethod} ${pattern}`, target: Object.values(params).join("/") || null, identity: null };
+      const identity = await this.access.identify(req, pattern);
+      if (audited) audited.identity = identity;
+      authorize(identity, policy);
       const reply = await handler({
         req,
         params,
         query: url.searchParams,
-        body: () => readJson(req),
-        author: authorOf(req),
+        identity,
+        author: identity ? identity.name : authorOf(req),
+        body: async () => {
+          const body = await readJson(req);
+          if (policy.escalate?.when(body)) {
+            try {
+              authorize(identity, policy.escalate.need);
+            } catch (err) {
+              if (err instanceof Forbidden) throw new Forbidden(`${policy.escalate.what} ${err.message}`, err.details);
+              throw err;
+            }
+          }
+          return body;
+        },
       });
+      if (audited) await this.recordWrite(req, audited, reply.status ?? (reply.body === undefined && reply.text === undefined ? 204 : 200));
+      if (reply.stream) return await sendStream(res, reply, reply.stream);
       sendReply(res, reply);
     } catch (err) {
-      if (err instanceof WarRoomError) send(res, err);
-      else {
-        this.logger.error({ err, url: url.pathname }, "request failed");
-        send(res, new WarRoomError("internal", 500, "internal error"));
-      }
+      const e = err instanceof WarRoomError ? err : new WarRoomError("internal", 500, "internal error");
+      if (!(err instanceof WarRoomError)) this.logger.error({ err, url: url.pathname }, "request failed");
+      if (audited) await this.recordWrite(req, audited, e.status);
+      send(res, e);
     } finally {
       this.inFlight--;
     }
+  }
+  private recordWrite(req: IncomingMessage, w: { action: string; target: string | null; identity: Identity | null }, result: number): Promise<void> {
+    return this.access.audit({ actor: w.identity, action: w.action, target: w.target, address: addressOf(req), result });
   }
 }
 
@@ -142,6 +179,18 @@ export function send(res: ServerResponse, err: WarRoomError): void {
   if (err instanceof Unavailable && err.retryAfterSeconds !== undefined) headers["retry-after"] = String(err.retryAfterSeconds);
   if (err instanceof MethodNotAllowed) headers.allow = ((err.details as { allowed: string[] }).allowed ?? []).join(", ");
   sendReply(res, { status: err.status, body: errorBody(err), headers });
+}
+
+async function sendStream(res: ServerResponse, reply: Reply, lines: AsyncIterable<string>): Promise<void> {
+  const iterator = lines[Symbol.asyncIterator]();
+  // The first line is read before the head is sent, so a bad filter still answers 400.
+  let next = await iterator.next();
+  res.writeHead(reply.status ?? 200, { "cache-control": "no-store", ...reply.headers });
+  while (!next.done) {
+    if (!res.write(next.value)) await once(res, "drain");
+    next = await iterator.next();
+  }
+  res.end();
 }
 
 export function sendReply(res: ServerResponse, reply: Reply): void {

@@ -29,9 +29,10 @@ const itemBody = z.object({ item: ActionItemSchema });
 const writeErrors = { 400: "Invalid input (nothing written)", 404: "No such incident, entry or item", 413: "Body too large", 415: "Not JSON" };
 const stale = { 409: "Stale version: `details.current` holds the current state" };
 
-/** A named person when the UI sends X-War-Room-User; a script otherwise. */
-export function writerOf({ req, author }: RequestCtx): Writer {
-  return { author, source: req.headers["x-war-room-user"] ? "user" : "api" };
+/** A person when signed in (or, in local mode, named by X-War-Room-User); a script (token) otherwise. */
+export function writerOf({ req, author, identity }: RequestCtx): Writer {
+  const person = identity?.via.kind === "session" || (identity?.via.kind === "local" && Boolean(req.headers["x-war-room-user"]));
+  return { author, source: person ? "user" : "api" };
 }
 
 /** The incident routes (docs/incidents-contract.md): thin adapters over lib/incidents/service.ts. */

@@ -32,6 +32,9 @@ import { PushOwnership } from "../ingest/ownership";
 import { TickJob } from "../ingest/tick";
 import type { IngestCtx } from "../ingest/push";
 import { ingestSamplesPurger } from "../ingest/repo";
+import type { AuthCtx } from "../auth/context";
+import { sessionPurger } from "../auth/sessions";
+import { auditPurger } from "../auth/audit";
 
 /** An incident channel nobody watched for this long is dropped from memory (reloaded on demand). */
 const INCIDENT_CHANNEL_IDLE_MS = 10 * 60_000;
@@ -101,6 +104,7 @@ export function composeWarRoom(opts: ComposeOptions) {
   const ownership = new PushOwnership();
   const ingest: IngestCtx = { store, clock, catalog, history, recorder, board, ownership };
   const alertmanager: AlertmanagerCtx = { incidents, alerts, alertChannel, config: config.integrations.alertmanager, serviceName: (id) => catalog.get(id)?.name, logger };
+  const auth: AuthCtx = { store, clock, config: config.auth };
   const simScrape = new SimScrapeTarget({ seed: config.source.kind === "simulator" ? config.source.seed : 1, services: config.services, tickMs, drills: (from) => drills.effectiveSince(from) });
 
   const jobs = {
@@ -113,7 +117,7 @@ export function composeWarRoom(opts: ComposeOptions) {
         incidentLive.evictIdle(INCIDENT_CHANNEL_IDLE_MS);
       },
     } satisfies Job,
-    retention: retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store)], clock, logger }),
+    retention: retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }),
   };
   const scheduler = new Scheduler({ clock, logger });
 
@@ -146,6 +150,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     ingest,
     alertmanager,
     simScrape,
+    auth,
     jobs,
 
     /** Loads what the store holds, backfills history, and starts the jobs. */

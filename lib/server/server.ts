@@ -15,6 +15,9 @@ import { postmortemTemplatesDirOf, runbooksDirOf } from "../config/load";
 import { WarRoomMetrics } from "./metrics";
 import type { HttpApi } from "./http";
 import type { BreakerState, MetricSource } from "../sources/types";
+import { identifyRequest } from "./access";
+import { createSignIn } from "./signin";
+import { sessionStillValid } from "../auth/sessions";
 
 /** A low-cardinality route label: API route patterns, health paths, else "ui". */
 function routeLabel(api: HttpApi, method: string, path: string): string {
@@ -60,6 +63,9 @@ type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
  */
 export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const { env, config, logger } = opts;
+  if (config.auth.mode === "oidc" && !env.WAR_ROOM_OIDC_CLIENT_SECRET) {
+    throw new Error("auth.mode is oidc but WAR_ROOM_OIDC_CLIENT_SECRET is not set: give the client secret registered with the identity provider");
+  }
   const clock = opts.clock ?? systemClock;
   const began = Date.now();
   const serverId = randomBytes(4).toString("hex");
@@ -86,7 +92,19 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   }
 
   const api = createApi(warRoom, logger, { alertmanagerSecret: env.ALERTMANAGER_WEBHOOK_SECRET });
-  sockets = new LiveSockets({ hub: warRoom.hub, logger });
+  sockets = new LiveSockets({
+    hub: warRoom.hub,
+    logger,
+    identify: (req) => identifyRequest(warRoom.auth, req),
+    sessionValid: (id) => sessionStillValid(warRoom.auth, id),
+  });
+  const signIn = await createSignIn({
+    auth: warRoom.auth,
+    logger,
+    clientSecret: env.WAR_ROOM_OIDC_CLIENT_SECRET,
+    sessionSecret: env.WAR_ROOM_SESSION_SECRET,
+    onSignOut: (sessionId) => sockets?.closeSession(sessionId),
+  });
   const live = sockets;
   let closing = false;
 
@@ -148,6 +166,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
         if (h) return sendReply(res, h);
       }
       if (path === "/api" || path.startsWith("/api/")) return await api.handle(req, res, url);
+      if (path.startsWith("/auth/") && (await signIn.handle(req, res, url))) return;
       if (!nextHandler) return sendReply(res, { status: 404, body: { error: { code: "not_found", message: "UI disabled on this server" } } });
       if (closing) res.setHeader("connection", "close");
       await nextHandler(req, res);
@@ -163,7 +182,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
 
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
-    if (path === "/ws" && !closing) return live.handleUpgrade(req, socket, head);
+    if (path === "/ws" && !closing) return void live.handleUpgrade(req, socket, head);
     // In dev, Next serves its HMR socket under /_next/ from its own upgrade listener.
     if (opts.ui === "dev" && path.startsWith("/_next/")) return;
     socket.destroy();

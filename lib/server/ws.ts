@@ -6,10 +6,15 @@ import type { Hub } from "../live/hub";
 import type { Subscriber } from "../live/channel";
 import { MAX_CLIENT_FRAME_BYTES } from "../live/protocol";
 import type { Logger } from "../log";
+import { authorize, type Identity } from "../auth/policy";
+import { WarRoomError } from "../errors";
+import { MESSAGE_POLICY } from "./policy";
 
 /** Close code telling clients the server is restarting and they should reconnect (RFC 6455 1012). */
 export const CLOSE_RESTART = 1012;
 const CLOSE_POLICY = 1008;
+/** The session behind the socket ended (signed out, revoked or expired): sign in again (docs/protocol.md). */
+export const CLOSE_SESSION_ENDED = 4401;
 const MAX_MESSAGES_PER_SECOND = 50;
 
 /** Frames sent over every socket of this process (for /metrics). */
@@ -40,6 +45,12 @@ export type LiveSocketsOptions = {
   pingIntervalMs?: number;
   /** Extra allowed Origin values besides the request's own host. */
   allowedOrigins?: readonly string[];
+  /** Who opens the socket (session cookie or bearer token); the upgrade is refused unless the policy lets them watch. */
+  identify?: (req: IncomingMessage) => Promise<Identity | null>;
+  /** Whether a session is still valid; sockets of ended sessions close with 4401. */
+  sessionValid?: (sessionId: string) => Promise<boolean>;
+  /** How often sessions behind open sockets are checked (default 10 s). */
+  sessionCheckMs?: number;
 };
 
 /**
@@ -51,11 +62,30 @@ export class LiveSockets {
   private readonly opts: LiveSocketsOptions;
   private readonly pingTimer: NodeJS.Timeout;
   private readonly alive = new WeakMap<WebSocket, boolean>();
+  /** Open sockets per session id, so a session that ends closes its sockets on every tab. */
+  private readonly bySession = new Map<string, Set<WebSocket>>();
+  private readonly sessionTimer: NodeJS.Timeout;
 
   constructor(opts: LiveSocketsOptions) {
     this.opts = opts;
     this.pingTimer = setInterval(() => this.pingAll(), opts.pingIntervalMs ?? 30_000);
     this.pingTimer.unref();
+    this.sessionTimer = setInterval(() => void this.checkSessions(), opts.sessionCheckMs ?? 10_000);
+    this.sessionTimer.unref();
+  }
+
+  /** Closes every socket of a session with 4401 (it signed out here). */
+  closeSession(sessionId: string, reason = "signed out"): void {
+    for (const ws of this.bySession.get(sessionId) ?? []) ws.close(CLOSE_SESSION_ENDED, reason);
+  }
+
+  private async checkSessions(): Promise<void> {
+    const check = this.opts.sessionValid;
+    if (!check) return;
+    for (const id of [...this.bySession.keys()]) {
+      const valid = await check(id).catch(() => true);
+      if (!valid) this.closeSession(id, "session ended");
+    }
   }
 
   get clients(): number {
@@ -67,19 +97,31 @@ export class LiveSockets {
     return sent.frames;
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on("error", () => socket.destroy());
     if (!this.originAllowed(req)) {
       socket.end("HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\norigin not allowed\n");
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    let identity: Identity | null = null;
+    try {
+      identity = this.opts.identify ? await this.opts.identify(req) : null;
+      if (this.opts.identify) authorize(identity, MESSAGE_POLICY.subscribe);
+    } catch (err) {
+      const status = err instanceof WarRoomError ? err.status : 500;
+      const text = err instanceof WarRoomError ? err.message : "internal error";
+      socket.end(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Error"}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${text}\n`);
+      return;
+    }
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity));
   }
 
   /** Tells every client to reconnect (to this server after restart, or another instance). */
   closeAll(reason = "server restarting"): void {
     for (const ws of this.wss.clients) ws.close(CLOSE_RESTART, reason);
     clearInterval(this.pingTimer);
+    clearInterval(this.sessionTimer);
   }
 
   /** Drops sockets that did not close within the grace period. */
@@ -88,8 +130,14 @@ export class LiveSockets {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket): void {
+  private accept(ws: WebSocket, identity: Identity | null): void {
     const sub = new SocketSubscriber(ws);
+    const sessionId = identity?.via.kind === "session" ? identity.via.sessionId : null;
+    if (sessionId) {
+      const set = this.bySession.get(sessionId) ?? new Set<WebSocket>();
+      set.add(ws);
+      this.bySession.set(sessionId, set);
+    }
     const { hub, logger } = this.opts;
     this.alive.set(ws, true);
     let windowStart = Date.now();
@@ -117,8 +165,16 @@ export class LiveSockets {
       }
     });
     ws.on("error", (err) => logger.debug({ err: err.message }, "websocket error"));
-    ws.on("close", () => hub.disconnect(sub));
-    hub.connect(sub);
+    ws.on("close", () => {
+      hub.disconnect(sub);
+      if (!sessionId) return;
+      const set = this.bySession.get(sessionId);
+      set?.delete(ws);
+      if (set?.size === 0) this.bySession.delete(sessionId);
+    });
+    // Signed-in people (and tokens) are shown by their own name; local mode names itself with `identify`.
+    const named = identity && (identity.via.kind === "session" || identity.via.kind === "token");
+    hub.connect(sub, named ? { name: identity.name } : {});
   }
 
   private originAllowed(req: IncomingMessage): boolean {
