@@ -39,6 +39,8 @@ export async function startTestServer(
      * `clock` then reads Date.now() and refuses set/advance; `tick()` is not available.
      */
     realTime?: boolean;
+    /** Collect every log line (JSON, level info and up) here instead of discarding them. */
+    logLines?: string[];
   } = {},
 ) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
@@ -54,7 +56,7 @@ export async function startTestServer(
   const server: WarRoomServer = await startWarRoom({
     env,
     config: opts.configure ? opts.configure(loadConfig(undefined)) : loadConfig(undefined),
-    logger: createLogger("silent"),
+    logger: opts.logLines ? createLogger("info", { write: (line: string) => void opts.logLines!.push(line) }) : createLogger("silent"),
     ui: "none",
     clock,
     pgSchema,
