@@ -1,7 +1,7 @@
 "use client";
 
 import clsx from "clsx";
-import { CircleDashed, Radio, RefreshCw, WifiOff } from "lucide-react";
+import { CircleDashed, LogOut, Radio, RefreshCw, WifiOff } from "lucide-react";
 import { useConnection, useLiveClient, useNow } from "@/components/live/LiveProvider";
 import { formatAge } from "@/lib/signals/format";
 
@@ -10,6 +10,7 @@ const STYLE = {
   connecting: { Icon: CircleDashed, cls: "text-stale ring-stale/40 bg-stale/10" },
   reconnecting: { Icon: RefreshCw, cls: "text-warn ring-warn/50 bg-warn/10" },
   offline: { Icon: WifiOff, cls: "text-critical ring-critical/50 bg-critical/10" },
+  "signed-out": { Icon: LogOut, cls: "text-critical ring-critical/50 bg-critical/10" },
 } as const;
 
 /**
@@ -28,6 +29,8 @@ export function ConnectionBadge({ className }: { className?: string }) {
         ? "CONNECTING"
         : info.state === "reconnecting"
           ? `RECONNECTING (attempt ${info.attempt})`
+          : info.state === "signed-out"
+            ? "SIGNED OUT"
           : info.attempt > 0
             ? `OFFLINE (attempt ${info.attempt})`
             : "OFFLINE";

@@ -90,6 +90,17 @@ describe("backoffDelay", () => {
 });
 
 describe("LiveClient reconnect", () => {
+  it("stops and says signed out when the server ends the session (4401), instead of retrying", () => {
+    const c = makeClient();
+    c.start();
+    latest().accept();
+    latest().drop(4401);
+    expect(c.getInfo().state).toBe("signed-out");
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.instances).toHaveLength(1);
+    c.stop();
+  });
+
   it("waits longer after each failure, capped, jittered by the injected random", () => {
     const c = makeClient({ random: () => 0.5 });
     c.start();

@@ -16,7 +16,11 @@ import { ServerMessageSchema } from "./protocol";
  * and a watchdog for half-open connections. No React here; hooks live in components/live.
  */
 
-export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
+/** `signed-out`: the server closed with 4401 (the session ended); reconnecting with the same cookie cannot help. */
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline" | "signed-out";
+
+/** Close code of an ended session (docs/protocol.md). */
+export const CLOSE_SESSION_ENDED = 4401;
 
 export type ConnectionInfo = {
   state: ConnectionState;
@@ -221,7 +225,7 @@ export class LiveClient {
     this.socket = socket;
     socket.onopen = () => this.handleOpen(socket);
     socket.onmessage = (ev) => this.handleFrame(socket, ev.data);
-    socket.onclose = () => this.handleClose(socket);
+    socket.onclose = (ev) => this.handleClose(socket, ev?.code);
     socket.onerror = () => {
       /* a close event always follows */
     };
@@ -244,13 +248,14 @@ export class LiveClient {
     }
   }
 
-  private handleClose(socket: SocketLike): void {
+  private handleClose(socket: SocketLike, code?: number): void {
     if (socket !== this.socket) return;
     this.detach(socket);
     this.socket = null;
     this.clearTimer("watchdogTimer");
     this.clearTimer("stableTimer");
-    if (this.started) this.scheduleReconnect();
+    if (code === CLOSE_SESSION_ENDED) this.setInfo({ state: "signed-out", nextRetryAt: null });
+    else if (this.started) this.scheduleReconnect();
     else this.setInfo({ state: "offline" });
   }
 
