@@ -1,5 +1,5 @@
 /**
- * Push ingest bench (SPEC §11: ≥ 100,000 samples/s on one core). Starts War Room as a child
+ * Push ingest bench (target ≥ 100,000 samples/s on one core, BENCHMARKS.md). Starts War Room as a child
  * process (API only, SQLite in a temp folder), posts batches of samples over loopback HTTP and
  * reports samples per second of wall time and per second of the SERVER's CPU time (user + system
  * from /proc/<pid>/stat), which is the "on one core" figure: Node runs the handler on one thread.

@@ -181,7 +181,7 @@ export function summarize(board: BoardState, now: number | null): BoardSummary {
     errors += (v.values.errorPct / 100) * v.values.rps;
   }
   const errThreshold = commonThreshold(board.services, "errorPct");
-  // No traffic is not an error (SPEC §4): 0 %, not NaN.
+  // No traffic is not an error: 0 %, not NaN.
   const errorPct = rps > 0 ? (errors / rps) * 100 : 0;
   const errorRate: Headline | null = any
     ? { value: errorPct, state: signalState(errorPct, errThreshold), threshold: errThreshold, signal: "errorPct" }

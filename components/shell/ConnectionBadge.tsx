@@ -14,7 +14,7 @@ const STYLE = {
 } as const;
 
 /**
- * Connection state and data age, always on screen (SPEC §2). The state word sits in a
+ * Connection state and data age, always on screen (docs/protocol.md "Reconnect policy"). The state word sits in a
  * live region; the age, which changes several times a second, deliberately does not.
  */
 export function ConnectionBadge({ className }: { className?: string }) {

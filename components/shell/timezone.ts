@@ -17,7 +17,7 @@ function read(): TimeZoneMode {
 
 const subscribe = subscribeStoredKey(KEY, EVENT);
 
-/** UTC by default (SPEC §2); the local-time choice is remembered in localStorage, per browser. */
+/** UTC by default; the local-time choice is remembered in localStorage, per browser. */
 export function useTimeZone(): [TimeZoneMode, (tz: TimeZoneMode) => void] {
   const tz = useSyncExternalStore(subscribe, read, () => "utc" as const);
   const set = useCallback((next: TimeZoneMode) => {

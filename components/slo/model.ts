@@ -1,7 +1,7 @@
 import type { SloStatus } from "@/lib/slo/contract";
 import type { DisplayState } from "@/components/ui/state";
 
-/** Budget-remaining bands (SPEC §4): above 50 % ok, 20–50 % warn, below 20 % critical. */
+/** Budget-remaining bands: above 50 % ok, 20–50 % warn, below 20 % critical. */
 export const BUDGET_WARN_BELOW = 0.5;
 export const BUDGET_CRITICAL_BELOW = 0.2;
 

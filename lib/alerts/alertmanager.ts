@@ -3,7 +3,7 @@ import { parseOrInvalid } from "../errors";
 import { TIER_SEVERITY, fnv1a64, type Alert, type AlertChange, type Tier } from "./model";
 
 /**
- * Alertmanager webhook receiver (SPEC §3): payload version 4, alerts deduplicated by fingerprint,
+ * Alertmanager webhook receiver (docs/api.md "Alertmanager receiver"): payload version 4, alerts deduplicated by fingerprint,
  * resolved when Alertmanager resolves them. Pure: no store, no clock; lib/alerts/engine.ts records changes.
  */
 

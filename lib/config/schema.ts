@@ -37,7 +37,7 @@ export const ConfigSchema = z
       .default({ thresholds: {} }),
     source: SourceSchema.default({ kind: "simulator", seed: 1 }),
     services: z.array(ServiceSchema).min(1, "at least one service is required").max(5000),
-    /** Service level objectives (SPEC §4). */
+    /** Service level objectives (README "Configuration", docs/api.md SLOs). */
     slos: SloListSchema.default([]),
     /** OpenSLO v1 files (paths relative to the config file) whose `kind: SLO` documents are added to `slos`. */
     openslo: z.array(z.string().min(1).max(1000)).max(100).default([]),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * Game-day drills: faults injected into simulated services (SPEC §3).
+ * Game-day drills: faults injected into simulated services (docs/api.md drills).
  * - latency: latency × magnitude (default 5)
  * - errors: magnitude % of requests fail with 5xx (default 20)
  * - traffic: traffic × magnitude (10 or 20; default 10), saturating the service

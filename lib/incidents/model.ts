@@ -1,5 +1,5 @@
 /**
- * Incidents (SPEC §5; JSON contract in docs/incidents-contract.md): the shapes the API, the
+ * Incidents (JSON contract in docs/incidents-contract.md): the shapes the API, the
  * store and the live channels carry. Times are epoch milliseconds, UTC. The resources are zod
  * schemas in ./contract.ts, their words (statuses, roles, kinds) in ./vocabulary.ts.
  */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * Push ingest (SPEC §3): batches of samples per service and interval, POST /api/v1/ingest.
+ * Push ingest (docs/api.md "Push ingest"): batches of samples per service and interval, POST /api/v1/ingest.
  * Counts are over the interval that ENDS at `t`; latency comes as histogram buckets or as
  * quantiles; saturation gauges are percentages. The contract is in docs/api.md.
  */

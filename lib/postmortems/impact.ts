@@ -6,7 +6,7 @@ import type { SliRow } from "../slo/repo";
 import type { ImpactReport, ImpactWindow, ServiceImpact, SloImpact } from "./contract";
 
 /**
- * Impact of an incident, computed from the recorded per-minute metrics (SPEC §6). Pure: the
+ * Impact of an incident, computed from the recorded per-minute metrics (docs/api.md "Postmortems"). Pure: the
  * caller loads the rows, this only does arithmetic.
  *
  * ## Which rows count (one rule, used for signal minutes and SLI rows alike)

@@ -8,7 +8,7 @@ import type { ImpactReport, ServiceImpact, SloImpact } from "./impact";
 import type { PostmortemTemplate } from "./templates";
 
 /**
- * Turns a template and the recorded data of an incident into a Markdown draft (SPEC §6).
+ * Turns a template and the recorded data of an incident into a Markdown draft (docs/api.md "Postmortems").
  * Pure: every value comes from `data`, including the clock. Times are UTC, ISO to the minute
  * (`2026-03-04T14:07Z`); tables are GFM; user text put in a table cell has `|` escaped and line
  * breaks turned into `<br>`. Placeholder values are inserted once and never re-parsed, so text

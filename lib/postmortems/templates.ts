@@ -7,7 +7,7 @@ export { END_TIME_PLACEHOLDERS, PLACEHOLDERS, PLACEHOLDER_NAMES, isPlaceholder, 
 export type { PlaceholderGroup, PlaceholderInfo, PlaceholderName } from "./catalogue";
 
 /**
- * Postmortem templates (SPEC §6): Markdown with `{{placeholder}}`s from a fixed catalogue,
+ * Postmortem templates (README "Alertmanager, push ingest, postmortem templates"): Markdown with `{{placeholder}}`s from a fixed catalogue,
  * validated when loaded so a typo is reported with file, line and column instead of leaking
  * into a draft.
  *

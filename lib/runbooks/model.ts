@@ -5,7 +5,7 @@ import type { Runbook, RunbookSummary } from "./contract";
 export type { ChecklistItem, InvalidRunbook, Runbook, RunbookSummary, SearchHit, TocEntry } from "./contract";
 
 /**
- * Runbooks (SPEC §7; contract in docs/runbooks-contract.md): markdown files with YAML front
+ * Runbooks (contract in docs/runbooks-contract.md): markdown files with YAML front
  * matter in a folder tree. The slug is the path without `.md`.
  */
 

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { BreakerState } from "../sources/prometheus";
 
-/** What /metrics reads at scrape time (SPEC §8): kept as callbacks so nothing polls in between. */
+/** What /metrics reads at scrape time (README "Deployment"): kept as callbacks so nothing polls in between. */
 export type MetricsSources = {
   wsClients(): number;
   hubStats(): { coalescedFrames: number; subscriptions: number; laggingSubscriptions: number };

@@ -49,7 +49,7 @@ export function overallStatus(states: readonly (SignalState | null)[]): OverallS
   return w === "critical" ? "CRITICAL" : w === "warn" ? "DEGRADED" : "HEALTHY";
 }
 
-/** Data is stale when its newest point is older than two update intervals (SPEC §2). */
+/** Data is stale when its newest point is older than two update intervals (the board marks it STALE). */
 export function isStale(lastPointAt: number | null, now: number, tickMs: number): boolean {
   return lastPointAt === null || now - lastPointAt > 2 * tickMs;
 }
