@@ -7,6 +7,7 @@ import type { Config } from "../lib/config/schema";
 import { readEnv } from "../lib/config/env";
 import { createLogger } from "../lib/log";
 import { startWarRoom, type WarRoomServer } from "../lib/server/server";
+import type { RateLimitOptions } from "../lib/server/rate-limit";
 import { manualClock, systemClock } from "../lib/time";
 import { openStore } from "../lib/store/store";
 import { assertLocalDatabaseUrl } from "../lib/store/testing/local-database";
@@ -39,6 +40,8 @@ export async function startTestServer(
      * `clock` then reads Date.now() and refuses set/advance; `tick()` is not available.
      */
     realTime?: boolean;
+    /** Small rate limits for the tests that exercise them (lib/server/rate-limit.ts). */
+    rateLimits?: Partial<RateLimitOptions>;
   } = {},
 ) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
@@ -62,6 +65,7 @@ export async function startTestServer(
     backfill: opts.backfill ?? false,
     runbooksDir: opts.runbooksDir,
     postmortemTemplatesDir: opts.postmortemTemplatesDir ?? join(tmpdir(), "war-room-no-templates"),
+    rateLimits: opts.rateLimits,
   });
   let t = clock.now();
   /** Advances the clock one tick and publishes it. */
