@@ -134,7 +134,7 @@ describe("Host, same-origin writes and headers", () => {
     const newIncident = JSON.stringify({ title: "forged", severity: "SEV1", services: ["search"] });
 
     for (const path of [`/api/v1/drills/${drillId}/stop`, "/api/v1/incidents"]) {
-      const crossSite = [
+      const crossSite: Record<string, string>[] = [
         { "content-type": "text/plain", origin: "https://evil.example", "sec-fetch-site": "cross-site" },
         { "content-type": "text/plain", origin: "https://evil.example" }, // a browser without Fetch Metadata
         { "content-type": "text/plain", origin: "null" }, // sandboxed frame
@@ -149,14 +149,14 @@ describe("Host, same-origin writes and headers", () => {
         expect(r.json().error).toMatchObject({ code: "forbidden" });
         expect(r.json().error?.message).toMatch(/^cross-site request refused/);
       }
-      const notJson = [
+      const notJson: Record<string, string>[] = [
         { "content-type": "application/x-www-form-urlencoded", origin: self, "sec-fetch-site": "same-origin" },
         { "content-type": "text/plain", "sec-fetch-site": "same-origin" },
         { origin: self }, // no content type, empty body
         {},
       ];
       for (const headers of notJson) {
-        const r = await raw(port, "POST", path, headers, "content" in headers ? "title=forged" : undefined);
+        const r = await raw(port, "POST", path, headers, headers["content-type"] ? "title=forged" : undefined);
         expect(r.status, `${path} ${JSON.stringify(headers)}`).toBe(415);
         expect(r.json().error?.code).toBe("unsupported_media_type");
       }
