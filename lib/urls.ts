@@ -8,7 +8,7 @@ export function safeLinkUrl(s: string | null | undefined): string | null {
   const v = s.trim();
   if (v === "" || v.length > 2000) return null;
   // Browsers strip tabs and newlines inside URLs and treat "\" like "/", so "/\evil" and "/\t/evil" leave the origin.
-  if (/[\u0000-\u001f\u007f]/.test(v)) return null;
+  if ([...v].some((ch) => ch < " " || ch === "\u007f")) return null;
   if (v.startsWith("/")) return v.startsWith("//") || v.startsWith("/\\") ? null : v;
   try {
     const u = new URL(v);
