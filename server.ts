@@ -6,6 +6,7 @@ import { readEnv } from "./lib/config/env";
 import { ConfigError, loadConfig, withEnvOverrides } from "./lib/config/load";
 import { createLogger } from "./lib/log";
 import { startWarRoom, type UiMode } from "./lib/server/server";
+import { UnsafeBindError } from "./lib/server/security";
 
 const args = new Set(process.argv.slice(2));
 const ui: UiMode = args.has("--no-ui") ? "none" : args.has("--dev") ? "dev" : "prod";
@@ -32,9 +33,10 @@ async function main(): Promise<void> {
   } catch (err) {
     logger.fatal({ err }, "start-up failed");
     console.error(`War Room cannot start: ${(err as Error).message}`);
-    process.exit(1);
+    process.exit(err instanceof UnsafeBindError ? 2 : 1);
   }
-  console.log(`War Room is live at ${server.url}`);
+  const reach = server.publicOrigins.length ? `; public at ${server.publicOrigins.join(", ")}` : "";
+  console.log(`War Room is live at ${server.url} (listening on ${server.bind}${reach})`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,6 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
+import { connection } from "next/server";
 import { Providers } from "./providers";
+import { ZodJitless } from "./zod-jitless";
 import { Shell } from "@/components/shell/Shell";
 import "./globals.css";
 
@@ -17,13 +20,17 @@ export const viewport: Viewport = {
 // Runs before first paint so a wall screen opened with ?kiosk=1 never flashes the full chrome.
 const KIOSK_SCRIPT = `(function(){try{var k=new URLSearchParams(location.search).get("kiosk");if(k==="1"||k==="true")document.documentElement.setAttribute("data-kiosk","1")}catch(e){}})()`;
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request so Next can put the CSP nonce (lib/server/security.ts) on its scripts.
+  await connection();
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     <html lang="en" className="dark" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: KIOSK_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: KIOSK_SCRIPT }} />
       </head>
       <body className="bg-bg text-fg antialiased">
+        <ZodJitless />
         <Providers>
           <Shell>{children}</Shell>
         </Providers>

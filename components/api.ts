@@ -28,7 +28,8 @@ export async function apiFetch(path: string, init: Init & { schema?: z.ZodType }
       ...rest,
       headers: {
         accept: "application/json",
-        ...(json !== undefined ? { "content-type": "application/json" } : {}),
+        // Writes are JSON-only at the server (CSRF), also without a body (e.g. stopping a drill).
+        ...(json !== undefined || (rest.method && rest.method !== "GET" && rest.method !== "HEAD") ? { "content-type": "application/json" } : {}),
         ...headers,
       },
       body: json !== undefined ? JSON.stringify(json) : rest.body,

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   "payload_too_large",
   "unsupported_media_type",
   "method_not_allowed",
+  "misdirected",
+  "rate_limited",
   "unavailable",
   "internal",
 ] as const;

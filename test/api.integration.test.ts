@@ -132,7 +132,7 @@ describe("HTTP API", () => {
   });
 
   it("answers a wrong method with 405 and Allow", async () => {
-    const r = await fetch(`${base}/api/v1/services`, { method: "DELETE" });
+    const r = await fetch(`${base}/api/v1/services`, { method: "DELETE", headers: { "content-type": "application/json" } });
     expect(r.status).toBe(405);
     expect(r.headers.get("allow")).toBe("GET");
   });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { startTestServer } from "./helpers";
+import { freePort, startTestServer } from "./helpers";
 import { AuthConfigSchema } from "../lib/auth/config";
 import { createSession } from "../lib/auth/sessions";
 import { createToken } from "../lib/auth/tokens";
@@ -33,11 +33,15 @@ async function rowCounts(): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
+  const port = await freePort();
   ctx = await startTestServer({
-    env: { WAR_ROOM_OIDC_CLIENT_SECRET: "test-client-secret" },
+    env: { PORT: String(port), WAR_ROOM_OIDC_CLIENT_SECRET: "test-client-secret" },
+    // The matrix sends a few hundred requests from one address, token routes included; rate limits have their own tests.
+    rateLimits: { api: { points: 100_000, durationSeconds: 10 }, tokens: { points: 100_000, durationSeconds: 60 } },
     configure: (c) => ({
       ...c,
-      auth: AuthConfigSchema.parse({ mode: "oidc", publicOrigins: ["http://127.0.0.1:1"], oidc: { issuer: "http://127.0.0.1:1", clientId: "war-room" } }),
+      // No identity provider is asked: sessions and tokens are made directly in the store.
+      auth: AuthConfigSchema.parse({ mode: "oidc", publicOrigins: [`http://127.0.0.1:${port}`], oidc: { issuer: "http://127.0.0.1:1", clientId: "war-room" } }),
     }),
   });
   base = `http://127.0.0.1:${ctx.server.port}`;

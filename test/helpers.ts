@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
@@ -7,6 +8,7 @@ import type { Config } from "../lib/config/schema";
 import { readEnv } from "../lib/config/env";
 import { createLogger } from "../lib/log";
 import { startWarRoom, type WarRoomServer } from "../lib/server/server";
+import type { RateLimitOptions } from "../lib/server/rate-limit";
 import { manualClock, systemClock } from "../lib/time";
 import { openStore } from "../lib/store/store";
 import { assertLocalDatabaseUrl } from "../lib/store/testing/local-database";
@@ -41,6 +43,8 @@ export async function startTestServer(
     realTime?: boolean;
     /** Collect every log line (JSON, level info and up) here instead of discarding them. */
     logLines?: string[];
+    /** Small rate limits for the tests that exercise them (lib/server/rate-limit.ts). */
+    rateLimits?: Partial<RateLimitOptions>;
   } = {},
 ) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
@@ -64,6 +68,7 @@ export async function startTestServer(
     backfill: opts.backfill ?? false,
     runbooksDir: opts.runbooksDir,
     postmortemTemplatesDir: opts.postmortemTemplatesDir ?? join(tmpdir(), "war-room-no-templates"),
+    rateLimits: opts.rateLimits,
   });
   let t = clock.now();
   /** Advances the clock one tick and publishes it. */
@@ -85,6 +90,15 @@ export async function startTestServer(
     }
   };
   return { server, clock, tick, dispose, dataDir, pgSchema, wsUrl: `ws://127.0.0.1:${server.port}/ws` };
+}
+
+/** A loopback port nobody listens on right now: for servers whose public origin must be known before they start. */
+export async function freePort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
 }
 
 export type Frame = { type: string; [k: string]: unknown };

@@ -4,24 +4,15 @@
  * every tab at sign-out, refused callbacks, and API tokens that are refused the moment they are
  * revoked or expire, with their secret never shown again.
  */
-import { createServer } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, TestClient } from "./helpers";
+import { freePort, startTestServer, TestClient } from "./helpers";
 import { startTestIdp, signInWithFetch, type TestIdp, type TestUser } from "./support/oidc-provider";
 import { AuthConfigSchema } from "../lib/auth/config";
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 let idp: TestIdp;
 let origin: string;

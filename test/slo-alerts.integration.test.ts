@@ -52,7 +52,7 @@ describe("error budget and burn-rate alerts (injected clock)", () => {
     const alertsApi = await (await fetch(`${base}/api/v1/alerts`)).json();
     expect(alertsApi.firing.map((a: Alert) => a.id)).toContain(fired!.id);
 
-    const stop = await fetch(`${base}/api/v1/drills/${drill.id}/stop`, { method: "POST" });
+    const stop = await fetch(`${base}/api/v1/drills/${drill.id}/stop`, { method: "POST", headers: { "content-type": "application/json" } });
     expect(stop.status).toBe(200);
     const stoppedAt = ctx.clock.now();
 

@@ -23,7 +23,8 @@ if (!frameFile) {
 const data = readCapturedTick(frameFile);
 const env = readEnv();
 const logger = createLogger(env.LOG_LEVEL);
-const server = await startWarRoom({ env, config: loadConfig(env.WAR_ROOM_CONFIG), logger, ui: "none", autoTick: false });
+// Every simulated viewer connects from 127.0.0.1: the per-address socket cap (lib/server/rate-limit.ts) would refuse all but 50.
+const server = await startWarRoom({ env, config: loadConfig(env.WAR_ROOM_CONFIG), logger, ui: "none", autoTick: false, rateLimits: { socketsPerAddress: 1_000_000 } });
 
 const ticker = new Ticker((slotTime) => {
   server.warRoom.hub.publish("board", "tick", { t: slotTime, points: data.points });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseOrInvalid } from "../errors";
 import { TIER_SEVERITY, fnv1a64, type Alert, type AlertChange, type Tier } from "./model";
+import { safeLinkUrl } from "../urls";
 
 /**
  * Alertmanager webhook receiver (docs/api.md "Alertmanager receiver"): payload version 4, alerts deduplicated by fingerprint,
@@ -82,6 +83,9 @@ function timeOf(s: string | undefined): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
+/** Annotations the UI renders as links. */
+const LINK_ANNOTATIONS = ["runbook_url", "generator_url"] as const;
+
 /** The War Room alert for one webhook alert (state from its status). */
 export function toAlert(a: WebhookAlert, cfg: AlertmanagerConfig, now: number): Alert {
   const labels = a.labels;
@@ -93,6 +97,10 @@ export function toAlert(a: WebhookAlert, cfg: AlertmanagerConfig, now: number): 
   const resolved = a.status === "resolved";
   const annotations: Record<string, string> & { summary: string } = { ...a.annotations, summary: a.annotations.summary ?? a.annotations.description ?? a.annotations.message ?? labels.alertname };
   if (a.generatorURL) annotations.generator_url = a.generatorURL;
+  // Rendered as links: an unsafe value (javascript:, data:, //host) is dropped, the alert kept.
+  for (const key of LINK_ANNOTATIONS) {
+    if (annotations[key] !== undefined && safeLinkUrl(annotations[key]) === null) delete annotations[key];
+  }
   return {
     id: `am_${fingerprint}`,
     fingerprint,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { SIGNAL_META, SIGNALS } from "../signals/types";
 import { parseDuration } from "./duration";
 import { TIERS, TIER_SEVERITY } from "./model";
+import { safeLinkUrl } from "../urls";
 
 export const MAX_FOR_MS = 24 * 3_600_000;
 
@@ -52,7 +53,7 @@ export type AlertTier = z.output<typeof AlertTierSchema>;
 const runbookUrl = z
   .string()
   .max(2000)
-  .refine(isSafeLink, { message: 'runbook_url must be a path starting with "/" or an http(s) URL' });
+  .refine((s) => safeLinkUrl(s) !== null, { message: 'runbook_url must be a path starting with "/" or an http(s) URL' });
 
 export const AlertRuleSchema = z
   .object({
@@ -190,15 +191,5 @@ function checkTiers(rule: RuleForCheck, ctx: z.RefinementCtx) {
         message: `${sev} threshold ${t.value} must be ${upward ? "below" : "above"} ${aboveSev} threshold ${above.value}: with op "${rule.op}" the more severe tier has the ${upward ? "higher" : "lower"} threshold`,
       });
     }
-  }
-}
-
-function isSafeLink(s: string): boolean {
-  if (s.startsWith("/")) return !s.startsWith("//") && !s.startsWith("/\\");
-  try {
-    const u = new URL(s);
-    return u.protocol === "http:" || u.protocol === "https:";
-  } catch {
-    return false;
   }
 }

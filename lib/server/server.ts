@@ -18,6 +18,8 @@ import type { BreakerState, MetricSource } from "../sources/types";
 import { identifyRequest } from "./access";
 import { createSignIn } from "./signin";
 import { sessionStillValid } from "../auth/sessions";
+import { applyDocumentCsp, checkBind, checkRequest, checkUpgrade, refuseUpgrade, securityCtxOf, setSecurityHeaders, type SecurityCtx } from "./security";
+import { clientAddress, RateLimits, type RateLimitOptions } from "./rate-limit";
 
 /** A low-cardinality route label: API route patterns, health paths, else "ui". */
 function routeLabel(api: HttpApi, method: string, path: string): string {
@@ -43,10 +45,17 @@ export type StartOptions = {
   runbooksDir?: string;
   /** Team postmortem template folder (default: the config's postmortemTemplates, else ./postmortem-templates). */
   postmortemTemplatesDir?: string;
+  /** Rate limits (lib/server/rate-limit.ts); tests inject small ones. */
+  rateLimits?: Partial<RateLimitOptions>;
 };
 
 export type WarRoomServer = {
+  /** A URL this machine can reach the server at (loopback when bound to all interfaces). */
   url: string;
+  /** The address and port actually bound, e.g. "0.0.0.0:3000". */
+  bind: string;
+  /** auth.publicOrigins: where people reach it. */
+  publicOrigins: readonly string[];
   port: number;
   /** The composed war room (lib/server/root.ts): its domains, channels and jobs. */
   warRoom: WarRoom;
@@ -69,6 +78,10 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const clock = opts.clock ?? systemClock;
   const began = Date.now();
   const serverId = randomBytes(4).toString("hex");
+  // Security: refuse an open bind before anything is opened (lib/server/security.ts).
+  checkBind(env.HOST, config.auth, logger);
+  const security = securityCtxOf(config.auth, opts.ui === "dev");
+  const limits = new RateLimits(opts.rateLimits);
 
   let sockets: LiveSockets | null = null;
   let warRoomRef: WarRoom | null = null;
@@ -84,7 +97,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   let nextHandler: NextHandler | null = null;
   try {
     await warRoom.start();
-    if (opts.ui !== "none") nextHandler = await prepareNext(opts.ui === "dev", env);
+    if (opts.ui !== "none") nextHandler = await prepareNext(opts.ui === "dev", env, security);
   } catch (err) {
     warRoom.stopTimers();
     await store.close();
@@ -152,6 +165,10 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       metrics.httpDuration.observe({ method, route: routeLabel(api, method, path), status: String(res.statusCode) }, Number(process.hrtime.bigint() - began) / 1e9);
     });
     try {
+      // Security: headers on every answer; Host, same-origin writes, JSON writes, rate limits.
+      setSecurityHeaders(res, security);
+      const refused = checkRequest(req, { ...security, path }) ?? (await limits.checkHttp(req, path));
+      if (refused) return sendReply(res, typeof refused.body === "string" ? { status: refused.status, text: refused.body, headers: refused.headers } : refused);
       if (path === "/metrics" && (req.method === "GET" || req.method === "HEAD")) {
         const m = await metrics.render();
         res.writeHead(200, { "content-type": m.contentType, "cache-control": "no-store" });
@@ -182,7 +199,15 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
 
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
-    if (path === "/ws" && !closing) return void live.handleUpgrade(req, socket, head);
+    // Security: Host and Origin checks, then one of the address's socket slots, freed once on close.
+    const refused = checkUpgrade(req, security);
+    if (refused) return refuseUpgrade(socket, refused.status, refused.message);
+    if (path === "/ws" && !closing) {
+      const release = limits.acquireSocket(clientAddress(req));
+      if (!release) return refuseUpgrade(socket, 429, "too many open connections from this address", { "retry-after": "5" });
+      socket.once("close", release);
+      return void live.handleUpgrade(req, socket, head);
+    }
     // In dev, Next serves its HMR socket under /_next/ from its own upgrade listener.
     if (opts.ui === "dev" && path.startsWith("/_next/")) return;
     socket.destroy();
@@ -201,8 +226,10 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   });
   const port = (server.address() as AddressInfo).port;
   const host = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
-  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
-  logger.info({ url, store: store.describe(), ui: opts.ui, services: config.services.length, startupMs: Date.now() - began }, "war room listening");
+  const bind = `${host}:${port}`;
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host === "[::]" ? "[::1]" : host}:${port}`;
+  const publicOrigins = config.auth.publicOrigins;
+  logger.info({ bind, url, publicOrigins, authMode: config.auth.mode, store: store.describe(), ui: opts.ui, services: config.services.length, startupMs: Date.now() - began }, "war room listening");
 
   let closed: Promise<void> | null = null;
   const close = (graceMs = 8_000) =>
@@ -223,7 +250,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       logger.info({}, "war room stopped");
     })());
 
-  return { url, port, warRoom, close };
+  return { url, bind, publicOrigins, port, warRoom, close };
 }
 
 async function readiness(store: Store, source: MetricSource) {
@@ -251,10 +278,13 @@ function breakers(source: MetricSource): Record<string, string> {
   return st ? { [`source:${source.kind}`]: st.breaker } : {};
 }
 
-async function prepareNext(dev: boolean, env: Env): Promise<NextHandler> {
+async function prepareNext(dev: boolean, env: Env, security: SecurityCtx): Promise<NextHandler> {
   const { default: next } = await import("next");
   const app = next({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  return (req, res) => handle(req, res);
+  return (req, res) => {
+    applyDocumentCsp(req, res, security); // Next reads the nonce from the request header
+    return handle(req, res);
+  };
 }

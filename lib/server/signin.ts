@@ -48,7 +48,8 @@ export async function createSignIn(opts: {
 
   const page = (res: ServerResponse, status: number, title: string, text: string, headers: Record<string, string> = {}) => {
     const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-    res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...headers });
+    // A page of our own, not Next's: its one inline style attribute is all it needs.
+    res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": "default-src 'none'; style-src-attr 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'", ...headers });
     res.end(
       `<!doctype html><meta charset="utf-8"><title>${esc(title)} · War Room</title><body style="font:16px system-ui;background:#0b0f14;color:#e6edf3;padding:3rem"><h1>${esc(title)}</h1><p>${esc(text)}</p><p><a style="color:#58a6ff" href="/auth/login">Sign in again</a> · <a style="color:#58a6ff" href="/">Board</a></p>`,
     );
