@@ -50,7 +50,7 @@ export function UserMenu({ me }: { me: Me }) {
     return (
       <SignInLink
         me={me}
-        className="inline-flex items-center gap-1.5 rounded-md bg-chart-1 px-3 py-1 text-sm font-semibold text-bg hover:bg-chart-1/90 kiosk:hidden"
+        className="inline-flex items-center gap-1.5 rounded-md bg-chart-1 px-3 py-1 whitespace-nowrap text-sm font-semibold text-bg hover:bg-chart-1/90 kiosk:hidden"
       >
         <LogIn aria-hidden className="size-4" />
         Sign in
@@ -60,7 +60,7 @@ export function UserMenu({ me }: { me: Me }) {
   const user = me.user;
   return (
     <div className="flex items-center gap-2 kiosk:hidden" aria-label="Signed in user" role="group">
-      <span className="inline-flex max-w-56 items-center gap-1.5 text-sm text-fg" title={user.email ?? undefined}>
+      <span className="inline-flex max-w-44 items-center gap-1.5 text-sm whitespace-nowrap text-fg 2xl:max-w-64" title={user.email ?? undefined}>
         <UserRound aria-hidden className="size-4 shrink-0 text-muted" />
         <span className="truncate">{user.name}</span>
       </span>
@@ -77,7 +77,7 @@ export function UserMenu({ me }: { me: Me }) {
           });
         }}
         title={failed ? "Signing out failed — try again" : "Sign out of War Room"}
-        className="inline-flex items-center gap-1 rounded-md border border-line px-2 py-1 text-sm text-muted hover:border-muted hover:text-fg disabled:opacity-50"
+        className="inline-flex items-center gap-1 rounded-md border border-line px-2 py-1 text-sm whitespace-nowrap text-muted hover:border-muted hover:text-fg disabled:opacity-50"
       >
         <LogOut aria-hidden className="size-4" />
         {leaving ? "Signing out…" : "Sign out"}

@@ -145,7 +145,7 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
         <div className="mx-auto flex h-14 max-w-[120rem] items-center gap-6 px-6 kiosk:h-10 kiosk:px-5">
           <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-fg">
             <Siren aria-hidden className="size-5 text-critical kiosk:size-4" strokeWidth={2.25} />
-            <span className="text-base kiosk:text-sm kiosk:text-muted">{title}</span>
+            <span className="text-base whitespace-nowrap kiosk:text-sm kiosk:text-muted">{title}</span>
           </Link>
           <nav aria-label="Main" className="flex items-center gap-1 kiosk:hidden">
             {nav.map((n) => {
@@ -165,7 +165,7 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
               );
             })}
           </nav>
-          <div className="ml-auto flex items-center gap-6">
+          <div className="ml-auto flex items-center gap-4 2xl:gap-6">
             <ConnectionBadge />
             <Clock />
             <WhoAmI />
