@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { TriangleAlert, X } from "lucide-react";
 import { UNAUTHORIZED_EVENT } from "@/components/api";
@@ -8,15 +8,23 @@ import type { Me } from "./contract";
 import { SignInLink } from "./UserMenu";
 import { ME_QUERY_KEY } from "./useMe";
 
-/** OIDC mode: the first 401 from any API call says the session ended, once per page. */
+/**
+ * OIDC mode: the first 401 from any API call after this page knew a signed-in user says the
+ * session ended, once per page (someone who never signed in sees only "Sign in" in the top bar).
+ */
 export function SessionBanner({ me }: { me: Me | undefined }) {
   const qc = useQueryClient();
   const [state, setState] = useState<"fine" | "ended" | "dismissed">("fine");
   const oidc = me?.mode === "oidc";
+  const wasSignedIn = useRef(false);
+  useEffect(() => {
+    if (me?.user) wasSignedIn.current = true;
+  }, [me]);
 
   useEffect(() => {
     if (!oidc) return;
     const onUnauthorized = () => {
+      if (!wasSignedIn.current) return;
       setState((s) => (s === "fine" ? "ended" : s));
       void qc.invalidateQueries({ queryKey: ME_QUERY_KEY });
     };
