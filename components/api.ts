@@ -13,6 +13,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Sent on window by every `/api/v1` call answered 401; the shell shows "Your session ended". */
+export const UNAUTHORIZED_EVENT = "war-room:unauthorized";
+
 type ErrorBody = { error?: { code?: unknown; message?: unknown; details?: unknown } };
 
 type Init = RequestInit & { json?: unknown };
@@ -45,6 +48,7 @@ export async function apiFetch(path: string, init: Init & { schema?: z.ZodType }
     /* not JSON */
   }
   if (!res.ok) {
+    if (res.status === 401 && typeof window !== "undefined") window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     const e = (body as ErrorBody | null)?.error;
     throw new ApiError(
       res.status,

@@ -8,6 +8,8 @@ import type { Alert } from "@/lib/alerts/model";
 import { formatDuration } from "@/lib/signals/format";
 import { useServerNow } from "@/components/live/LiveProvider";
 import { StatePill } from "@/components/ui/state";
+import { useCan } from "@/components/auth/useCan";
+import { denied } from "@/components/auth/Gate";
 import { TierBadge } from "./TierBadge";
 import { TIER_UI, alertTitle, valueVsThreshold } from "./model";
 import { useAlerts } from "./useAlerts";
@@ -20,9 +22,12 @@ const TIER_SEVERITY: Record<Alert["tier"], IncidentSeverity> = { 1: "SEV1", 2: "
 
 function DeclareFromAlert({ alert }: { alert: Alert }) {
   const { openDeclare } = useIncidentUi();
+  const perm = useCan()("incident.declare");
   return (
     <button
       type="button"
+      disabled={!perm.allowed}
+      {...denied(perm)}
       onClick={() =>
         openDeclare({
           title: (alert.annotations.summary || alertTitle(alert)).slice(0, 200),
@@ -31,7 +36,7 @@ function DeclareFromAlert({ alert }: { alert: Alert }) {
         })
       }
       aria-label={`Declare from alert ${alertTitle(alert)} on ${alert.service}`}
-      className="inline-flex items-center gap-1 rounded-md border border-critical/50 px-2 py-0.5 text-xs font-semibold text-critical hover:bg-critical/10 kiosk:hidden"
+      className="inline-flex items-center gap-1 rounded-md border border-critical/50 px-2 py-0.5 text-xs font-semibold text-critical hover:bg-critical/10 disabled:opacity-50 kiosk:hidden"
     >
       <Siren aria-hidden className="size-3.5" /> Declare
     </button>

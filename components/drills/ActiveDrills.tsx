@@ -9,6 +9,7 @@ import { formatDuration } from "@/lib/signals/format";
 import { ApiError } from "@/components/api";
 import { DrillBadge } from "./DrillBadge";
 import { useStopDrill } from "./api";
+import { useCan } from "@/components/auth/useCan";
 
 export function magnitudeText(d: Pick<DrillEffect, "kind" | "magnitude">): string {
   switch (d.kind) {
@@ -22,6 +23,7 @@ export function magnitudeText(d: Pick<DrillEffect, "kind" | "magnitude">): strin
 
 function DrillRow({ drill, name, now }: { drill: DrillEffect; name: string; now: number }) {
   const stop = useStopDrill();
+  const perm = useCan()("drill.stop");
   const [error, setError] = useState<string | null>(null);
   const left = drillEnd(drill) - now;
   return (
@@ -37,12 +39,13 @@ function DrillRow({ drill, name, now }: { drill: DrillEffect; name: string; now:
       </span>
       <button
         type="button"
-        disabled={stop.isPending}
+        disabled={stop.isPending || !perm.allowed}
+        aria-disabled={perm.allowed ? undefined : true}
         onClick={() => {
           setError(null);
           stop.mutate(drill.id, { onError: (e) => setError(e instanceof ApiError ? e.message : "Could not stop the drill") });
         }}
-        title={`Stop the ${DRILL_META[drill.kind]?.label ?? drill.kind} drill on ${name}`}
+        title={perm.reason ?? `Stop the ${DRILL_META[drill.kind]?.label ?? drill.kind} drill on ${name}`}
         className="inline-flex items-center gap-1.5 rounded-md border border-line px-3 py-1 text-sm font-medium text-fg hover:border-critical hover:text-critical disabled:opacity-50 kiosk:hidden"
       >
         <Square aria-hidden className="size-3.5" fill="currentColor" />

@@ -6,6 +6,8 @@ import { DRILL_DEFAULT_MAGNITUDE, DRILL_KINDS, DRILL_META, type DrillKind, type 
 import type { ServiceInfo } from "@/lib/signals/contract";
 import { ApiError, detailLines } from "@/components/api";
 import { useStartDrill } from "./api";
+import { useCan } from "@/components/auth/useCan";
+import { ReadOnlyNote, denied } from "@/components/auth/Gate";
 
 const field =
   "w-full rounded-md border border-line bg-bg px-3 py-2 text-sm text-fg placeholder:text-faint focus:border-chart-1 focus:outline-none";
@@ -20,6 +22,7 @@ const num = (s: string): number | undefined => (s.trim() === "" ? undefined : Nu
 export const DrillLauncher = memo(function DrillLauncher({ services }: { services: ServiceInfo[] }) {
   const id = useId();
   const start = useStartDrill();
+  const perm = useCan()("drill.start");
   const [kind, setKind] = useState<DrillKind>("latency");
   const [target, setTarget] = useState("");
   const [duration, setDuration] = useState("300");
@@ -30,6 +33,7 @@ export const DrillLauncher = memo(function DrillLauncher({ services }: { service
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (!perm.allowed) return;
     const input: StartDrillInput = {
       kind,
       target: chosenTarget,
@@ -143,13 +147,15 @@ export const DrillLauncher = memo(function DrillLauncher({ services }: { service
         </div>
         <button
           type="submit"
-          disabled={start.isPending || !chosenTarget}
+          disabled={start.isPending || !chosenTarget || !perm.allowed}
+          {...denied(perm, `${id}-denied`)}
           className="inline-flex h-[2.375rem] items-center justify-center gap-2 rounded-md bg-drill px-4 text-sm font-semibold text-bg hover:bg-drill/90 disabled:opacity-50"
         >
           <FlaskConical aria-hidden className="size-4" />
           {start.isPending ? "Starting…" : "Start drill"}
         </button>
       </form>
+      <ReadOnlyNote permission={perm} id={`${id}-denied`} className="mt-3" />
       {err && (
         <div role="alert" className="mt-4 rounded-md border border-critical/50 bg-critical/10 px-4 py-3 text-sm">
           <p className="font-semibold text-critical">

@@ -11,6 +11,8 @@ import { ConflictNotice } from "./ConflictNotice";
 import { useIncidentUi } from "./IncidentUi";
 import { parseTimeInput, toInput } from "./time";
 import { usePatch } from "./usePatch";
+import { useCan, type Permission } from "@/components/auth/useCan";
+import { ReadOnlyNote } from "@/components/auth/Gate";
 import { ITEM_PRIORITIES, ITEM_STATUSES, ITEM_TYPES, type ActionItem } from "./types";
 
 const input = "rounded-md border border-line bg-bg px-2 py-1 text-sm text-fg placeholder:text-faint focus:border-chart-1 focus:outline-none";
@@ -19,7 +21,7 @@ const STATUS_LABEL: Record<ActionItem["status"], string> = { open: "Open", "in-p
 export const isOverdue = (i: ActionItem, now: number | null) =>
   now !== null && i.dueAt !== null && i.dueAt < now && i.status !== "done" && i.status !== "wont-do";
 
-function ItemRow({ item, incidentId, now, tz }: { item: ActionItem; incidentId: string; now: number | null; tz: TimeZoneMode }) {
+function ItemRow({ item, incidentId, now, tz, perm }: { item: ActionItem; incidentId: string; now: number | null; tz: TimeZoneMode; perm: Permission }) {
   const { patch, conflict, error, pending, dismiss } = usePatch(
     "item",
     `/api/v1/incidents/${encodeURIComponent(incidentId)}/action-items/${encodeURIComponent(item.id)}`,
@@ -60,7 +62,12 @@ function ItemRow({ item, incidentId, now, tz }: { item: ActionItem; incidentId: 
           </a>
         )}
       </div>
-      <div className="mt-1.5 flex flex-wrap items-center gap-2 text-xs text-muted kiosk:hidden">
+      <fieldset
+        disabled={!perm.allowed}
+        title={perm.reason ?? undefined}
+        aria-label={`Edit ${item.title}`}
+        className="mt-1.5 flex flex-wrap items-center gap-2 text-xs text-muted kiosk:hidden"
+      >
         <select
           aria-label={`Status of ${item.title}`}
           value={item.status}
@@ -93,7 +100,7 @@ function ItemRow({ item, incidentId, now, tz }: { item: ActionItem; incidentId: 
           className={clsx(input, "num w-44", overdue && "border-critical/60 text-critical")}
         />
         {item.dueAt !== null && <span className={clsx("num", overdue && "font-semibold text-critical")}>due {formatDateTime(item.dueAt, tz)}</span>}
-      </div>
+      </fieldset>
       {conflict && (
         <div className="mt-2">
           <ConflictNotice
@@ -118,7 +125,7 @@ function ItemRow({ item, incidentId, now, tz }: { item: ActionItem; incidentId: 
   );
 }
 
-function AddItem({ incidentId, tz }: { incidentId: string; tz: TimeZoneMode }) {
+function AddItem({ incidentId, tz, perm }: { incidentId: string; tz: TimeZoneMode; perm: Permission }) {
   const id = useId();
   const qc = useQueryClient();
   const { write } = useIncidentUi();
@@ -132,7 +139,7 @@ function AddItem({ incidentId, tz }: { incidentId: string; tz: TimeZoneMode }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (pending) return;
+    if (pending || !perm.allowed) return;
     const dueAt = due.trim() ? parseTimeInput(due, tz, Number.MAX_SAFE_INTEGER) : null;
     if (due.trim() && dueAt === null) {
       setError("Due: use YYYY-MM-DD HH:MM");
@@ -164,6 +171,8 @@ function AddItem({ incidentId, tz }: { incidentId: string; tz: TimeZoneMode }) {
       <h3 id={`${id}-h`} className="sr-only">
         Add an action item
       </h3>
+      <ReadOnlyNote permission={perm} id={`${id}-denied`} />
+      <fieldset disabled={!perm.allowed} aria-describedby={perm.allowed ? undefined : `${id}-denied`} title={perm.reason ?? undefined} className="flex flex-col gap-2">
       <input aria-label="Action item title" value={title} maxLength={300} onChange={(e) => setTitle(e.target.value)} placeholder="New action item…" className={input} />
       <div className="flex flex-wrap gap-2">
         <select aria-label="Type" value={type} onChange={(e) => setType(e.target.value as ActionItem["type"])} className={input}>
@@ -186,6 +195,7 @@ function AddItem({ incidentId, tz }: { incidentId: string; tz: TimeZoneMode }) {
           <Plus aria-hidden className="size-4" /> Add
         </button>
       </div>
+      </fieldset>
       {error && (
         <p role="alert" className="text-sm text-critical">
           {error}
@@ -198,6 +208,7 @@ function AddItem({ incidentId, tz }: { incidentId: string; tz: TimeZoneMode }) {
 export function ActionItems({ incidentId, items, now, tz }: { incidentId: string; items: ActionItem[]; now: number | null; tz: TimeZoneMode }) {
   const overdue = items.filter((i) => isOverdue(i, now)).length;
   const open = items.filter((i) => i.status === "open" || i.status === "in-progress").length;
+  const perm = useCan()("actionItems.write");
   return (
     <section aria-label="Action items" className="rounded-xl border border-line bg-surface p-4">
       <h2 className="mb-3 text-sm font-semibold tracking-wide text-muted uppercase">
@@ -211,11 +222,11 @@ export function ActionItems({ incidentId, items, now, tz }: { incidentId: string
       ) : (
         <ul className="flex flex-col gap-2">
           {items.map((i) => (
-            <ItemRow key={i.id} item={i} incidentId={incidentId} now={now} tz={tz} />
+            <ItemRow key={i.id} item={i} incidentId={incidentId} now={now} tz={tz} perm={perm} />
           ))}
         </ul>
       )}
-      <AddItem incidentId={incidentId} tz={tz} />
+      <AddItem incidentId={incidentId} tz={tz} perm={perm} />
     </section>
   );
 }

@@ -9,18 +9,23 @@ import { DrillBadge } from "@/components/drills/DrillBadge";
 import { useLiveIncidents } from "./api";
 import { SeverityBadge, StatusBadge } from "./Badges";
 import { useIncidentUi } from "./IncidentUi";
+import { useCan } from "@/components/auth/useCan";
+import { denied } from "@/components/auth/Gate";
 import { SEVERITY_UI, incidentLabel } from "./meta";
 import { isActive } from "./types";
 
 export function DeclareButton({ className }: { className?: string }) {
   const { openDeclare } = useIncidentUi();
+  const perm = useCan()("incident.declare");
   return (
     <button
       type="button"
       onClick={() => openDeclare()}
       title="Declare incident (d)"
+      disabled={!perm.allowed}
+      {...denied(perm)}
       className={clsx(
-        "inline-flex items-center gap-2 rounded-md bg-critical px-3.5 py-1.5 text-sm font-semibold text-bg hover:bg-critical/90 kiosk:hidden",
+        "inline-flex items-center gap-2 rounded-md bg-critical px-3.5 py-1.5 text-sm font-semibold text-bg hover:bg-critical/90 disabled:cursor-not-allowed disabled:opacity-50 kiosk:hidden",
         className,
       )}
     >

@@ -8,6 +8,8 @@ import { Siren } from "lucide-react";
 import { ApiError, detailLines } from "@/components/api";
 import { useServices } from "@/components/service/useService";
 import { patchLists } from "./api";
+import { useCan } from "@/components/auth/useCan";
+import { ReadOnlyNote, denied } from "@/components/auth/Gate";
 import { useIncidentUi } from "./IncidentUi";
 import { SEVERITY_HINT, SEVERITY_UI } from "./meta";
 import { Modal } from "./Modal";
@@ -28,6 +30,7 @@ export function DeclareDialog({ prefill, onClose }: { prefill: DeclarePrefill; o
   const router = useRouter();
   const qc = useQueryClient();
   const { write } = useIncidentUi();
+  const perm = useCan()("incident.declare");
   const services = useServices();
   const [title, setTitle] = useState(prefill.title ?? "");
   const [severity, setSeverity] = useState<IncidentSeverity | null>(prefill.severity ?? null);
@@ -38,7 +41,7 @@ export function DeclareDialog({ prefill, onClose }: { prefill: DeclarePrefill; o
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (pending) return;
+    if (pending || !perm.allowed) return;
     if (!severity) {
       setError({ message: "Choose a severity. " + SEVERITY_HINT, lines: [] });
       return;
@@ -173,13 +176,15 @@ export function DeclareDialog({ prefill, onClose }: { prefill: DeclarePrefill; o
           </div>
         )}
 
+        <ReadOnlyNote permission={perm} id={`${id}-denied`} />
         <div className="flex justify-end gap-2">
           <button type="button" onClick={onClose} className="rounded-md px-3 py-2 text-sm text-muted hover:bg-surface hover:text-fg">
             Cancel
           </button>
           <button
             type="submit"
-            disabled={pending}
+            disabled={pending || !perm.allowed}
+            {...denied(perm, `${id}-denied`)}
             className="inline-flex items-center gap-2 rounded-md bg-critical px-4 py-2 text-sm font-semibold text-bg hover:bg-critical/90 disabled:opacity-60"
           >
             <Siren aria-hidden className="size-4" />

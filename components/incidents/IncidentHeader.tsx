@@ -9,6 +9,8 @@ import { SeverityBadge, StatusBadge } from "./Badges";
 import { ConflictNotice } from "./ConflictNotice";
 import { SEVERITY_UI, STATUS_UI, incidentLabel, nextStatuses } from "./meta";
 import { usePatch } from "./usePatch";
+import { useCan } from "@/components/auth/useCan";
+import { ReadOnlyNote, denied } from "@/components/auth/Gate";
 import { Viewers } from "./Viewers";
 import { PostmortemLink } from "@/components/postmortems/PostmortemLink";
 import { SEVERITIES, isActive, type Incident, type IncidentDetail, type IncidentSeverity, type IncidentStatus } from "./types";
@@ -36,6 +38,10 @@ export function IncidentHeader({ detail, now, tz }: { detail: IncidentDetail; no
   const { incident: inc, metrics, viewers } = detail;
   const { patch, conflict, error, pending, dismiss } = usePatch("incident", `/api/v1/incidents/${encodeURIComponent(inc.id)}`);
   const steps = nextStatuses(inc.status);
+  const check = useCan();
+  const statusPerm = check("incident.status");
+  const severityPerm = check("incident.severity");
+  const noteId = `incident-${inc.id}-denied`;
   const end = inc.resolvedAt ?? inc.closedAt ?? now;
 
   const setStatus = (status: IncidentStatus) => void patch(inc.version, { status });
@@ -65,7 +71,7 @@ export function IncidentHeader({ detail, now, tz }: { detail: IncidentDetail; no
           <div role="group" aria-label="Change status" className="flex flex-wrap items-center gap-2 kiosk:hidden">
             {steps.reopen && <span className="text-xs font-semibold tracking-wide text-muted uppercase">Reopen as</span>}
             {steps.next && (
-              <button type="button" disabled={pending} onClick={() => setStatus(steps.next!)} className={clsx(btn, "bg-chart-1 text-bg hover:bg-chart-1/90")}>
+              <button type="button" disabled={pending || !statusPerm.allowed} {...denied(statusPerm, noteId)} onClick={() => setStatus(steps.next!)} className={clsx(btn, "bg-chart-1 text-bg hover:bg-chart-1/90")}>
                 <ArrowRight aria-hidden className="size-4" />
                 {STATUS_UI[steps.next].label}
               </button>
@@ -74,7 +80,8 @@ export function IncidentHeader({ detail, now, tz }: { detail: IncidentDetail; no
               <button
                 key={s}
                 type="button"
-                disabled={pending}
+                disabled={pending || !statusPerm.allowed}
+                {...denied(statusPerm, noteId)}
                 onClick={() => setStatus(s)}
                 className={clsx(btn, "border border-line text-muted hover:border-muted hover:text-fg", s === "resolved" && "text-ok")}
               >
@@ -87,7 +94,8 @@ export function IncidentHeader({ detail, now, tz }: { detail: IncidentDetail; no
             Change severity
             <select
               value={inc.severity}
-              disabled={pending}
+              disabled={pending || !severityPerm.allowed}
+              {...denied(severityPerm, noteId)}
               onChange={(e) => setSeverity(e.target.value as IncidentSeverity)}
               className="rounded-md border border-line bg-bg px-2 py-1 text-sm font-normal tracking-normal text-fg normal-case focus:border-chart-1 focus:outline-none"
             >
@@ -102,6 +110,7 @@ export function IncidentHeader({ detail, now, tz }: { detail: IncidentDetail; no
           <Viewers viewers={viewers} className="ml-auto" />
         </div>
 
+        <ReadOnlyNote permission={statusPerm} id={noteId} className="kiosk:hidden" />
         {conflict && (
           <ConflictNotice
             current={stateLine(conflict.current)}

@@ -6,6 +6,7 @@ import { useLiveClient } from "@/components/live/LiveProvider";
 import { DeclareDialog, type DeclarePrefill } from "./DeclareDialog";
 import { NameDialog } from "./NameDialog";
 import { authorHeaders, readName, skipName, skippedName, useDisplayName, writeName } from "./identity";
+import { useAuth } from "@/components/auth/useCan";
 
 /** Event the shell's `d` shortcut sends; the provider opens the declare dialog. */
 export const DECLARE_EVENT = "war-room:declare";
@@ -16,7 +17,10 @@ type IncidentUi = {
   name: string | null;
   /** Ask for a name now (top bar) or once per tab when none is set (first visit / first write). */
   askName: (reason: "write" | "visit" | "change") => Promise<string | null>;
-  /** An incident write, attributed with `X-War-Room-User`; asks for the name first if there is none. */
+  /**
+   * An incident write. Local mode: attributed with `X-War-Room-User`, asking for the name first
+   * if there is none. OIDC mode: the server attributes it to the signed-in user; no prompt.
+   */
   write: Write;
   openDeclare: (prefill?: DeclarePrefill) => void;
 };
@@ -33,7 +37,14 @@ type Asking = { reason: "write" | "visit" | "change"; resolve: (name: string | n
 
 /** Name, presence and the declare dialog for the whole app (mounted once by the shell). */
 export function IncidentUiProvider({ children }: { children: ReactNode }) {
-  const name = useDisplayName();
+  const displayName = useDisplayName();
+  const auth = useAuth();
+  const signedIn = auth.mode === "oidc";
+  const name = signedIn ? (auth.user?.name ?? null) : displayName;
+  const nameRef = useRef(name);
+  nameRef.current = name;
+  const signedInRef = useRef(signedIn);
+  signedInRef.current = signedIn;
   const client = useLiveClient();
   const [asking, setAsking] = useState<Asking | null>(null);
   const [declare, setDeclare] = useState<DeclarePrefill | null>(null);
@@ -44,6 +55,7 @@ export function IncidentUiProvider({ children }: { children: ReactNode }) {
   }, [client, name]);
 
   const askName = useCallback((reason: Asking["reason"]) => {
+    if (signedInRef.current) return Promise.resolve(nameRef.current);
     const current = readName();
     if (reason !== "change" && (current || skippedName())) return Promise.resolve(current);
     if (askingRef.current) askingRef.current.resolve(current);
@@ -66,7 +78,7 @@ export function IncidentUiProvider({ children }: { children: ReactNode }) {
   const write = useCallback<Write>(
     async (path, method, json) => {
       const author = await askName("write");
-      return apiFetch(path, { method, json, headers: authorHeaders(author) });
+      return apiFetch(path, { method, json, headers: signedInRef.current ? {} : authorHeaders(author) });
     },
     [askName],
   );
@@ -85,7 +97,7 @@ export function IncidentUiProvider({ children }: { children: ReactNode }) {
     <Ctx.Provider value={value}>
       {children}
       {declare && <DeclareDialog prefill={declare} onClose={() => setDeclare(null)} />}
-      {asking && (
+      {asking && !signedIn && (
         <NameDialog
           key={asking.reason}
           initial={name}

@@ -15,6 +15,7 @@ import { incidentLabel } from "./meta";
 import { RolesPanel } from "./RolesPanel";
 import { Timeline } from "./Timeline";
 import { IncidentRunbooks } from "@/components/runbooks/IncidentRunbooks";
+import { useAuth } from "@/components/auth/useCan";
 
 function NotFound({ id }: { id: string }) {
   return (
@@ -32,16 +33,18 @@ function NotFound({ id }: { id: string }) {
 export function IncidentView({ id }: { id: string }) {
   const { detail, notFound, error } = useIncident(id);
   const { askName } = useIncidentUi();
+  const { mode } = useAuth();
   const client = useLiveClient();
   const connection = useConnection();
   const now = useServerNow(1000);
   const [tz] = useTimeZone();
   const serverNow = useCallback(() => client?.serverNow() ?? Date.now(), [client]);
 
-  // First visit to an incident: ask once who is viewing (presence), unless already known or declined.
+  // First visit to an incident: ask once who is viewing (presence), unless already known or
+  // declined. Signed-in users (oidc) are known by the server and never asked.
   useEffect(() => {
-    void askName("visit");
-  }, [askName]);
+    if (mode === "local" || mode === "none") void askName("visit");
+  }, [askName, mode]);
 
   useEffect(() => {
     if (detail) document.title = `${incidentLabel(detail.incident.number)} ${detail.incident.title} · War Room`;

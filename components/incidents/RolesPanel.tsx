@@ -6,15 +6,17 @@ import { ConflictNotice } from "./ConflictNotice";
 import { useIncidentUi } from "./IncidentUi";
 import { ROLE_UI } from "./meta";
 import { usePatch } from "./usePatch";
+import { useCan, type Permission } from "@/components/auth/useCan";
+import { ReadOnlyNote, denied } from "@/components/auth/Gate";
 import { ROLES, type Incident, type IncidentRole, type RoleHolder } from "./types";
 
-function AssignForm({ role, onAssign, pending }: { role: IncidentRole; onAssign: (name: string) => void; pending: boolean }) {
+function AssignForm({ role, onAssign, pending, perm, noteId }: { role: IncidentRole; onAssign: (name: string) => void; pending: boolean; perm: Permission; noteId: string }) {
   const { name: me } = useIncidentUi();
   const [name, setName] = useState("");
   const label = ROLE_UI[role].label;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) return;
+    if (!name.trim() || !perm.allowed) return;
     onAssign(name.trim());
     setName("");
   };
@@ -23,18 +25,21 @@ function AssignForm({ role, onAssign, pending }: { role: IncidentRole; onAssign:
       <input
         aria-label={`Name to assign as ${label}`}
         value={name}
+        disabled={!perm.allowed}
+        {...denied(perm, noteId)}
         maxLength={100}
         onChange={(e) => setName(e.target.value)}
         placeholder="Name"
         className="min-w-0 flex-1 rounded-md border border-line bg-bg px-2 py-1 text-sm placeholder:text-faint focus:border-chart-1 focus:outline-none"
       />
-      <button type="submit" disabled={pending || !name.trim()} className="rounded-md border border-line px-2 py-1 text-xs font-semibold text-muted hover:text-fg disabled:opacity-50">
+      <button type="submit" disabled={pending || !name.trim() || !perm.allowed} {...denied(perm, noteId)} className="rounded-md border border-line px-2 py-1 text-xs font-semibold text-muted hover:text-fg disabled:opacity-50">
         Assign
       </button>
       {me && (
         <button
           type="button"
-          disabled={pending}
+          disabled={pending || !perm.allowed}
+          {...denied(perm, noteId)}
           onClick={() => onAssign(me)}
           aria-label={`Assign ${label} to me`}
           className="rounded-md border border-line px-2 py-1 text-xs font-semibold text-muted hover:text-fg disabled:opacity-50"
@@ -62,6 +67,8 @@ function describeOp(op: RoleOp): string {
 /** Role holders with their instruction; role changes are PATCHes of the whole list (versioned). */
 export function RolesPanel({ incident }: { incident: Incident }) {
   const { patch, conflict, error, pending, dismiss } = usePatch("incident", `/api/v1/incidents/${encodeURIComponent(incident.id)}`);
+  const perm = useCan()("incident.roles");
+  const noteId = `roles-${incident.id}-denied`;
 
   const [last, setLast] = useState<RoleOp | null>(null);
   const run = (op: RoleOp, base: Incident) => {
@@ -72,6 +79,7 @@ export function RolesPanel({ incident }: { incident: Incident }) {
   return (
     <section aria-label="Roles" className="rounded-xl border border-line bg-surface p-4">
       <h2 className="mb-3 text-sm font-semibold tracking-wide text-muted uppercase">Roles</h2>
+      <ReadOnlyNote permission={perm} id={noteId} className="mb-3 kiosk:hidden" />
       {conflict && (
         <div className="mb-3">
           <ConflictNotice
@@ -105,7 +113,8 @@ export function RolesPanel({ incident }: { incident: Incident }) {
                         {h.name}
                         <button
                           type="button"
-                          disabled={pending}
+                          disabled={pending || !perm.allowed}
+                          {...denied(perm, noteId)}
                           onClick={() => run({ remove: h }, incident)}
                           aria-label={`Remove ${h.name} as ${ui.label}`}
                           className="rounded-full p-0.5 text-chart-1/70 hover:bg-chart-1/20 hover:text-chart-1 kiosk:hidden"
@@ -118,7 +127,7 @@ export function RolesPanel({ incident }: { incident: Incident }) {
                 </span>
               </div>
               <p className="mt-0.5 mb-2 text-xs text-muted">{ui.instruction}</p>
-              <AssignForm role={role} pending={pending} onAssign={(name) => run({ assign: { role, name } }, incident)} />
+              <AssignForm role={role} pending={pending} perm={perm} noteId={noteId} onAssign={(name) => run({ assign: { role, name } }, incident)} />
             </li>
           );
         })}

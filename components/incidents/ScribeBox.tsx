@@ -7,6 +7,8 @@ import { CornerDownLeft } from "lucide-react";
 import type { TimeZoneMode } from "@/lib/signals/format";
 import { ApiError, detailLines } from "@/components/api";
 import { applyEntryResponse } from "./api";
+import { useCan } from "@/components/auth/useCan";
+import { ReadOnlyNote, denied } from "@/components/auth/Gate";
 import { useIncidentUi } from "./IncidentUi";
 import { KIND_UI } from "./meta";
 import { parseTimeInput } from "./time";
@@ -27,6 +29,7 @@ export function ScribeBox({ incidentId, tz, serverNow }: { incidentId: string; t
   const id = useId();
   const qc = useQueryClient();
   const { write } = useIncidentUi();
+  const perm = useCan()("timeline.write");
   const [text, setText] = useState("");
   const [at, setAt] = useState("");
   const [pending, setPending] = useState(false);
@@ -36,7 +39,7 @@ export function ScribeBox({ incidentId, tz, serverNow }: { incidentId: string; t
   const ui = KIND_UI[kind];
 
   const submit = async () => {
-    if (pending || !body) return;
+    if (pending || !body || !perm.allowed) return;
     let occurredAt: number | undefined;
     if (at.trim()) {
       const t = parseTimeInput(at, tz, serverNow());
@@ -93,7 +96,9 @@ export function ScribeBox({ incidentId, tz, serverNow }: { incidentId: string; t
         onKeyDown={onKey}
         maxLength={10_000}
         placeholder="What happened? Enter adds it now · Shift+Enter new line · /decision … · /action …"
-        aria-describedby={`${id}-help`}
+        disabled={!perm.allowed}
+        {...denied(perm)}
+        aria-describedby={perm.allowed ? `${id}-help` : `${id}-help ${id}-denied`}
         className="block w-full resize-y rounded-md border border-line bg-bg px-3 py-2 text-sm text-fg placeholder:text-faint focus:border-chart-1 focus:outline-none"
       />
       <div className="mt-2 flex flex-wrap items-center gap-3">
@@ -101,6 +106,7 @@ export function ScribeBox({ incidentId, tz, serverNow }: { incidentId: string; t
           At
           <input
             value={at}
+            disabled={!perm.allowed}
             onChange={(e) => setAt(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === "Enter") {
@@ -119,13 +125,15 @@ export function ScribeBox({ incidentId, tz, serverNow }: { incidentId: string; t
         <button
           type="button"
           onClick={() => void submit()}
-          disabled={pending || !body}
+          disabled={pending || !body || !perm.allowed}
+          {...denied(perm, `${id}-denied`)}
           className="ml-auto inline-flex items-center gap-1.5 rounded-md bg-chart-1 px-3 py-1.5 text-sm font-semibold text-bg hover:bg-chart-1/90 disabled:opacity-50"
         >
           <CornerDownLeft aria-hidden className="size-4" />
           {pending ? "Adding…" : `Add ${ui.label.toLowerCase()}`}
         </button>
       </div>
+      <ReadOnlyNote permission={perm} id={`${id}-denied`} className="mt-2" />
       {error && (
         <p role="alert" className="mt-2 text-sm text-critical">
           {error}

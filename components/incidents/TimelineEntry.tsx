@@ -9,6 +9,8 @@ import { KIND_UI } from "./meta";
 import { TimelineMarkdown } from "./TimelineMarkdown";
 import { parseTimeInput, toInput } from "./time";
 import { usePatch } from "./usePatch";
+import { useCan } from "@/components/auth/useCan";
+import { denied } from "@/components/auth/Gate";
 import type { TimelineEntry } from "./types";
 
 function Snapshot({ snapshot }: { snapshot: TimelineEntry["snapshot"] }) {
@@ -35,6 +37,9 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
     `/api/v1/incidents/${encodeURIComponent(incidentId)}/timeline/${encodeURIComponent(entry.id)}`,
   );
   const [editing, setEditing] = useState<string | null>(null);
+  const check = useCan();
+  const pinPerm = check("timeline.pin");
+  const timePerm = check("timeline.editTime");
   const [inputError, setInputError] = useState<string | null>(null);
   const tzLabel = tz === "utc" ? "UTC" : "local";
   const recordedLater = Math.abs(entry.recordedAt - entry.occurredAt) >= 60_000;
@@ -86,21 +91,24 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
           <span className="ml-auto flex items-center gap-1 kiosk:hidden">
             <button
               type="button"
-              disabled={pending}
+              disabled={pending || !pinPerm.allowed}
+              {...denied(pinPerm)}
               aria-pressed={entry.pinned}
               onClick={() => void patch(entry.version, { pinned: !entry.pinned })}
-              className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 hover:bg-surface-2 hover:text-fg"
+              className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 hover:bg-surface-2 hover:text-fg disabled:opacity-50"
             >
               {entry.pinned ? <PinOff aria-hidden className="size-3.5" /> : <Pin aria-hidden className="size-3.5" />}
               {entry.pinned ? "Unpin" : "Pin"}
             </button>
             <button
               type="button"
+              disabled={!timePerm.allowed}
+              {...denied(timePerm)}
               onClick={() => {
                 setEditing(editing === null ? toInput(entry.occurredAt, tz) : null);
                 setInputError(null);
               }}
-              className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 hover:bg-surface-2 hover:text-fg"
+              className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 hover:bg-surface-2 hover:text-fg disabled:opacity-50"
             >
               <Clock3 aria-hidden className="size-3.5" />
               Edit time

@@ -6,6 +6,8 @@ import { CircleAlert, FilePlus2, TriangleAlert } from "lucide-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError } from "@/components/api";
 import { useIncidentUi } from "@/components/incidents/IncidentUi";
+import { useCan } from "@/components/auth/useCan";
+import { ReadOnlyNote, denied } from "@/components/auth/Gate";
 import { incidentLabel } from "@/components/incidents/meta";
 import { isActive, type Incident } from "@/components/incidents/types";
 import { createPostmortem, postmortemKey, useTemplates } from "./api";
@@ -41,10 +43,11 @@ export function CreatePanel({ incident }: { incident: Incident }) {
   const list = templates.data?.templates ?? [];
   const template = picked ?? (list.some((t) => t.name === "default") ? "default" : (list[0]?.name ?? null));
   const open = isActive(incident);
+  const perm = useCan()("postmortem.write");
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!template || pending) return;
+    if (!template || pending || !perm.allowed) return;
     setPending(true);
     setProblem(null);
     try {
@@ -143,8 +146,9 @@ export function CreatePanel({ incident }: { incident: Incident }) {
           </div>
         )}
 
+        <ReadOnlyNote permission={perm} id={`${id}-denied`} />
         <div className="flex justify-end">
-          <button type="submit" disabled={!template || pending} className="rounded-md bg-chart-1 px-5 py-2 text-sm font-semibold text-bg hover:bg-chart-1/90 disabled:opacity-50">
+          <button type="submit" disabled={!template || pending || !perm.allowed} {...denied(perm, `${id}-denied`)} className="rounded-md bg-chart-1 px-5 py-2 text-sm font-semibold text-bg hover:bg-chart-1/90 disabled:opacity-50">
             {pending ? "Drafting…" : "Create draft"}
           </button>
         </div>

@@ -4,6 +4,8 @@ import { useDeferredValue, useEffect, useId } from "react";
 import { Info } from "lucide-react";
 import { formatTime, type TimeZoneMode } from "@/lib/signals/format";
 import { useIncidentUi } from "@/components/incidents/IncidentUi";
+import { useCan } from "@/components/auth/useCan";
+import { ReadOnlyNote, denied } from "@/components/auth/Gate";
 import type { Incident } from "@/components/incidents/types";
 import { ConflictPanel } from "./ConflictPanel";
 import { ImpactStrip } from "./ImpactStrip";
@@ -24,6 +26,7 @@ export function PostmortemEditor({ server, incident, tz }: { server: Postmortem;
   const s = useEditorSession(incident.id, server);
   const preview = useDeferredValue(s.text);
   const { saveNow } = s;
+  const perm = useCan()("postmortem.write");
 
   // Ctrl+S anywhere on the page saves now instead of opening the browser's "save page".
   useEffect(() => {
@@ -46,6 +49,7 @@ export function PostmortemEditor({ server, incident, tz }: { server: Postmortem;
         <SaveIndicator state={s.state} me={name} tz={tz} onRetry={saveNow} />
       </div>
 
+      <ReadOnlyNote permission={perm} id={`${id}-denied`} className="print:hidden" />
       {s.ahead && (
         <p role="status" className="flex items-start gap-2 rounded-lg border border-chart-1/50 bg-chart-1/10 px-4 py-2.5 text-sm print:hidden">
           <Info aria-hidden className="mt-0.5 size-4 shrink-0 text-chart-1" />
@@ -75,6 +79,8 @@ export function PostmortemEditor({ server, incident, tz }: { server: Postmortem;
               id={`${id}-md`}
               aria-label="Postmortem Markdown"
               value={s.text}
+              readOnly={!perm.allowed}
+              {...denied(perm, `${id}-denied`)}
               onChange={(e) => s.setText(e.target.value)}
               onBlur={saveNow}
               spellCheck

@@ -6,6 +6,8 @@ import { ArrowLeft, Check, ChevronRight, Send, Stamp } from "lucide-react";
 import { Modal } from "@/components/incidents/Modal";
 import { incidentLabel } from "@/components/incidents/meta";
 import { isActive, type Incident } from "@/components/incidents/types";
+import { useCan } from "@/components/auth/useCan";
+import { denied } from "@/components/auth/Gate";
 import { STATUS_LABEL, type PostmortemStatus } from "./types";
 
 const STEPS: PostmortemStatus[] = ["draft", "in-review", "published"];
@@ -49,6 +51,9 @@ export function ReviewBar({
   const [confirming, setConfirming] = useState(false);
   const at = STEPS.indexOf(status);
   const open = isActive(incident);
+  const check = useCan();
+  const writePerm = check("postmortem.write");
+  const publishPerm = check("postmortem.publish");
   const btn = "inline-flex items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-semibold disabled:opacity-50";
 
   return (
@@ -72,28 +77,30 @@ export function ReviewBar({
       </ol>
       <div className="flex flex-wrap items-center gap-2">
         {status === "draft" && (
-          <button type="button" disabled={busy} onClick={() => void onChange("in-review")} className={clsx(btn, "bg-chart-1 text-bg hover:bg-chart-1/90")}>
+          <button type="button" disabled={busy || !writePerm.allowed} {...denied(writePerm)} onClick={() => void onChange("in-review")} className={clsx(btn, "bg-chart-1 text-bg hover:bg-chart-1/90")}>
             <Send aria-hidden className="size-4" />
             Submit for review
           </button>
         )}
         {status === "in-review" && (
           <>
-            <button type="button" disabled={busy} onClick={() => void onChange("draft")} className={clsx(btn, "border border-line font-medium text-muted hover:border-muted hover:text-fg")}>
+            <button type="button" disabled={busy || !writePerm.allowed} {...denied(writePerm)} onClick={() => void onChange("draft")} className={clsx(btn, "border border-line font-medium text-muted hover:border-muted hover:text-fg")}>
               <ArrowLeft aria-hidden className="size-4" />
               Back to draft
             </button>
             <button
               type="button"
-              disabled={busy || open}
+              disabled={busy || open || !publishPerm.allowed}
+              aria-disabled={publishPerm.allowed ? undefined : true}
               onClick={() => setConfirming(true)}
-              title={open ? "Resolve the incident first: publishing closes it" : "Publish: read-only from then on, and the incident is closed"}
+              title={publishPerm.reason ?? (open ? "Resolve the incident first: publishing closes it" : "Publish: read-only from then on, and the incident is closed")}
               className={clsx(btn, "bg-ok text-bg hover:bg-ok/90")}
             >
               <Stamp aria-hidden className="size-4" />
               Publish
             </button>
-            {open && <span className="text-xs text-warn">Resolve {incidentLabel(incident.number)} before publishing: publishing closes it.</span>}
+            {!publishPerm.allowed && <span className="text-xs text-warn">{publishPerm.reason}</span>}
+            {open && publishPerm.allowed && <span className="text-xs text-warn">Resolve {incidentLabel(incident.number)} before publishing: publishing closes it.</span>}
           </>
         )}
       </div>

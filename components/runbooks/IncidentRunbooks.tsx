@@ -7,6 +7,8 @@ import { BookOpen, ChevronDown, ChevronRight, ExternalLink } from "lucide-react"
 import { formatTime, type TimeZoneMode } from "@/lib/signals/format";
 import type { Incident } from "@/components/incidents/types";
 import { useRunbook, useRunbookChecks, useRunbooksForServices, useTickStep } from "./api";
+import { useCan } from "@/components/auth/useCan";
+import { ReadOnlyNote, denied } from "@/components/auth/Gate";
 import { StaleBadge } from "./StaleBadge";
 
 const WRITABLE = new Set(["investigating", "identified", "monitoring"]);
@@ -18,7 +20,9 @@ function Checklist({ incident, slug, tz }: { incident: Incident; slug: string; t
   // TanStack runs onMutate after a microtask; without a value set here, in the click's own
   // render, the controlled box would snap back and flip again a moment later.
   const [clicked, setClicked] = useState<ReadonlyMap<number, boolean>>(new Map());
-  const writable = WRITABLE.has(incident.status);
+  const perm = useCan()("runbook.tick");
+  const open = WRITABLE.has(incident.status);
+  const writable = open && perm.allowed;
   const items =
     checks.data ?? runbook.data?.checklist.map((c) => ({ ...c, checked: false, by: null as string | null, at: null as number | null }));
 
@@ -45,8 +49,9 @@ function Checklist({ incident, slug, tz }: { incident: Incident; slug: string; t
   return (
     <div className="flex flex-col gap-2">
       <p className="num text-xs text-muted">
-        {done} of {items.length} steps done{!writable && " · incident is resolved: read-only"}
+        {done} of {items.length} steps done{!open && " · incident is resolved: read-only"}
       </p>
+      {open && <ReadOnlyNote permission={perm} id={`checklist-${slug}-denied`} />}
       <ul aria-label={`Checklist of ${runbook.data?.title ?? slug}`} className="flex flex-col gap-1">
         {items.map((c) => (
           <li key={c.index}>
@@ -55,6 +60,7 @@ function Checklist({ incident, slug, tz }: { incident: Incident; slug: string; t
                 type="checkbox"
                 checked={clicked.get(c.index) ?? c.checked}
                 disabled={!writable || tick.isPending}
+                {...(open ? denied(perm, `checklist-${slug}-denied`) : {})}
                 onChange={(e) => toggle(c.index, e.target.checked)}
                 className="mt-0.5 size-4 shrink-0 accent-[var(--color-ok)]"
               />

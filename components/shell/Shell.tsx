@@ -11,6 +11,11 @@ import { ConnectionBadge } from "./ConnectionBadge";
 import { HelpOverlay } from "./HelpOverlay";
 import { SearchOverlay } from "@/components/runbooks/SearchOverlay";
 import { SEQUENCE_TIMEOUT_MS, SHORTCUTS, isTypingTarget } from "./shortcuts";
+import { useMe } from "@/components/auth/useMe";
+import { useAuth } from "@/components/auth/useCan";
+import { can } from "@/components/auth/can";
+import { UserMenu } from "@/components/auth/UserMenu";
+import { SessionBanner } from "@/components/auth/SessionBanner";
 
 const NAV = [
   { href: "/", label: "Board", match: (p: string) => p === "/" || p.startsWith("/services") },
@@ -18,6 +23,24 @@ const NAV = [
   { href: "/incidents", label: "Incidents", match: (p: string) => p.startsWith("/incidents") },
   { href: "/runbooks", label: "Runbooks", match: (p: string) => p.startsWith("/runbooks") },
 ];
+
+const ADMIN_NAV = [
+  { href: "/admin/tokens", label: "Tokens", match: (p: string) => p.startsWith("/admin/tokens") },
+  { href: "/admin/audit", label: "Audit", match: (p: string) => p.startsWith("/admin/audit") },
+];
+
+/** Local/none mode: the display name from this browser. OIDC: the signed-in user, or "Sign in". */
+function WhoAmI() {
+  const me = useMe().data;
+  if (me?.mode === "oidc") {
+    return (
+      <Suspense fallback={null}>
+        <UserMenu me={me} />
+      </Suspense>
+    );
+  }
+  return <NameButton />;
+}
 
 /** Who writes from this browser; opens the name dialog. */
 function NameButton() {
@@ -109,6 +132,9 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
   const openSearch = useCallback(() => setSearchOpen(true), []);
   const closeSearch = useCallback(() => setSearchOpen(false), []);
   useShortcuts(openHelp, closeHelp, openSearch, closeSearch);
+  const me = useMe().data;
+  const { role } = useAuth();
+  const nav = role && can(role, "tokens.manage") ? [...NAV, ...ADMIN_NAV] : NAV;
 
   return (
     <IncidentUiProvider>
@@ -119,10 +145,10 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
         <div className="mx-auto flex h-14 max-w-[120rem] items-center gap-6 px-6 kiosk:h-10 kiosk:px-5">
           <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-fg">
             <Siren aria-hidden className="size-5 text-critical kiosk:size-4" strokeWidth={2.25} />
-            <span className="text-base kiosk:text-sm kiosk:text-muted">{title}</span>
+            <span className="text-base whitespace-nowrap kiosk:text-sm kiosk:text-muted">{title}</span>
           </Link>
           <nav aria-label="Main" className="flex items-center gap-1 kiosk:hidden">
-            {NAV.map((n) => {
+            {nav.map((n) => {
               const active = n.match(pathname);
               return (
                 <Link
@@ -139,10 +165,10 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
               );
             })}
           </nav>
-          <div className="ml-auto flex items-center gap-6">
+          <div className="ml-auto flex items-center gap-4 2xl:gap-6">
             <ConnectionBadge />
             <Clock />
-            <NameButton />
+            <WhoAmI />
             <button
               type="button"
               onClick={openHelp}
@@ -155,6 +181,7 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
           </div>
         </div>
       </header>
+      <SessionBanner me={me} />
       {children}
       {helpOpen && <HelpOverlay onClose={closeHelp} />}
       {searchOpen && <SearchOverlay onClose={closeSearch} />}
