@@ -5,33 +5,14 @@ import type { Purger } from "../store/retention";
 import type { AuthCtx } from "./context";
 import { parseInput } from "./context";
 import { IdentitySchema, RoleSchema, type Identity } from "./policy";
+import { AuditEntrySchema, type AuditEntry } from "./contract";
 import { insertAudit, purgeAuditBefore, queryAudit, type AuditRow } from "./repo";
 
 const DAY = 86_400_000;
 const MAX_DETAIL_BYTES = 16 * 1024;
 const EXPORT_PAGE = 500;
 
-/** One line of the audit log, as listed and exported. */
-export const AuditEntrySchema = z
-  .object({
-    id: z.uuid(),
-    seq: z.number().int(),
-    at: z.number(),
-    actorSubject: z.string(),
-    actorName: z.string(),
-    role: RoleSchema.nullable(),
-    /** "session", "token:<id>", "local", "none", or "anonymous" for a request without an identity. */
-    via: z.string(),
-    /** e.g. "POST /api/v1/incidents". */
-    action: z.string(),
-    target: z.string().nullable(),
-    address: z.string().nullable(),
-    /** The HTTP status the write answered with. */
-    result: z.number().int(),
-    detail: z.record(z.string(), z.unknown()).nullable(),
-  })
-  .strict();
-export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export { AuditEntrySchema, type AuditEntry };
 
 /** What recordAudit takes; `actor: null` is a request that had no identity (e.g. a refused write). */
 export const RecordAuditSchema = z

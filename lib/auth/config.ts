@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AUTH_MODES } from "./contract";
 
 /**
  * The `auth:` slice of the config file. The OIDC client secret is not here: it comes from
@@ -82,7 +83,7 @@ export const SessionConfigSchema = z
   })
   .strict();
 
-export const AUTH_MODES = ["local", "none", "oidc"] as const;
+export { AUTH_MODES } from "./contract";
 
 export const AuthConfigSchema = z
   .object({

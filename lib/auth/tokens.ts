@@ -3,9 +3,12 @@ import { z } from "zod";
 import { Invalid, NotFound } from "../errors";
 import type { AuthCtx } from "./context";
 import { parseInput } from "./context";
+import { TokenInfoSchema, type TokenInfo } from "./contract";
 import { TOKEN_SCOPES, TokenScopeSchema, authorize, tokenRole, type Identity, type TokenScope } from "./policy";
 import { getToken, insertToken, listTokenRows, revokeTokenRow, tokensWithPrefix, touchToken, type TokenRow } from "./repo";
 import { SECRET_PATTERN, constantTimeEqual, randomSecret, sha256Hex } from "./secrets";
+
+export { TokenInfoSchema, type TokenInfo };
 
 /** last_used_at moves at most this often. */
 export const TOKEN_TOUCH_EVERY_MS = 60_000;
@@ -13,22 +16,6 @@ export const TOKEN_TOUCH_EVERY_MS = 60_000;
 /** `wr_<first 8 hex of the id>_<32 random bytes base64url>`; the middle part finds the row. */
 const TOKEN_PATTERN = /^wr_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
 
-/** A token as listed: never the secret, never its hash. */
-export const TokenInfoSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    scopes: z.array(TokenScopeSchema),
-    /** Shown as `wr_<prefix>_…` so people can tell tokens apart. */
-    prefix: z.string(),
-    createdBy: z.string(),
-    createdAt: z.number(),
-    expiresAt: z.number().nullable(),
-    revokedAt: z.number().nullable(),
-    lastUsedAt: z.number().nullable(),
-  })
-  .strict();
-export type TokenInfo = z.infer<typeof TokenInfoSchema>;
 
 const timeInput = z.union([
   z.number().int().positive(),

@@ -3,18 +3,10 @@ import type { HttpApi } from "./http";
 import type { AuthCtx } from "../auth/context";
 import { AuditEntrySchema, AuditFilterSchema, exportAudit, listAudit } from "../auth/audit";
 import { CreateTokenSchema, TokenInfoSchema, createToken, listTokens, revokeToken } from "../auth/tokens";
-import { RoleSchema, type Identity } from "../auth/policy";
-import { AUTH_MODES } from "../auth/config";
+import type { Identity } from "../auth/policy";
+import { MeSchema } from "../auth/contract";
 import { Unauthorized } from "../errors";
 
-export const MeSchema = z
-  .object({
-    mode: z.enum(AUTH_MODES),
-    user: z.object({ name: z.string(), email: z.string().nullable(), role: RoleSchema, via: z.enum(["session", "token", "local", "none"]) }).nullable(),
-    signInUrl: z.string(),
-    signOutUrl: z.string(),
-  })
-  .meta({ id: "Me" });
 
 const adminOnly = { 401: "Not signed in", 403: "Needs the admin role (tokens never act as admin)" };
 const tokenBody = z.object({ token: TokenInfoSchema });
