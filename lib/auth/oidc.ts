@@ -4,8 +4,9 @@ import { Invalid, Unauthorized, Unavailable } from "../errors";
 import { systemClock, type Clock } from "../time";
 import type { AuthConfig, OidcConfig } from "./config";
 import { OriginSchema } from "./config";
-import { ROLES, type Role } from "./policy";
 import { PendingSignInSchema, type PendingSignIn } from "./pending";
+
+export { roleFor } from "./roles";
 
 export { PENDING_TTL_MS, PendingSignInSchema, sealPending, unsealPending, type PendingSignIn, type SealKey } from "./pending";
 
@@ -44,16 +45,6 @@ export function safeReturnTo(returnTo: unknown): string {
   return returnTo;
 }
 
-/** The highest role whose group list matches ("*" matches anyone signed in); null when none does. */
-export function roleFor(groups: readonly string[], config: AuthConfig): Role | null {
-  const roles = config.oidc?.roles;
-  if (!roles) return null;
-  for (const role of [...ROLES].reverse()) {
-    const wanted = roles[role];
-    if (wanted.includes("*") || wanted.some((g) => groups.includes(g))) return role;
-  }
-  return null;
-}
 
 /** Discovers the issuer on first use (and again after a failed attempt), never at start-up. */
 export function createOidcClient(opts: CreateOidcClientOptions): OidcClient {

@@ -19,6 +19,15 @@ authStoreSuites("sessions", { session: { idleMinutes: 30, absoluteHours: 2 } }, 
     expect(await resolveSession(s.ctx, cookieValue)).toEqual({ subject: "rhea", name: "Rhea Responder", email: "rhea@example.test", role: "responder", via: { kind: "session", sessionId: session.id } });
   });
 
+  it("takes the role from the group mapping as configured now: a changed mapping acts at once", async () => {
+    const { cookieValue } = await createSession(s.ctx, rhea);
+    const oidc = { issuer: "https://sso.example.test", clientId: "war-room", scopes: ["openid"], groupsClaim: "groups", nameClaim: "name", emailClaim: "email", timeoutSeconds: 5 };
+    const withRoles = (roles: { admin: string[]; responder: string[]; viewer: string[] }) => ({ ...s.ctx, config: { ...s.ctx.config, mode: "oidc" as const, oidc: { ...oidc, roles } } });
+    expect((await resolveSession(withRoles({ admin: ["sre-oncall"], responder: [], viewer: [] }), cookieValue))?.role).toBe("admin");
+    expect((await resolveSession(withRoles({ admin: [], responder: [], viewer: ["sre-oncall"] }), cookieValue))?.role).toBe("viewer");
+    expect(await resolveSession(withRoles({ admin: [], responder: [], viewer: ["others"] }), cookieValue)).toBeNull();
+  });
+
   it("refuses unknown, malformed and empty cookie values", async () => {
     await createSession(s.ctx, rhea);
     expect(await resolveSession(s.ctx, "A".repeat(43))).toBeNull();

@@ -5,6 +5,7 @@ import { parseInput } from "./context";
 import { RoleSchema, type Identity } from "./policy";
 import { getSession, insertSession, purgeSessionRows, revokeSessionRow, revokeSubjectRows, touchSession, type SessionRow } from "./repo";
 import { SECRET_PATTERN, randomSecret, sha256Hex } from "./secrets";
+import { roleFor } from "./roles";
 
 const MINUTE = 60_000;
 /** last_seen_at moves at most this often, so a busy session is not a write per request. */
@@ -68,7 +69,10 @@ export async function resolveSession(ctx: AuthCtx, cookieValue: string): Promise
   if (!row || !isLive(ctx, row, now)) return null;
   if (now - row.last_seen_at >= TOUCH_EVERY_MS) await touchSession(ctx.store, row.id, now, now - TOUCH_EVERY_MS);
   const session = toSession(row);
-  return { subject: session.subject, name: session.name, email: session.email, role: session.role, via: { kind: "session", sessionId: session.id } };
+  // The role follows the configured group mapping as it is now, so a changed mapping acts at once; no role, no session.
+  const role = ctx.config.oidc ? roleFor(session.groups, ctx.config) : session.role;
+  if (!role) return null;
+  return { subject: session.subject, name: session.name, email: session.email, role, via: { kind: "session", sessionId: session.id } };
 }
 
 /** Ends the session of this cookie (sign-out); unknown or already ended is not an error. */
