@@ -41,14 +41,19 @@ beforeAll(async () => {
     configure: (c) => ({
       ...c,
       // No identity provider is asked: sessions and tokens are made directly in the store.
-      auth: AuthConfigSchema.parse({ mode: "oidc", publicOrigins: [`http://127.0.0.1:${port}`], oidc: { issuer: "http://127.0.0.1:1", clientId: "war-room" } }),
+      auth: AuthConfigSchema.parse({
+        mode: "oidc",
+        publicOrigins: [`http://127.0.0.1:${port}`],
+        oidc: { issuer: "http://127.0.0.1:1", clientId: "war-room", roles: { admin: ["g-admin"], responder: ["g-responder"], viewer: ["g-viewer"] } },
+      }),
     }),
   });
   base = `http://127.0.0.1:${ctx.server.port}`;
   const auth = ctx.server.warRoom.auth;
   callers.push({ name: "nobody", headers: {}, identity: null });
   for (const role of ["viewer", "responder", "admin"] as const) {
-    const { cookieValue } = await createSession(auth, { subject: `oidc|${role}`, name: `A ${role}`, email: null, role });
+    // The role comes from the groups through the configured mapping, as at sign-in.
+    const { cookieValue } = await createSession(auth, { subject: `oidc|${role}`, name: `A ${role}`, email: null, role, groups: [`g-${role}`] });
     const identity = (await import("../lib/auth/sessions")).resolveSession(auth, cookieValue);
     callers.push({ name: `${role} (session)`, headers: { cookie: `${SESSION_COOKIE}=${cookieValue}` }, identity: await identity });
   }

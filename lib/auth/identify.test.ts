@@ -8,13 +8,13 @@ import { createToken, revokeToken } from "./tokens";
 import { authStoreSuites } from "./testing/suite";
 
 const ada: Identity = { subject: "ada", name: "Ada", email: null, role: "admin", via: { kind: "local" } };
-const oidc = { issuer: "https://idp.example", clientId: "war-room" };
+const oidc = { issuer: "https://idp.example", clientId: "war-room", roles: { admin: [], responder: ["sre-oncall"], viewer: ["*"] } };
 
 authStoreSuites("identify", { mode: "oidc", publicOrigins: ["https://war-room.example"], oidc }, (s) => {
   const mode = (m: "local" | "none" | "oidc"): AuthCtx => ({ ...s.ctx, config: { ...s.ctx.config, mode: m } });
 
   it("oidc mode: the session cookie, or a bearer token; nothing else", async () => {
-    const { cookieValue, session } = await createSession(s.ctx, { subject: "rhea", name: "Rhea", email: null, role: "responder" });
+    const { cookieValue, session } = await createSession(s.ctx, { subject: "rhea", name: "Rhea", email: null, role: "responder", groups: ["sre-oncall"] });
     const { token, secret } = await createToken({ ctx: s.ctx, input: { name: "push", scopes: ["ingest"] }, actor: ada });
     const cookie = `theme=dark; ${SESSION_COOKIE}=${cookieValue}; other=1`;
     expect(await identify(s.ctx, { cookie })).toMatchObject({ subject: "rhea", role: "responder", via: { kind: "session", sessionId: session.id } });
