@@ -143,7 +143,8 @@ export class HttpApi {
         params,
         query: url.searchParams,
         identity,
-        author: identity ? identity.name : authorOf(req),
+        // Only public routes run without an identity, and they attribute nothing.
+        author: identity ? identity.name : "anonymous",
         body: async () => {
           const body = await readJson(req);
           if (policy.escalate?.when(body)) {
@@ -210,19 +211,6 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
   const json = JSON.stringify(reply.body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(json)), ...headers });
   res.end(json);
-}
-
-/** Browsers may only send Latin-1 in headers, so names arrive URI-encoded ("Zoë" → "Zo%C3%AB"). */
-function authorOf(req: IncomingMessage): string {
-  const raw = req.headers["x-war-room-user"];
-  let name = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? "";
-  try {
-    name = decodeURIComponent(name).trim();
-  } catch {
-    // Not URI-encoded (a stray "%"): keep it as sent.
-  }
-  name = [...name].filter((ch) => ch >= " " && ch !== "\u007f").join("");
-  return name ? name.slice(0, 100) : "anonymous";
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
