@@ -161,6 +161,15 @@ export class ExternalAlerts {
     else this.remember(alert);
   }
 
+  /** Another instance's change (lib/alerts/engine.ts applyRemote). */
+  mirror(change: AlertChange): void {
+    if (change.alert.state === "firing") this.firing.set(change.alert.fingerprint, change.alert);
+    else {
+      this.firing.delete(change.alert.fingerprint);
+      this.remember(change.alert);
+    }
+  }
+
   current(): Alert[] {
     return [...this.firing.values()];
   }

@@ -61,6 +61,12 @@ export class AlertEngine {
   /** Retention (lib/store/retention.ts): drops events past ALERT_EVENT_RETENTION_MS. */
   readonly purger = { name: "alertEvents", purge: (now: number) => purgeAlertEventsBefore(this.store, now - ALERT_EVENT_RETENTION_MS) };
 
+  /** A change another instance made and recorded (it came through the broker): mirrored, not recorded again. */
+  applyRemote(change: AlertChange, now: number): void {
+    if (change.alert.source === "alertmanager") this.external.mirror(change);
+    else this.evaluator.mirror(change, now);
+  }
+
   current(): Alert[] {
     return [...this.evaluator.current(), ...this.external.current()].sort(alertOrder);
   }

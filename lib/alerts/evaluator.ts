@@ -70,6 +70,24 @@ export class AlertEvaluator {
     if (this.resolved.length > this.maxResolved) this.resolved.splice(0, this.resolved.length - this.maxResolved);
   }
 
+  /**
+   * A change the leader made (lib/alerts/engine.ts applyRemote): a follower mirrors its alerts
+   * so it serves them, and carries on from them if it is elected.
+   */
+  mirror(change: AlertChange, now: number): void {
+    const a = change.alert;
+    const key = observationKey(a.kind, a.name, a.service, a.tier);
+    if (change.type === "resolved" || change.type === "cancelled") {
+      this.active.delete(key);
+      if (change.type === "resolved") {
+        this.resolved.push(a);
+        if (this.resolved.length > this.maxResolved) this.resolved.splice(0, this.resolved.length - this.maxResolved);
+      }
+      return;
+    }
+    this.active.set(key, { alert: a, lastDataAt: now });
+  }
+
   /** Alerts that fired and resolved, newest first; at most `maxResolved` are kept. */
   recentResolved(limit = this.maxResolved): Alert[] {
     const n = Math.max(0, Math.min(limit, this.resolved.length));

@@ -14,7 +14,16 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  REDIS_URL: z.string().optional(),
+  /** With DATABASE_URL: several instances share live channels through this Redis and elect a leader (docs/operations.md). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Namespace of this war room's Redis keys (several war rooms may share one Redis). */
+  WAR_ROOM_CLUSTER_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ . : - (at most 64)").default("warroom"),
+  /** This instance's name in /health, logs and the leader lease; default random. */
+  WAR_ROOM_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits and _ . - (at most 64)").optional(),
   PROMETHEUS_URL: z.string().optional(),
   /** When set, Alertmanager must send `Authorization: Bearer <secret>` (webhook_configs http_config.authorization). */
   ALERTMANAGER_WEBHOOK_SECRET: z.string().min(8, "must be at least 8 characters").optional(),

@@ -32,7 +32,38 @@ export class IncidentLive implements IncidentEvents {
     this.hub = opts.hub;
     this.store = opts.store;
     this.hub.route("incidents", (name) => (name === "incidents" ? { historyLimit: HISTORY_LIMIT, lossless: true, snapshot: () => this.listSnapshot() } : null));
-    this.hub.routeAsync(PREFIX, (name) => this.loadChannel(name.slice(PREFIX.length)));
+    this.hub.routeAsync(PREFIX, (name) => this.loadChannel(name.slice(PREFIX.length)), { historyLimit: HISTORY_LIMIT });
+    // Several instances: what another instance wrote arrives as its event (merged by version, so
+    // it never goes back), and after a broker outage everything is read again from the store.
+    this.hub.onRemote("incidents", (f, parsed) => {
+      const p = parsed();
+      if (f.event === "upsert" && p) this.mergeListed((p.data as { incident: Incident }).incident);
+    });
+    this.hub.onRemote(PREFIX, (f, parsed) => {
+      const d = this.details.get(f.channel.slice(PREFIX.length));
+      const p = d ? parsed() : null;
+      if (!d || !p) return;
+      const data = p.data as { incident?: Incident; entry?: TimelineEntry; item?: ActionItem };
+      if (f.event === "incident" && data.incident && (!d.incident || d.incident.version < data.incident.version)) d.incident = data.incident;
+      if (f.event === "entry" && data.entry) mergeInto(d.entries, data.entry);
+      if (f.event === "action-item" && data.item) mergeInto(d.items, data.item);
+    });
+    this.hub.onResync(() => void this.reload());
+  }
+
+  /** Reads the list and every loaded incident again (events may have been missed while the broker was away). */
+  private async reload(): Promise<void> {
+    await this.load().catch(() => undefined);
+    for (const id of this.details.keys()) await this.loadChannel(id).catch(() => undefined);
+  }
+
+  private mergeListed(incident: Incident): void {
+    if (typeof incident?.id !== "string" || typeof incident.version !== "number") return;
+    const known = this.listed.get(incident.id);
+    if (!known || known.version < incident.version) {
+      this.listed.set(incident.id, incident);
+      this.prune();
+    }
   }
 
   async load(): Promise<void> {
@@ -49,30 +80,25 @@ export class IncidentLive implements IncidentEvents {
     return { incidents, active: incidents.filter(isOpen).length, lastStartedAt: incidents[0]?.startedAt ?? null };
   }
 
+  // The hub drops an event on an `incident:<id>` channel nobody loaded here, unless the broker
+  // carries it to the instances where it is loaded.
   incident(incident: Incident): void {
-    const known = this.listed.get(incident.id);
-    if (!known || known.version < incident.version) {
-      this.listed.set(incident.id, incident);
-      this.prune();
-    }
+    this.mergeListed(incident);
     this.hub.publish("incidents", "upsert", { incident });
     const d = this.details.get(incident.id);
-    if (!d) return;
-    if (!d.incident || d.incident.version < incident.version) d.incident = incident;
+    if (d && (!d.incident || d.incident.version < incident.version)) d.incident = incident;
     this.hub.publish(PREFIX + incident.id, "incident", { incident, metrics: incidentMetrics(incident) });
   }
 
   entry(entry: TimelineEntry): void {
     const d = this.details.get(entry.incidentId);
-    if (!d) return;
-    mergeInto(d.entries, entry);
+    if (d) mergeInto(d.entries, entry);
     this.hub.publish(PREFIX + entry.incidentId, "entry", { entry });
   }
 
   item(item: ActionItem): void {
     const d = this.details.get(item.incidentId);
-    if (!d) return;
-    mergeInto(d.items, item);
+    if (d) mergeInto(d.items, item);
     this.hub.publish(PREFIX + item.incidentId, "action-item", { item });
   }
 
@@ -85,12 +111,10 @@ export class IncidentLive implements IncidentEvents {
 
   /** The postmortem was created or saved: editors see the new version (and know theirs is stale). */
   postmortem(p: { incidentId: string; version: number; status: string; updatedBy: string; updatedAt: number }): void {
-    if (!this.details.has(p.incidentId)) return;
     this.hub.publish(PREFIX + p.incidentId, "postmortem", { version: p.version, status: p.status, updatedBy: p.updatedBy, updatedAt: p.updatedAt });
   }
 
   runbookCheck(incidentId: string, check: RunbookCheck): void {
-    if (!this.details.has(incidentId)) return;
     this.hub.publish(PREFIX + incidentId, "runbook-check", check);
   }
 

@@ -40,6 +40,12 @@ export type RecordOptions = {
   board?: boolean;
   /** Exact share of requests faster than a threshold, from pushed histograms (latency SLOs). */
   shareFaster?: Record<string, (thresholdMs: number) => number>;
+  /**
+   * A follower's copy of the leader's tick (docs/architecture.md "Several instances"): memory
+   * only (history, rollups, SLO counts); nothing is written and no alert is evaluated. With
+   * `publish` (the broker is down) its own viewers still get board ticks from it.
+   */
+  replica?: { publish: boolean };
 };
 
 /**
@@ -57,18 +63,25 @@ export class Recorder {
   async record(t: number, values: Record<string, SignalValues>, dtSeconds = this.d.tickMs / 1000, opts: RecordOptions = {}): Promise<void> {
     const d = this.d;
     const countAt = opts.countAt ?? t;
+    const publish = !opts.replica || opts.replica.publish;
     const points: Record<string, PointValues> = {};
     const closed: SignalMinute[] = [];
     for (const [id, v] of Object.entries(values)) {
       if (!d.history.record(id, t, v)) continue;
       const done = d.rollup.add(id, countAt, v, dtSeconds);
       if (done) closed.push(done);
+      if (!publish) continue;
       const rounded = roundValues(v);
       points[id] = rounded;
       d.board.publishServiceTick(id, t, rounded);
     }
-    if (opts.board !== false) d.board.publishBoardTick(t, points);
-    d.board.publishDrillsIfChanged();
+    if (publish && opts.board !== false) d.board.publishBoardTick(t, points);
+    if (publish) d.board.publishDrillsIfChanged();
+    if (opts.replica) {
+      await d.slos.record(countAt, values, dtSeconds, opts.shareFaster, false);
+      if (publish) d.sloChannel.maybePublish(t, d.tickMs, d.slos.status(t));
+      return;
+    }
     if (closed.length) await upsertSignalMinutes(d.store, closed).catch((err: unknown) => d.logger.warn({ err }, "could not store minute rollups"));
 
     await d.slos.record(countAt, values, dtSeconds, opts.shareFaster);

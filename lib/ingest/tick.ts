@@ -7,6 +7,15 @@ import type { PushOwnership } from "./ownership";
 import type { Recorder } from "./recorder";
 
 /**
+ * `leader`: samples, records and writes. `follower`: the leader's ticks arrive through the broker.
+ * `standalone`: a follower cut off from the broker samples for its own viewers, writing nothing.
+ */
+export type TickRole = "leader" | "follower" | "standalone";
+
+/** What the leader sends the followers each tick (lib/server/root.ts). */
+export type ReplicatedTick = { t: number; values: Record<string, SignalValues> };
+
+/**
  * The tick: every `tickMs`, sample the configured source for every service and record it. A
  * failing source keeps the last data on the board (it turns stale) and says why; it recovers by
  * itself. Ticks only move forward: a tick at or before the last one is ignored.
@@ -23,6 +32,8 @@ export class TickJob implements Job {
   private readonly onSample?: (ms: number, ok: boolean) => void;
   private lastTick: number | null = null;
   private lastError: string | null = null;
+  private readonly role: () => TickRole;
+  private readonly replicate?: (tick: ReplicatedTick) => Promise<void>;
 
   constructor(opts: {
     tickMs: number;
@@ -33,7 +44,13 @@ export class TickJob implements Job {
     logger: Logger;
     /** Told how long each sample took (all signal queries in parallel) and whether it worked. */
     onSample?: (ms: number, ok: boolean) => void;
+    /** Several instances: who samples (default: this one, as the only instance). */
+    role?: () => TickRole;
+    /** The leader sends each sampled tick to the followers before recording it. */
+    replicate?: (tick: ReplicatedTick) => Promise<void>;
   }) {
+    this.role = opts.role ?? (() => "leader");
+    this.replicate = opts.replicate;
     this.everyMs = opts.tickMs;
     this.source = opts.source;
     this.recorder = opts.recorder;
@@ -48,7 +65,26 @@ export class TickJob implements Job {
     this.lastTick = t;
   }
 
+  /** The newest tick this instance recorded (its own or the leader's). */
+  get last(): number | null {
+    return this.lastTick;
+  }
+
+  /**
+   * A follower records the leader's tick (it came through the broker) in memory, exactly as the
+   * leader recorded it; if elected it carries on from there.
+   */
+  async applyReplicated(tick: ReplicatedTick): Promise<void> {
+    if (this.lastTick !== null && tick.t <= this.lastTick) return;
+    this.lastTick = tick.t;
+    this.ownership.dropPushed(tick.values, tick.t);
+    await this.recorder.record(tick.t, tick.values, undefined, { replica: { publish: false } });
+  }
+
   async run(t: number): Promise<void> {
+    const role = this.role();
+    // A follower gets the leader's ticks through the broker (applyReplicated).
+    if (role === "follower") return;
     if (this.lastTick !== null && t <= this.lastTick) return;
     this.lastTick = t;
     let values: Record<string, SignalValues>;
@@ -65,8 +101,15 @@ export class TickJob implements Job {
     }
     if (this.lastError !== null) this.logger.info({ after: this.lastError }, "metric source recovered");
     this.lastError = null;
-    this.board.publishSourceStatus();
     this.ownership.dropPushed(values, t);
-    await this.recorder.record(t, values);
+    if (role === "leader") {
+      // Before the frames built from it, on the same connection: followers update first.
+      await this.replicate?.({ t, values }).catch((err: unknown) => this.logger.warn({ err: String(err) }, "could not send the tick to the other instances"));
+      this.board.publishSourceStatus();
+      await this.recorder.record(t, values);
+    } else {
+      this.board.publishSourceStatus();
+      await this.recorder.record(t, values, undefined, { replica: { publish: true } });
+    }
   }
 }

@@ -1,3 +1,4 @@
+import type { BrokerHistory } from "./broker";
 import type { Cursor } from "./protocol";
 
 /** What the hub needs of a connection; the WebSocket adapter implements it. */
@@ -31,6 +32,8 @@ export type ChannelOptions = {
   snapshot: () => unknown;
   backpressure: Backpressure;
   now: () => number;
+  /** Default `local`. */
+  sequencing?: Sequencing;
   /** Called after a subscriber joined or left (presence); may publish on this channel. */
   onSubscribersChanged?: (channel: Channel) => void;
 };
@@ -39,10 +42,18 @@ type SubState = { lagging: boolean; lastSeq: number; since: number };
 
 export type ChannelStats = { subscribers: number; published: number; coalesced: number; lagging: number };
 
+/**
+ * Who numbers the channel's events: `local`, this process (one instance, or the broker is down);
+ * `shared`, the broker, whose frames this channel relays (lib/live/broker.ts); `unsynced`, the
+ * broker, but this instance does not know the channel's position yet.
+ */
+export type Sequencing = "local" | "shared" | "unsynced";
+
 export class Channel {
   readonly name: string;
-  readonly epoch: string;
+  private epochId: string;
   private seqNo = 0;
+  private mode: Sequencing;
   private readonly opts: ChannelOptions;
   /** Ring of the last `historyLimit` serialized events; `history[i]` has seq `firstSeq + i`. */
   private history: string[] = [];
@@ -56,8 +67,110 @@ export class Channel {
   constructor(opts: ChannelOptions) {
     this.opts = opts;
     this.name = opts.name;
-    this.epoch = opts.epoch;
+    this.epochId = opts.epoch;
+    this.mode = opts.sequencing ?? "local";
     this.activeAt = opts.now();
+  }
+
+  get epoch(): string {
+    return this.epochId;
+  }
+
+  get sequencing(): Sequencing {
+    return this.mode;
+  }
+
+  get historyLimit(): number {
+    return this.opts.historyLimit;
+  }
+
+  /**
+   * A frame the broker sequenced (every instance gets the same ones in the same order). A new
+   * epoch (the broker's first frame for this instance, or its data was lost) starts over: every
+   * subscriber gets a snapshot. A repeated seq is dropped; a gap (frames missed while the broker
+   * connection was down) is relayed as is, and clients heal it by resubscribing with their cursor.
+   */
+  deliver(epoch: string, seq: number, frame: string): void {
+    this.activeAt = this.opts.now();
+    if (this.mode !== "shared" || epoch !== this.epochId) {
+      this.restart("shared", epoch, seq, [frame]);
+      return;
+    }
+    if (seq <= this.seqNo) return;
+    if (seq > this.seqNo + 1) {
+      this.history = [];
+      this.firstSeq = seq;
+    }
+    this.seqNo = seq;
+    this.append(frame);
+    this.fanOut(frame, seq);
+  }
+
+  /** The broker's position for this channel, fetched when it was not known (see Hub). */
+  adopt(epoch: string, seq: number): void {
+    if (this.mode === "shared" && epoch === this.epochId) {
+      if (seq > this.seqNo) {
+        this.seqNo = seq;
+        this.history = [];
+        this.firstSeq = seq + 1;
+      }
+      return;
+    }
+    this.restart("shared", epoch, seq, []);
+  }
+
+  /** Sequence here from now on (the broker is down, or gone): a new epoch, subscribers get a snapshot. */
+  goLocal(epoch: string): void {
+    if (this.mode === "local") return;
+    this.restart("local", epoch, this.seqNo, []);
+  }
+
+  /** The broker is back: the position is unknown until its next frame or a fetch. */
+  unsync(): void {
+    if (this.mode === "local") this.mode = "unsynced";
+  }
+
+  private restart(mode: Sequencing, epoch: string, seq: number, frames: string[]): void {
+    this.mode = mode;
+    this.epochId = epoch;
+    this.seqNo = seq;
+    this.history = frames;
+    this.firstSeq = seq - frames.length + 1;
+    this.snapshotCache = null;
+    for (const st of this.subs.values()) {
+      st.lagging = false;
+      st.lastSeq = seq;
+    }
+    if (this.subs.size === 0) return;
+    const snap = this.snapshotFrame();
+    for (const sub of this.subs.keys()) sub.send(snap);
+  }
+
+  private append(frame: string): void {
+    this.history.push(frame);
+    if (this.history.length > this.opts.historyLimit) {
+      this.history.shift();
+      this.firstSeq++;
+    }
+    this.snapshotCache = null;
+    this.publishedCount++;
+  }
+
+  private fanOut(frame: string, seq: number): void {
+    const { highWaterBytes } = this.opts.backpressure;
+    for (const [sub, st] of this.subs) {
+      if (st.lagging) {
+        this.coalescedCount++;
+        continue;
+      }
+      if (sub.bufferedAmount() > highWaterBytes) {
+        st.lagging = true;
+        this.coalescedCount++;
+        continue;
+      }
+      sub.send(frame);
+      st.lastSeq = seq;
+    }
   }
 
   /** When something last happened here (created, published, subscribed, unsubscribed); epoch ms. */
@@ -79,32 +192,13 @@ export class Channel {
     return { subscribers: this.subs.size, published: this.publishedCount, coalesced: this.coalescedCount, lagging };
   }
 
-  /** Serializes the event once and sends the same string to every subscriber that keeps up. */
+  /** Serializes the event once and sends the same string to every subscriber that keeps up (local sequencing). */
   publish(event: string, data: unknown): number {
     const seq = ++this.seqNo;
     this.activeAt = this.opts.now();
-    const frame = JSON.stringify({ type: "event", channel: this.name, epoch: this.epoch, seq, time: this.opts.now(), event, data });
-    this.history.push(frame);
-    if (this.history.length > this.opts.historyLimit) {
-      this.history.shift();
-      this.firstSeq++;
-    }
-    this.snapshotCache = null;
-    this.publishedCount++;
-    const { highWaterBytes } = this.opts.backpressure;
-    for (const [sub, st] of this.subs) {
-      if (st.lagging) {
-        this.coalescedCount++;
-        continue;
-      }
-      if (sub.bufferedAmount() > highWaterBytes) {
-        st.lagging = true;
-        this.coalescedCount++;
-        continue;
-      }
-      sub.send(frame);
-      st.lastSeq = seq;
-    }
+    const frame = JSON.stringify({ type: "event", channel: this.name, epoch: this.epochId, seq, time: this.opts.now(), event, data });
+    this.append(frame);
+    this.fanOut(frame, seq);
     return seq;
   }
 
@@ -112,14 +206,16 @@ export class Channel {
    * Adds a subscriber. With a cursor from this epoch that history still covers, sends exactly
    * the events after it and a `resumed` marker; otherwise a snapshot.
    */
-  subscribe(sub: Subscriber, since?: Cursor): { resumed: boolean; replayed: number } {
+  subscribe(sub: Subscriber, since?: Cursor, fetched?: BrokerHistory): { resumed: boolean; replayed: number } {
     const st: SubState = { lagging: false, lastSeq: this.seqNo, since: this.subs.get(sub)?.since ?? this.opts.now() };
     this.subs.set(sub, st);
     let result = { resumed: false, replayed: 0 };
+    // Older events than this instance kept, from the broker's history (resume on another instance).
+    if (since && !this.canReplayFrom(since) && fetched && this.mode === "shared") this.merge(fetched);
     if (since && this.canReplayFrom(since)) {
       const replayed = this.replay(sub, since.seq);
       st.lastSeq = this.seqNo;
-      sub.send(JSON.stringify({ type: "resumed", channel: this.name, epoch: this.epoch, seq: this.seqNo, replayed }));
+      sub.send(JSON.stringify({ type: "resumed", channel: this.name, epoch: this.epochId, seq: this.seqNo, replayed }));
       result = { resumed: true, replayed };
     } else {
       sub.send(this.snapshotFrame());
@@ -155,15 +251,27 @@ export class Channel {
     for (const [sub, st] of this.subs) {
       if (!st.lagging || sub.bufferedAmount() > lowWaterBytes) continue;
       st.lagging = false;
-      const cursor = { epoch: this.epoch, seq: st.lastSeq };
+      const cursor = { epoch: this.epochId, seq: st.lastSeq };
       if (this.opts.lossless && this.canReplayFrom(cursor)) this.replay(sub, st.lastSeq);
       else sub.send(this.snapshotFrame());
       st.lastSeq = this.seqNo;
     }
   }
 
-  private canReplayFrom(since: Cursor): boolean {
-    return since.epoch === this.epoch && since.seq <= this.seqNo && since.seq >= this.firstSeq - 1;
+  /** Whether a subscribe from `since` can be replayed from what this instance holds. */
+  canReplayFrom(since: Cursor): boolean {
+    return since.epoch === this.epochId && since.seq <= this.seqNo && since.seq >= this.firstSeq - 1;
+  }
+
+  /** Prepends the broker's older frames when they join up with the local ones. */
+  private merge(h: BrokerHistory): void {
+    if (h.epoch !== this.epochId || h.frames.length === 0) return;
+    const hLast = h.firstSeq + h.frames.length - 1;
+    if (h.firstSeq >= this.firstSeq || hLast < this.firstSeq - 1) return;
+    const older = h.frames.slice(0, this.firstSeq - h.firstSeq);
+    const keep = Math.max(this.opts.historyLimit, this.history.length);
+    this.history = [...older, ...this.history].slice(-keep);
+    this.firstSeq = this.seqNo - this.history.length + 1;
   }
 
   private replay(sub: Subscriber, afterSeq: number): number {
@@ -181,7 +289,7 @@ export class Channel {
       const frame = JSON.stringify({
         type: "snapshot",
         channel: this.name,
-        epoch: this.epoch,
+        epoch: this.epochId,
         seq: this.seqNo,
         time: this.opts.now(),
         data: this.opts.snapshot(),

@@ -1,4 +1,5 @@
 import { Channel, type Backpressure, type Subscriber } from "./channel";
+import type { Broker, BrokerFrame, BrokerHistory } from "./broker";
 import { ClientMessageSchema, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, type Cursor, type ErrorMessage } from "./protocol";
 import { issuesToDetails } from "../errors";
 
@@ -11,7 +12,17 @@ export type HubOptions = {
   now: () => number;
   backpressure?: Backpressure;
   maxSubscriptionsPerConnection?: number;
+  /** Several instances: the broker sequences and fans out every event (lib/live/broker.ts). */
+  broker?: Broker;
+  /** Told when a publish could not reach the broker (it then went out locally). */
+  onBrokerError?: (err: unknown) => void;
 };
+
+/** Applies another instance's event to this instance's state (e.g. an incident written elsewhere). */
+export type RemoteApplier = (frame: BrokerFrame, parsed: () => { event: string; data: unknown } | null) => void;
+
+/** Events of channels nobody loaded here keep this many for resume on other instances. */
+const DEFAULT_BROKER_HISTORY = 1000;
 
 export type ChannelSpec = {
   historyLimit: number;
@@ -46,6 +57,11 @@ export class Hub {
   private readonly generations = new Map<string, number>();
   /** Messages of a connection wait here while one of its subscribes loads a channel, so they keep their order. */
   private readonly queues = new Map<Subscriber, Promise<void>>();
+  private readonly appliers: { prefix: string; apply: RemoteApplier }[] = [];
+  private readonly resyncs: (() => void)[] = [];
+  private readonly asyncHistory = new Map<string, number>();
+  private readonly inflight = new Set<Promise<void>>();
+  private localGeneration = 0;
 
   constructor(opts: HubOptions) {
     this.opts = opts;
@@ -60,8 +76,66 @@ export class Hub {
    * Registers channels created only once `resolve` has loaded them. Until a client subscribes,
    * such a channel does not exist and publishing on it is a no-op (nobody could miss the event).
    */
-  routeAsync(prefix: string, resolve: AsyncChannelResolver): void {
+  routeAsync(prefix: string, resolve: AsyncChannelResolver, opts: { historyLimit?: number } = {}): void {
     this.asyncResolvers.push({ prefix, resolve });
+    if (opts.historyLimit) this.asyncHistory.set(prefix, opts.historyLimit);
+  }
+
+  /** Events published by other instances on channels under `prefix` are applied with `apply` before they are relayed. */
+  onRemote(prefix: string, apply: RemoteApplier): void {
+    this.appliers.push({ prefix, apply });
+  }
+
+  /** Called when the broker is reachable again after an outage: events may have been missed, reload what they feed. */
+  onResync(fn: () => void): void {
+    this.resyncs.push(fn);
+  }
+
+  /** Whether events go through the broker right now. */
+  get shared(): boolean {
+    return this.opts.broker?.isUp() ?? false;
+  }
+
+  /** Resolves once every event published so far was accepted by the broker (or fell back); at most `timeoutMs`. */
+  async settled(timeoutMs = 2_000): Promise<void> {
+    if (this.inflight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** A frame from the broker (lib/cluster/redis-broker.ts): applied to local state, then relayed to local subscribers. */
+  deliverRemote(f: BrokerFrame): void {
+    if (f.origin !== this.opts.serverId) {
+      let parsed: { event: string; data: unknown } | null | undefined;
+      const lazy = () => {
+        if (parsed === undefined) {
+          try {
+            const j = JSON.parse(f.frame) as { event: string; data: unknown };
+            parsed = { event: j.event, data: j.data };
+          } catch {
+            parsed = null;
+          }
+        }
+        return parsed;
+      };
+      for (const a of this.appliers) if (f.channel.startsWith(a.prefix)) a.apply(f, lazy);
+    }
+    const ch = this.channels.get(f.channel);
+    if (!ch) return;
+    ch.deliver(f.epoch, f.seq, f.frame);
+    ch.catchUp();
+  }
+
+  /** The broker went down (every channel sequences here, under a new epoch) or came back (channels resync). */
+  brokerState(up: boolean): void {
+    if (!up) {
+      this.localGeneration++;
+      for (const ch of this.channels.values()) ch.goLocal(`${this.opts.epoch}.l${this.localGeneration}`);
+      return;
+    }
+    for (const ch of this.channels.values()) ch.unsync();
+    for (const fn of this.resyncs) fn();
   }
 
   /** An existing channel, or a new one from a synchronous route; null otherwise. */
@@ -102,7 +176,8 @@ export class Hub {
     const generation = this.generations.get(name);
     const ch = new Channel({
       name,
-      epoch: generation ? `${this.opts.epoch}.${generation}` : this.opts.epoch,
+      epoch: this.localGeneration ? `${this.opts.epoch}.l${this.localGeneration}` : generation ? `${this.opts.epoch}.${generation}` : this.opts.epoch,
+      sequencing: this.shared ? "unsynced" : "local",
       historyLimit: spec.historyLimit,
       lossless: spec.lossless,
       snapshot: spec.snapshot,
@@ -130,11 +205,37 @@ export class Hub {
 
   /** Publishes on a channel (creating it if routable) and brings drained laggards up to date. */
   publish(name: string, event: string, data: unknown): number | null {
+    const broker = this.opts.broker;
+    if (broker?.isUp()) {
+      const historyLimit = this.channel(name)?.historyLimit ?? this.asyncHistoryOf(name);
+      if (historyLimit === null) return null;
+      const p: Promise<void> = broker
+        .publish({ channel: name, event, data: JSON.stringify(data), time: this.opts.now(), historyLimit })
+        .catch((err: unknown) => {
+          // Not sequenced by the broker: this instance's viewers still get it, under a local epoch.
+          this.opts.onBrokerError?.(err);
+          const ch = this.channel(name);
+          if (!ch) return;
+          if (ch.sequencing !== "local") ch.goLocal(`${this.opts.epoch}.l${++this.localGeneration}`);
+          ch.publish(event, data);
+          ch.catchUp();
+        })
+        .finally(() => this.inflight.delete(p));
+      this.inflight.add(p);
+      return null;
+    }
     const ch = this.channel(name);
     if (!ch) return null;
+    if (ch.sequencing !== "local") ch.goLocal(`${this.opts.epoch}.l${++this.localGeneration}`);
     const seq = ch.publish(event, data);
     ch.catchUp();
     return seq;
+  }
+
+  /** History kept for a channel of an async route (it may be loaded on another instance); null when unroutable. */
+  private asyncHistoryOf(name: string): number | null {
+    const route = this.asyncResolvers.find((r) => name.startsWith(r.prefix));
+    return route ? (this.asyncHistory.get(route.prefix) ?? DEFAULT_BROKER_HISTORY) : null;
   }
 
   /** `name`: the signed-in name shown in presence; the connection then cannot rename itself. */
@@ -234,7 +335,32 @@ export class Hub {
     }
   }
 
-  private subscribe(sub: Subscriber, ch: Channel, since: Cursor | undefined): void {
+  private subscribe(sub: Subscriber, ch: Channel, since: Cursor | undefined): Promise<void> | void {
+    const broker = this.opts.broker;
+    const needsPosition = ch.sequencing === "unsynced";
+    const needsHistory = since !== undefined && since.epoch === ch.epoch && !ch.canReplayFrom(since);
+    if (broker && broker.isUp() && (needsPosition || (ch.sequencing === "shared" && needsHistory))) return this.subscribeShared(broker, sub, ch, since);
+    this.attach(sub, ch, since);
+  }
+
+  /** Learns the channel's shared position first, and fetches older events from the broker for a cursor this instance cannot replay. */
+  private async subscribeShared(broker: Broker, sub: Subscriber, ch: Channel, since: Cursor | undefined): Promise<void> {
+    let fetched: BrokerHistory | undefined;
+    try {
+      if (ch.sequencing === "unsynced") {
+        const pos = await broker.position(ch.name);
+        if (ch.sequencing === "unsynced") ch.adopt(pos.epoch, pos.seq);
+      }
+      if (since && ch.sequencing === "shared" && since.epoch === ch.epoch && !ch.canReplayFrom(since)) fetched = await broker.history(ch.name);
+    } catch (err) {
+      // The broker failed under us: serve this instance's view (a snapshot under a local epoch).
+      this.opts.onBrokerError?.(err);
+      if (ch.sequencing === "unsynced") ch.goLocal(`${this.opts.epoch}.l${++this.localGeneration}`);
+    }
+    this.attach(sub, ch, since, fetched);
+  }
+
+  private attach(sub: Subscriber, ch: Channel, since: Cursor | undefined, fetched?: BrokerHistory): void {
     const mine = this.connections.get(sub);
     if (!mine) return;
     const limit = this.opts.maxSubscriptionsPerConnection ?? 64;
@@ -242,7 +368,7 @@ export class Hub {
       return this.error(sub, { code: "too_many_subscriptions", message: `at most ${limit} channels per connection`, channel: ch.name });
     }
     mine.add(ch);
-    ch.subscribe(sub, since);
+    ch.subscribe(sub, since, fetched);
   }
 
   /**

@@ -47,7 +47,7 @@ function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.o
  * war room (lib/server/root.ts) its domain needs.
  */
 export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecret?: string } = {}): HttpApi {
-  const api = new HttpApi({ logger, access: createApiAccess({ auth: wr.auth, logger, alertmanagerSecret: opts.alertmanagerSecret }) });
+  const api = new HttpApi({ logger, access: createApiAccess({ auth: wr.auth, logger, alertmanagerSecret: opts.alertmanagerSecret }), settled: () => wr.hub.settled() });
   const { catalog, history, clock, tickMs, slos, alertChannel } = wr;
   const drillService = wr.drills;
 

@@ -79,9 +79,18 @@ export class HttpApi {
 
   private readonly access: ApiAccess;
 
-  constructor(opts: { logger: Logger; access: ApiAccess; maxInFlight?: number }) {
+  private readonly settled?: () => Promise<void>;
+
+  constructor(opts: {
+    logger: Logger;
+    access: ApiAccess;
+    maxInFlight?: number;
+    /** Resolves once the write's live events left this instance (lib/live/hub.ts settled): an acknowledged write's event survives a crash. */
+    settled?: () => Promise<void>;
+  }) {
     this.logger = opts.logger;
     this.access = opts.access;
+    this.settled = opts.settled;
     this.maxInFlight = opts.maxInFlight ?? 512;
   }
 
@@ -159,6 +168,7 @@ export class HttpApi {
         },
       });
       if (audited) await this.recordWrite(req, audited, reply.status ?? (reply.body === undefined && reply.text === undefined ? 204 : 200));
+      if (audited && this.settled) await this.settled();
       if (reply.stream) return await sendStream(res, reply, reply.stream);
       sendReply(res, reply);
     } catch (err) {

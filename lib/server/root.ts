@@ -35,6 +35,11 @@ import { ingestSamplesPurger } from "../ingest/repo";
 import type { AuthCtx } from "../auth/context";
 import { sessionPurger } from "../auth/sessions";
 import { auditPurger } from "../auth/audit";
+import { ClusterNode } from "../cluster/node";
+import type { BusMessage } from "../cluster/redis-broker";
+import type { ReplicatedTick } from "../ingest/tick";
+import { AlertChangeSchema } from "../alerts/model";
+import type { SourceStatus } from "../signals/contract";
 
 /** An incident channel nobody watched for this long is dropped from memory (reloaded on demand). */
 const INCIDENT_CHANNEL_IDLE_MS = 10 * 60_000;
@@ -59,6 +64,10 @@ export type ComposeOptions = {
   postmortemTemplatesDir?: string;
   /** Told how long each tick's source sample took and whether it worked (/metrics). */
   onSourceSample?: (ms: number, ok: boolean) => void;
+  /** Several instances (docs/architecture.md): REDIS_URL and the key prefix; the lease timings for tests. */
+  cluster?: { redisUrl?: string; prefix: string; leaseTtlMs?: number; leaseRenewMs?: number };
+  /** A bus message this root does not handle itself (e.g. a sign-out for the socket layer). */
+  onBusMessage?: (m: BusMessage) => void;
 };
 
 export type WarRoom = ReturnType<typeof composeWarRoom>;
@@ -76,12 +85,42 @@ export function composeWarRoom(opts: ComposeOptions) {
   const catalog = new ServiceCatalog(
     config.services.map((s) => ({ id: s.id, name: s.name ?? s.id, team: s.team, description: s.description, dependsOn: s.dependsOn, thresholds: effectiveThresholds(config, s.id) })),
   );
-  const hub = new Hub({ serverId: opts.serverId, version: opts.version, epoch: `${startedAt.toString(36)}-${opts.serverId}`, tickMs, heartbeatMs, now: () => clock.now() });
+  // Several instances: the broker sequences every channel and the lease picks the one instance
+  // that samples, evaluates and writes (lib/cluster). Its callbacks reach the pieces below.
+  let leaderSource: SourceStatus | null = null;
+  const node = new ClusterNode({
+    store,
+    logger,
+    instanceId: opts.serverId,
+    redisUrl: opts.cluster?.redisUrl,
+    prefix: opts.cluster?.prefix ?? "warroom",
+    leaseTtlMs: opts.cluster?.leaseTtlMs,
+    leaseRenewMs: opts.cluster?.leaseRenewMs,
+    onFrame: (f) => hub.deliverRemote(f),
+    onMessage: (m) => onBus(m),
+    onBrokerState: (up) => hub.brokerState(up),
+    onLeadership: () => undefined,
+  });
+  const hub = new Hub({
+    serverId: opts.serverId,
+    version: opts.version,
+    epoch: `${startedAt.toString(36)}-${opts.serverId}`,
+    tickMs,
+    heartbeatMs,
+    now: () => clock.now(),
+    broker: node.broker ?? undefined,
+    onBrokerError: (err) => logger.debug({ err: String(err) }, "publish fell back to this instance"),
+  });
+  /** The tick's role here: the leader samples; a follower takes the leader's ticks, or samples for itself while the broker is away. */
+  const tickRole = () => (node.isLeader() ? "leader" : node.brokerUp() ? "follower" : "standalone");
+  const leads = () => node.isLeader();
   const history = new SignalHistory(catalog.ids(), { secondsCapacity: Math.ceil(BACKFILL_SECONDS_MS / tickMs) });
   const rollup = new MinuteRollup();
   const drills = new DrillService({ store, clock, serviceIds: catalog.ids(), onChange: () => board.publishDrills() });
   const source = createSource(config, catalog, drills);
-  const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus: () => source.status() });
+  // A follower shows the leader's source state (its own source is idle).
+  const sourceStatus = (): SourceStatus => (tickRole() === "follower" && leaderSource ? leaderSource : source.status());
+  const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus });
   const slos = new SloTracker({ store, slos: config.slos });
   const sloChannel = new SloChannel({ hub, clock, slos });
   const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: 2 * tickMs });
@@ -107,8 +146,9 @@ export function composeWarRoom(opts: ComposeOptions) {
   const auth: AuthCtx = { store, clock, config: config.auth };
   const simScrape = new SimScrapeTarget({ seed: config.source.kind === "simulator" ? config.source.seed : 1, services: config.services, tickMs, drills: (from) => drills.effectiveSince(from) });
 
+  const replicate = (tick: ReplicatedTick) => node.send("tick", { term: node.term, leader: node.instanceId, t: tick.t, values: tick.values, source: source.status() });
   const jobs = {
-    tick: new TickJob({ tickMs, source, recorder, board, ownership, logger, onSample: opts.onSourceSample }),
+    tick: new TickJob({ tickMs, source, recorder, board, ownership, logger, onSample: opts.onSourceSample, role: tickRole, replicate: node.mode === "cluster" ? replicate : undefined }),
     heartbeat: {
       name: "heartbeat",
       everyMs: heartbeatMs,
@@ -117,7 +157,38 @@ export function composeWarRoom(opts: ComposeOptions) {
         incidentLive.evictIdle(INCIDENT_CHANNEL_IDLE_MS);
       },
     } satisfies Job,
-    retention: retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }),
+    retention: onlyOnLeader(retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
+  };
+
+  // What other instances did, applied here: alert changes (mirrored), drills (read again), the
+  // leader's source state, and the leader's ticks.
+  hub.onRemote("alerts", (f, parsed) => {
+    const p = parsed();
+    const change = p && f.event === "change" ? AlertChangeSchema.safeParse(p.data) : null;
+    if (change?.success) alerts.applyRemote(change.data, clock.now());
+    else logger.warn({ channel: f.channel, event: f.event }, "ignored an alert event that does not parse");
+  });
+  hub.onRemote("board", (f, parsed) => {
+    if (f.event === "drills") void drills.load().then(() => board.syncDrills(), (err: unknown) => logger.warn({ err: String(err) }, "could not reload drills"));
+    if (f.event === "source" && !leads()) leaderSource = (parsed()?.data as SourceStatus | undefined) ?? leaderSource;
+  });
+  hub.onResync(() => {
+    void drills.load().catch(() => undefined);
+    void alerts.load(clock.now() - ALERT_RESTORE_MS, clock.now()).catch(() => undefined);
+  });
+  let ticks = Promise.resolve();
+  const onBus = (m: BusMessage) => {
+    if (m.origin === node.instanceId) return;
+    if (m.kind !== "tick") return opts.onBusMessage?.(m);
+    const msg = m.data as { term?: unknown; leader?: unknown; t?: unknown; values?: unknown; source?: unknown };
+    if (typeof msg.t !== "number" || typeof msg.term !== "number" || typeof msg.leader !== "string" || typeof msg.values !== "object" || msg.values === null) {
+      return logger.warn({ origin: m.origin }, "ignored a tick that does not parse");
+    }
+    // A tick from an older term (a paused leader that was replaced) is refused; a newer one makes this instance follow.
+    if (!node.observeTerm(msg.term, msg.leader)) return logger.warn({ origin: m.origin, term: msg.term }, "ignored a tick from a replaced leader");
+    leaderSource = (msg.source as SourceStatus) ?? leaderSource;
+    const tick = { t: msg.t, values: msg.values as ReplicatedTick["values"] };
+    ticks = ticks.then(() => jobs.tick.applyReplicated(tick)).catch((err: unknown) => logger.warn({ err: String(err) }, "could not apply the leader's tick"));
   };
   const scheduler = new Scheduler({ clock, logger });
 
@@ -152,9 +223,11 @@ export function composeWarRoom(opts: ComposeOptions) {
     simScrape,
     auth,
     jobs,
+    cluster: node,
 
     /** Loads what the store holds, backfills history, and starts the jobs. */
     async start(): Promise<void> {
+      await node.start();
       await drills.load();
       await incidentLive.load();
       await runbooks.load();
@@ -178,6 +251,10 @@ export function composeWarRoom(opts: ComposeOptions) {
     /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */
     async stop(): Promise<void> {
       stopTimers();
+      // Hand over at once: another instance leads within a renewal, not a lease lifetime.
+      const led = node.isLeader();
+      await node.stop().catch((err: unknown) => logger.warn({ err: String(err) }, "could not leave the cluster cleanly"));
+      if (!led) return;
       try {
         await slos.flush();
       } catch (err) {
@@ -192,6 +269,11 @@ export function composeWarRoom(opts: ComposeOptions) {
 
     stopTimers,
   };
+}
+
+/** A job that must happen once among several instances runs on the leader only. */
+function onlyOnLeader(job: Job, leads: () => boolean): Job {
+  return { name: job.name, everyMs: job.everyMs, aligned: job.aligned, run: (t) => (leads() ? job.run(t) : undefined) };
 }
 
 function createSource(config: Config, catalog: ServiceCatalog, drills: DrillService): MetricSource {

@@ -45,6 +45,8 @@ export type StartOptions = {
   runbooksDir?: string;
   /** Team postmortem template folder (default: the config's postmortemTemplates, else ./postmortem-templates). */
   postmortemTemplatesDir?: string;
+  /** Leader lease timings (lib/cluster/lease.ts); tests shorten them. */
+  lease?: { leaseTtlMs?: number; leaseRenewMs?: number };
   /** Rate limits (lib/server/rate-limit.ts); tests inject small ones. */
   rateLimits?: Partial<RateLimitOptions>;
 };
@@ -77,7 +79,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   }
   const clock = opts.clock ?? systemClock;
   const began = Date.now();
-  const serverId = randomBytes(4).toString("hex");
+  const serverId = env.WAR_ROOM_INSTANCE_ID ?? randomBytes(4).toString("hex");
   // Security: refuse an open bind before anything is opened (lib/server/security.ts).
   checkBind(env.HOST, config.auth, logger);
   const security = securityCtxOf(config.auth, opts.ui === "dev");
@@ -92,7 +94,26 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     source: () => (warRoomRef ? sourceMetrics(warRoomRef.source) : null),
   });
   const store: Store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.WAR_ROOM_DATA_DIR, pgSchema: opts.pgSchema, logger, onQuery: (q, ms) => metrics.observeQuery(q, ms) });
-  const warRoom = composeWarRoom({ config, store, clock, logger, serverId, version: VERSION, backfill: opts.backfill, autoTick: opts.autoTick, heartbeatMs: opts.heartbeatMs, runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR), postmortemTemplatesDir: opts.postmortemTemplatesDir ?? postmortemTemplatesDirOf(config), onSourceSample: (ms, ok) => metrics.sourceQuery.observe({ outcome: ok ? "ok" : "error" }, ms / 1000) });
+  const warRoom = composeWarRoom({
+    config,
+    store,
+    clock,
+    logger,
+    serverId,
+    version: VERSION,
+    backfill: opts.backfill,
+    autoTick: opts.autoTick,
+    heartbeatMs: opts.heartbeatMs,
+    runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR),
+    postmortemTemplatesDir: opts.postmortemTemplatesDir ?? postmortemTemplatesDirOf(config),
+    onSourceSample: (ms, ok) => metrics.sourceQuery.observe({ outcome: ok ? "ok" : "error" }, ms / 1000),
+    cluster: { redisUrl: env.REDIS_URL, prefix: env.WAR_ROOM_CLUSTER_PREFIX, ...opts.lease },
+    // A sign-out on another instance closes this instance's sockets of that session too.
+    onBusMessage: (m) => {
+      const id = (m.data as { session?: unknown }).session;
+      if (m.kind === "signout" && typeof id === "string") sockets?.closeSession(id);
+    },
+  });
   warRoomRef = warRoom;
   let nextHandler: NextHandler | null = null;
   try {
@@ -100,6 +121,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     if (opts.ui !== "none") nextHandler = await prepareNext(opts.ui === "dev", env, security);
   } catch (err) {
     warRoom.stopTimers();
+    await warRoom.cluster.stop().catch(() => undefined);
     await store.close();
     throw err;
   }
@@ -116,7 +138,10 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     logger,
     clientSecret: env.WAR_ROOM_OIDC_CLIENT_SECRET,
     sessionSecret: env.WAR_ROOM_SESSION_SECRET,
-    onSignOut: (sessionId) => sockets?.closeSession(sessionId),
+    onSignOut: (sessionId) => {
+      sockets?.closeSession(sessionId);
+      void warRoom.cluster.send("signout", { session: sessionId }).catch(() => undefined);
+    },
   });
   const live = sockets;
   let closing = false;
@@ -124,7 +149,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const health = async (path: string): Promise<{ status: number; body: unknown } | null> => {
     if (path === "/health/live") return { status: 200, body: { status: "ok" } };
     if (path === "/health/ready") {
-      const checks = await readiness(store, warRoom.source);
+      const checks = await readiness(store, warRoom);
       // Only the store decides readiness. A metric source or broker that is down is shared by every
       // instance: failing readiness for it would take the whole war room out of rotation exactly when
       // it is needed. They are reported as degraded instead (the board says the same).
@@ -133,7 +158,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       return { status: ok ? 200 : 503, body: { status: ok ? (degraded.length ? "ready (degraded)" : "ready") : "not ready", ...(closing ? { reason: "shutting down" } : {}), ...(degraded.length ? { degraded } : {}), checks } };
     }
     if (path === "/health") {
-      const checks = await readiness(store, warRoom.source);
+      const checks = await readiness(store, warRoom);
       return {
         status: 200,
         body: {
@@ -141,12 +166,13 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
           version: VERSION,
           commit: env.WAR_ROOM_COMMIT ?? null,
           serverId,
+          cluster: warRoom.cluster.describe(),
           startedAt: new Date(warRoom.startedAt).toISOString(),
           uptimeSeconds: Math.round((clock.now() - warRoom.startedAt) / 1000),
           board: warRoom.board.overall(),
           checks,
           store: { dialect: store.dialect, target: store.describe() },
-          source: warRoom.source.status(),
+          source: warRoom.board.sourceState(),
           breakers: breakers(warRoom.source),
           websocket: { clients: live.clients, ...warRoom.hub.stats() },
           http: { inFlight: api.pending, maxInFlight: api.maxInFlight },
@@ -253,16 +279,16 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   return { url, bind, publicOrigins, port, warRoom, close };
 }
 
-async function readiness(store: Store, source: MetricSource) {
+async function readiness(store: Store, warRoom: WarRoom) {
   const storeCheck = await store
     .ping(1_000)
     .then(() => ({ ok: true as boolean, target: store.describe() }))
     .catch((err: Error) => ({ ok: false as boolean, target: store.describe(), error: err.message }));
-  const src = source.status();
+  const src = warRoom.board.sourceState();
   return {
     store: storeCheck,
     source: { ok: src.state !== "down", kind: src.kind, state: src.state, ...(src.error ? { error: src.error } : {}) },
-    broker: { ok: true, kind: "in-process" },
+    broker: await warRoom.cluster.brokerCheck(),
   };
 }
 

@@ -74,6 +74,11 @@ export class BoardChannels {
     return { service, series: roundSeries(series), drills: this.recentDrills().filter((d) => d.target === id || service.dependsOn.includes(d.target)) };
   }
 
+  /** The metric source's state as viewers see it (on a follower: the leader's). */
+  sourceState(): SourceStatus {
+    return this.sourceStatus();
+  }
+
   /** Overall status from the newest points (data older than two ticks counts as unknown), for /health and the banner. */
   overall() {
     const now = this.clock.now();

@@ -180,7 +180,14 @@ export class SloTracker {
   }
 
   /** Adds one tick's events (values per service, covering `seconds`). Persists minutes as they close. */
-  async record(t: number, valuesByService: Readonly<Record<string, SignalValues>>, seconds: number, shareFaster?: Readonly<Record<string, (thresholdMs: number) => number>>): Promise<void> {
+  async record(
+    t: number,
+    valuesByService: Readonly<Record<string, SignalValues>>,
+    seconds: number,
+    shareFaster?: Readonly<Record<string, (thresholdMs: number) => number>>,
+    /** False on a follower (lib/ingest/recorder.ts replica): the leader writes the closed minutes. */
+    persist = true,
+  ): Promise<void> {
     const minute = Math.floor(t / MINUTE) * MINUTE;
     const closed: SliRow[] = [];
     // Only the SLOs of services in this call move on (a pushed sample carries one service).
@@ -200,7 +207,7 @@ export class SloTracker {
       }
     }
     if (closed.length > 0) {
-      await upsertSliCounts(this.store, closed);
+      if (persist) await upsertSliCounts(this.store, closed);
       for (const row of closed) await this.refreshStored(this.tracked.get(row.sloId)!, t);
     }
   }

@@ -235,6 +235,19 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex("audit_log_actor_idx").on("audit_log").columns(["actor_subject", "seq"]).execute();
     },
   },
+  "0007_cluster_lease": {
+    async up(db: Kysely<unknown>) {
+      // One row per lease (lib/cluster/lease.ts): who holds it, its fencing term, and until when (store clock, ms).
+      await db.schema
+        .createTable("cluster_lease")
+        .addColumn("name", "text", (c) => c.primaryKey().notNull())
+        .addColumn("holder", "text", (c) => c.notNull())
+        .addColumn("mode", "text", (c) => c.notNull())
+        .addColumn("term", "bigint", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export type MigrateOptions = {

@@ -200,6 +200,18 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** lib/cluster/lease.ts: the leader lease (and a single instance's claim on a PostgreSQL store). */
+export interface ClusterLeaseTable {
+  name: string;
+  holder: string;
+  /** "cluster" (with REDIS_URL) or "single". */
+  mode: string;
+  /** Fencing token: grows by one at every change of holder. */
+  term: number;
+  /** Store clock, epoch ms. */
+  expires_at: number;
+}
+
 export interface Database {
   drills: DrillsTable;
   meta: MetaTable;
@@ -216,4 +228,5 @@ export interface Database {
   auth_sessions: AuthSessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  cluster_lease: ClusterLeaseTable;
 }

@@ -1,0 +1,176 @@
+import { sql } from "kysely";
+import type { Store } from "../store/store";
+
+/**
+ * The leader lease (docs/architecture.md "Several instances"): one row in PostgreSQL, taken with
+ * one conditional upsert on the store's own clock, so instances with skewed clocks agree on when
+ * it expires. Each change of holder raises `term`, the fencing token: frames and ticks carry it,
+ * and an instance that sees a higher term than its own steps down at once.
+ *
+ * The holder counts its lease valid until `ttl - margin` after the renewal it last *sent*
+ * (measured on its monotonic clock), so after a pause it knows it may no longer write before any
+ * other instance can have taken over.
+ */
+export type LeaseMode = "cluster" | "single";
+
+export type LeaseState = { role: "leader" | "follower"; term: number | null; holder: string | null };
+
+export type LeaseOptions = {
+  store: Store;
+  instanceId: string;
+  mode: LeaseMode;
+  ttlMs?: number;
+  renewEveryMs?: number;
+  /** Leadership changed (won, lost). */
+  onChange?: (s: LeaseState) => void;
+  onError?: (err: unknown) => void;
+};
+
+const NAME = "leader";
+const DB_NOW = sql<number>`cast(extract(epoch from clock_timestamp()) * 1000 as bigint)`;
+
+export class LeaseHeldError extends Error {}
+
+export class LeaderLease {
+  private readonly opts: Required<Omit<LeaseOptions, "onChange" | "onError">> & Pick<LeaseOptions, "onChange" | "onError">;
+  private term: number | null = null;
+  private holder: string | null = null;
+  private validUntil = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+  private stopped = false;
+
+  constructor(opts: LeaseOptions) {
+    this.opts = { ttlMs: 5_000, renewEveryMs: 1_000, ...opts };
+  }
+
+  get state(): LeaseState {
+    return { role: this.isLeader() ? "leader" : "follower", term: this.term, holder: this.holder };
+  }
+
+  /** Holds the lease and it has not run out by this instance's own (monotonic) reckoning. */
+  isLeader(): boolean {
+    return this.holder === this.opts.instanceId && performance.now() < this.validUntil;
+  }
+
+  get currentTerm(): number | null {
+    return this.term;
+  }
+
+  /**
+   * First attempt, at start. A `single` instance (no REDIS_URL) refuses to start beside any live
+   * holder; a `cluster` instance refuses to join a store a `single` one holds.
+   */
+  async start(): Promise<void> {
+    // A holder killed a moment ago (kill -9, then a restart) has not expired yet: wait it out.
+    const deadline = performance.now() + this.opts.ttlMs + 1_000;
+    let row = await this.attempt();
+    const blocked = (r: typeof row) => r !== null && r.holder !== this.opts.instanceId && (this.opts.mode === "single" || r.mode === "single");
+    while (blocked(row) && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      row = await this.attempt();
+    }
+    if (row && blocked(row)) {
+      if (this.opts.mode === "single") {
+        throw new LeaseHeldError(
+          `another War Room instance (${row.holder}) is running on this database. Several instances need REDIS_URL (a shared Redis) on every one of them; without it, run one.`,
+        );
+      }
+      if (row.mode === "single") {
+        throw new LeaseHeldError(`a War Room instance without REDIS_URL (${row.holder}) is running on this database; give every instance the same REDIS_URL, then start them.`);
+      }
+    }
+    this.schedule();
+  }
+
+  /** A higher term was seen on the bus: someone else leads now. */
+  observeTerm(term: number, holder: string): void {
+    if (this.term !== null && term <= this.term) return;
+    const was = this.isLeader();
+    this.term = term;
+    this.holder = holder;
+    if (holder !== this.opts.instanceId) this.validUntil = 0;
+    if (was !== this.isLeader()) this.opts.onChange?.(this.state);
+  }
+
+  /** Gives the lease up now (graceful shutdown), so another instance takes over within a renewal. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.holder !== this.opts.instanceId || this.term === null) return;
+    const was = this.isLeader();
+    this.validUntil = 0;
+    await this.opts.store.db
+      .updateTable("cluster_lease")
+      .set({ expires_at: 0 })
+      .where("name", "=", NAME)
+      .where("holder", "=", this.opts.instanceId)
+      .where("term", "=", this.term)
+      .execute()
+      .catch((err: unknown) => this.opts.onError?.(err));
+    if (was) this.opts.onChange?.(this.state);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), this.opts.renewEveryMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.stopped) return;
+    this.busy = true;
+    try {
+      await this.attempt();
+    } catch (err) {
+      // The store is away: a holder keeps leading by its own reckoning until the lease runs out,
+      // and no one else can take it meanwhile (they need the store too).
+      this.opts.onError?.(err);
+      this.changed();
+    } finally {
+      this.busy = false;
+      this.schedule();
+    }
+  }
+
+  private before = false;
+
+  private changed(): void {
+    const now = this.isLeader();
+    if (now !== this.before) {
+      this.before = now;
+      this.opts.onChange?.(this.state);
+    }
+  }
+
+  /** Renews a held lease, or takes an expired one; returns the row as it now is. */
+  private async attempt(): Promise<{ holder: string; mode: string; term: number } | null> {
+    const sent = performance.now();
+    const { instanceId, mode, ttlMs } = this.opts;
+    const row = await this.opts.store.db
+      .insertInto("cluster_lease")
+      .values({ name: NAME, holder: instanceId, mode, term: 1, expires_at: sql<number>`${DB_NOW} + ${ttlMs}` })
+      .onConflict((oc) =>
+        oc.column("name").doUpdateSet({
+          holder: instanceId,
+          mode,
+          term: sql<number>`case when cluster_lease.holder = ${instanceId} then cluster_lease.term else cluster_lease.term + 1 end`,
+          expires_at: sql<number>`${DB_NOW} + ${ttlMs}`,
+        }).where((eb) => eb.or([eb("cluster_lease.holder", "=", instanceId), eb("cluster_lease.expires_at", "<", DB_NOW)])),
+      )
+      .returning(["holder", "mode", "term"])
+      .executeTakeFirst();
+    let current = row ?? null;
+    if (!current) {
+      current = (await this.opts.store.db.selectFrom("cluster_lease").select(["holder", "mode", "term"]).where("name", "=", NAME).executeTakeFirst()) ?? null;
+    }
+    if (current) {
+      this.term = Number(current.term);
+      this.holder = current.holder;
+      this.validUntil = current.holder === instanceId ? sent + ttlMs - Math.min(1_000, ttlMs / 4) : 0;
+    }
+    this.changed();
+    return current;
+  }
+}
