@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies, TrustedProxies } from "./trusted-proxies";
 
 /** Environment read once, validated, typed (CONVENTIONS.md). */
 const EnvSchema = z.object({
@@ -15,6 +16,20 @@ const EnvSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   REDIS_URL: z.string().optional(),
+  /** Namespace of every Redis key of this war room (several war rooms may share one Redis). */
+  WAR_ROOM_CLUSTER_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - only (1–64)").default("warroom"),
+  /** Load balancers whose X-Forwarded-For is believed: comma-separated IPs or CIDRs; empty trusts none (lib/server/client-address.ts). */
+  WAR_ROOM_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((spec, ctx): TrustedProxies => {
+      try {
+        return parseTrustedProxies(spec);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   PROMETHEUS_URL: z.string().optional(),
   /** When set, Alertmanager must send `Authorization: Bearer <secret>` (webhook_configs http_config.authorization). */
   ALERTMANAGER_WEBHOOK_SECRET: z.string().min(8, "must be at least 8 characters").optional(),
