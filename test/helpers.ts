@@ -13,6 +13,7 @@ import { manualClock, systemClock } from "../lib/time";
 import { openStore } from "../lib/store/store";
 import { assertLocalDatabaseUrl } from "../lib/store/testing/local-database";
 import { sql } from "kysely";
+import type { Redis } from "ioredis";
 
 /** The stores integration suites run against: SQLite always, Postgres when DATABASE_URL is set (local only). */
 export const BACKENDS: { name: string; databaseUrl?: string }[] = [
@@ -45,6 +46,8 @@ export async function startTestServer(
     logLines?: string[];
     /** Small rate limits for the tests that exercise them (lib/server/rate-limit.ts). */
     rateLimits?: Partial<RateLimitOptions>;
+    /** A Redis client (or URL) shared by several test servers (StartOptions.redis). */
+    redis?: Redis | string;
   } = {},
 ) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
@@ -69,6 +72,7 @@ export async function startTestServer(
     runbooksDir: opts.runbooksDir,
     postmortemTemplatesDir: opts.postmortemTemplatesDir ?? join(tmpdir(), "war-room-no-templates"),
     rateLimits: opts.rateLimits,
+    redis: opts.redis,
   });
   let t = clock.now();
   /** Advances the clock one tick and publishes it. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies, TrustedProxies } from "./trusted-proxies";
 
 /** Environment read once, validated, typed (CONVENTIONS.md). */
 const EnvSchema = z.object({
@@ -24,6 +25,18 @@ const EnvSchema = z.object({
   WAR_ROOM_CLUSTER_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ . : - (at most 64)").default("warroom"),
   /** This instance's name in /health, logs and the leader lease; default random. */
   WAR_ROOM_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits and _ . - (at most 64)").optional(),
+  /** Load balancers whose X-Forwarded-For is believed: comma-separated IPs or CIDRs; empty trusts none (lib/server/client-address.ts). */
+  WAR_ROOM_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((spec, ctx): TrustedProxies => {
+      try {
+        return parseTrustedProxies(spec);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   PROMETHEUS_URL: z.string().optional(),
   /** When set, Alertmanager must send `Authorization: Bearer <secret>` (webhook_configs http_config.authorization). */
   ALERTMANAGER_WEBHOOK_SECRET: z.string().min(8, "must be at least 8 characters").optional(),

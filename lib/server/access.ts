@@ -5,6 +5,7 @@ import type { AuthCtx } from "../auth/context";
 import { identify, LOCAL_USER_HEADER, SESSION_COOKIE } from "../auth/identify";
 import type { Identity } from "../auth/policy";
 import { recordAudit } from "../auth/audit";
+import { clientAddress } from "./client-address";
 
 /** The Alertmanager route, where the shared ALERTMANAGER_WEBHOOK_SECRET also counts as a token with the alertmanager scope. */
 const ALERTMANAGER_ROUTE = "/api/v1/integrations/alertmanager";
@@ -15,6 +16,8 @@ export type AuditedWrite = { actor: Identity | null; action: string; target: str
 export type ApiAccess = {
   identify(req: IncomingMessage, pattern: string): Promise<Identity | null>;
   audit(entry: AuditedWrite): Promise<void>;
+  /** The client address a write is recorded with (lib/server/client-address.ts). */
+  addressOf(req: IncomingMessage): string;
 };
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
@@ -41,14 +44,10 @@ export function identifyRequest(auth: AuthCtx, req: IncomingMessage, opts: { pat
   return identify(auth, { cookie: header(req, "cookie"), authorization, localUser: header(req, LOCAL_USER_HEADER) });
 }
 
-/** The client address for the audit log and rate limits. */
-export function addressOf(req: IncomingMessage): string | null {
-  const a = req.socket.remoteAddress ?? null;
-  return a?.startsWith("::ffff:") ? a.slice(7) : a;
-}
-
-export function createApiAccess(opts: { auth: AuthCtx; logger: Logger; alertmanagerSecret?: string }): ApiAccess {
+/** `addressOf` resolves the client behind trusted proxies (server.ts passes clientAddress with WAR_ROOM_TRUSTED_PROXIES); default: the socket peer. */
+export function createApiAccess(opts: { auth: AuthCtx; logger: Logger; alertmanagerSecret?: string; addressOf?: (req: IncomingMessage) => string }): ApiAccess {
   return {
+    addressOf: opts.addressOf ?? ((req) => clientAddress(req)),
     identify: (req, pattern) => identifyRequest(opts.auth, req, { pattern, alertmanagerSecret: opts.alertmanagerSecret }),
     async audit(entry) {
       // The write itself is committed; a failing audit insert is logged loudly rather than turned into a failed answer.

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import { HttpApi } from "./http";
 import type { WarRoom } from "./root";
@@ -46,8 +47,8 @@ function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.o
  * Every /api/v1 route; each a thin adapter over its domain's verbs, handed only the part of the
  * war room (lib/server/root.ts) its domain needs.
  */
-export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecret?: string } = {}): HttpApi {
-  const api = new HttpApi({ logger, access: createApiAccess({ auth: wr.auth, logger, alertmanagerSecret: opts.alertmanagerSecret }), settled: () => wr.hub.settled() });
+export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecret?: string; addressOf?: (req: IncomingMessage) => string } = {}): HttpApi {
+  const api = new HttpApi({ logger, access: createApiAccess({ auth: wr.auth, logger, alertmanagerSecret: opts.alertmanagerSecret, addressOf: opts.addressOf }), settled: () => wr.hub.settled() });
   const { catalog, history, clock, tickMs, slos, alertChannel } = wr;
   const drillService = wr.drills;
 

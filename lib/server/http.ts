@@ -15,7 +15,7 @@ import {
 import type { Logger } from "../log";
 import { authorize, type Identity } from "../auth/policy";
 import { Forbidden } from "../errors";
-import { addressOf, type ApiAccess } from "./access";
+import type { ApiAccess } from "./access";
 import { policyOf } from "./policy";
 
 export type RequestCtx = {
@@ -173,7 +173,7 @@ export class HttpApi {
       sendReply(res, reply);
     } catch (err) {
       const e = err instanceof WarRoomError ? err : new WarRoomError("internal", 500, "internal error");
-      if (!(err instanceof WarRoomError)) this.logger.error({ err, url: url.pathname }, "request failed");
+      if (!(err instanceof WarRoomError)) this.logger.error({ err, url: url.pathname, address: this.access.addressOf(req) }, "request failed");
       if (audited) await this.recordWrite(req, audited, e.status);
       send(res, e);
     } finally {
@@ -181,7 +181,7 @@ export class HttpApi {
     }
   }
   private recordWrite(req: IncomingMessage, w: { action: string; target: string | null; identity: Identity | null }, result: number): Promise<void> {
-    return this.access.audit({ actor: w.identity, action: w.action, target: w.target, address: addressOf(req), result });
+    return this.access.audit({ actor: w.identity, action: w.action, target: w.target, address: this.access.addressOf(req), result });
   }
 }
 

@@ -1,11 +1,12 @@
-import type { IncomingMessage } from "node:http";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Refusal } from "./security";
 
 /**
- * Per client address: a generous request budget for /api, stricter ones for sign-in (/auth/*)
- * and token management (/api/v1/tokens*), and a cap on open WebSocket connections. In memory
- * for one instance; the multi-instance work swaps the limiters for RateLimiterRedis.
+ * Per client address (lib/server/client-address.ts): a generous request budget for /api, stricter
+ * ones for sign-in (/auth/*) and token management (/api/v1/tokens*), and a cap on open WebSocket
+ * connections. With Redis the request budgets are shared by every instance; without it (or while
+ * Redis is unreachable) each instance counts on its own.
  */
 export type RateLimitOptions = {
   /** Requests to /api per address per window (a burst may use the whole window at once). */
@@ -14,7 +15,7 @@ export type RateLimitOptions = {
   auth: { points: number; durationSeconds: number };
   /** Requests to /api/v1/tokens* per address per window (on top of `api`). */
   tokens: { points: number; durationSeconds: number };
-  /** Open WebSocket connections per address. */
+  /** Open WebSocket connections per address, per instance. */
   socketsPerAddress: number;
 };
 
@@ -25,42 +26,68 @@ export const RATE_LIMITS: RateLimitOptions = {
   socketsPerAddress: 50,
 };
 
-/** The peer address, IPv4-mapped IPv6 folded to IPv4. Behind a proxy this is the proxy (no trusted X-Forwarded-For yet). */
-export function clientAddress(req: IncomingMessage): string {
-  const a = req.socket.remoteAddress ?? "unknown";
-  return a.startsWith("::ffff:") ? a.slice(7) : a;
-}
+/** A Redis call that takes longer than this counts on the instance instead: a request never waits on a stuck Redis. */
+export const REDIS_TIMEOUT_MS = 150;
+
+export type RateLimitsInit = {
+  /** Budgets (tests inject small ones); the rest from RATE_LIMITS. */
+  limits?: Partial<RateLimitOptions>;
+  /** Count in this Redis, shared by every instance that uses the same `prefix`. The caller owns (and closes) it. */
+  redis?: Redis;
+  /** Key namespace (WAR_ROOM_CLUSTER_PREFIX); keys are `<prefix>:rl:<budget>:<address>`. */
+  prefix?: string;
+  timeoutMs?: number;
+};
 
 const underPrefix = (path: string, prefix: string) => path === prefix || path.startsWith(prefix + "/");
 
+/**
+ * One budget. In Redis: RateLimiterRedis inside a timeout, with a RateLimiterMemory as the
+ * insurance limiter, so a Redis that is down (not "ready": no call at all), failing or slow
+ * never blocks or fails a request; it is counted on this instance until Redis answers again.
+ * The insurance sits on the timeout wrapper, not on RateLimiterRedis too, so a call that times
+ * out and later fails is counted once.
+ */
+function budget(name: string, o: { points: number; durationSeconds: number }, init: RateLimitsInit): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix: name, points: o.points, duration: o.durationSeconds });
+  if (!init.redis) return memory;
+  const redis = new RateLimiterRedis({ storeClient: init.redis, rejectIfRedisNotReady: true, keyPrefix: `${init.prefix ?? "warroom"}:rl:${name}`, points: o.points, duration: o.durationSeconds });
+  return new RLWrapperTimeouts({ limiter: redis, timeoutMs: init.timeoutMs ?? REDIS_TIMEOUT_MS, insuranceLimiter: memory });
+}
+
 export class RateLimits {
   readonly options: RateLimitOptions;
-  private readonly api: RateLimiterMemory;
-  private readonly auth: RateLimiterMemory;
-  private readonly tokens: RateLimiterMemory;
-  /** A count, not a rate: a Map is exact in one process (a limiter's window would expire long-lived sockets). */
+  /** "redis" when the request budgets are shared through Redis (falling back per instance while it is away). */
+  readonly shared: "redis" | "memory";
+  private readonly api: RateLimiterAbstract;
+  private readonly auth: RateLimiterAbstract;
+  private readonly tokens: RateLimiterAbstract;
+  /**
+   * Sockets stay counted per instance, in a Map: a socket is held, not spent in a window, and a
+   * shared counter would need every instance to give its slots back, which one that crashes or is
+   * cut off from Redis never does. N instances thus allow up to N × socketsPerAddress per address.
+   */
   private readonly sockets = new Map<string, number>();
 
-  constructor(options: Partial<RateLimitOptions> = {}) {
-    this.options = { ...RATE_LIMITS, ...options };
-    const limiter = (keyPrefix: string, o: { points: number; durationSeconds: number }) => new RateLimiterMemory({ keyPrefix, points: o.points, duration: o.durationSeconds });
-    this.api = limiter("api", this.options.api);
-    this.auth = limiter("auth", this.options.auth);
-    this.tokens = limiter("tokens", this.options.tokens);
+  constructor(init: RateLimitsInit = {}) {
+    this.options = { ...RATE_LIMITS, ...init.limits };
+    this.shared = init.redis ? "redis" : "memory";
+    this.api = budget("api", this.options.api, init);
+    this.auth = budget("auth", this.options.auth, init);
+    this.tokens = budget("tokens", this.options.tokens, init);
   }
 
-  /** null when the request is within its budgets (or not limited: /health/*, pages, /metrics); else a 429. */
-  async checkHttp(req: IncomingMessage, path: string): Promise<Refusal | null> {
-    const limiters: RateLimiterMemory[] = [];
+  /** null when a request from `address` to `path` is within its budgets (or not limited: /health/*, pages, /metrics); else a 429. */
+  async checkHttp(address: string, path: string): Promise<Refusal | null> {
+    const limiters: RateLimiterAbstract[] = [];
     if (underPrefix(path, "/api")) limiters.push(this.api);
     if (path === "/api/v1/tokens" || path.startsWith("/api/v1/tokens/")) limiters.push(this.tokens);
     if (underPrefix(path, "/auth")) limiters.push(this.auth);
-    const key = clientAddress(req);
     for (const l of limiters) {
       try {
-        await l.consume(key);
+        await l.consume(address);
       } catch (rej) {
-        if (!(rej instanceof RateLimiterRes)) throw rej; // a store failure, not a verdict
+        if (!(rej instanceof RateLimiterRes)) throw rej; // the in-memory insurance failed: a bug, not a verdict
         const seconds = Math.max(1, Math.ceil(rej.msBeforeNext / 1000));
         return {
           status: 429,

@@ -19,7 +19,10 @@ import { identifyRequest } from "./access";
 import { createSignIn } from "./signin";
 import { sessionStillValid } from "../auth/sessions";
 import { applyDocumentCsp, checkBind, checkRequest, checkUpgrade, refuseUpgrade, securityCtxOf, setSecurityHeaders, type SecurityCtx } from "./security";
-import { clientAddress, RateLimits, type RateLimitOptions } from "./rate-limit";
+import { RateLimits, type RateLimitOptions } from "./rate-limit";
+import { clientAddress } from "./client-address";
+import { connectRedis } from "./redis";
+import type { Redis } from "ioredis";
 
 /** A low-cardinality route label: API route patterns, health paths, else "ui". */
 function routeLabel(api: HttpApi, method: string, path: string): string {
@@ -49,6 +52,11 @@ export type StartOptions = {
   lease?: { leaseTtlMs?: number; leaseRenewMs?: number };
   /** Rate limits (lib/server/rate-limit.ts); tests inject small ones. */
   rateLimits?: Partial<RateLimitOptions>;
+  /**
+   * Redis shared by the instances: a client (its owner closes it) or a URL (this server opens and
+   * closes its own). Default: env.REDIS_URL; none = per-instance rate limits.
+   */
+  redis?: Redis | string;
 };
 
 export type WarRoomServer = {
@@ -83,7 +91,8 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   // Security: refuse an open bind before anything is opened (lib/server/security.ts).
   checkBind(env.HOST, config.auth, logger);
   const security = securityCtxOf(config.auth, opts.ui === "dev");
-  const limits = new RateLimits(opts.rateLimits);
+  const trusted = env.WAR_ROOM_TRUSTED_PROXIES;
+  const addressOf = (req: IncomingMessage) => clientAddress(req, trusted);
 
   let sockets: LiveSockets | null = null;
   let warRoomRef: WarRoom | null = null;
@@ -126,7 +135,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     throw err;
   }
 
-  const api = createApi(warRoom, logger, { alertmanagerSecret: env.ALERTMANAGER_WEBHOOK_SECRET });
+  const api = createApi(warRoom, logger, { alertmanagerSecret: env.ALERTMANAGER_WEBHOOK_SECRET, addressOf });
   sockets = new LiveSockets({
     hub: warRoom.hub,
     logger,
@@ -142,9 +151,15 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       sockets?.closeSession(sessionId);
       void warRoom.cluster.send("signout", { session: sessionId }).catch(() => undefined);
     },
+    addressOf,
   });
   const live = sockets;
   let closing = false;
+  // Opened this late so a failed start leaves no reconnecting client behind (a failed listen closes it below).
+  // Several instances share the broker's connection (lib/cluster/redis-broker.ts); a single one opens its own.
+  const redisGiven = opts.redis ?? warRoom.cluster.broker?.client ?? env.REDIS_URL;
+  const ownRedis = typeof redisGiven === "string" ? connectRedis(redisGiven, logger) : null;
+  const limits = new RateLimits({ limits: opts.rateLimits, redis: ownRedis ?? (redisGiven as Redis | undefined), prefix: env.WAR_ROOM_CLUSTER_PREFIX });
 
   const health = async (path: string): Promise<{ status: number; body: unknown } | null> => {
     if (path === "/health/live") return { status: 200, body: { status: "ok" } };
@@ -193,7 +208,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     try {
       // Security: headers on every answer; Host, same-origin writes, JSON writes, rate limits.
       setSecurityHeaders(res, security);
-      const refused = checkRequest(req, { ...security, path }) ?? (await limits.checkHttp(req, path));
+      const refused = checkRequest(req, { ...security, path }) ?? (await limits.checkHttp(addressOf(req), path));
       if (refused) return sendReply(res, typeof refused.body === "string" ? { status: refused.status, text: refused.body, headers: refused.headers } : refused);
       if (path === "/metrics" && (req.method === "GET" || req.method === "HEAD")) {
         const m = await metrics.render();
@@ -214,7 +229,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       if (closing) res.setHeader("connection", "close");
       await nextHandler(req, res);
     } catch (err) {
-      logger.error({ err, path }, "request failed");
+      logger.error({ err, path, address: addressOf(req) }, "request failed");
       if (!res.headersSent) sendReply(res, { status: 500, body: { error: { code: "internal", message: "internal error" } } });
       else res.destroy();
     }
@@ -229,7 +244,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     const refused = checkUpgrade(req, security);
     if (refused) return refuseUpgrade(socket, refused.status, refused.message);
     if (path === "/ws" && !closing) {
-      const release = limits.acquireSocket(clientAddress(req));
+      const release = limits.acquireSocket(addressOf(req));
       if (!release) return refuseUpgrade(socket, 429, "too many open connections from this address", { "retry-after": "5" });
       socket.once("close", release);
       return void live.handleUpgrade(req, socket, head);
@@ -244,9 +259,13 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (err: Error) => {
+      ownRedis?.disconnect();
+      reject(err);
+    };
+    server.once("error", failed);
     server.listen(env.PORT, env.HOST, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });
@@ -255,7 +274,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const bind = `${host}:${port}`;
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host === "[::]" ? "[::1]" : host}:${port}`;
   const publicOrigins = config.auth.publicOrigins;
-  logger.info({ bind, url, publicOrigins, authMode: config.auth.mode, store: store.describe(), ui: opts.ui, services: config.services.length, startupMs: Date.now() - began }, "war room listening");
+  logger.info({ bind, url, publicOrigins, authMode: config.auth.mode, store: store.describe(), ui: opts.ui, services: config.services.length, rateLimits: limits.shared, trustedProxies: trusted.entries, startupMs: Date.now() - began }, "war room listening");
 
   let closed: Promise<void> | null = null;
   const close = (graceMs = 8_000) =>
@@ -272,6 +291,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       live.terminateAll();
       await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 1_000))]);
       await warRoom.stop();
+      ownRedis?.disconnect();
       await store.close();
       logger.info({}, "war room stopped");
     })());

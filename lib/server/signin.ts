@@ -9,6 +9,7 @@ import { setMetaIfAbsent } from "../store/meta";
 import { WarRoomError, Unauthorized } from "../errors";
 import { clearCookie, sessionCookie } from "./access";
 import { sendReply } from "./http";
+import { clientAddress } from "./client-address";
 
 const PENDING_KEY_META = "auth_pending_key";
 
@@ -27,8 +28,11 @@ export async function createSignIn(opts: {
   clientSecret?: string;
   sessionSecret?: string;
   onSignOut(sessionId: string): void;
+  /** The client address for the sign-in log lines (lib/server/client-address.ts); default the socket peer. */
+  addressOf?: (req: IncomingMessage) => string;
 }): Promise<SignIn> {
   const { auth, logger } = opts;
+  const addressOf = opts.addressOf ?? ((req: IncomingMessage) => clientAddress(req));
   const cfg = auth.config;
   // Every instance seals and opens the sign-in cookie with the same key: from env, else one kept in the store.
   const key = opts.sessionSecret ?? (await setMetaIfAbsent(auth.store, PENDING_KEY_META, randomBytes(32).toString("base64url")));
@@ -101,19 +105,19 @@ export async function createSignIn(opts: {
         const role = roleFor(who.groups, cfg);
         const clearPending = clearCookie(PENDING_COOKIE, { secure, path: CALLBACK_PATH });
         if (!role) {
-          logger.warn({ subject: who.subject, groups: who.groups.length }, "sign-in refused: no group maps to a War Room role");
+          logger.warn({ subject: who.subject, groups: who.groups.length, address: addressOf(req) }, "sign-in refused: no group maps to a War Room role");
           page(res, 403, "No War Room role", `You are signed in at the identity provider as ${who.name || who.subject}, but none of your groups is given a War Room role. Ask an admin to add your group to auth.oidc.roles.`, { "set-cookie": clearPending });
           return true;
         }
         const { cookieValue } = await createSession(auth, { ...who, role });
-        logger.info({ subject: who.subject, role }, "signed in");
+        logger.info({ subject: who.subject, role, address: addressOf(req) }, "signed in");
         res.writeHead(302, { location: pending.returnTo, "set-cookie": [sessionCookie(cookieValue, { secure, maxAgeSeconds: cfg.session.absoluteHours * 3600 }), clearPending], "cache-control": "no-store" });
         res.end();
         return true;
       } catch (err) {
         const e = err instanceof WarRoomError ? err : new WarRoomError("internal", 500, "internal error");
-        if (!(err instanceof WarRoomError)) logger.error({ err }, "sign-in failed");
-        else logger.warn({ code: e.code, message: e.message }, "sign-in refused");
+        if (!(err instanceof WarRoomError)) logger.error({ err, address: addressOf(req) }, "sign-in failed");
+        else logger.warn({ code: e.code, message: e.message, address: addressOf(req) }, "sign-in refused");
         page(res, e.status, "Sign-in failed", e.message);
         return true;
       }
