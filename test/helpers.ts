@@ -48,6 +48,8 @@ export async function startTestServer(
     rateLimits?: Partial<RateLimitOptions>;
     /** A Redis client (or URL) shared by several test servers (StartOptions.redis). */
     redis?: Redis | string;
+    /** Leader lease timings (several-instance tests shorten them). */
+    lease?: { leaseTtlMs?: number; leaseRenewMs?: number };
   } = {},
 ) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
@@ -73,6 +75,7 @@ export async function startTestServer(
     postmortemTemplatesDir: opts.postmortemTemplatesDir ?? join(tmpdir(), "war-room-no-templates"),
     rateLimits: opts.rateLimits,
     redis: opts.redis,
+    lease: opts.lease,
   });
   let t = clock.now();
   /** Advances the clock one tick and publishes it. */

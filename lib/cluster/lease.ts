@@ -41,7 +41,7 @@ export class LeaderLease {
   private stopped = false;
 
   constructor(opts: LeaseOptions) {
-    this.opts = { ttlMs: 5_000, renewEveryMs: 1_000, ...opts };
+    this.opts = { ...opts, ttlMs: opts.ttlMs ?? 5_000, renewEveryMs: opts.renewEveryMs ?? 1_000 };
   }
 
   get state(): LeaseState {

@@ -176,7 +176,6 @@ export function composeWarRoom(opts: ComposeOptions) {
     void drills.load().catch(() => undefined);
     void alerts.load(clock.now() - ALERT_RESTORE_MS, clock.now()).catch(() => undefined);
   });
-  let ticks = Promise.resolve();
   const onBus = (m: BusMessage) => {
     if (m.origin === node.instanceId) return;
     if (m.kind !== "tick") return opts.onBusMessage?.(m);
@@ -188,7 +187,8 @@ export function composeWarRoom(opts: ComposeOptions) {
     if (!node.observeTerm(msg.term, msg.leader)) return logger.warn({ origin: m.origin, term: msg.term }, "ignored a tick from a replaced leader");
     leaderSource = (msg.source as SourceStatus) ?? leaderSource;
     const tick = { t: msg.t, values: msg.values as ReplicatedTick["values"] };
-    ticks = ticks.then(() => jobs.tick.applyReplicated(tick)).catch((err: unknown) => logger.warn({ err: String(err) }, "could not apply the leader's tick"));
+    // Synchronously up to the history and board state, so the frames that follow on the bus find them there.
+    jobs.tick.applyReplicated(tick).catch((err: unknown) => logger.warn({ err: String(err) }, "could not apply the leader's tick"));
   };
   const scheduler = new Scheduler({ clock, logger });
 
