@@ -124,6 +124,12 @@ export class LiveClient {
    * its clients into a tight loop.
    */
   private restartWindowUntil: number | null = null;
+  /**
+   * The attempt count at which the backoff starts over: set when a restart window runs out, so
+   * the backoff then begins at its first step instead of at the cap the window's many short
+   * attempts would give (a replacement that starts in 17 s then waits ~1 s, not ~5 s).
+   */
+  private backoffFrom: number | null = null;
   /** Display name for presence; sent as `identify` on every (re)connect. */
   private identity: string | null = null;
 
@@ -170,6 +176,7 @@ export class LiveClient {
     this.clearTimer("reconnectTimer");
     this.dropSocket(1000, "client stopped");
     this.restartWindowUntil = null;
+    this.backoffFrom = null;
     for (const sub of this.subs.values()) sub.healing = false;
     this.setInfo({ state: "offline", attempt: 0, nextRetryAt: null });
   }
@@ -266,6 +273,7 @@ export class LiveClient {
       this.stableTimer = null;
       if (socket !== this.socket) return;
       this.restartWindowUntil = null;
+      this.backoffFrom = null;
       this.setInfo({ attempt: 0 });
     }, this.opts.stableAfterMs);
     // Before the subscriptions, so incident channels count this viewer by name from the start.
@@ -296,6 +304,7 @@ export class LiveClient {
    */
   private reconnectAfterRestart(): void {
     this.restartWindowUntil = this.opts.now() + this.opts.restartWindowMs;
+    this.backoffFrom = null;
     this.setInfo({ attempt: 0 });
     this.scheduleReconnect(Math.floor(this.opts.random() * this.opts.restartJitterMs));
   }
@@ -303,7 +312,8 @@ export class LiveClient {
   /**
    * Next attempt after a failure: at the short interval while a restart window is open (the
    * replacement is starting, or the balancer has not yet marked the old instance down), the
-   * full-jitter backoff otherwise. `immediateMs` is the first reconnect after a 1012/1001.
+   * full-jitter backoff otherwise (starting over at its first step when a window has run
+   * out). `immediateMs` is the first reconnect after a 1012/1001.
    */
   private scheduleReconnect(immediateMs?: number): void {
     this.clearTimer("reconnectTimer");
@@ -318,7 +328,8 @@ export class LiveClient {
     } else if (inRestartWindow) {
       delay = o.restartRetryMinMs + Math.floor(o.random() * Math.max(0, o.restartRetryMaxMs - o.restartRetryMinMs));
     } else {
-      delay = backoffDelay(attempt, o.random, o.backoffBaseMs, o.backoffCapMs);
+      if (this.restartWindowUntil !== null) this.backoffFrom ??= attempt;
+      delay = backoffDelay(attempt - (this.backoffFrom ?? 0), o.random, o.backoffBaseMs, o.backoffCapMs);
     }
     this.setInfo({
       attempt: next,
