@@ -113,7 +113,57 @@ describe("graceful shutdown", () => {
     const c = await subscribedClient("board");
     await c.next((f: Frame) => f.type === "snapshot");
     const closing = ctx.server.close(1000);
-    expect((await c.closed).code).toBe(1012);
+    expect(await c.closed).toEqual({ code: 1012, reason: "server restarting: reconnect now" });
     await closing;
+  });
+
+  it("every viewer gets 1012, and by then the stopping server refuses new sockets, so a quick reconnect goes elsewhere", async () => {
+    const viewers = await Promise.all(Array.from({ length: 40 }, () => subscribedClient("board")));
+    await Promise.all(viewers.map((v) => v.next((f) => f.type === "snapshot")));
+    await ctx.tick();
+    const refusedAtFirstClose = viewers[0].closed.then(() => new TestClient(ctx.wsUrl).opened.then(() => "accepted", (e: Error) => e.message));
+    const closing = ctx.server.close(1000);
+    const closes = await Promise.all(viewers.map((v) => v.closed));
+    expect(closes.filter((c) => c.code !== 1012)).toEqual([]);
+    expect(closes.every((c) => /reconnect/.test(c.reason))).toBe(true);
+    expect(await refusedAtFirstClose).toMatch(/ECONNREFUSED/);
+    await closing;
+  });
+});
+
+describe("graceful shutdown with slow viewers", () => {
+  /** A board viewer that stopped reading: what the server sends it piles up in the server's socket buffer. */
+  async function stalledViewer() {
+    const c = await subscribedClient("board");
+    await c.next((f) => f.type === "snapshot");
+    const socket = (c.ws as unknown as { _socket: import("node:net").Socket })._socket;
+    socket.pause();
+    return { c, socket };
+  }
+
+  /** Publishes big board events until `n` viewers lag (the server holds more than 1 MiB unsent for each). */
+  async function fillUntilLagging(n: number) {
+    const hub = ctx.server.warRoom.hub;
+    const payload = { filler: "x".repeat(512 * 1024) };
+    const deadline = Date.now() + 10_000;
+    while (hub.stats().laggingSubscriptions < n) {
+      if (Date.now() > deadline) throw new Error(`only ${hub.stats().laggingSubscriptions} of ${n} viewers lag`);
+      hub.publish("board", "filler", payload);
+      await new Promise((r) => setImmediate(r)); // let the sockets write what the kernel takes
+    }
+  }
+
+  it("a viewer still reading its backlog gets its 1012 (not a 1006 from terminating it), and one that never reads holds the shutdown up at most 2 s", async () => {
+    const slow = await stalledViewer();
+    const stuck = await stalledViewer();
+    await fillUntilLagging(2);
+    const began = Date.now();
+    const closing = ctx.server.close(8_000);
+    slow.socket.resume();
+    expect(await slow.c.closed).toEqual({ code: 1012, reason: "server restarting: reconnect now" });
+    await closing;
+    expect(Date.now() - began).toBeLessThan(4_000); // the socket grace, not the 8 s request grace
+    stuck.socket.resume();
+    await stuck.c.closed;
   });
 });

@@ -179,6 +179,171 @@ describe("LiveClient reconnect", () => {
   });
 });
 
+/** Counts sockets opened within `ms` of now; the fake clock advances by exactly `ms`. */
+function opensWithin(ms: number): number {
+  const n = FakeSocket.instances.length;
+  vi.advanceTimersByTime(ms);
+  return FakeSocket.instances.length - n;
+}
+
+/** Drops the newest socket `times` times before it opens, running each scheduled retry; returns the delays. */
+function failAttempts(times: number, code = 1006): number[] {
+  const delays: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const n = FakeSocket.instances.length;
+    const before = Date.now();
+    latest().drop(code);
+    let waited = 0;
+    while (FakeSocket.instances.length === n && waited < 60_000) {
+      vi.advanceTimersByTime(1);
+      waited++;
+    }
+    delays.push(Date.now() - before);
+  }
+  return delays;
+}
+
+describe("LiveClient restart (1012 / 1001: reconnect now)", () => {
+  /** A client whose backoff has grown: three connections that opened and dropped at once. */
+  function flappedClient(random: () => number) {
+    const c = makeClient({ random });
+    c.start();
+    for (let i = 0; i < 3; i++) {
+      latest().accept();
+      latest().drop();
+      vi.advanceTimersByTime(10_000);
+    }
+    expect(c.getInfo().attempt).toBe(3);
+    return c;
+  }
+
+  it.each([1012, 1001])("after a %i close reconnects within the 1 s jitter, not after the grown backoff, and resets the attempts", (code) => {
+    const c = flappedClient(() => 0.999);
+    latest().accept();
+    latest().drop(code);
+    expect(c.getInfo()).toMatchObject({ state: "reconnecting", attempt: 0 });
+    expect(c.getInfo().nextRetryAt! - Date.now()).toBe(999);
+    expect(opensWithin(998)).toBe(0);
+    expect(opensWithin(1)).toBe(1); // the backoff would have waited 0.999 × 4 s
+    c.stop();
+  });
+
+  it("spreads viewers uniformly over [0, 1000) ms by the injected random", () => {
+    for (const [r, ms] of [[0, 0], [0.25, 250], [0.7, 700]] as const) {
+      FakeSocket.instances = [];
+      const c = makeClient({ random: () => r });
+      c.start();
+      latest().accept();
+      latest().drop(1012);
+      expect(c.getInfo().nextRetryAt! - Date.now()).toBe(ms);
+      c.stop();
+    }
+  });
+
+  it("while the replacement is not answering, retries every 250–750 ms during the window, and says reconnecting", () => {
+    let r = 0.999;
+    const c = makeClient({ random: () => r });
+    c.start();
+    latest().accept();
+    latest().drop(1012);
+    vi.advanceTimersByTime(999); // the quick attempt: nothing answers
+    r = 0.5;
+    const delays = failAttempts(20); // 20 × 500 ms = 10 s, inside the 15 s window
+    expect(delays.every((d) => d === 500)).toBe(true);
+    expect(c.getInfo()).toMatchObject({ state: "reconnecting", attempt: 20 });
+    r = 0.999;
+    expect(failAttempts(3).every((d) => d === 749)).toBe(true);
+    r = 0;
+    expect(failAttempts(3).every((d) => d === 250)).toBe(true);
+
+    // the replacement answers: live at once, resumes, no more waiting
+    latest().accept();
+    expect(c.getInfo().state).toBe("live");
+    c.stop();
+  });
+
+  it("after the 15 s window falls back to the exponential backoff, from its first step, and reads offline", () => {
+    const c = makeClient({ random: () => 0.5 });
+    c.start();
+    latest().accept();
+    latest().drop(1012);
+    vi.advanceTimersByTime(500); // the quick attempt
+    let sinceClose = 500;
+    const failures = failAttempts(40).map((delay) => {
+      const f = { inWindow: sinceClose < 15_000, delay };
+      sinceClose += delay;
+      return f;
+    });
+    expect(failures.filter((f) => f.inWindow).map((f) => f.delay)).toEqual(Array(29).fill(500));
+    const after = failures.filter((f) => !f.inWindow).map((f) => f.delay);
+    // 0.5 × 0.5 s · 2^step, capped at 10 s
+    expect(after).toEqual([250, 500, 1_000, 2_000, 4_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000]);
+    expect(c.getInfo().state).toBe("offline");
+    c.stop();
+  });
+
+  it("the window ends once a connection is stable: a later drop backs off normally", () => {
+    const c = makeClient({ random: () => 0.5 });
+    c.start();
+    latest().accept();
+    latest().drop(1012);
+    vi.advanceTimersByTime(500);
+    latest().accept();
+    vi.advanceTimersByTime(5_000); // stable
+    latest().drop(1006);
+    expect(c.getInfo().nextRetryAt! - Date.now()).toBe(250); // backoff step 0, not the restart path
+    vi.advanceTimersByTime(250);
+    expect(failAttempts(2)).toEqual([500, 1000]);
+    // and a new restart later gets the quick path again
+    latest().accept();
+    vi.advanceTimersByTime(5_000);
+    latest().drop(1012);
+    expect(c.getInfo()).toMatchObject({ attempt: 0 });
+    expect(c.getInfo().nextRetryAt! - Date.now()).toBe(500);
+    c.stop();
+  });
+
+  it("a server that accepts and at once closes with 1012 gets no tight loop: the window runs out and backoff applies", () => {
+    const c = makeClient({ random: () => 0.5 });
+    c.start();
+    const started = Date.now();
+    let opens = 0;
+    while (Date.now() - started < 60_000) {
+      latest().accept();
+      opens++;
+      const n = FakeSocket.instances.length;
+      latest().drop(1012);
+      while (FakeSocket.instances.length === n) vi.advanceTimersByTime(1);
+    }
+    // 15 s at 500 ms, then the backoff (to 5 s): not the 120 a new window each time would give
+    expect(opens).toBeLessThan(60);
+    c.stop();
+  });
+
+  it.each([1000, 1006, 1011])("a %i close still uses the exponential backoff", (code) => {
+    const c = flappedClient(() => 0.999);
+    latest().accept();
+    latest().drop(code);
+    expect(c.getInfo().attempt).toBe(4);
+    expect(opensWithin(3_995)).toBe(0); // 0.999 × 4 s (step 3)
+    expect(opensWithin(1)).toBe(1);
+    c.stop();
+  });
+
+  it("4401 still signs out, even during a restart window", () => {
+    const c = makeClient({ random: () => 0 });
+    c.start();
+    latest().accept();
+    latest().drop(1012);
+    vi.advanceTimersByTime(0);
+    latest().accept();
+    latest().drop(4401);
+    expect(c.getInfo().state).toBe("signed-out");
+    expect(opensWithin(60_000)).toBe(0);
+    c.stop();
+  });
+});
+
 describe("LiveClient subscriptions", () => {
   it("subscribes on open and resubscribes with the last processed cursor after a reconnect", () => {
     const c = makeClient({ random: () => 0 });

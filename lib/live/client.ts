@@ -22,6 +22,13 @@ export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline"
 /** Close code of an ended session (docs/protocol.md). */
 export const CLOSE_SESSION_ENDED = 4401;
 
+/**
+ * Close codes that mean "this server is going away, reconnect now" (RFC 6455 §7.4.1): 1012
+ * service restart (our graceful shutdown, lib/server/ws.ts CLOSE_RESTART) and 1001 going away
+ * (a proxy or balancer draining). docs/protocol.md "Reconnect policy" describes the rule.
+ */
+export const RECONNECT_NOW_CODES: ReadonlySet<number> = new Set([1001, 1012]);
+
 export type ConnectionInfo = {
   state: ConnectionState;
   /** Failed connection attempts since the last stable connection (0 while live). */
@@ -70,6 +77,13 @@ export type LiveClientOptions = {
   watchdogGraceMs?: number;
   /** After this many failed attempts in a row the state reads `offline` (retries continue). */
   offlineAfterAttempts?: number;
+  /** After a 1012/1001 close the first reconnect waits uniform [0, this) ms: spreads the viewers, no backoff. */
+  restartJitterMs?: number;
+  /** How long after a 1012/1001 close failed attempts are retried at the short interval instead of backing off. */
+  restartWindowMs?: number;
+  /** The short interval inside the restart window: uniform [min, max) ms. */
+  restartRetryMinMs?: number;
+  restartRetryMaxMs?: number;
   onHandlerError?: (err: unknown) => void;
 };
 
@@ -103,6 +117,19 @@ export class LiveClient {
   private watchdogTimer: TimerHandle | null = null;
   private stableTimer: TimerHandle | null = null;
   private clockOffset = 0;
+  /**
+   * Set by a 1012/1001 close: until this local time, failed attempts retry at the short
+   * interval. Cleared once a connection is stable; while set (even past its end) a further
+   * 1012/1001 opens no new window, so a server that closes every socket at once cannot pull
+   * its clients into a tight loop.
+   */
+  private restartWindowUntil: number | null = null;
+  /**
+   * The attempt count at which the backoff starts over: set when a restart window runs out, so
+   * the backoff then begins at its first step instead of at the cap the window's many short
+   * attempts would give (a replacement that starts in 17 s then waits ~1 s, not ~5 s).
+   */
+  private backoffFrom: number | null = null;
   /** Display name for presence; sent as `identify` on every (re)connect. */
   private identity: string | null = null;
 
@@ -128,6 +155,10 @@ export class LiveClient {
       heartbeatMs: options.heartbeatMs ?? 15_000,
       watchdogGraceMs: options.watchdogGraceMs ?? 5_000,
       offlineAfterAttempts: options.offlineAfterAttempts ?? 6,
+      restartJitterMs: options.restartJitterMs ?? 1_000,
+      restartWindowMs: options.restartWindowMs ?? 15_000,
+      restartRetryMinMs: options.restartRetryMinMs ?? 250,
+      restartRetryMaxMs: options.restartRetryMaxMs ?? 750,
       onHandlerError: options.onHandlerError ?? ((err) => console.error("live: channel handler failed", err)),
     };
   }
@@ -144,6 +175,8 @@ export class LiveClient {
     this.started = false;
     this.clearTimer("reconnectTimer");
     this.dropSocket(1000, "client stopped");
+    this.restartWindowUntil = null;
+    this.backoffFrom = null;
     for (const sub of this.subs.values()) sub.healing = false;
     this.setInfo({ state: "offline", attempt: 0, nextRetryAt: null });
   }
@@ -238,7 +271,10 @@ export class LiveClient {
     this.clearTimer("stableTimer");
     this.stableTimer = this.opts.setTimeout(() => {
       this.stableTimer = null;
-      if (socket === this.socket) this.setInfo({ attempt: 0 });
+      if (socket !== this.socket) return;
+      this.restartWindowUntil = null;
+      this.backoffFrom = null;
+      this.setInfo({ attempt: 0 });
     }, this.opts.stableAfterMs);
     // Before the subscriptions, so incident channels count this viewer by name from the start.
     if (this.identity) this.send({ type: "identify", name: this.identity });
@@ -255,19 +291,51 @@ export class LiveClient {
     this.clearTimer("watchdogTimer");
     this.clearTimer("stableTimer");
     if (code === CLOSE_SESSION_ENDED) this.setInfo({ state: "signed-out", nextRetryAt: null });
-    else if (this.started) this.scheduleReconnect();
-    else this.setInfo({ state: "offline" });
+    else if (!this.started) this.setInfo({ state: "offline" });
+    else if (code !== undefined && RECONNECT_NOW_CODES.has(code) && this.restartWindowUntil === null) this.reconnectAfterRestart();
+    else this.scheduleReconnect();
   }
 
-  private scheduleReconnect(): void {
+  /**
+   * 1012/1001: the server is being replaced, not failing. Reconnect within [0, restartJitterMs)
+   * rather than after a backoff that may still be long from earlier trouble (a viewer would
+   * wait up to the 10 s cap while the replacement is already up); the jitter spreads the
+   * re-snapshots of all viewers over that second. Not a failed attempt: the counter restarts.
+   */
+  private reconnectAfterRestart(): void {
+    this.restartWindowUntil = this.opts.now() + this.opts.restartWindowMs;
+    this.backoffFrom = null;
+    this.setInfo({ attempt: 0 });
+    this.scheduleReconnect(Math.floor(this.opts.random() * this.opts.restartJitterMs));
+  }
+
+  /**
+   * Next attempt after a failure: at the short interval while a restart window is open (the
+   * replacement is starting, or the balancer has not yet marked the old instance down), the
+   * full-jitter backoff otherwise (starting over at its first step when a window has run
+   * out). `immediateMs` is the first reconnect after a 1012/1001.
+   */
+  private scheduleReconnect(immediateMs?: number): void {
     this.clearTimer("reconnectTimer");
     const attempt = this.info.attempt;
-    const delay = backoffDelay(attempt, this.opts.random, this.opts.backoffBaseMs, this.opts.backoffCapMs);
-    const next = attempt + 1;
+    const o = this.opts;
+    const inRestartWindow = this.restartWindowUntil !== null && o.now() < this.restartWindowUntil;
+    let delay: number;
+    let next = attempt + 1;
+    if (immediateMs !== undefined) {
+      delay = immediateMs;
+      next = attempt;
+    } else if (inRestartWindow) {
+      delay = o.restartRetryMinMs + Math.floor(o.random() * Math.max(0, o.restartRetryMaxMs - o.restartRetryMinMs));
+    } else {
+      if (this.restartWindowUntil !== null) this.backoffFrom ??= attempt;
+      delay = backoffDelay(attempt - (this.backoffFrom ?? 0), o.random, o.backoffBaseMs, o.backoffCapMs);
+    }
     this.setInfo({
       attempt: next,
-      state: next > this.opts.offlineAfterAttempts ? "offline" : "reconnecting",
-      nextRetryAt: this.opts.now() + delay,
+      // A restart is expected to take a few seconds: not "offline" while the window lasts.
+      state: !inRestartWindow && next > o.offlineAfterAttempts ? "offline" : "reconnecting",
+      nextRetryAt: o.now() + delay,
     });
     this.reconnectTimer = this.opts.setTimeout(() => {
       this.reconnectTimer = null;

@@ -25,6 +25,13 @@ import { connectRedis } from "./redis";
 import type { Redis } from "ioredis";
 
 /** A low-cardinality route label: API route patterns, health paths, else "ui". */
+/**
+ * How long a shutdown waits for WebSocket close handshakes (the 1012 reaching every viewer,
+ * lib/server/ws.ts closeAll) before it terminates what is left: a viewer that stopped reading
+ * does not hold the restart up for the whole request grace.
+ */
+const SOCKET_CLOSE_GRACE_MS = 2_000;
+
 function routeLabel(api: HttpApi, method: string, path: string): string {
   if (path === "/api" || path.startsWith("/api/")) return api.routeOf(method, path) ?? "unmatched";
   if (path === "/metrics" || path === "/sim/metrics" || path === "/health" || path.startsWith("/health/")) return path.length > 40 ? "unmatched" : path;
@@ -286,7 +293,12 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       server.closeIdleConnections();
       live.closeAll();
       const deadline = Date.now() + graceMs;
-      while (api.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      // Sockets until their close handshake is done, but no longer than SOCKET_CLOSE_GRACE_MS: a
+      // slow viewer's 1012 is queued behind its unsent frames, and terminateAll would drop it, so
+      // that viewer would see 1006 and back off instead of reconnecting at once (docs/protocol.md).
+      const socketsDeadline = Date.now() + Math.min(graceMs, SOCKET_CLOSE_GRACE_MS);
+      while ((api.pending > 0 && Date.now() < deadline) || (live.clients > 0 && Date.now() < socketsDeadline))
+        await new Promise((r) => setTimeout(r, 25));
       server.closeAllConnections();
       live.terminateAll();
       await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 1_000))]);

@@ -12,6 +12,8 @@ import { MESSAGE_POLICY } from "./policy";
 
 /** Close code telling clients the server is restarting and they should reconnect (RFC 6455 1012). */
 export const CLOSE_RESTART = 1012;
+/** Reason sent with 1012; the browser client reconnects within a second on the code (lib/live/client.ts RECONNECT_NOW_CODES). */
+export const CLOSE_RESTART_REASON = "server restarting: reconnect now";
 const CLOSE_POLICY = 1008;
 /** The session behind the socket ended (signed out, revoked or expired): sign in again (docs/protocol.md). */
 export const CLOSE_SESSION_ENDED = 4401;
@@ -65,6 +67,8 @@ export class LiveSockets {
   /** Open sockets per session id, so a session that ends closes its sockets on every tab. */
   private readonly bySession = new Map<string, Set<WebSocket>>();
   private readonly sessionTimer: NodeJS.Timeout;
+  /** Set by closeAll: a socket whose upgrade finishes afterwards is told 1012 at once. */
+  private closingReason: string | null = null;
 
   constructor(opts: LiveSocketsOptions) {
     this.opts = opts;
@@ -114,11 +118,20 @@ export class LiveSockets {
       return;
     }
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // The upgrade was still authenticating when the shutdown began: no subscriptions, just 1012.
+      if (this.closingReason !== null) return ws.close(CLOSE_RESTART, this.closingReason);
+      this.accept(ws, identity);
+    });
   }
 
-  /** Tells every client to reconnect (to this server after restart, or another instance). */
-  closeAll(reason = "server restarting"): void {
+  /**
+   * Tells every client to reconnect (to this server after restart, or another instance). The
+   * close frame waits behind whatever the socket still has to send; lib/server/server.ts
+   * close() gives the handshakes time to finish before terminateAll, which would discard it.
+   */
+  closeAll(reason = CLOSE_RESTART_REASON): void {
+    this.closingReason = reason;
     for (const ws of this.wss.clients) ws.close(CLOSE_RESTART, reason);
     clearInterval(this.pingTimer);
     clearInterval(this.sessionTimer);
