@@ -1,10 +1,12 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from "kysely";
+import { StoreUnavailable } from "../errors";
 import type { Database } from "./schema";
 import type { Database as SqliteHandle } from "better-sqlite3";
 import { describeError } from "./errors";
 import { migrateToLatest } from "./migrations";
 import { openSqliteFile } from "./sqlite";
 import { assertPgSchemaName, createPgPool, parsePgUrl, type PgTarget } from "./postgres";
+import { GuardedPostgresDialect, StoreOutage } from "./outage";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -74,18 +76,25 @@ async function openPostgres(databaseUrl: string, schema: string | undefined, log
   const target = parsePgUrl(databaseUrl);
   if (schema !== undefined) assertPgSchemaName(schema);
   const label = `postgres:${target.label}${schema ? `?schema=${schema}` : ""}`;
-  const onIdleError = (err: Error) => logger.warn({ store: label, err: describeError(err) }, "idle Postgres connection failed");
+  const outage = new StoreOutage({ label, logger });
+  // An idle connection dropped by a database that went away is part of the outage, logged once with it.
+  const onIdleError = (err: Error) => {
+    if (!(outage.classify(err) instanceof StoreUnavailable)) logger.warn({ store: label, err: describeError(err) }, "idle Postgres connection failed");
+  };
 
   const applied = await migratePostgres(target, schema, label, onIdleError);
+  // The pool needs no help to recover: a broken client is dropped on release, and the next
+  // statement opens a fresh connection (pg-pool), so writes work again once the database is back.
   const pool = createPgPool(target, { schema, max: 10, queryTimeoutMs: QUERY_TIMEOUT_MS, onIdleError });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  const db = new Kysely<Database>({ dialect: new GuardedPostgresDialect({ pool }, outage), log });
   // Also initialises Kysely's driver: destroy() on a never-used Kysely neither ends the pool
   // nor stops later queries from quietly reopening it.
   try {
     await sql`select 1`.execute(db);
   } catch (e) {
     await db.destroy();
-    throw new Error(`Cannot connect to ${label}: ${describeError(e)}`, { cause: e });
+    const cause = e instanceof StoreUnavailable ? e.cause : e;
+    throw new Error(`Cannot connect to ${label}: ${describeError(cause)}`, { cause });
   }
   logger.info({ store: label, applied }, "store opened");
   return makeStore(db, "postgres", label);
