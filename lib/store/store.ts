@@ -60,16 +60,17 @@ function queryLog(onQuery: (sql: string, ms: number) => void): (e: LogEvent) => 
 }
 
 async function openSqlite(dataDir: string, logger: StoreLogger, log?: (e: LogEvent) => void): Promise<Store> {
-  const { sqlite, file } = await openSqliteFile(dataDir, (o, msg) => logger.warn(o, msg));
+  const { sqlite, file, unlock } = await openSqliteFile(dataDir, (o, msg) => logger.warn(o, msg));
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
   try {
     const applied = await migrateToLatest(db);
     logger.info({ store: `sqlite:${file}`, applied }, "store opened");
   } catch (e) {
     await db.destroy();
+    unlock();
     throw e;
   }
-  return makeStore(db, "sqlite", `sqlite:${file}`, sqlite);
+  return makeStore(db, "sqlite", `sqlite:${file}`, sqlite, unlock);
 }
 
 async function openPostgres(databaseUrl: string, schema: string | undefined, logger: StoreLogger, log?: (e: LogEvent) => void): Promise<Store> {
@@ -128,7 +129,7 @@ async function createSchemaIfMissing(db: Kysely<unknown>, schema: string): Promi
   }
 }
 
-function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite?: SqliteHandle): Store {
+function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite?: SqliteHandle, unlock?: () => void): Store {
   let closing: Promise<void> | undefined;
   return {
     db,
@@ -139,7 +140,7 @@ function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite
       if (closing) throw new Error(`${label} is closed`);
       await withTimeout(sql`select 1`.execute(db), timeoutMs, `ping ${label}`);
     },
-    close: () => (closing ??= db.destroy()),
+    close: () => (closing ??= db.destroy().finally(() => unlock?.())),
   };
 }
 
