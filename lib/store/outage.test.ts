@@ -75,4 +75,33 @@ describe("StoreOutage", () => {
     o.classify(withCode("read ECONNRESET", "ECONNRESET"));
     expect(lines.filter((l) => l.level === "warn")).toHaveLength(2);
   });
+
+  it("while down, lets one connection attempt at a time find out whether the database is back; the others fail at once", async () => {
+    const { o } = outage();
+    let calls = 0;
+    const pending: (() => void)[] = [];
+    const open = () => pending.splice(0).forEach((resolve) => resolve());
+    const connect = () => {
+      calls++;
+      return new Promise<string>((resolve) => pending.push(() => resolve("connection")));
+    };
+    // Reachable: nothing is held back.
+    const a = o.attempt(connect);
+    const b = o.attempt(connect);
+    expect(calls).toBe(2);
+    open();
+    await Promise.all([a, b]);
+
+    o.classify(withCode("connect ETIMEDOUT", "ETIMEDOUT"));
+    calls = 0;
+    const probe = o.attempt(connect);
+    await expect(o.attempt(connect)).rejects.toBeInstanceOf(StoreUnavailable);
+    expect(calls).toBe(1);
+    open();
+    await expect(probe).resolves.toBe("connection");
+    const next = o.attempt(connect);
+    expect(calls).toBe(2);
+    open();
+    await next;
+  });
 });

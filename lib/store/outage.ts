@@ -12,6 +12,7 @@ export type OutageLogger = { info(o: object, msg?: string): void; warn(o: object
 export class StoreOutage {
   private downSince: number | null = null;
   private failures = 0;
+  private probing = false;
   private readonly label: string;
   private readonly logger: OutageLogger;
   private readonly now: () => number;
@@ -37,6 +38,25 @@ export class StoreOutage {
       this.logger.warn({ store: this.label, err: describeError(err) }, "store unreachable: writes answer 503 until it is back");
     }
     return new StoreUnavailable(err);
+  }
+
+  /**
+   * While the database is down, one connection attempt at a time finds out whether it is back;
+   * the others fail at once instead of each waiting out the connect timeout (a database that
+   * stopped answering would otherwise hold every request, and the tick, for seconds).
+   */
+  async attempt<T>(connect: () => Promise<T>): Promise<T> {
+    if (this.downSince === null) return connect();
+    if (this.probing) {
+      this.failures++;
+      throw new StoreUnavailable();
+    }
+    this.probing = true;
+    try {
+      return await connect();
+    } finally {
+      this.probing = false;
+    }
   }
 
   /** A statement succeeded: ends the outage, if there was one. */
@@ -106,7 +126,7 @@ class GuardedDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     try {
-      return new GuardedConnection(await this.inner.acquireConnection(), this.outage);
+      return new GuardedConnection(await this.outage.attempt(() => this.inner.acquireConnection()), this.outage);
     } catch (err) {
       throw this.outage.classify(err);
     }
