@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   "misdirected",
   "rate_limited",
   "unavailable",
+  "store_unavailable",
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -75,9 +76,23 @@ export class MethodNotAllowed extends WarRoomError {
 }
 export class Unavailable extends WarRoomError {
   readonly retryAfterSeconds?: number;
-  constructor(message: string, retryAfterSeconds?: number) {
-    super("unavailable", 503, message);
+  constructor(message: string, retryAfterSeconds?: number, code: "unavailable" | "store_unavailable" = "unavailable") {
+    super(code, 503, message);
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The database cannot be reached (refused, reset, timed out, shutting down). Raised by the store
+ * (lib/store/outage.ts) before any domain code sees the driver error, so every edge answers it the
+ * same way: 503 with Retry-After. The write it interrupted was not committed.
+ */
+export class StoreUnavailable extends Unavailable {
+  constructor(cause?: unknown) {
+    super("The database cannot be reached; nothing was saved. Try again in a few seconds.", STORE_RETRY_AFTER_SECONDS, "store_unavailable");
+    if (cause !== undefined) this.cause = cause;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Clock } from "./time";
 import type { Logger } from "./log";
+import { StoreUnavailable } from "./errors";
 
 /**
  * Work the war room does on the clock: the tick, heartbeats, retention. Each job lives in its
@@ -65,7 +66,8 @@ export class Scheduler {
     try {
       await job.run(t);
     } catch (err) {
-      this.logger.error({ err, job: job.name }, `${job.name} failed`);
+      // An unreachable store is logged once per outage by the store itself (lib/store/outage.ts).
+      if (!(err instanceof StoreUnavailable)) this.logger.error({ err, job: job.name }, `${job.name} failed`);
     } finally {
       this.busy.delete(job.name);
     }

@@ -155,6 +155,19 @@ export class ExternalAlerts {
     return changes;
   }
 
+  /** Takes back changes `apply` returned (their recording failed), newest first. */
+  undo(changes: readonly AlertChange[]): void {
+    for (const { type, alert } of [...changes].reverse()) {
+      if (type === "firing") {
+        if (this.firing.get(alert.fingerprint) === alert) this.firing.delete(alert.fingerprint);
+      } else if (type === "resolved" && !this.firing.has(alert.fingerprint)) {
+        const i = this.resolved.indexOf(alert);
+        if (i >= 0) this.resolved.splice(i, 1);
+        this.firing.set(alert.fingerprint, { ...alert, state: "firing", resolvedAt: null });
+      }
+    }
+  }
+
   /** Puts back an alert that was firing before a restart (from the stored alert events). */
   restore(alert: Alert): void {
     if (alert.state === "firing") this.firing.set(alert.fingerprint, alert);

@@ -4,6 +4,7 @@ import type { AlertRule } from "./schema";
 import { alertOrder, type Alert, type AlertChange, type Observation } from "./model";
 import type { SignalPoint } from "../signals/types";
 import type { Store } from "../store/store";
+import { StoreUnavailable } from "../errors";
 import { insertAlertEvents, listAlertEventsSince, purgeAlertEventsBefore } from "./repo";
 import { ExternalAlerts, type AlertmanagerConfig, type WebhookPayload } from "./alertmanager";
 
@@ -13,6 +14,8 @@ import { ExternalAlerts, type AlertmanagerConfig, type WebhookPayload } from "./
  */
 /** Alert events (state changes) are kept this long. */
 const ALERT_EVENT_RETENTION_MS = 90 * 24 * 3600_000;
+/** Events kept for the store while it is unreachable; past that the oldest are dropped. */
+const MAX_UNSAVED_EVENTS = 10_000;
 
 export class AlertEngine {
   private readonly evaluator = new AlertEvaluator();
@@ -21,6 +24,8 @@ export class AlertEngine {
   private readonly rules: readonly AlertRule[];
   private readonly store: Store;
   private readonly staleAfterMs: number;
+  /** Evaluated changes the store could not take yet (unreachable), written before the next ones. */
+  private unsaved: { at: number; changes: AlertChange[] }[] = [];
 
   constructor(opts: { store: Store; rules: readonly AlertRule[]; staleAfterMs: number }) {
     this.store = opts.store;
@@ -28,17 +33,45 @@ export class AlertEngine {
     this.staleAfterMs = opts.staleAfterMs;
   }
 
+  /**
+   * Evaluates and records the changes. The evaluator has moved on either way, so when the store
+   * cannot be reached the changes are still returned (viewers see them live, from memory) and
+   * their events are kept and written, in order, once it answers again.
+   */
   async evaluate(t: number, latest: Readonly<Record<string, SignalPoint | null>>, extra: readonly Observation[]): Promise<AlertChange[]> {
     const observations = [...thresholdObservations(this.rules, t, latest, { staleAfterMs: this.staleAfterMs }), ...extra];
     const changes = this.evaluator.evaluate(t, observations);
-    await insertAlertEvents(this.store, t, changes);
+    if (changes.length > 0) this.unsaved.push({ at: t, changes });
+    try {
+      while (this.unsaved.length > 0) {
+        const [first] = this.unsaved;
+        await insertAlertEvents(this.store, first.at, first.changes);
+        if (this.unsaved[0] === first) this.unsaved.shift();
+      }
+    } catch (err) {
+      if (!(err instanceof StoreUnavailable)) {
+        this.unsaved = [];
+        throw err;
+      }
+      let events = this.unsaved.reduce((n, u) => n + u.changes.length, 0);
+      while (events > MAX_UNSAVED_EVENTS && this.unsaved.length > 1) events -= this.unsaved.shift()!.changes.length;
+    }
     return changes;
   }
 
-  /** Applies an Alertmanager webhook and records its changes (before the caller acknowledges it). */
+  /**
+   * Applies an Alertmanager webhook and records its changes (before the caller acknowledges it).
+   * If they cannot be recorded, they are taken back: Alertmanager sends the webhook again, and
+   * the retry must find the same changes to record.
+   */
   async receive(payload: WebhookPayload, cfg: AlertmanagerConfig, now: number): Promise<AlertChange[]> {
     const changes = this.external.apply(payload, cfg, now);
-    await insertAlertEvents(this.store, now, changes);
+    try {
+      await insertAlertEvents(this.store, now, changes);
+    } catch (err) {
+      this.external.undo(changes);
+      throw err;
+    }
     return changes;
   }
 

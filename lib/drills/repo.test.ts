@@ -33,14 +33,12 @@ function drillStoreSuite(backend: Backend): void {
 
     it("opens again on the same database without re-running migrations, keeping the data", async () => {
       await insertDrill(store, drill("d-keep", T0));
-      const again = await backend.open();
-      try {
-        const ran = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db);
-        expect(ran.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS).sort());
-        expect(await getDrill(again, "d-keep")).toMatchObject({ id: "d-keep", kind: "errors" });
-      } finally {
-        await again.close();
-      }
+      // Closed first: a SQLite data folder serves one store at a time (lib/store/sqlite.ts lockDataDir).
+      await store.close();
+      store = await backend.open();
+      const ran = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
+      expect(ran.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS).sort());
+      expect(await getDrill(store, "d-keep")).toMatchObject({ id: "d-keep", kind: "errors" });
     });
 
     it("stores a drill and reads it back unchanged", async () => {
@@ -104,16 +102,14 @@ function drillStoreSuite(backend: Backend): void {
 
     it("keeps an acknowledged drill when the writing process is killed -9", async () => {
       const id = `durable-${randomBytes(4).toString("hex")}`;
+      // The child must be the only process on the folder; reopening after its kill -9 also shows its lock died with it.
+      await store.close();
       expect(await killAfterAck({ ...backend.childTarget(), id })).toBe("SIGKILL");
-      const reopened = await backend.open();
-      try {
-        expect(await getDrill(reopened, id)).toMatchObject({ id, kind: "latency", createdBy: "durability-test" });
-        if (reopened.dialect === "sqlite") {
-          const check = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(reopened.db);
-          expect(check.rows).toEqual([{ integrity_check: "ok" }]);
-        }
-      } finally {
-        await reopened.close();
+      store = await backend.open();
+      expect(await getDrill(store, id)).toMatchObject({ id, kind: "latency", createdBy: "durability-test" });
+      if (store.dialect === "sqlite") {
+        const check = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(store.db);
+        expect(check.rows).toEqual([{ integrity_check: "ok" }]);
       }
     });
 

@@ -29,16 +29,17 @@ export async function getDrill(store: Store, id: string): Promise<Drill | null> 
   return row ? toDrill(row) : null;
 }
 
-/** Stops a drill early at `at`: only the first stop counts, and never once it has ended. */
+/**
+ * Stops a drill early at `at`: only the first stop counts, and never once it has ended. The stop
+ * and the read of the result are one transaction: an error in either leaves the drill running in
+ * the store as it still is in memory (lib/drills/service.ts updates memory after this resolves).
+ */
 export async function stopDrill(store: Store, id: string, at: number): Promise<Drill | null> {
-  await store.db
-    .updateTable("drills")
-    .set({ stopped_at: at })
-    .where("id", "=", id)
-    .where("stopped_at", "is", null)
-    .where("ends_at", ">", at)
-    .execute();
-  return getDrill(store, id);
+  return store.db.transaction().execute(async (trx) => {
+    await trx.updateTable("drills").set({ stopped_at: at }).where("id", "=", id).where("stopped_at", "is", null).where("ends_at", ">", at).execute();
+    const row = await trx.selectFrom("drills").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? toDrill(row) : null;
+  });
 }
 
 /** Drills started at or after `since`, newest first. */

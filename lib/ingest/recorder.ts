@@ -15,6 +15,12 @@ import type { AlertChannel } from "../alerts/channel";
 import type { AlertEngine } from "../alerts/engine";
 import type { IncidentCtx } from "../incidents/context";
 import { recordAlertChange } from "../incidents/service";
+import { StoreUnavailable } from "../errors";
+
+/** The store logs an outage once (lib/store/outage.ts); a failed write during one is not news. */
+const unlessOutage = (logger: Logger, msg: string) => (err: unknown) => {
+  if (!(err instanceof StoreUnavailable)) logger.warn({ err }, msg);
+};
 
 export type RecorderDeps = {
   store: Store;
@@ -82,16 +88,19 @@ export class Recorder {
       if (publish) d.sloChannel.maybePublish(t, d.tickMs, d.slos.status(t));
       return;
     }
-    if (closed.length) await upsertSignalMinutes(d.store, closed).catch((err: unknown) => d.logger.warn({ err }, "could not store minute rollups"));
+    if (closed.length) await upsertSignalMinutes(d.store, closed).catch(unlessOutage(d.logger, "could not store minute rollups"));
 
-    await d.slos.record(countAt, values, dtSeconds, opts.shareFaster);
+    // Counts the store did not take stay in the tracker for the next minute; the tick goes on to alerts.
+    await d.slos.record(countAt, values, dtSeconds, opts.shareFaster).catch((err: unknown) => {
+      if (!(err instanceof StoreUnavailable)) throw err;
+    });
     if (opts.alerts === false) return;
     const statuses = d.slos.status(t);
     const latest: Record<string, SignalPoint | null> = {};
     for (const s of d.catalog.services) latest[s.id] = d.history.latest(s.id);
     for (const change of await d.alerts.evaluate(t, latest, burnObservations(statuses))) {
       d.alertChannel.publish(change);
-      await recordAlertChange({ ctx: d.incidents, change, at: t }).catch((err: unknown) => d.logger.warn({ err }, "could not record alert on incidents"));
+      await recordAlertChange({ ctx: d.incidents, change, at: t }).catch(unlessOutage(d.logger, "could not record alert on incidents"));
     }
     d.sloChannel.maybePublish(t, d.tickMs, statuses);
   }

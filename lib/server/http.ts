@@ -7,6 +7,7 @@ import {
   MethodNotAllowed,
   NotFound,
   PayloadTooLarge,
+  StoreUnavailable,
   Unavailable,
   UnsupportedMediaType,
   WarRoomError,
@@ -174,7 +175,8 @@ export class HttpApi {
     } catch (err) {
       const e = err instanceof WarRoomError ? err : new WarRoomError("internal", 500, "internal error");
       if (!(err instanceof WarRoomError)) this.logger.error({ err, url: url.pathname, address: this.access.addressOf(req) }, "request failed");
-      if (audited) await this.recordWrite(req, audited, e.status);
+      // The audit log lives in the same store: recording a write refused because it is unreachable would fail too.
+      if (audited && !(e instanceof StoreUnavailable)) await this.recordWrite(req, audited, e.status);
       send(res, e);
     } finally {
       this.inFlight--;

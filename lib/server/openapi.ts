@@ -135,7 +135,7 @@ function queryParameters(query: z.ZodObject): JsonSchema[] {
   });
 }
 
-function operation(route: RouteInfo, outputs: (s: z.ZodType) => JsonSchema, inputs: (s: z.ZodType) => JsonSchema): JsonSchema {
+function operation(route: RouteInfo, outputs: (s: z.ZodType) => JsonSchema, inputs: (s: z.ZodType) => JsonSchema, api: boolean): JsonSchema {
   const d: RouteDoc = route.doc;
   const { params } = pathOf(route);
   const parameters = [
@@ -151,6 +151,8 @@ function operation(route: RouteInfo, outputs: (s: z.ZodType) => JsonSchema, inpu
   for (const [code, e] of Object.entries(d.errors ?? {})) {
     responses[code] = typeof e === "string" ? json({ $ref: "#/components/schemas/Error" }, e) : json(outputs(e.schema), e.description);
   }
+  // Any API route (lib/server/http.ts): draining, over capacity, or the database cannot be reached.
+  if (api) responses["503"] ??= json({ $ref: "#/components/schemas/Error" }, "Unavailable: shutting down or over capacity (`unavailable`), or the database cannot be reached and nothing was saved (`store_unavailable`); retry after `Retry-After` seconds");
   return {
     summary: d.summary,
     ...(d.description ? { description: d.description } : {}),
@@ -168,7 +170,7 @@ function build(routes: readonly RouteInfo[]): object {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of all) {
     const { path } = pathOf(route);
-    (paths[path] ??= {})[route.method.toLowerCase()] = operation(route, outputs.of, inputs.of);
+    (paths[path] ??= {})[route.method.toLowerCase()] = operation(route, outputs.of, inputs.of, !HEALTH_ROUTES.includes(route));
   }
   return {
     openapi: "3.1.0",

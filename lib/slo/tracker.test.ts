@@ -6,6 +6,8 @@ import { openStore, type Store } from "../store/store";
 import { listSliCounts } from "./repo";
 import { SloTracker } from "./tracker";
 import { SloSchema, type SloConfig } from "./schema";
+import { StoreUnavailable } from "../errors";
+import { SIGNALS, type SignalValues } from "../signals/types";
 
 const MINUTE = 60_000;
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 30);
@@ -66,5 +68,42 @@ describe("SloTracker with a source that counts events (Prometheus increase)", ()
     });
     // Down for 30 minutes: only those minutes, at one-minute spans.
     expect(calls).toEqual([{ from: Math.floor(NOW / MINUTE) * MINUTE, to: Math.floor(later / MINUTE) * MINUTE, step: MINUTE }]);
+  });
+});
+
+describe("SloTracker while the store cannot be reached", () => {
+  it("keeps the minutes the store refused and writes them with the next one, so the budget loses nothing", async () => {
+    dir = mkdtempSync(join(tmpdir(), "war-room-tracker-"));
+    store = await openStore({ dataDir: dir });
+    let down = false;
+    const real = store.db;
+    // Every SLI write goes through one transaction (lib/slo/repo.ts); an unreachable database refuses it.
+    const db = new Proxy(real, {
+      get(target, prop) {
+        if (prop === "transaction" && down) return () => ({ execute: () => Promise.reject(new StoreUnavailable()) });
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const tracker = new SloTracker({ store: { ...store, db }, slos: [slo] });
+    const start = Math.floor(NOW / MINUTE) * MINUTE;
+    await tracker.load(start);
+    const values = { ...(Object.fromEntries(SIGNALS.map((s) => [s, 0])) as SignalValues), rps: 10, errorPct: 1 };
+    const tick = (t: number) => tracker.record(t, { checkout: values }, 1);
+    await tick(start);
+    down = true;
+    await expect(tick(start + MINUTE)).rejects.toBeInstanceOf(StoreUnavailable); // closes minute 0
+    await expect(tick(start + 2 * MINUTE)).rejects.toBeInstanceOf(StoreUnavailable); // closes minute 1
+    expect(await listSliCounts(store, slo.id, 0, start + 10 * MINUTE)).toEqual([]);
+    down = false;
+    await tick(start + 3 * MINUTE); // closes minute 2, and writes 0 and 1 with it
+    const rows = await listSliCounts(store, slo.id, 0, start + 10 * MINUTE);
+    expect(rows.map((r) => [r.start - start, r.total])).toEqual([
+      [0, 10],
+      [MINUTE, 10],
+      [2 * MINUTE, 10],
+    ]);
+    const [status] = tracker.status(start + 3 * MINUTE);
+    expect(status.total).toBe(40); // three stored minutes and the open one
   });
 });

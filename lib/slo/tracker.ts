@@ -22,6 +22,8 @@ const MINUTE = 60_000;
 const RECENT_MINUTES = 3 * 1440 + 60;
 /** Backfilled data older than the burn windows is stored in coarser buckets. */
 const COARSE_SPAN = 10 * MINUTE;
+/** About a day of minutes for 30 SLOs: beyond that an outage drops the oldest unsaved counts. */
+const MAX_UNSAVED_ROWS = 50_000;
 /** Rows are kept for the longest SLO window (31 days) plus a day. */
 export const SLI_RETENTION_MS = 32 * 24 * 3600_000;
 
@@ -78,6 +80,8 @@ export class SloTracker {
   private readonly tracked = new Map<string, Tracked>();
   private readonly store: Store;
   private readonly servicesOf = new Map<string, SloConfig[]>();
+  /** Closed minutes the store did not take (unreachable); written with the next ones, so an outage loses no counts. */
+  private unsaved: SliRow[] = [];
 
   constructor(opts: { store: Store; slos: readonly SloConfig[] }) {
     this.store = opts.store;
@@ -172,7 +176,7 @@ export class SloTracker {
 
   /** Writes the open minutes (graceful shutdown), so a restart loses no events. */
   async flush(): Promise<void> {
-    const rows: SliRow[] = [];
+    const rows: SliRow[] = [...this.unsaved];
     for (const tr of this.tracked.values()) {
       if (tr.open) rows.push({ sloId: tr.slo.id, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
     }
@@ -207,8 +211,22 @@ export class SloTracker {
       }
     }
     if (closed.length > 0) {
-      if (persist) await upsertSliCounts(this.store, closed);
-      for (const row of closed) await this.refreshStored(this.tracked.get(row.sloId)!, t);
+      if (!persist) {
+        // A follower: the leader writes the closed minutes; this instance only reads them back.
+        for (const row of closed) await this.refreshStored(this.tracked.get(row.sloId)!, t);
+        return;
+      }
+      this.unsaved.push(...closed);
+      const rows = [...this.unsaved];
+      try {
+        await upsertSliCounts(this.store, rows);
+      } catch (err) {
+        if (this.unsaved.length > MAX_UNSAVED_ROWS) this.unsaved.splice(0, this.unsaved.length - MAX_UNSAVED_ROWS);
+        throw err;
+      }
+      const written = new Set(rows);
+      this.unsaved = this.unsaved.filter((r) => !written.has(r));
+      for (const sloId of new Set(rows.map((r) => r.sloId))) await this.refreshStored(this.tracked.get(sloId)!, t);
     }
   }
 

@@ -1,7 +1,10 @@
 import fs from "node:fs/promises";
+import { spawn } from "node:child_process";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +35,56 @@ describe("openStore on SQLite", () => {
     const file = path.join(dataDir, "not-a-dir");
     await fs.writeFile(file, "x");
     await expect(openStore({ dataDir: file })).rejects.toThrow(/Cannot open SQLite database/);
+  });
+});
+
+describe("SQLite serves one instance", () => {
+  const IN_USE = /^(.+) is in use by another War Room process \(pid (\d+|unknown)\); SQLite serves one instance — use PostgreSQL and REDIS_URL to run several$/;
+  const inUse = async (dir: string): Promise<RegExpExecArray | null> => {
+    const error = await openStore({ dataDir: dir }).then(
+      async (s) => {
+        await s.close();
+        return null;
+      },
+      (e: unknown) => e,
+    );
+    return error instanceof Error ? IN_USE.exec(error.message) : null;
+  };
+
+  it("refuses a second store on a data folder that is open, and opens again once it is closed", async () => {
+    const dir = path.join(dataDir, "single");
+    const first = await openStore({ dataDir: dir });
+    try {
+      expect(await inUse(dir)).toEqual(expect.arrayContaining([dir, String(process.pid)]));
+    } finally {
+      await first.close();
+    }
+    const again = await openStore({ dataDir: dir });
+    await again.close();
+  });
+
+  it("is not blocked by a process that held the folder and was killed -9", { timeout: 30_000 }, async () => {
+    const dir = path.join(dataDir, "killed");
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./testing/hold-data-dir.ts", import.meta.url)), dir], { stdio: ["ignore", "pipe", "pipe"] });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+    try {
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      const lines = readline.createInterface({ input: child.stdout });
+      const held = await new Promise<boolean>((resolve) => {
+        lines.on("line", (line) => line === `HELD ${child.pid}` && resolve(true));
+        void exited.then(() => resolve(false));
+      });
+      lines.close();
+      expect(held, stderr).toBe(true);
+      expect(await inUse(dir)).toEqual(expect.arrayContaining([dir, String(child.pid)]));
+      child.kill("SIGKILL");
+      expect(await exited).toBe("SIGKILL");
+      const after = await openStore({ dataDir: dir });
+      await after.close();
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
   });
 });
 

@@ -82,5 +82,10 @@ export function createPgPool(target: PgTarget, opts: PgPoolOptions): pg.Pool {
   });
   // Without a listener, an idle client losing its connection would crash the process.
   pool.on("error", opts.onIdleError);
+  // The same holds for a checked-out client (pg-pool listens only while a client is idle): a
+  // database that goes away mid-transaction emits "error" on it. The statement in flight fails
+  // with that error and reports the outage (lib/store/outage.ts); this listener only keeps the
+  // process alive.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }

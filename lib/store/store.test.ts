@@ -32,10 +32,11 @@ function storeSuite(backend: Backend): void {
 
     it("answers a ping, and rejects one once closed", async () => {
       await expect(store.ping()).resolves.toBeUndefined();
-      const other = await backend.open();
-      await other.close();
-      await expect(other.ping(500)).rejects.toThrow(/closed/);
-      await expect(getMeta(other, "k")).rejects.toThrow();
+      await store.close();
+      await expect(store.ping(500)).rejects.toThrow(/closed/);
+      await expect(getMeta(store, "k")).rejects.toThrow();
+      // A SQLite data folder serves one store at a time (lib/store/sqlite.ts lockDataDir): reopen it for the next tests.
+      store = await backend.open();
     });
 
     it("describes itself without credentials", () => {

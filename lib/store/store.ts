@@ -1,10 +1,12 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from "kysely";
+import { StoreUnavailable } from "../errors";
 import type { Database } from "./schema";
 import type { Database as SqliteHandle } from "better-sqlite3";
 import { describeError } from "./errors";
 import { migrateToLatest } from "./migrations";
 import { openSqliteFile } from "./sqlite";
 import { assertPgSchemaName, createPgPool, parsePgUrl, type PgTarget } from "./postgres";
+import { GuardedPostgresDialect, StoreOutage } from "./outage";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -58,34 +60,42 @@ function queryLog(onQuery: (sql: string, ms: number) => void): (e: LogEvent) => 
 }
 
 async function openSqlite(dataDir: string, logger: StoreLogger, log?: (e: LogEvent) => void): Promise<Store> {
-  const { sqlite, file } = await openSqliteFile(dataDir, (o, msg) => logger.warn(o, msg));
+  const { sqlite, file, unlock } = await openSqliteFile(dataDir, (o, msg) => logger.warn(o, msg));
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
   try {
     const applied = await migrateToLatest(db);
     logger.info({ store: `sqlite:${file}`, applied }, "store opened");
   } catch (e) {
     await db.destroy();
+    unlock();
     throw e;
   }
-  return makeStore(db, "sqlite", `sqlite:${file}`, sqlite);
+  return makeStore(db, "sqlite", `sqlite:${file}`, sqlite, unlock);
 }
 
 async function openPostgres(databaseUrl: string, schema: string | undefined, logger: StoreLogger, log?: (e: LogEvent) => void): Promise<Store> {
   const target = parsePgUrl(databaseUrl);
   if (schema !== undefined) assertPgSchemaName(schema);
   const label = `postgres:${target.label}${schema ? `?schema=${schema}` : ""}`;
-  const onIdleError = (err: Error) => logger.warn({ store: label, err: describeError(err) }, "idle Postgres connection failed");
+  const outage = new StoreOutage({ label, logger });
+  // An idle connection dropped by a database that went away is part of the outage, logged once with it.
+  const onIdleError = (err: Error) => {
+    if (!(outage.classify(err) instanceof StoreUnavailable)) logger.warn({ store: label, err: describeError(err) }, "idle Postgres connection failed");
+  };
 
   const applied = await migratePostgres(target, schema, label, onIdleError);
+  // The pool needs no help to recover: a broken client is dropped on release, and the next
+  // statement opens a fresh connection (pg-pool), so writes work again once the database is back.
   const pool = createPgPool(target, { schema, max: 10, queryTimeoutMs: QUERY_TIMEOUT_MS, onIdleError });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  const db = new Kysely<Database>({ dialect: new GuardedPostgresDialect({ pool }, outage), log });
   // Also initialises Kysely's driver: destroy() on a never-used Kysely neither ends the pool
   // nor stops later queries from quietly reopening it.
   try {
     await sql`select 1`.execute(db);
   } catch (e) {
     await db.destroy();
-    throw new Error(`Cannot connect to ${label}: ${describeError(e)}`, { cause: e });
+    const cause = e instanceof StoreUnavailable ? e.cause : e;
+    throw new Error(`Cannot connect to ${label}: ${describeError(cause)}`, { cause });
   }
   logger.info({ store: label, applied }, "store opened");
   return makeStore(db, "postgres", label);
@@ -119,7 +129,7 @@ async function createSchemaIfMissing(db: Kysely<unknown>, schema: string): Promi
   }
 }
 
-function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite?: SqliteHandle): Store {
+function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite?: SqliteHandle, unlock?: () => void): Store {
   let closing: Promise<void> | undefined;
   return {
     db,
@@ -130,7 +140,7 @@ function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite
       if (closing) throw new Error(`${label} is closed`);
       await withTimeout(sql`select 1`.execute(db), timeoutMs, `ping ${label}`);
     },
-    close: () => (closing ??= db.destroy()),
+    close: () => (closing ??= db.destroy().finally(() => unlock?.())),
   };
 }
 
