@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../store/schema";
 import type { Store } from "../store/store";
 
 /**
@@ -6,6 +7,11 @@ import type { Store } from "../store/store";
  * one conditional upsert on the store's own clock, so instances with skewed clocks agree on when
  * it expires. Each change of holder raises `term`, the fencing token: frames and ticks carry it,
  * and an instance that sees a higher term than its own steps down at once.
+ *
+ * A crash is noticed faster than the lease runs out: the holder also keeps a PostgreSQL session
+ * advisory lock on a connection of its own, which the database drops the moment that
+ * connection closes (the process died, even by `kill -9`). An instance that gets the lock knows
+ * the holder's session is gone and takes the lease at once, with a new term.
  *
  * The holder counts its lease valid until `ttl - margin` after the renewal it last *sent*
  * (measured on its monotonic clock), so after a pause it knows it may no longer write before any
@@ -39,6 +45,9 @@ export class LeaderLease {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
   private stopped = false;
+  /** A pooled connection kept for the advisory lock, and how to give it back. */
+  private lockConn: { db: Kysely<Database>; release: () => void } | null = null;
+  private haveLock = false;
 
   constructor(opts: LeaseOptions) {
     this.opts = { ...opts, ttlMs: opts.ttlMs ?? 5_000, renewEveryMs: opts.renewEveryMs ?? 1_000 };
@@ -52,6 +61,17 @@ export class LeaderLease {
   isLeader(): boolean {
     return this.holder === this.opts.instanceId && performance.now() < this.validUntil;
   }
+
+  /**
+   * This instance held the lease when the store stopped answering. Nobody can take it while the
+   * store is away (they need it too), so it carries on sampling and publishing; its writes wait
+   * for the store (docs/operations.md "When PostgreSQL is down").
+   */
+  get heldWhileStoreAway(): boolean {
+    return this.holder === this.opts.instanceId && this.storeAway;
+  }
+
+  private storeAway = false;
 
   get currentTerm(): number | null {
     return this.term;
@@ -98,6 +118,7 @@ export class LeaderLease {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.dropLock(true);
     if (this.holder !== this.opts.instanceId || this.term === null) return;
     const was = this.isLeader();
     this.validUntil = 0;
@@ -114,7 +135,8 @@ export class LeaderLease {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), this.opts.renewEveryMs);
+    // Followers look twice as often: a crashed holder's lock is free the moment its connection closes.
+    this.timer = setTimeout(() => void this.tick(), this.isLeader() ? this.opts.renewEveryMs : this.opts.renewEveryMs / 2);
     this.timer.unref();
   }
 
@@ -123,7 +145,9 @@ export class LeaderLease {
     this.busy = true;
     try {
       await this.attempt();
+      this.storeAway = false;
     } catch (err) {
+      this.storeAway = true;
       // The store is away: a holder keeps leading by its own reckoning until the lease runs out,
       // and no one else can take it meanwhile (they need the store too).
       this.opts.onError?.(err);
@@ -145,9 +169,56 @@ export class LeaderLease {
   }
 
   /** Renews a held lease, or takes an expired one; returns the row as it now is. */
+  /** True when this instance holds the advisory lock (taking it now if it is free). */
+  private async tryLock(): Promise<boolean> {
+    try {
+      if (!this.lockConn) this.lockConn = await this.holdConnection();
+      if (this.haveLock) {
+        await sql`select 1`.execute(this.lockConn.db);
+        return true;
+      }
+      const r = await sql<{ ok: boolean }>`select pg_try_advisory_lock(hashtext(current_schema() || '.war-room-leader')) as ok`.execute(this.lockConn.db);
+      this.haveLock = r.rows[0]?.ok === true;
+      return this.haveLock;
+    } catch (err) {
+      // The connection broke: whatever lock it had went with it.
+      await this.dropLock(false);
+      throw err;
+    }
+  }
+
+  private holdConnection(): Promise<{ db: Kysely<Database>; release: () => void }> {
+    return new Promise((resolve, reject) => {
+      let release!: () => void;
+      const done = new Promise<void>((r) => (release = r));
+      this.opts.store.db
+        .connection()
+        .execute(async (db) => {
+          resolve({ db, release });
+          await done;
+        })
+        .catch(reject);
+    });
+  }
+
+  private async dropLock(unlock: boolean): Promise<void> {
+    const conn = this.lockConn;
+    this.lockConn = null;
+    const had = this.haveLock;
+    this.haveLock = false;
+    if (!conn) return;
+    if (unlock && had) await sql`select pg_advisory_unlock_all()`.execute(conn.db).catch(() => undefined);
+    conn.release();
+  }
+
   private async attempt(): Promise<{ holder: string; mode: string; term: number } | null> {
     const sent = performance.now();
     const { instanceId, mode, ttlMs } = this.opts;
+    // Holding the lock means no other session holds it: the lease is ours whatever its expiry says.
+    const locked = await this.tryLock().catch((err: unknown) => {
+      this.opts.onError?.(err);
+      return false;
+    });
     const row = await this.opts.store.db
       .insertInto("cluster_lease")
       .values({ name: NAME, holder: instanceId, mode, term: 1, expires_at: sql<number>`${DB_NOW} + ${ttlMs}` })
@@ -157,7 +228,7 @@ export class LeaderLease {
           mode,
           term: sql<number>`case when cluster_lease.holder = ${instanceId} then cluster_lease.term else cluster_lease.term + 1 end`,
           expires_at: sql<number>`${DB_NOW} + ${ttlMs}`,
-        }).where((eb) => eb.or([eb("cluster_lease.holder", "=", instanceId), eb("cluster_lease.expires_at", "<", DB_NOW)])),
+        }).where((eb) => (locked ? eb.lit(true) : eb.or([eb("cluster_lease.holder", "=", instanceId), eb("cluster_lease.expires_at", "<", DB_NOW)]))),
       )
       .returning(["holder", "mode", "term"])
       .executeTakeFirst();

@@ -89,6 +89,11 @@ export class ClusterNode {
     return this.lease ? this.lease.isLeader() : true;
   }
 
+  /** Leads, or led when the store went away and nobody could take over since. */
+  samples(): boolean {
+    return this.isLeader() || (this.lease?.heldWhileStoreAway ?? false);
+  }
+
   get term(): number | null {
     return this.lease?.currentTerm ?? null;
   }

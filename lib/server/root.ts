@@ -112,7 +112,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     onBrokerError: (err) => logger.debug({ err: String(err) }, "publish fell back to this instance"),
   });
   /** The tick's role here: the leader samples; a follower takes the leader's ticks, or samples for itself while the broker is away. */
-  const tickRole = () => (node.isLeader() ? "leader" : node.brokerUp() ? "follower" : "standalone");
+  const tickRole = () => (node.samples() ? "leader" : node.brokerUp() ? "follower" : "standalone");
   const leads = () => node.isLeader();
   const history = new SignalHistory(catalog.ids(), { secondsCapacity: Math.ceil(BACKFILL_SECONDS_MS / tickMs) });
   const rollup = new MinuteRollup();
