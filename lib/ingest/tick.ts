@@ -101,6 +101,11 @@ export class TickJob implements Job {
     }
     if (this.lastError !== null) this.logger.info({ after: this.lastError }, "metric source recovered");
     this.lastError = null;
+    // The lease may have moved while the source answered: only a current leader records.
+    if (role === "leader" && this.role() !== "leader") {
+      this.logger.warn({ t }, "lost the leader lease while sampling: this tick is left to the new leader");
+      return;
+    }
     this.ownership.dropPushed(values, t);
     if (role === "leader") {
       // Before the frames built from it, on the same connection: followers update first.

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe } from "vitest";
 import { manualClock } from "../../time";
-import type { Store } from "../../store/store";
 import { postgresBackend, sqliteBackend, type Backend } from "../../store/testing/backends";
 import { AuthConfigSchema, type AuthConfigInput } from "../config";
 import type { AuthCtx } from "../context";
@@ -11,7 +10,7 @@ export type AuthSuite = {
   ctx: AuthCtx;
   clock: ReturnType<typeof manualClock>;
   backend: Backend;
-  /** A second store on the same database, as after a restart; closed by the suite. */
+  /** The store closed and opened again on the same database, as after a restart (the suite's `ctx` moves to it). */
   reopen(): Promise<AuthCtx>;
 };
 
@@ -22,15 +21,15 @@ export function authStoreSuites(name: string, config: AuthConfigInput, body: (s:
     describe(`${name} on ${backend.name}`, () => {
       const clock = manualClock(T0);
       const parsed = AuthConfigSchema.parse(config);
-      const extra: Store[] = [];
       const suite: AuthSuite = {
         ctx: undefined as unknown as AuthCtx,
         clock,
         backend,
         async reopen() {
-          const store = await backend.open();
-          extra.push(store);
-          return { store, clock, config: parsed };
+          // One process per SQLite folder (lib/store/sqlite.ts): the old store closes first, as at a restart.
+          await suite.ctx.store.close();
+          suite.ctx = { store: await backend.open(), clock, config: parsed };
+          return suite.ctx;
         },
       };
       beforeAll(async () => {
@@ -38,7 +37,6 @@ export function authStoreSuites(name: string, config: AuthConfigInput, body: (s:
         suite.ctx = { store: await backend.open(), clock, config: parsed };
       });
       afterAll(async () => {
-        for (const s of extra) await s.close();
         await backend.teardown(suite.ctx?.store);
         await suite.ctx?.store.close();
       });
