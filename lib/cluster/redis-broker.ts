@@ -44,10 +44,15 @@ end
 return { epoch, redis.call('HGET', KEYS[1], 'seq') }
 `;
 
+/** Only the frames after ARGV[1] (none when the list no longer reaches back that far). */
 const HISTORY_LUA = `
 local meta = redis.call('HMGET', KEYS[1], 'epoch', 'seq')
 if not meta[1] then return { false, 0 } end
-local frames = redis.call('LRANGE', KEYS[2], 0, -1)
+local seq = tonumber(meta[2])
+local first = seq - redis.call('LLEN', KEYS[2]) + 1
+local from = tonumber(ARGV[1]) + 1
+if from < first or from > seq then return { meta[1], meta[2] } end
+local frames = redis.call('LRANGE', KEYS[2], from - first, -1)
 return { meta[1], meta[2], unpack(frames) }
 `;
 
@@ -69,7 +74,7 @@ export type RedisBrokerOptions = {
 type Scripted = Redis & {
   wrPublish(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
   wrPosition(k1: string, ...args: (string | number)[]): Promise<[string, string]>;
-  wrHistory(k1: string, k2: string): Promise<(string | null | number)[]>;
+  wrHistory(k1: string, k2: string, afterSeq: number): Promise<(string | null | number)[]>;
 };
 
 export class RedisBroker implements Broker {
@@ -145,8 +150,8 @@ export class RedisBroker implements Broker {
     return { epoch, seq: Number(seq) };
   }
 
-  async history(channel: string): Promise<BrokerHistory> {
-    const r = await this.cmd.wrHistory(this.metaKey(channel), this.historyKey(channel));
+  async history(channel: string, afterSeq: number): Promise<BrokerHistory> {
+    const r = await this.cmd.wrHistory(this.metaKey(channel), this.historyKey(channel), afterSeq);
     const epoch = typeof r[0] === "string" ? r[0] : "";
     const seq = Number(r[1] ?? 0);
     const frames = r.slice(2).map(String);

@@ -33,8 +33,8 @@ export interface Broker {
   publish(msg: { channel: string; event: string; data: string; time: number; historyLimit: number }): Promise<void>;
   /** A channel's current epoch and seq (creating its epoch when the channel is new). */
   position(channel: string): Promise<{ epoch: string; seq: number }>;
-  /** The events the broker keeps for a channel (for resume on any instance). */
-  history(channel: string): Promise<BrokerHistory>;
+  /** The events the broker still keeps for a channel after `afterSeq` (for resume on any instance); none when it no longer reaches back that far. */
+  history(channel: string, afterSeq: number): Promise<BrokerHistory>;
 }
 
 export type BrokerListener = {

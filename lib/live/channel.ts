@@ -80,6 +80,10 @@ export class Channel {
     return this.mode;
   }
 
+  get lossless(): boolean {
+    return this.opts.lossless;
+  }
+
   get historyLimit(): number {
     return this.opts.historyLimit;
   }

@@ -338,7 +338,8 @@ export class Hub {
   private subscribe(sub: Subscriber, ch: Channel, since: Cursor | undefined): Promise<void> | void {
     const broker = this.opts.broker;
     const needsPosition = ch.sequencing === "unsynced";
-    const needsHistory = since !== undefined && since.epoch === ch.epoch && !ch.canReplayFrom(since);
+    // Only lossless channels replay from the broker: a metric channel's snapshot is smaller than its missed ticks.
+    const needsHistory = ch.lossless && since !== undefined && since.epoch === ch.epoch && !ch.canReplayFrom(since);
     if (broker && broker.isUp() && (needsPosition || (ch.sequencing === "shared" && needsHistory))) return this.subscribeShared(broker, sub, ch, since);
     this.attach(sub, ch, since);
   }
@@ -351,7 +352,7 @@ export class Hub {
         const pos = await broker.position(ch.name);
         if (ch.sequencing === "unsynced") ch.adopt(pos.epoch, pos.seq);
       }
-      if (since && ch.sequencing === "shared" && since.epoch === ch.epoch && !ch.canReplayFrom(since)) fetched = await broker.history(ch.name);
+      if (since && ch.lossless && ch.sequencing === "shared" && since.epoch === ch.epoch && !ch.canReplayFrom(since)) fetched = await broker.history(ch.name, since.seq);
     } catch (err) {
       // The broker failed under us: serve this instance's view (a snapshot under a local epoch).
       this.opts.onBrokerError?.(err);

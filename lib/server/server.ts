@@ -168,10 +168,18 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const ownRedis = typeof redisGiven === "string" ? connectRedis(redisGiven, logger) : null;
   const limits = new RateLimits({ limits: opts.rateLimits, redis: ownRedis ?? (redisGiven as Redis | undefined), prefix: env.WAR_ROOM_CLUSTER_PREFIX });
 
+  // A load balancer probes every instance every second, and several balancers may: one round trip
+  // to the store and the broker serves every probe within 500 ms, so a burst of probes (or of
+  // reconnecting viewers) does not queue store pings behind each other.
+  let readyCache: { at: number; checks: Promise<Awaited<ReturnType<typeof readiness>>> } | null = null;
+  const readyChecks = () => {
+    if (!readyCache || Date.now() - readyCache.at > 500) readyCache = { at: Date.now(), checks: readiness(store, warRoom) };
+    return readyCache.checks;
+  };
   const health = async (path: string): Promise<{ status: number; body: unknown } | null> => {
     if (path === "/health/live") return { status: 200, body: { status: "ok" } };
     if (path === "/health/ready") {
-      const checks = await readiness(store, warRoom);
+      const checks = await readyChecks();
       // Only the store decides readiness. A metric source or broker that is down is shared by every
       // instance: failing readiness for it would take the whole war room out of rotation exactly when
       // it is needed. They are reported as degraded instead (the board says the same).

@@ -404,6 +404,7 @@ defaults
   retries 3
   retry-on conn-failure
   timeout connect 1s
+  timeout check 2s
   timeout client 30s
   timeout server 30s
   timeout http-request 10s
