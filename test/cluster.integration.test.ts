@@ -73,6 +73,11 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("several instances (PostgreSQL + Re
     expect(ha.cluster).toMatchObject({ mode: "cluster", role: "leader", leader: "a" });
     expect(hb.cluster).toMatchObject({ mode: "cluster", role: "follower", leader: "a", term: ha.cluster.term });
     expect(hb.checks.broker).toMatchObject({ ok: true, kind: "redis" });
+    // The same for a scraper: /metrics on each instance.
+    const metric = async (s: Server, name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(await (await fetch(`http://127.0.0.1:${s.server.port}/metrics`)).text())?.[1]);
+    expect([await metric(a, "warroom_cluster_leader"), await metric(b, "warroom_cluster_leader")]).toEqual([1, 0]);
+    expect(await metric(b, "warroom_broker_up")).toBe(1);
+    expect(await metric(b, "warroom_cluster_lease_term")).toBe(ha.cluster.term);
   });
 
   it("a follower's viewers get the leader's board ticks with the same epoch and seq", async () => {

@@ -7,6 +7,8 @@ export type MetricsSources = {
   hubStats(): { coalescedFrames: number; subscriptions: number; laggingSubscriptions: number };
   framesSent(): number;
   source(): { kind: string; breaker?: BreakerState; errors?: number } | null;
+  /** Several instances: whether this one leads, its lease term, whether the broker is up (null on one instance). */
+  cluster?(): { leader: boolean; term: number | null; brokerUp: boolean | null } | null;
 };
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, "half-open": 1, open: 2 };
@@ -44,6 +46,33 @@ export class WarRoomMetrics {
       labelNames: ["outcome"],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
+    });
+    new Gauge({
+      name: "warroom_cluster_leader",
+      help: "1 when this instance holds the leader lease (samples, evaluates and writes), else 0",
+      registers,
+      collect() {
+        const c = src.cluster?.();
+        if (c) this.set(c.leader ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "warroom_cluster_lease_term",
+      help: "The leader lease term (fencing token) this instance last saw; it grows by one at every change of leader",
+      registers,
+      collect() {
+        const c = src.cluster?.();
+        if (c?.term != null) this.set(c.term);
+      },
+    });
+    new Gauge({
+      name: "warroom_broker_up",
+      help: "1 when the Redis broker is reachable (events go between instances), else 0; absent on one instance",
+      registers,
+      collect() {
+        const c = src.cluster?.();
+        if (c && c.brokerUp !== null) this.set(c.brokerUp ? 1 : 0);
+      },
     });
     new Gauge({
       name: "warroom_websocket_connections",
