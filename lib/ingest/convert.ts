@@ -39,7 +39,7 @@ export function parseBatch(body: unknown, opts: { now: number; hasService(id: st
       }
       s = r.data;
     }
-    const t = typeof s.t === "number" ? s.t : Date.parse(s.t);
+    const t = sampleTime(s);
     if (!opts.hasService(s.service)) problems.push({ path: `samples[${i}].service`, message: `unknown service "${s.service}"` });
     if (t > opts.now + MAX_FUTURE_MS) problems.push({ path: `samples[${i}].t`, message: `t is ${Math.round((t - opts.now) / 1000)} s in the future (at most ${MAX_FUTURE_MS / 1000} s allowed)` });
     if (t < opts.now - MAX_AGE_MS) problems.push({ path: `samples[${i}].t`, message: `t is older than ${MAX_AGE_MS / 3600_000} h; push ingest takes live data only` });
@@ -48,14 +48,23 @@ export function parseBatch(body: unknown, opts: { now: number; hasService(id: st
     seen.add(key);
     if (problems.length) return;
     const sample: IngestSample = { service: s.service, t, intervalMs: s.intervalSeconds * 1000, values: toSignals(s, () => opts.last(s.service)), raw: s };
-    const latency = s.latency;
-    if (latency && "buckets" in latency) sample.shareFaster = (thresholdMs) => shareAtOrBelow(thresholdMs, latency.buckets);
+    const shareFaster = shareFasterOf(s);
+    if (shareFaster) sample.shareFaster = shareFaster;
     out.push(sample);
   });
   if (problems.length) {
     throw new Invalid(`invalid ingest batch: ${problems[0].path}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`, problems.slice(0, 100));
   }
   return out.sort((a, b) => a.t - b.t);
+}
+
+/** The end of a sample's interval in epoch milliseconds (`t` may be an RFC 3339 time). */
+export const sampleTime = (s: Sample): number => (typeof s.t === "number" ? s.t : Date.parse(s.t));
+
+/** With latency buckets: the share of requests at or below a threshold (exact latency SLI counts). */
+export function shareFasterOf(s: Sample): ((thresholdMs: number) => number) | undefined {
+  const latency = s.latency;
+  return latency && "buckets" in latency ? (thresholdMs) => shareAtOrBelow(thresholdMs, latency.buckets) : undefined;
 }
 
 /** Signal values of one sample: rates from counts over the interval, quantiles from buckets. */

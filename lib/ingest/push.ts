@@ -9,6 +9,7 @@ import type { SignalValues } from "../signals/types";
 import { ingestKey, parseBatch } from "./convert";
 import type { PushOwnership } from "./ownership";
 import type { Recorder } from "./recorder";
+import type { PushRelay } from "./relay";
 import { insertIngestSamples } from "./repo";
 
 /** What push ingest runs against. */
@@ -20,6 +21,8 @@ export type IngestCtx = {
   recorder: Recorder;
   board: BoardChannels;
   ownership: PushOwnership;
+  /** Several instances (lib/server/root.ts, cluster mode): the stored samples go to every instance through the bus. */
+  relay?: Pick<PushRelay, "share">;
 };
 
 export type IngestResult = { accepted: number; duplicates: number; late: number };
@@ -28,7 +31,8 @@ export type IngestResult = { accepted: number; duplicates: number; late: number 
  * Push ingest: validates the whole batch (nothing is written when any sample is bad), stores the
  * samples idempotently on (service, t), then applies the new ones in time order exactly as a
  * tick would. A sample not newer than what the service already shows is stored but counted as
- * late and not applied (live state only moves forward).
+ * late and not applied (live state only moves forward). With several instances the stored samples
+ * are applied on every instance through the bus instead (lib/ingest/relay.ts), the leader writing.
  */
 export async function ingestBatch({ ctx, body }: { ctx: IngestCtx; body: unknown }): Promise<IngestResult> {
   const now = ctx.clock.now();
@@ -38,6 +42,11 @@ export async function ingestBatch({ ctx, body }: { ctx: IngestCtx; body: unknown
     samples.map((s) => ({ service: s.service, t: s.t, intervalMs: s.intervalMs, sample: s.raw })),
     now,
   );
+  if (ctx.relay) {
+    const stored = samples.filter((s) => fresh.has(ingestKey(s.service, s.t))).map((s) => ({ service: s.service, t: s.t, intervalMs: s.intervalMs, raw: s.raw }));
+    const r = stored.length > 0 ? await ctx.relay.share(stored, now) : { accepted: 0, late: 0 };
+    return { accepted: r.accepted, duplicates: samples.length - fresh.size, late: r.late };
+  }
   let accepted = 0;
   let late = 0;
   // The board gets one tick per request: each fed service's newest point.

@@ -47,7 +47,7 @@ export type RecordOptions = {
   /** Exact share of requests faster than a threshold, from pushed histograms (latency SLOs). */
   shareFaster?: Record<string, (thresholdMs: number) => number>;
   /**
-   * A follower's copy of the leader's tick (docs/architecture.md "Several instances"): memory
+   * A follower's copy of the leader's tick or of pushed samples (docs/architecture.md "Several instances"): memory
    * only (history, rollups, SLO counts); nothing is written and no alert is evaluated. With
    * `publish` (the broker is down) its own viewers still get board ticks from it.
    */

@@ -32,6 +32,8 @@ import { PushOwnership } from "../ingest/ownership";
 import { TickJob } from "../ingest/tick";
 import type { IngestCtx } from "../ingest/push";
 import { ingestSamplesPurger } from "../ingest/repo";
+import { PushApplier } from "../ingest/apply";
+import { INGEST_BUS_KIND, PushRelay } from "../ingest/relay";
 import type { AuthCtx } from "../auth/context";
 import { sessionPurger } from "../auth/sessions";
 import { auditPurger } from "../auth/audit";
@@ -141,7 +143,22 @@ export function composeWarRoom(opts: ComposeOptions) {
   };
   const recorder = new Recorder({ store, logger, tickMs, catalog, history, rollup, board, slos, sloChannel, alerts, alertChannel, incidents });
   const ownership = new PushOwnership();
-  const ingest: IngestCtx = { store, clock, catalog, history, recorder, board, ownership };
+  // Several instances: a pushed batch is stored by the instance that received it, then applied on
+  // every instance in bus order, the leader recording it fully (lib/ingest/relay.ts).
+  const pushApplier = new PushApplier({ history, recorder, board, ownership, onError: (err) => logger.warn({ err: String(err) }, "could not record pushed samples") });
+  const pushRelay =
+    node.mode === "cluster"
+      ? new PushRelay({
+          applier: pushApplier,
+          self: node.instanceId,
+          hasService: (id) => catalog.has(id),
+          shared: () => node.brokerUp(),
+          send: (batch) => (node.brokerUp() ? node.send(INGEST_BUS_KIND, batch) : Promise.reject(new Error("the broker is down"))),
+          role: () => tickRole(),
+          logger,
+        })
+      : null;
+  const ingest: IngestCtx = { store, clock, catalog, history, recorder, board, ownership, ...(pushRelay ? { relay: pushRelay } : {}) };
   const alertmanager: AlertmanagerCtx = { incidents, alerts, alertChannel, config: config.integrations.alertmanager, serviceName: (id) => catalog.get(id)?.name, logger };
   const auth: AuthCtx = { store, clock, config: config.auth };
   const simScrape = new SimScrapeTarget({ seed: config.source.kind === "simulator" ? config.source.seed : 1, services: config.services, tickMs, drills: (from) => drills.effectiveSince(from) });
@@ -161,7 +178,7 @@ export function composeWarRoom(opts: ComposeOptions) {
   };
 
   // What other instances did, applied here: alert changes (mirrored), drills (read again), the
-  // leader's source state, and the leader's ticks.
+  // leader's source state, the leader's ticks, and pushed samples.
   hub.onRemote("alerts", (f, parsed) => {
     const p = parsed();
     const change = p && f.event === "change" ? AlertChangeSchema.safeParse(p.data) : null;
@@ -177,6 +194,8 @@ export function composeWarRoom(opts: ComposeOptions) {
     void alerts.load(clock.now() - ALERT_RESTORE_MS, clock.now()).catch(() => undefined);
   });
   const onBus = (m: BusMessage) => {
+    // Pushed samples are applied by every instance, the one that sent them included.
+    if (m.kind === INGEST_BUS_KIND) return pushRelay?.receive(m.origin, m.data);
     if (m.origin === node.instanceId) return;
     if (m.kind !== "tick") return opts.onBusMessage?.(m);
     const msg = m.data as { term?: unknown; leader?: unknown; t?: unknown; values?: unknown; source?: unknown };
