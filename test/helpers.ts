@@ -49,6 +49,8 @@ export async function startTestServer(
     redis?: Redis | string;
     /** Leader lease timings (several-instance tests shorten them). */
     lease?: { leaseTtlMs?: number; leaseRenewMs?: number };
+    /** Presence beat interval with several instances (lib/incidents/presence.ts). */
+    presenceBeatMs?: number;
   } = {},
 ) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
@@ -75,6 +77,7 @@ export async function startTestServer(
     rateLimits: opts.rateLimits,
     redis: opts.redis,
     lease: opts.lease,
+    presenceBeatMs: opts.presenceBeatMs,
   });
   let t = clock.now();
   /** Advances the clock one tick and publishes it. */

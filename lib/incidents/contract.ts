@@ -103,8 +103,11 @@ export type RunbookStepState = z.infer<typeof RunbookStepStateSchema>;
 export const RunbookStepsSchema = z.object({ checks: z.array(RunbookStepStateSchema) });
 export const IncidentListSchema = z.object({ incidents: z.array(IncidentSchema) });
 
-/** A viewer of an incident (presence), in the `incident:<id>` snapshot and `viewers` event. */
-export const ViewerSchema = z.object({ name: z.string(), since: z.number() });
+/**
+ * A viewer of an incident (presence), in the `incident:<id>` snapshot and `viewers` event. With
+ * several instances each entry names the instance the connection is on (lib/incidents/presence.ts).
+ */
+export const ViewerSchema = z.object({ name: z.string(), since: z.number(), instance: z.string().optional() });
 export type Viewer = z.infer<typeof ViewerSchema>;
 
 /** `incident:<id>` snapshot: the detail plus who is viewing. */

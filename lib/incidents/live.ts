@@ -5,6 +5,7 @@ import { getIncident, listActionItems, listEntries, listIncidents } from "./repo
 import { incidentMetrics } from "./lifecycle";
 import { isOpen, type ActionItem, type Incident, type TimelineEntry } from "./model";
 import type { IncidentEvents, RunbookCheck } from "./context";
+import { ClusterPresence, type PresenceBeat } from "./presence";
 
 /** Resolved and closed incidents kept in the `incidents` snapshot beside every open one. */
 const RECENT_DONE = 20;
@@ -27,10 +28,29 @@ export class IncidentLive implements IncidentEvents {
   private readonly store: Store;
   private readonly listed = new Map<string, Incident>();
   private readonly details = new Map<string, Detail>();
+  /** Several instances: viewers of every instance (lib/incidents/presence.ts); null on one instance. */
+  private readonly presence: ClusterPresence | null;
 
-  constructor(opts: { hub: Hub; store: Store }) {
+  constructor(opts: {
+    hub: Hub;
+    store: Store;
+    /** Several instances: this instance's id, how its presence beats reach the others, and their interval. */
+    presence?: { instanceId: string; send: (beat: PresenceBeat) => Promise<void>; beatMs?: number; now?: () => number };
+  }) {
     this.hub = opts.hub;
     this.store = opts.store;
+    const p = opts.presence;
+    this.presence = p
+      ? new ClusterPresence({
+          instanceId: p.instanceId,
+          beatMs: p.beatMs,
+          now: p.now ?? (() => performance.now()),
+          local: (id) => this.localViewers(id),
+          watched: () => [...this.details.keys()].filter((id) => (this.hub.channel(PREFIX + id)?.subscriberCount ?? 0) > 0),
+          publish: (id) => this.publishViewers(id),
+          send: p.send,
+        })
+      : null;
     this.hub.route("incidents", (name) => (name === "incidents" ? { historyLimit: HISTORY_LIMIT, lossless: true, snapshot: () => this.listSnapshot() } : null));
     this.hub.routeAsync(PREFIX, (name) => this.loadChannel(name.slice(PREFIX.length)), { historyLimit: HISTORY_LIMIT });
     // Several instances: what another instance wrote arrives as its event (merged by version, so
@@ -48,7 +68,34 @@ export class IncidentLive implements IncidentEvents {
       if (f.event === "entry" && data.entry) mergeInto(d.entries, data.entry);
       if (f.event === "action-item" && data.item) mergeInto(d.items, data.item);
     });
-    this.hub.onResync(() => void this.reload());
+    // Viewers events, ours included: every instance keeps the others' lists and checks the last one shown.
+    this.hub.onRemote(
+      PREFIX,
+      (f, parsed) => {
+        const p = f.event === "viewers" && this.presence ? parsed() : null;
+        if (p) this.presence!.frame(f.origin, f.channel.slice(PREFIX.length), p.data);
+      },
+      { own: true },
+    );
+    this.hub.onResync(() => {
+      void this.reload();
+      void this.presence?.resync().catch(() => undefined);
+    });
+  }
+
+  /** A presence beat from another instance (bus kind "presence"); false when it does not parse. */
+  presenceMessage(origin: string, data: unknown): boolean {
+    return this.presence?.message(origin, data) ?? true;
+  }
+
+  /** Every presence interval: forgets instances that stopped beating and beats. */
+  presenceBeat(): Promise<void> {
+    return this.presence?.tick() ?? Promise.resolve();
+  }
+
+  /** A clean stop: the other instances drop this one's viewers at once. */
+  presenceBye(): Promise<void> {
+    return this.presence?.bye() ?? Promise.resolve();
   }
 
   /** Reads the list and every loaded incident again (events may have been missed while the broker was away). */
@@ -118,8 +165,25 @@ export class IncidentLive implements IncidentEvents {
     this.hub.publish(PREFIX + incidentId, "runbook-check", check);
   }
 
+  /** Who views the incident: its connections here, and with several instances those of every other one. */
   viewers(channel: Channel): Viewer[] {
+    return this.presence ? this.presence.union(channel.name.slice(PREFIX.length)) : this.channelViewers(channel);
+  }
+
+  private channelViewers(channel: Channel): Viewer[] {
     return channel.subscribers().map(({ sub, since }) => ({ name: this.hub.nameOf(sub) ?? "anonymous", since }));
+  }
+
+  private localViewers(id: string): Viewer[] {
+    const ch = this.hub.channel(PREFIX + id);
+    return ch ? this.channelViewers(ch) : [];
+  }
+
+  private publishViewers(id: string): void {
+    const viewers = this.presence ? this.presence.union(id) : this.localViewers(id);
+    const viaBroker = this.hub.shared;
+    this.hub.publish(PREFIX + id, "viewers", { viewers });
+    this.presence?.published(id, viewers, viaBroker);
   }
 
   /**
@@ -149,7 +213,7 @@ export class IncidentLive implements IncidentEvents {
       historyLimit: HISTORY_LIMIT,
       lossless: true,
       snapshot: () => this.detailSnapshot(id),
-      onSubscribersChanged: (ch: Channel) => void this.hub.publish(ch.name, "viewers", { viewers: this.viewers(ch) }),
+      onSubscribersChanged: () => this.publishViewers(id),
     };
   }
 
@@ -162,7 +226,7 @@ export class IncidentLive implements IncidentEvents {
       timeline: [...d.entries.values()].sort((a, b) => a.occurredAt - b.occurredAt || a.recordedAt - b.recordedAt || (a.id < b.id ? -1 : 1)),
       actionItems: [...d.items.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)),
       metrics: incidentMetrics(incident),
-      viewers: ch ? this.viewers(ch) : [],
+      viewers: this.presence ? this.presence.union(id) : ch ? this.channelViewers(ch) : [],
     };
   }
 

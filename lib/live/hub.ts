@@ -57,7 +57,7 @@ export class Hub {
   private readonly generations = new Map<string, number>();
   /** Messages of a connection wait here while one of its subscribes loads a channel, so they keep their order. */
   private readonly queues = new Map<Subscriber, Promise<void>>();
-  private readonly appliers: { prefix: string; apply: RemoteApplier }[] = [];
+  private readonly appliers: { prefix: string; apply: RemoteApplier; own: boolean }[] = [];
   private readonly resyncs: (() => void)[] = [];
   private readonly asyncHistory = new Map<string, number>();
   private readonly inflight = new Set<Promise<void>>();
@@ -81,9 +81,12 @@ export class Hub {
     if (opts.historyLimit) this.asyncHistory.set(prefix, opts.historyLimit);
   }
 
-  /** Events published by other instances on channels under `prefix` are applied with `apply` before they are relayed. */
-  onRemote(prefix: string, apply: RemoteApplier): void {
-    this.appliers.push({ prefix, apply });
+  /**
+   * Events published by other instances on channels under `prefix` are applied with `apply` before
+   * they are relayed. `own`: also this instance's events as they come back, in the broker's order.
+   */
+  onRemote(prefix: string, apply: RemoteApplier, opts: { own?: boolean } = {}): void {
+    this.appliers.push({ prefix, apply, own: opts.own ?? false });
   }
 
   /** Called when the broker is reachable again after an outage: events may have been missed, reload what they feed. */
@@ -106,21 +109,20 @@ export class Hub {
 
   /** A frame from the broker (lib/cluster/redis-broker.ts): applied to local state, then relayed to local subscribers. */
   deliverRemote(f: BrokerFrame): void {
-    if (f.origin !== this.opts.serverId) {
-      let parsed: { event: string; data: unknown } | null | undefined;
-      const lazy = () => {
-        if (parsed === undefined) {
-          try {
-            const j = JSON.parse(f.frame) as { event: string; data: unknown };
-            parsed = { event: j.event, data: j.data };
-          } catch {
-            parsed = null;
-          }
+    const own = f.origin === this.opts.serverId;
+    let parsed: { event: string; data: unknown } | null | undefined;
+    const lazy = () => {
+      if (parsed === undefined) {
+        try {
+          const j = JSON.parse(f.frame) as { event: string; data: unknown };
+          parsed = { event: j.event, data: j.data };
+        } catch {
+          parsed = null;
         }
-        return parsed;
-      };
-      for (const a of this.appliers) if (f.channel.startsWith(a.prefix)) a.apply(f, lazy);
-    }
+      }
+      return parsed;
+    };
+    for (const a of this.appliers) if ((!own || a.own) && f.channel.startsWith(a.prefix)) a.apply(f, lazy);
     const ch = this.channels.get(f.channel);
     if (!ch) return;
     ch.deliver(f.epoch, f.seq, f.frame);

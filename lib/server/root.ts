@@ -23,6 +23,7 @@ import { AlertEngine } from "../alerts/engine";
 import { AlertChannel } from "../alerts/channel";
 import type { IncidentCtx } from "../incidents/context";
 import { IncidentLive } from "../incidents/live";
+import { PRESENCE_BEAT_MS } from "../incidents/presence";
 import type { AlertmanagerCtx } from "../incidents/alertmanager";
 import { RunbookLibrary } from "../runbooks/library";
 import type { PostmortemCtx } from "../postmortems/service";
@@ -67,7 +68,7 @@ export type ComposeOptions = {
   /** Told how long each tick's source sample took and whether it worked (/metrics). */
   onSourceSample?: (ms: number, ok: boolean) => void;
   /** Several instances (docs/architecture.md): REDIS_URL and the key prefix; the lease timings for tests. */
-  cluster?: { redisUrl?: string; prefix: string; leaseTtlMs?: number; leaseRenewMs?: number };
+  cluster?: { redisUrl?: string; prefix: string; leaseTtlMs?: number; leaseRenewMs?: number; presenceBeatMs?: number };
   /** A bus message this root does not handle itself (e.g. a sign-out for the socket layer). */
   onBusMessage?: (m: BusMessage) => void;
 };
@@ -127,7 +128,13 @@ export function composeWarRoom(opts: ComposeOptions) {
   const sloChannel = new SloChannel({ hub, clock, slos });
   const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: 2 * tickMs });
   const alertChannel = new AlertChannel({ hub, engine: alerts });
-  const incidentLive = new IncidentLive({ hub, store });
+  // Several instances: presence is shared through the broker, with a beat on the bus (lib/incidents/presence.ts).
+  const presenceBeatMs = opts.cluster?.presenceBeatMs ?? PRESENCE_BEAT_MS;
+  const incidentLive = new IncidentLive({
+    hub,
+    store,
+    presence: node.mode === "cluster" ? { instanceId: node.instanceId, beatMs: presenceBeatMs, send: (beat) => node.send("presence", beat) } : undefined,
+  });
   const incidents: IncidentCtx = { store, clock, hasService: (id) => catalog.has(id), latest: (id) => history.latest(id), events: incidentLive };
   const runbooks = new RunbookLibrary({ dir: opts.runbooksDir, clock, logger });
   const templates = new TemplateLibrary({ dir: opts.postmortemTemplatesDir, logger });
@@ -174,6 +181,11 @@ export function composeWarRoom(opts: ComposeOptions) {
         incidentLive.evictIdle(INCIDENT_CHANNEL_IDLE_MS);
       },
     } satisfies Job,
+    presence: {
+      name: "presence",
+      everyMs: presenceBeatMs,
+      run: () => incidentLive.presenceBeat().catch((err: unknown) => logger.debug({ err: String(err) }, "could not send the presence beat")),
+    } satisfies Job,
     retention: onlyOnLeader(retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
   };
 
@@ -197,6 +209,10 @@ export function composeWarRoom(opts: ComposeOptions) {
     // Pushed samples are applied by every instance, the one that sent them included.
     if (m.kind === INGEST_BUS_KIND) return pushRelay?.receive(m.origin, m.data);
     if (m.origin === node.instanceId) return;
+    if (m.kind === "presence") {
+      if (!incidentLive.presenceMessage(m.origin, m.data)) logger.warn({ origin: m.origin }, "ignored a presence beat that does not parse");
+      return;
+    }
     if (m.kind !== "tick") return opts.onBusMessage?.(m);
     const msg = m.data as { term?: unknown; leader?: unknown; t?: unknown; values?: unknown; source?: unknown };
     if (typeof msg.t !== "number" || typeof msg.term !== "number" || typeof msg.leader !== "string" || typeof msg.values !== "object" || msg.values === null) {
@@ -264,7 +280,7 @@ export function composeWarRoom(opts: ComposeOptions) {
         await slos.load(clock.now());
       }
       board.syncDrills();
-      scheduler.start([...(opts.autoTick !== false ? [jobs.tick] : []), jobs.heartbeat, jobs.retention]);
+      scheduler.start([...(opts.autoTick !== false ? [jobs.tick] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention]);
     },
 
     /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */
@@ -272,7 +288,10 @@ export function composeWarRoom(opts: ComposeOptions) {
       stopTimers();
       // Hand over at once: another instance leads within a renewal, not a lease lifetime.
       const led = node.isLeader();
+      // The goodbye goes out on the broker's connection before it closes; it does not hold up the hand-over.
+      const bye = incidentLive.presenceBye().catch((err: unknown) => logger.debug({ err: String(err) }, "could not say goodbye to the other instances"));
       await node.stop().catch((err: unknown) => logger.warn({ err: String(err) }, "could not leave the cluster cleanly"));
+      await bye;
       if (!led) return;
       try {
         await slos.flush();

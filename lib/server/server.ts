@@ -57,6 +57,8 @@ export type StartOptions = {
   postmortemTemplatesDir?: string;
   /** Leader lease timings (lib/cluster/lease.ts); tests shorten them. */
   lease?: { leaseTtlMs?: number; leaseRenewMs?: number };
+  /** How often this instance tells the others who views incidents through it (lib/incidents/presence.ts); tests shorten it. */
+  presenceBeatMs?: number;
   /** Rate limits (lib/server/rate-limit.ts); tests inject small ones. */
   rateLimits?: Partial<RateLimitOptions>;
   /**
@@ -124,7 +126,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR),
     postmortemTemplatesDir: opts.postmortemTemplatesDir ?? postmortemTemplatesDirOf(config),
     onSourceSample: (ms, ok) => metrics.sourceQuery.observe({ outcome: ok ? "ok" : "error" }, ms / 1000),
-    cluster: { redisUrl: env.REDIS_URL, prefix: env.WAR_ROOM_CLUSTER_PREFIX, ...opts.lease },
+    cluster: { redisUrl: env.REDIS_URL, prefix: env.WAR_ROOM_CLUSTER_PREFIX, ...opts.lease, presenceBeatMs: opts.presenceBeatMs },
     // A sign-out on another instance closes this instance's sockets of that session too.
     onBusMessage: (m) => {
       const id = (m.data as { session?: unknown }).session;
