@@ -139,6 +139,11 @@ export class ClusterNode {
   }
 
   /** Gives up the lease (another instance leads within a renewal) and closes the broker. */
+  /** Gives the lease up (shutdown begins): another instance leads within half a renewal. Idempotent. */
+  async releaseLease(): Promise<void> {
+    await this.lease?.stop();
+  }
+
   async stop(): Promise<void> {
     await this.lease?.stop();
     await this.broker?.close();

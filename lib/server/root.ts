@@ -170,6 +170,7 @@ export function composeWarRoom(opts: ComposeOptions) {
   const auth: AuthCtx = { store, clock, config: config.auth };
   const simScrape = new SimScrapeTarget({ seed: config.source.kind === "simulator" ? config.source.seed : 1, services: config.services, tickMs, drills: (from) => drills.effectiveSince(from) });
 
+  let ledAtShutdown: boolean | undefined;
   const replicate = (tick: ReplicatedTick) => node.send("tick", { term: node.term, leader: node.instanceId, t: tick.t, values: tick.values, source: source.status() });
   const jobs = {
     tick: new TickJob({ tickMs, source, recorder, board, ownership, logger, onSample: opts.onSourceSample, role: tickRole, replicate: node.mode === "cluster" ? replicate : undefined }),
@@ -284,10 +285,19 @@ export function composeWarRoom(opts: ComposeOptions) {
     },
 
     /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */
+    /**
+     * Shutdown begins: the lease goes to another instance now, not after the drain (up to 10 s
+     * during which this one, its jobs stopped, would tick for nobody). Idempotent.
+     */
+    async handOver(): Promise<void> {
+      ledAtShutdown ??= node.isLeader();
+      await node.releaseLease().catch((err: unknown) => logger.warn({ err: String(err) }, "could not hand the lease over"));
+    },
+
     async stop(): Promise<void> {
       stopTimers();
       // Hand over at once: another instance leads within a renewal, not a lease lifetime.
-      const led = node.isLeader();
+      const led = ledAtShutdown ?? node.isLeader();
       // The goodbye goes out on the broker's connection before it closes; it does not hold up the hand-over.
       const bye = incidentLive.presenceBye().catch((err: unknown) => logger.debug({ err: String(err) }, "could not say goodbye to the other instances"));
       await node.stop().catch((err: unknown) => logger.warn({ err: String(err) }, "could not leave the cluster cleanly"));

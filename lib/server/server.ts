@@ -300,6 +300,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       closing = true;
       api.drain();
       warRoom.stopTimers();
+      const handedOver = warRoom.handOver();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       live.closeAll();
@@ -313,6 +314,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       server.closeAllConnections();
       live.terminateAll();
       await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 1_000))]);
+      await handedOver;
       await warRoom.stop();
       ownRedis?.disconnect();
       await store.close();
