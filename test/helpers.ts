@@ -10,9 +10,8 @@ import { createLogger } from "../lib/log";
 import { startWarRoom, type WarRoomServer } from "../lib/server/server";
 import type { RateLimitOptions } from "../lib/server/rate-limit";
 import { manualClock, systemClock } from "../lib/time";
-import { openStore } from "../lib/store/store";
+import pg from "pg";
 import { assertLocalDatabaseUrl } from "../lib/store/testing/local-database";
-import { sql } from "kysely";
 import type { Redis } from "ioredis";
 
 /** The stores integration suites run against: SQLite always, Postgres when DATABASE_URL is set (local only). */
@@ -91,9 +90,15 @@ export async function startTestServer(
     await server.close(1000);
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     if (pgSchema && opts.databaseUrl && !keepData) {
-      const admin = await openStore({ databaseUrl: opts.databaseUrl, dataDir });
-      await sql`drop schema if exists ${sql.id(pgSchema)} cascade`.execute(admin.db);
-      await admin.close();
+      // A plain connection: a store (openStore) would migrate the default schema, which every
+      // worktree's tests share, and a branch with a newer migration would break the others' runs.
+      const admin = new pg.Client({ connectionString: opts.databaseUrl });
+      await admin.connect();
+      try {
+        await admin.query(`drop schema if exists "${pgSchema}" cascade`);
+      } finally {
+        await admin.end();
+      }
     }
   };
   return { server, clock, tick, dispose, dataDir, pgSchema, wsUrl: `ws://127.0.0.1:${server.port}/ws` };
