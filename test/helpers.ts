@@ -10,8 +10,8 @@ import { createLogger } from "../lib/log";
 import { startWarRoom, type WarRoomServer } from "../lib/server/server";
 import type { RateLimitOptions } from "../lib/server/rate-limit";
 import { manualClock, systemClock } from "../lib/time";
-import { assertLocalDatabaseUrl } from "../lib/store/testing/local-database";
 import pg from "pg";
+import { assertLocalDatabaseUrl } from "../lib/store/testing/local-database";
 import type { Redis } from "ioredis";
 
 /** The stores integration suites run against: SQLite always, Postgres when DATABASE_URL is set (local only). */
@@ -93,7 +93,8 @@ export async function startTestServer(
     await server.close(1000);
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     if (pgSchema && opts.databaseUrl && !keepData) {
-      // A plain connection: opening a store here would migrate the default schema, which is not ours.
+      // A plain connection: a store (openStore) would migrate the default schema, which every
+      // worktree's tests share, and a branch with a newer migration would break the others' runs.
       const admin = new pg.Client({ connectionString: opts.databaseUrl });
       await admin.connect();
       try {

@@ -11,6 +11,7 @@ import {
   TimelineEntrySchema,
   ViewerSchema,
   ViewersEventSchema,
+  compareEntries,
 } from "@/lib/incidents/contract";
 
 /** Pure cache updates for incident data; every write is version-checked so a late frame never rolls back. */
@@ -26,10 +27,9 @@ function upsert<T extends { id: string; version: number }>(list: readonly T[], n
   return out;
 }
 
-const byOccurred = (a: TimelineEntry, b: TimelineEntry) => a.occurredAt - b.occurredAt || a.recordedAt - b.recordedAt || a.id.localeCompare(b.id);
-
+/** The server's order (lib/incidents/contract.ts compareEntries): occurredAt, then the store-assigned seq. */
 export function sortTimeline(entries: TimelineEntry[]): TimelineEntry[] {
-  return entries.slice().sort(byOccurred);
+  return entries.slice().sort(compareEntries);
 }
 
 export function detailFromSnapshot(data: unknown): IncidentDetail | null {

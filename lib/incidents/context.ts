@@ -3,7 +3,8 @@ import { Invalid, NotFound, parseOrInvalid } from "../errors";
 import type { Clock } from "../time";
 import type { SignalPoint } from "../signals/types";
 import type { Store } from "../store/store";
-import { getIncident } from "./repo";
+import { getIncident, latestRecordedAt } from "./repo";
+import { FUTURE_TOLERANCE_MS } from "./lifecycle";
 import { v7 as uuidv7 } from "uuid";
 import type { ActionItem, EntrySource, Incident, SignalSnapshot, TimelineEntry } from "./model";
 import { signalSnapshot } from "./snapshot";
@@ -50,6 +51,22 @@ export async function requireIncident(ctx: IncidentCtx, id: string): Promise<Inc
   const incident = await getIncident(ctx.store, id);
   if (!incident) throw new NotFound(`no incident "${id}"`);
   return incident;
+}
+
+/**
+ * "Now" for a write to one incident: this instance's clock, but never earlier than the newest
+ * recordedAt already on the incident's timeline (a hybrid logical clock, as `changeTime` in
+ * ./lifecycle.ts is for lifecycle times). Instances' clocks may differ by seconds
+ * (docs/incidents-contract.md, "Order"): an entry written after another one was acknowledged,
+ * through an instance whose clock is behind, still gets an occurredAt ≥ the earlier entry's,
+ * and its larger store-assigned `seq` puts it after it. Read before the write: an entry
+ * acknowledged before this write began is committed, so visible here. A floor more than
+ * FUTURE_TOLERANCE_MS ahead is not skew but a broken clock, and is not followed.
+ */
+export async function writeTime(ctx: Pick<IncidentCtx, "store" | "clock">, incidentId: string): Promise<number> {
+  const floor = await latestRecordedAt(ctx.store, incidentId);
+  const now = ctx.clock.now();
+  return floor !== null && floor > now && floor <= now + FUTURE_TOLERANCE_MS ? floor : now;
 }
 
 export function snapshotOf(ctx: IncidentCtx, services: readonly string[], now: number): SignalSnapshot {

@@ -56,8 +56,17 @@ export const TimelineEntrySchema = z.object({
   pinned: z.boolean(),
   version: z.number().int(),
   snapshot: SignalSnapshotSchema,
+  seq: z.number().int().meta({ description: "assigned by the store when the entry is written, strictly increasing: orders entries with the same occurredAt" }),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+/**
+ * The timeline's one order, used by the store, the live snapshot, the postmortem and the browser:
+ * by occurredAt, then by the store-assigned `seq` (docs/incidents-contract.md, "Order").
+ */
+export function compareEntries(a: Pick<TimelineEntry, "occurredAt" | "seq">, b: Pick<TimelineEntry, "occurredAt" | "seq">): number {
+  return a.occurredAt - b.occurredAt || a.seq - b.seq;
+}
 
 export const ActionItemSchema = z.object({
   id: z.string(),
@@ -79,7 +88,7 @@ export type ActionItem = z.infer<typeof ActionItemSchema>;
 export const IncidentMetricsSchema = z.object({ mttdMs: z.number(), mttaMs: z.number().nullable(), mttrMs: z.number().nullable() });
 export type IncidentMetrics = z.infer<typeof IncidentMetricsSchema>;
 
-/** GET /api/v1/incidents/{id}: the incident with its timeline (by occurredAt), action items and MTTx. */
+/** GET /api/v1/incidents/{id}: the incident with its timeline (by occurredAt, then seq), action items and MTTx. */
 export const IncidentDetailSchema = z.object({
   incident: IncidentSchema,
   timeline: z.array(TimelineEntrySchema),

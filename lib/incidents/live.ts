@@ -3,7 +3,7 @@ import type { Channel } from "../live/channel";
 import type { Store } from "../store/store";
 import { getIncident, listActionItems, listEntries, listIncidents } from "./repo";
 import { incidentMetrics } from "./lifecycle";
-import { isOpen, type ActionItem, type Incident, type TimelineEntry } from "./model";
+import { compareEntries, isOpen, type ActionItem, type Incident, type TimelineEntry } from "./model";
 import type { IncidentEvents, RunbookCheck } from "./context";
 import { ClusterPresence, type PresenceBeat } from "./presence";
 
@@ -223,7 +223,7 @@ export class IncidentLive implements IncidentEvents {
     const ch = this.hub.channel(PREFIX + id);
     return {
       incident,
-      timeline: [...d.entries.values()].sort((a, b) => a.occurredAt - b.occurredAt || a.recordedAt - b.recordedAt || (a.id < b.id ? -1 : 1)),
+      timeline: [...d.entries.values()].sort(compareEntries),
       actionItems: [...d.items.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)),
       metrics: incidentMetrics(incident),
       viewers: this.presence ? this.presence.union(id) : ch ? this.channelViewers(ch) : [],

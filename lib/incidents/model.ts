@@ -3,7 +3,7 @@
  * store and the live channels carry. Times are epoch milliseconds, UTC. The resources are zod
  * schemas in ./contract.ts, their words (statuses, roles, kinds) in ./vocabulary.ts.
  */
-import type { Incident } from "./contract";
+import type { Incident, TimelineEntry } from "./contract";
 import type { IncidentRole, IncidentSeverity } from "./vocabulary";
 
 export * from "./vocabulary";
@@ -18,6 +18,10 @@ export type {
   SignalSnapshot,
   TimelineEntry,
 } from "./contract";
+export { compareEntries } from "./contract";
+
+/** A timeline entry before the store has given it its `seq` (lib/incidents/repo.ts insertEntries). */
+export type EntryDraft = Omit<TimelineEntry, "seq">;
 
 export const SEVERITY_HINT = "When unsure, pick the higher severity.";
 

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
+import { SqliteAdapter, type Kysely, type Selectable, type Transaction } from "kysely";
 import {
   ENTRY_KINDS,
   ENTRY_SOURCES,
@@ -8,6 +8,7 @@ import {
   SEVERITIES,
   STATUSES,
   type ActionItem,
+  type EntryDraft,
   type Incident,
   type RoleHolder,
   type SignalSnapshot,
@@ -26,8 +27,11 @@ export type IncidentFilter = {
   limit: number;
 };
 
+/** A committed incident write: the incident and its new timeline entries as stored (with their `seq`). */
+export type Committed = { incident: Incident; entries: TimelineEntry[] };
+
 /** Writes a new incident and its first timeline entries in one transaction; the number comes from the counter. */
-export async function insertIncident(store: Store, draft: Omit<Incident, "number">, entries: readonly TimelineEntry[], now: number): Promise<Incident> {
+export async function insertIncident(store: Store, draft: Omit<Incident, "number">, entries: readonly EntryDraft[], now: number): Promise<Committed> {
   return store.db.transaction().execute(async (trx) => {
     const { value } = await trx
       .updateTable("counters")
@@ -37,8 +41,7 @@ export async function insertIncident(store: Store, draft: Omit<Incident, "number
       .executeTakeFirstOrThrow();
     const incident: Incident = { ...draft, number: Number(value) };
     await trx.insertInto("incidents").values({ ...incidentRow(incident), id: incident.id, number: incident.number, created_at: incident.createdAt, created_by: incident.createdBy, updated_at: now }).execute();
-    await insertEntries(trx, entries);
-    return incident;
+    return { incident, entries: await insertEntries(trx, entries) };
   });
 }
 
@@ -47,14 +50,14 @@ export async function insertIncident(store: Store, draft: Omit<Incident, "number
  * `expectedVersion`, together with `entries`, in one transaction. Null when the version was
  * stale; then nothing is written.
  */
-export type IncidentCommit = { expectedVersion: number; next: Incident; entries: readonly TimelineEntry[]; now: number };
+export type IncidentCommit = { expectedVersion: number; next: Incident; entries: readonly EntryDraft[]; now: number };
 
-export async function commitIncident(store: Store, change: IncidentCommit): Promise<Incident | null> {
+export async function commitIncident(store: Store, change: IncidentCommit): Promise<Committed | null> {
   return store.db.transaction().execute((trx) => commitIncidentIn(trx, change));
 }
 
 /** The compare-and-set of commitIncident inside a caller's transaction (null: version moved on). */
-export async function commitIncidentIn(trx: Db, change: IncidentCommit): Promise<Incident | null> {
+export async function commitIncidentIn(trx: Db, change: IncidentCommit): Promise<Committed | null> {
   const version = change.expectedVersion + 1;
   const r = await trx
     .updateTable("incidents")
@@ -63,30 +66,64 @@ export async function commitIncidentIn(trx: Db, change: IncidentCommit): Promise
     .where("version", "=", change.expectedVersion)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) return null;
-  await insertEntries(trx, change.entries);
-  return { ...change.next, version };
+  return { incident: { ...change.next, version }, entries: await insertEntries(trx, change.entries) };
 }
 
-export async function insertEntries(db: Db, entries: readonly TimelineEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db
-    .insertInto("timeline_entries")
-    .values(
-      entries.map((e) => ({
-        id: e.id,
-        incident_id: e.incidentId,
-        kind: e.kind,
-        body: e.body,
-        occurred_at: e.occurredAt,
-        recorded_at: e.recordedAt,
-        author: e.author,
-        source: e.source,
-        pinned: e.pinned ? 1 : 0,
-        version: e.version,
-        snapshot: JSON.stringify(e.snapshot),
-      })),
-    )
-    .execute();
+/**
+ * Inserts timeline entries; the store gives each its `seq` inside the writing transaction, in
+ * the order given (migration 0008_timeline_entry_seq): PostgreSQL from the column's sequence
+ * (concurrent writers on several instances never wait for one another), SQLite from the
+ * `timeline_entry_seq` counter row, bumped in the same transaction (one process writes it).
+ * Returns the entries as stored.
+ */
+export async function insertEntries(db: Db, entries: readonly EntryDraft[]): Promise<TimelineEntry[]> {
+  if (entries.length === 0) return [];
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
+    const rows = await db.insertInto("timeline_entries").values(entries.map(entryRow)).returning(["id", "seq"]).execute();
+    const seqs = new Map(rows.map((r) => [r.id, Number(r.seq)]));
+    return entries.map((e) => ({ ...e, seq: seqs.get(e.id)! }));
+  }
+  const write = async (trx: Transaction<Database>) => {
+    const { value } = await trx
+      .updateTable("counters")
+      .set((eb) => ({ value: eb("value", "+", entries.length) }))
+      .where("name", "=", "timeline_entry_seq")
+      .returning("value")
+      .executeTakeFirstOrThrow();
+    const stored = entries.map((e, i) => ({ ...e, seq: Number(value) - entries.length + 1 + i }));
+    await trx
+      .insertInto("timeline_entries")
+      .values(stored.map((e) => ({ ...entryRow(e), seq: e.seq })))
+      .execute();
+    return stored;
+  };
+  return db.isTransaction ? write(db as Transaction<Database>) : db.transaction().execute(write);
+}
+
+function entryRow(e: EntryDraft) {
+  return {
+    id: e.id,
+    incident_id: e.incidentId,
+    kind: e.kind,
+    body: e.body,
+    occurred_at: e.occurredAt,
+    recorded_at: e.recordedAt,
+    author: e.author,
+    source: e.source,
+    pinned: e.pinned ? 1 : 0,
+    version: e.version,
+    snapshot: JSON.stringify(e.snapshot),
+  };
+}
+
+/** The newest recordedAt on an incident's timeline (null when it has none): the floor of its write time. */
+export async function latestRecordedAt(store: Store, incidentId: string): Promise<number | null> {
+  const row = await store.db
+    .selectFrom("timeline_entries")
+    .select((eb) => eb.fn.max("recorded_at").as("t"))
+    .where("incident_id", "=", incidentId)
+    .executeTakeFirst();
+  return row?.t === null || row?.t === undefined ? null : Number(row.t);
 }
 
 export async function getIncident(store: Store, id: string): Promise<Incident | null> {
@@ -112,15 +149,14 @@ export async function getEntry(store: Store, incidentId: string, id: string): Pr
   return row ? toEntry(row) : null;
 }
 
-/** The timeline in the order things happened (ties: the order they were recorded). */
+/** The timeline in the order things happened (ties: the order the store numbered them, `compareEntries`). */
 export async function listEntries(store: Store, incidentId: string): Promise<TimelineEntry[]> {
   const rows = await store.db
     .selectFrom("timeline_entries")
     .selectAll()
     .where("incident_id", "=", incidentId)
     .orderBy("occurred_at")
-    .orderBy("recorded_at")
-    .orderBy("id")
+    .orderBy("seq")
     .execute();
   return rows.map(toEntry);
 }
@@ -231,6 +267,7 @@ function toEntry(r: Selectable<TimelineEntriesTable>): TimelineEntry {
     pinned: Number(r.pinned) === 1,
     version: Number(r.version),
     snapshot: JSON.parse(r.snapshot) as SignalSnapshot,
+    seq: Number(r.seq),
   };
 }
 

@@ -1,12 +1,16 @@
-import type { TimelineEntry } from "./model";
+import type { EntryDraft, TimelineEntry } from "./model";
 import { insertEntries } from "./repo";
 import type { Store } from "../store/store";
 
 export type RunbookCheckRow = { id: string; incidentId: string; runbook: string; index: number; text: string; checked: boolean; by: string; at: number };
 
-/** Writes the tick (or untick) and its timeline entry in one transaction. */
-export async function insertRunbookCheck(store: Store, check: RunbookCheckRow, entry: TimelineEntry): Promise<void> {
-  await store.db.transaction().execute(async (trx) => {
+/**
+ * Writes the tick (or untick) and its timeline entry in one transaction; the check carries its
+ * entry's store-assigned `seq`, which orders checks made in the same millisecond (on any instance).
+ */
+export async function insertRunbookCheck(store: Store, check: RunbookCheckRow, draft: EntryDraft): Promise<TimelineEntry> {
+  return store.db.transaction().execute(async (trx) => {
+    const [entry] = await insertEntries(trx, [draft]);
     await trx
       .insertInto("runbook_checks")
       .values({
@@ -18,9 +22,10 @@ export async function insertRunbookCheck(store: Store, check: RunbookCheckRow, e
         checked: check.checked ? 1 : 0,
         checked_by: check.by,
         at: check.at,
+        seq: entry.seq,
       })
       .execute();
-    await insertEntries(trx, [entry]);
+    return entry;
   });
 }
 
@@ -32,6 +37,7 @@ export async function latestRunbookChecks(store: Store, incidentId: string, runb
     .where("incident_id", "=", incidentId)
     .where("runbook", "=", runbook)
     .orderBy("at")
+    .orderBy("seq")
     .orderBy("id")
     .execute();
   const latest = new Map<number, RunbookCheckRow>();

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { Conflict, Invalid, NotFound } from "../errors";
 import type { Runbook } from "../runbooks/model";
 import { insertRunbookCheck, latestRunbookChecks } from "./runbook-checks-repo";
-import { newId, parseInput, requireIncident, snapshotOf, type IncidentCtx, type RunbookCheck, type Writer } from "./context";
-import { isOpen, type TimelineEntry } from "./model";
+import { newId, parseInput, requireIncident, snapshotOf, writeTime, type IncidentCtx, type RunbookCheck, type Writer } from "./context";
+import { isOpen, type EntryDraft, type TimelineEntry } from "./model";
 import type { RunbookStepState } from "./contract";
 
 /** Where runbooks come from: the runbook library (lib/runbooks/library.ts). */
@@ -47,16 +47,15 @@ export async function runbookSteps({ ctx, runbooks, incidentId, query }: { ctx: 
  */
 export async function checkRunbookStep({ ctx, runbooks, incidentId, input, writer }: { ctx: IncidentCtx; runbooks: RunbookSource; incidentId: string; input: unknown; writer: Writer }): Promise<{ check: RunbookCheck; entry: TimelineEntry }> {
   const data = parseInput(RunbookStepInputSchema, input, "runbook step");
-  const incident = await requireIncident(ctx, incidentId);
+  const [incident, now] = await Promise.all([requireIncident(ctx, incidentId), writeTime(ctx, incidentId)]);
   const rb = requireRunbook(runbooks, data.runbook);
   const step = rb.checklist[data.index];
   if (!step) {
     throw new Invalid(`runbook "${rb.slug}" has ${rb.checklist.length} step${rb.checklist.length === 1 ? "" : "s"} (0–${Math.max(0, rb.checklist.length - 1)}); there is no step ${data.index}`, [{ path: "index", message: "no such step" }]);
   }
   if (!isOpen(incident)) throw new Conflict(`INC-${incident.number} is ${incident.status}; runbook steps can only be ticked while it is open`);
-  const now = ctx.clock.now();
   const link = `[${rb.slug}](/runbooks/${rb.slug})`;
-  const entry: TimelineEntry = {
+  const draft: EntryDraft = {
     id: newId(),
     incidentId,
     kind: "runbook-step",
@@ -70,7 +69,7 @@ export async function checkRunbookStep({ ctx, runbooks, incidentId, input, write
     snapshot: snapshotOf(ctx, incident.services, now),
   };
   const check: RunbookCheck = { runbook: rb.slug, index: step.index, checked: data.checked, by: writer.author, at: now };
-  await insertRunbookCheck(ctx.store, { id: newId(), incidentId, text: step.text, ...check }, entry);
+  const entry = await insertRunbookCheck(ctx.store, { id: newId(), incidentId, text: step.text, ...check }, draft);
   ctx.events?.entry(entry);
   ctx.events?.runbookCheck?.(incidentId, check);
   return { check, entry };

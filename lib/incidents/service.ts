@@ -1,8 +1,8 @@
 import { Conflict } from "../errors";
 import { commitIncident, insertIncident, listActionItems, listEntries, listIncidents as listStored } from "./repo";
-import { checkServices, newId, parseInput, requireIncident, snapshotOf, type IncidentCtx, type Writer } from "./context";
+import { checkServices, newId, parseInput, requireIncident, snapshotOf, writeTime, type IncidentCtx, type Writer } from "./context";
 import { applyChanges, incidentMetrics, resolveStartedAt } from "./lifecycle";
-import type { Incident, IncidentDetail, TimelineEntry } from "./model";
+import type { EntryDraft, Incident, IncidentDetail } from "./model";
 import { CreateIncidentSchema, ListIncidentsQuerySchema, PatchIncidentSchema } from "./schemas";
 import type { SystemChange } from "./lifecycle";
 
@@ -37,8 +37,7 @@ export async function declareIncident({ ctx, input, writer }: { ctx: IncidentCtx
     version: 1,
   };
   const declared: SystemChange = { kind: "status-change", body: `Declared ${data.severity}${data.drill ? " (drill)" : ""}: investigating` };
-  const entries = systemEntries(ctx, draft, [declared], now, now, writer.author);
-  const incident = await insertIncident(ctx.store, draft, entries, now);
+  const { incident, entries } = await insertIncident(ctx.store, draft, systemEntries(ctx, draft, [declared], now, now, writer.author), now);
   ctx.events?.incident(incident);
   for (const e of entries) ctx.events?.entry(e);
   return incident;
@@ -64,24 +63,22 @@ export async function getIncident({ ctx, id }: { ctx: IncidentCtx; id: string })
  */
 export async function patchIncident({ ctx, id, input, writer }: { ctx: IncidentCtx; id: string; input: unknown; writer: Writer }): Promise<Incident> {
   const { version, ...changes } = parseInput(PatchIncidentSchema, input, "incident change");
-  const current = await requireIncident(ctx, id);
+  const [current, now] = await Promise.all([requireIncident(ctx, id), writeTime(ctx, id)]);
   if (current.version !== version) throw staleIncident(current);
-  const now = ctx.clock.now();
   const { next, entries: changesToRecord, at } = applyChanges(current, changes, now);
   if (JSON.stringify(next) === JSON.stringify(current)) return current;
-  const entries = systemEntries(ctx, current, changesToRecord, at, now, writer.author);
-  const committed = await commitIncident(ctx.store, { expectedVersion: version, next, entries, now });
+  const committed = await commitIncident(ctx.store, { expectedVersion: version, next, entries: systemEntries(ctx, current, changesToRecord, at, now, writer.author), now });
   if (!committed) throw staleIncident(await requireIncident(ctx, id));
-  ctx.events?.incident(committed);
-  for (const e of entries) ctx.events?.entry(e);
-  return committed;
+  ctx.events?.incident(committed.incident);
+  for (const e of committed.entries) ctx.events?.entry(e);
+  return committed.incident;
 }
 
 export function staleIncident(current: Incident): Conflict {
   return new Conflict(`INC-${current.number} was changed by someone else (now version ${current.version}); review the current state and retry`, { current });
 }
 
-export function systemEntries(ctx: IncidentCtx, i: Omit<Incident, "number">, changes: readonly SystemChange[], at: number, now: number, author: string): TimelineEntry[] {
+export function systemEntries(ctx: IncidentCtx, i: Omit<Incident, "number">, changes: readonly SystemChange[], at: number, now: number, author: string): EntryDraft[] {
   if (changes.length === 0) return [];
   const snapshot = snapshotOf(ctx, i.services, now);
   return changes.map((c) => ({ id: newId(), incidentId: i.id, kind: c.kind, body: c.body, occurredAt: at, recordedAt: now, author, source: "system", pinned: false, version: 1, snapshot }));

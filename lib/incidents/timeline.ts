@@ -1,9 +1,9 @@
 import { Conflict, Invalid, NotFound } from "../errors";
 import type { AlertChange } from "../alerts/model";
 import { commitIncident, getEntry, insertEntries, listIncidents, updateEntry } from "./repo";
-import { newId, parseInput, requireIncident, snapshotOf, type IncidentCtx, type Writer } from "./context";
+import { newId, parseInput, requireIncident, snapshotOf, writeTime, type IncidentCtx, type Writer } from "./context";
 import { changeTime, checkOccurredAt } from "./lifecycle";
-import { WRITABLE_KINDS, type Incident, type TimelineEntry } from "./model";
+import { WRITABLE_KINDS, type EntryDraft, type Incident, type TimelineEntry } from "./model";
 import { CreateEntrySchema, PatchEntrySchema } from "./schemas";
 
 /** A write racing ours on the same incident is retried this often before giving up with 409. */
@@ -16,11 +16,11 @@ const ACK_ATTEMPTS = 3;
 export async function addEntry({ ctx, incidentId, input, writer }: { ctx: IncidentCtx; incidentId: string; input: unknown; writer: Writer }): Promise<TimelineEntry> {
   const data = parseInput(CreateEntrySchema, input, "timeline entry");
   for (let attempt = 1; ; attempt++) {
-    const incident = await requireIncident(ctx, incidentId);
-    const now = ctx.clock.now();
+    // Without a given time the entry happened "now", on the incident's write clock (./context.ts).
+    const [incident, now] = await Promise.all([requireIncident(ctx, incidentId), writeTime(ctx, incidentId)]);
     const occurredAt = data.occurredAt ?? now;
     checkOccurredAt(occurredAt, incident, now);
-    const entry: TimelineEntry = {
+    const draft: EntryDraft = {
       id: newId(),
       incidentId,
       kind: data.kind,
@@ -34,15 +34,16 @@ export async function addEntry({ ctx, incidentId, input, writer }: { ctx: Incide
       snapshot: snapshotOf(ctx, incident.services, now),
     };
     if (incident.acknowledgedAt !== null) {
-      await insertEntries(ctx.store.db, [entry]);
+      const [entry] = await insertEntries(ctx.store.db, [draft]);
       ctx.events?.entry(entry);
       return entry;
     }
     const next: Incident = { ...incident, acknowledgedAt: changeTime(incident, now) };
-    const committed = await commitIncident(ctx.store, { expectedVersion: incident.version, next, entries: [entry], now });
+    const committed = await commitIncident(ctx.store, { expectedVersion: incident.version, next, entries: [draft], now });
     if (committed) {
+      const [entry] = committed.entries;
       ctx.events?.entry(entry);
-      ctx.events?.incident(committed);
+      ctx.events?.incident(committed.incident);
       return entry;
     }
     if (attempt >= ACK_ATTEMPTS) throw new Conflict("the incident is changing too fast to add this entry; retry");
@@ -80,7 +81,9 @@ export async function recordAlertChange({ ctx, change, at }: { ctx: IncidentCtx;
   const now = ctx.clock.now();
   const value = alert.value === null ? "" : ` (value ${readable(alert.value)}${alert.threshold === null ? "" : `, threshold ${readable(alert.threshold)}`})`;
   const body = change.type === "firing" ? `Alert **${alert.name}** fired on ${alert.service}${value}: ${alert.annotations.summary}` : `Alert **${alert.name}** resolved on ${alert.service}`;
-  const entries = open.map<TimelineEntry>((incident) => ({
+  // Placed at the alert's own time (the leader's tick, or Alertmanager's startsAt/endsAt), like a
+  // back-dated entry; its recordedAt is the recording instance's clock.
+  const drafts = open.map<EntryDraft>((incident) => ({
     id: newId(),
     incidentId: incident.id,
     kind: change.type === "firing" ? "alert-fired" : "alert-resolved",
@@ -93,7 +96,7 @@ export async function recordAlertChange({ ctx, change, at }: { ctx: IncidentCtx;
     version: 1,
     snapshot: snapshotOf(ctx, incident.services, now),
   }));
-  await insertEntries(ctx.store.db, entries);
+  const entries = await insertEntries(ctx.store.db, drafts);
   for (const e of entries) ctx.events?.entry(e);
   return entries;
 }

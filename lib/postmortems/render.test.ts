@@ -49,6 +49,7 @@ function entry(i: number, over: Partial<TimelineEntry> = {}): TimelineEntry {
     source: "user",
     pinned: false,
     version: 1,
+    seq: i,
     snapshot: { t: T0 + i * MIN, services: { checkout: { p99: 1450.4, rps: 183.2, errorPct: 27.456, saturationPct: 60 }, payments: { p99: 88, rps: 4.25, errorPct: 0, saturationPct: 20 } } },
     ...over,
   };

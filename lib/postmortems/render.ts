@@ -1,6 +1,6 @@
 import { Invalid } from "../errors";
 import { incidentMetrics } from "../incidents/lifecycle";
-import { ROLE_INFO, ROLES, SEVERITY_MEANING, type ActionItem, type EntryKind, type Incident, type TimelineEntry } from "../incidents/model";
+import { compareEntries, ROLE_INFO, ROLES, SEVERITY_MEANING, type ActionItem, type EntryKind, type Incident, type TimelineEntry } from "../incidents/model";
 import type { SloConfig } from "../slo/schema";
 import { formatDuration } from "../signals/format";
 import type { PlaceholderName } from "./catalogue";
@@ -419,7 +419,7 @@ class Ctx {
   }
 
   private timeline(pinnedOnly: boolean): string {
-    const entries = this.data.timeline.filter((e) => !pinnedOnly || e.pinned).sort((a, b) => a.occurredAt - b.occurredAt || a.recordedAt - b.recordedAt);
+    const entries = this.data.timeline.filter((e) => !pinnedOnly || e.pinned).sort(compareEntries);
     if (entries.length === 0) return pinnedOnly ? "_No pinned timeline entries: pin the key moments on the incident, or include all entries._" : "_No timeline entries._";
     return table(
       ["Time (UTC)", "Kind", "Author", "Entry", "Signals"],

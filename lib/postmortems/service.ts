@@ -7,10 +7,10 @@ import { listSignalMinutes } from "../signals/repo";
 import { commitIncidentIn, listActionItems, listEntries } from "../incidents/repo";
 import { getPostmortem, insertPostmortem, updatePostmortem, type Postmortem, type PostmortemStatus } from "./repo";
 import { CreatePostmortemSchema, MAX_POSTMORTEM_CHARS, PatchPostmortemSchema, POSTMORTEM_STATUSES } from "./contract";
-import { parseInput, requireIncident, type IncidentCtx, type Writer } from "../incidents/context";
+import { parseInput, requireIncident, writeTime, type IncidentCtx, type Writer } from "../incidents/context";
 import { applyChanges } from "../incidents/lifecycle";
 import { staleIncident, systemEntries } from "../incidents/service";
-import { isOpen, type Incident } from "../incidents/model";
+import { isOpen, type Incident, type TimelineEntry } from "../incidents/model";
 import { bucketRange, computeImpact, incidentWindow, sloBudgetRange, type ImpactReport } from "./impact";
 import { findTemplate, type PostmortemTemplate } from "./templates";
 import { PostmortemError, renderDraftOrThrow } from "./render";
@@ -142,18 +142,22 @@ export async function patchPostmortem({ pm, incidentId, input, writer }: { pm: P
     publishedAt: publishing ? now : current.publishedAt,
   };
   let closed: Incident | null = null;
-  let closeEntries: ReturnType<typeof systemEntries> = [];
+  let closeEntries: TimelineEntry[] = [];
   let incident: Incident | null = null;
+  // The close is a timeline write: its time follows the incident's write clock (lib/incidents/context.ts).
+  let closeNow = now;
   if (publishing) {
-    incident = await requireIncident(pm.incidents, incidentId);
+    [incident, closeNow] = await Promise.all([requireIncident(pm.incidents, incidentId), writeTime(pm.incidents, incidentId)]);
     if (isOpen(incident)) throw new Conflict(`INC-${incident.number} is ${incident.status}; resolve it before publishing its postmortem`);
   }
   const saved = await updatePostmortem(pm.incidents.store, current.version, next, async (trx) => {
     if (!incident || incident.status === "closed") return;
-    const { next: closedIncident, entries, at } = applyChanges(incident, { status: "closed" }, now);
-    closeEntries = systemEntries(pm.incidents, incident, entries.map((e) => (e.kind === "status-change" ? { ...e, body: `${e.body} (postmortem published)` } : e)), at, now, writer.author);
-    closed = await commitIncidentIn(trx, { expectedVersion: incident.version, next: closedIncident, entries: closeEntries, now });
-    if (!closed) throw staleIncident(incident);
+    const { next: closedIncident, entries, at } = applyChanges(incident, { status: "closed" }, closeNow);
+    const drafts = systemEntries(pm.incidents, incident, entries.map((e) => (e.kind === "status-change" ? { ...e, body: `${e.body} (postmortem published)` } : e)), at, closeNow, writer.author);
+    const committed = await commitIncidentIn(trx, { expectedVersion: incident.version, next: closedIncident, entries: drafts, now: closeNow });
+    if (!committed) throw staleIncident(incident);
+    closed = committed.incident;
+    closeEntries = committed.entries;
   });
   if (!saved) throw stalePostmortem((await getPostmortem(pm.incidents.store, incidentId))!);
   pm.changed?.(saved);

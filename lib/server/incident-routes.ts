@@ -51,7 +51,7 @@ export function addIncidentRoutes(api: HttpApi, ctx: IncidentCtx): void {
   }), { summary: "Declare an incident (committed before the 201)", author: true, body: CreateIncidentSchema, status: 201, response: incidentBody, errors: writeErrors });
 
   api.add("GET", "/api/v1/incidents/:id", async ({ params }) => ({ body: await getIncident({ ctx, id: params.id }) }), {
-    summary: "One incident with its timeline (by occurredAt), action items and MTTD/MTTA/MTTR",
+    summary: "One incident with its timeline (by occurredAt, then seq), action items and MTTD/MTTA/MTTR",
     response: IncidentDetailSchema,
     errors: { 404: "No such incident" },
   });

@@ -248,6 +248,34 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  "0008_timeline_entry_seq": {
+    async up(db: Kysely<unknown>) {
+      // A store-assigned, strictly increasing number per timeline entry: the timeline's order among
+      // entries with the same occurredAt, whichever instance (and clock) wrote them
+      // (docs/incidents-contract.md, "Order"). Existing rows are numbered in their current order.
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      await db.schema.alterTable("timeline_entries").addColumn("seq", "bigint", (c) => (sqlite ? c.notNull().defaultTo(0) : c)).execute();
+      await sql`update timeline_entries set seq = r.n
+        from (select id, row_number() over (order by occurred_at, recorded_at, id) as n from timeline_entries) as r
+        where timeline_entries.id = r.id`.execute(db);
+      if (sqlite) {
+        // One process writes a SQLite store: the next numbers come from a counter row bumped in the
+        // inserting transaction (lib/incidents/repo.ts insertEntries), like incident numbers.
+        await sql`insert into counters (name, value) select 'timeline_entry_seq', coalesce(max(seq), 0) from timeline_entries`.execute(db);
+      } else {
+        // PostgreSQL: a sequence, the column's default, so concurrent writers on any instance never wait on one row.
+        await sql`create sequence timeline_entries_seq_seq owned by timeline_entries.seq`.execute(db);
+        await sql`select setval('timeline_entries_seq_seq', (select coalesce(max(seq), 0) + 1 from timeline_entries), false)`.execute(db);
+        await sql`alter table timeline_entries alter column seq set default nextval('timeline_entries_seq_seq'), alter column seq set not null`.execute(db);
+      }
+      await db.schema.createIndex("timeline_entries_seq_idx").on("timeline_entries").column("seq").unique().execute();
+      // A runbook check carries its entry's seq (lib/incidents/runbook-checks-repo.ts), so the newest
+      // check of a step does not depend on which instance's clock was ahead.
+      await db.schema.alterTable("runbook_checks").addColumn("seq", "bigint", (c) => c.notNull().defaultTo(0)).execute();
+      // The write floor (lib/incidents/context.ts writeTime): the newest recordedAt of one incident.
+      await db.schema.createIndex("timeline_entries_incident_recorded_idx").on("timeline_entries").columns(["incident_id", "recorded_at"]).execute();
+    },
+  },
 };
 
 export type MigrateOptions = {

@@ -81,6 +81,8 @@ export interface TimelineEntriesTable {
   pinned: number;
   version: number;
   snapshot: string;
+  /** Store-assigned, strictly increasing (migration 0008): PostgreSQL sequence default, SQLite counter row. */
+  seq: Generated<number>;
 }
 
 export interface ActionItemsTable {
@@ -108,6 +110,8 @@ export interface RunbookChecksTable {
   checked: number;
   checked_by: string;
   at: number;
+  /** The `seq` of the check's timeline entry (0 for checks made before migration 0008): orders checks with the same `at`. */
+  seq: Generated<number>;
 }
 
 /** The postmortem of an incident: Markdown body, review status, the impact numbers (JSON) it was drafted with. */
