@@ -141,4 +141,36 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("Redis goes away under two instance
     expect(((await get(b, "/health")).body as Health).cluster.role).toBe("follower");
     await Promise.all([onA.close(), onB.close(), timelineOnB.close()]);
   }, 40_000);
+
+  it("an instance that starts while Redis is unreachable serves on its own, then joins when Redis answers", async () => {
+    const late = new TcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    await late.start();
+    const port = late.port;
+    await late.cut();
+    const c = await startTestServer({
+      databaseUrl: DATABASE_URL,
+      pgSchema: a.pgSchema,
+      env: { REDIS_URL: `redis://127.0.0.1:${port}`, WAR_ROOM_CLUSTER_PREFIX: prefix, WAR_ROOM_INSTANCE_ID: "c" },
+      lease: { leaseTtlMs: 1_500, leaseRenewMs: 250 },
+      startAt: a.clock.now(),
+    });
+    try {
+      expect(((await get(c, "/health")).body as Health).checks.broker).toMatchObject({ ok: false, state: "down" });
+      const onC = await subscribed(c, "board");
+      const tc = await tickOn(c, [a, b]);
+      await onC.next(isTick(tc));
+      late.port = port;
+      await late.restore();
+      await until("c to reach Redis", async () => ((await get(c, "/health")).body as Health).checks.broker.ok);
+      const from = onC.frames.length;
+      await tickOn(a, [b, c]);
+      await until("a snapshot under the shared epoch at c's viewer", () => onC.frames.slice(from).some((f) => f.type === "snapshot"));
+      const t = await tickOn(a, [b, c]);
+      await until("the leader's tick at c's viewer", () => onC.frames.slice(from).some(isTick(t)));
+      await onC.close();
+    } finally {
+      await c.dispose(true);
+      await late.cut();
+    }
+  }, 40_000);
 });

@@ -115,9 +115,17 @@ export class RedisBroker implements Broker {
 
   /** Connects both connections; rejects when Redis cannot be reached at start. */
   async connect(): Promise<void> {
-    await Promise.all([this.cmd.connect(), this.sub.connect()]);
-    await this.sub.subscribe(this.bus);
-    this.refresh();
+    // Queued on the subscriber connection (its offline queue is on) when Redis is not there yet:
+    // it subscribes as soon as Redis answers, and ioredis subscribes again after every reconnect.
+    const connected = Promise.all([this.cmd.connect(), this.sub.connect()]);
+    const subscribed = this.sub.subscribe(this.bus);
+    subscribed.catch(() => undefined);
+    try {
+      await connected;
+      await subscribed;
+    } finally {
+      this.refresh();
+    }
   }
 
   isUp(): boolean {
