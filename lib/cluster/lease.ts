@@ -181,8 +181,11 @@ export class LeaderLease {
       this.haveLock = r.rows[0]?.ok === true;
       return this.haveLock;
     } catch (err) {
-      // The connection broke: whatever lock it had went with it.
+      // The connection broke: whatever lock it had went with it, and another instance may hold
+      // the lease already. A holder stops counting itself leader at once (not at its next renewal).
+      const had = this.haveLock;
       await this.dropLock(false);
+      if (had && this.holder === this.opts.instanceId) this.validUntil = 0;
       throw err;
     }
   }
