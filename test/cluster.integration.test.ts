@@ -173,6 +173,12 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("several instances (PostgreSQL + Re
     await redis.publish(`${prefix}:bus`, "F\nx\nboard\ntick\nE\nnot-a-number\n{}");
     await redis.publish(`${prefix}:bus`, `M\nzombie\ntick\n${JSON.stringify({ term: 0, leader: "zombie", t: a.clock.now() + 60_000, values: {} })}`);
     await redis.publish(`${prefix}:bus`, "M\nzombie\ntick\n{not json");
+    // The current term but a time ten years ahead, and values that are not signal values.
+    const term = (await health(a)).cluster.term;
+    await redis.publish(`${prefix}:bus`, `M\nforger\ntick\n${JSON.stringify({ term, leader: "a", t: a.clock.now() + 10 * 365 * 86_400_000, values: {} })}`);
+    await redis.publish(`${prefix}:bus`, `M\nforger\ntick\n${JSON.stringify({ term, leader: "a", t: a.clock.now() + 500, values: { checkout: 7, nowhere: {} } })}`);
+    // An incidents event whose data is not an incident, and a bus frame for it.
+    await redis.publish(`${prefix}:bus`, 'F\nforger\nincidents\nupsert\nE\n1\n{"type":"event","data":null}');
     await a.tick();
     const hb = await health(b);
     expect(hb.cluster).toMatchObject({ role: "follower", leader: "a" });

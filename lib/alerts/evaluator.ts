@@ -61,7 +61,10 @@ export class AlertEvaluator {
     for (const a of alerts) {
       if (a.kind === "external") continue;
       if (a.state === "resolved") {
-        this.resolved.push(a);
+        // Restored again after a broker outage: once per alert, and no longer active.
+        if (!this.resolved.some((r) => r.id === a.id)) this.resolved.push(a);
+        const key = observationKey(a.kind, a.name, a.service, a.tier);
+        if (this.active.get(key)?.alert.id === a.id) this.active.delete(key);
         continue;
       }
       this.active.set(observationKey(a.kind, a.name, a.service, a.tier), { alert: a, lastDataAt: now });

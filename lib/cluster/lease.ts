@@ -59,8 +59,15 @@ export class LeaderLease {
 
   /** Holds the lease and it has not run out by this instance's own (monotonic) reckoning. */
   isLeader(): boolean {
+    // One instance on PostgreSQL (no REDIS_URL): nobody else may run, so a slow renewal must not
+    // stop its writes; the lease only keeps a second instance from starting.
+    if (this.opts.mode === "single") return this.started && !this.stopped;
     return this.holder === this.opts.instanceId && performance.now() < this.validUntil;
   }
+
+  private started = false;
+  /** The renewal in flight, so `stop()` can wait for it instead of racing it. */
+  private inFlight: Promise<void> | null = null;
 
   /**
    * This instance held the lease when the store stopped answering. Nobody can take it while the
@@ -100,6 +107,7 @@ export class LeaderLease {
         throw new LeaseHeldError(`a War Room instance without REDIS_URL (${row.holder}) is running on this database; give every instance the same REDIS_URL, then start them.`);
       }
     }
+    this.started = true;
     this.schedule();
   }
 
@@ -118,6 +126,7 @@ export class LeaderLease {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.inFlight?.catch(() => undefined);
     await this.dropLock(true);
     if (this.holder !== this.opts.instanceId || this.term === null) return;
     const was = this.isLeader();
@@ -144,7 +153,8 @@ export class LeaderLease {
     if (this.busy || this.stopped) return;
     this.busy = true;
     try {
-      await this.attempt();
+      this.inFlight = this.attempt().then(() => undefined);
+      await this.inFlight;
       this.storeAway = false;
     } catch (err) {
       this.storeAway = true;
@@ -154,6 +164,7 @@ export class LeaderLease {
       this.changed();
     } finally {
       this.busy = false;
+      this.inFlight = null;
       this.schedule();
     }
   }
@@ -242,7 +253,8 @@ export class LeaderLease {
     if (current) {
       this.term = Number(current.term);
       this.holder = current.holder;
-      this.validUntil = current.holder === instanceId ? sent + ttlMs - Math.min(1_000, ttlMs / 4) : 0;
+      // Without the lock another session holds it, and will take the lease at its next look.
+      this.validUntil = current.holder === instanceId && locked ? sent + ttlMs - Math.min(1_000, ttlMs / 4) : 0;
     }
     this.changed();
     return current;

@@ -32,11 +32,13 @@ export class ClusterNode {
   readonly broker: RedisBroker | null;
   private readonly lease: LeaderLease | null;
   private readonly logger: Logger;
+  private readonly onBrokerState: (up: boolean) => void;
   private dropped = 0;
 
   constructor(opts: ClusterOptions) {
     this.instanceId = opts.instanceId;
     this.logger = opts.logger;
+    this.onBrokerState = opts.onBrokerState;
     const pg = opts.store.dialect === "postgres";
     if (opts.redisUrl && !pg) {
       opts.logger.warn({}, "REDIS_URL is set but the store is SQLite, which serves one instance: running as a single instance (set DATABASE_URL to run several)");
@@ -80,7 +82,11 @@ export class ClusterNode {
   /** Connects the broker (a Redis that is down at start is retried in the background) and takes part in the election. */
   async start(): Promise<void> {
     if (this.broker) {
-      await this.broker.connect().catch((err: unknown) => this.logger.warn({ err: String(err) }, "Redis unreachable at start: serving on this instance alone until it answers"));
+      await this.broker.connect().catch((err: unknown) => {
+        this.logger.warn({ err: String(err) }, "Redis unreachable at start: serving on this instance alone until it answers");
+        // Counted as an outage: when Redis answers, what others wrote meanwhile is read again.
+        this.onBrokerState(false);
+      });
     }
     await this.lease?.start();
   }

@@ -101,7 +101,21 @@ export class IncidentLive implements IncidentEvents {
   /** Reads the list and every loaded incident again (events may have been missed while the broker was away). */
   private async reload(): Promise<void> {
     await this.load().catch(() => undefined);
-    for (const id of this.details.keys()) await this.loadChannel(id).catch(() => undefined);
+    for (const [id, d] of this.details) {
+      // Merged into what is shown (never removed: the channel and its viewers stay); a store
+      // that fails here leaves the detail as it was, to be read again at the next resync.
+      try {
+        const [incident, entries, items] = await Promise.all([getIncident(this.store, id), listEntries(this.store, id), listActionItems(this.store, id)]);
+        if (incident && (!d.incident || d.incident.version < incident.version)) d.incident = incident;
+        for (const e of entries) mergeInto(d.entries, e);
+        for (const a of items) mergeInto(d.items, a);
+      } catch {
+        continue;
+      }
+    }
+    // What viewers hold was built before the reload: a fresh snapshot each.
+    this.hub.refresh("incidents");
+    this.hub.refresh(PREFIX);
   }
 
   private mergeListed(incident: Incident): void {
@@ -117,7 +131,8 @@ export class IncidentLive implements IncidentEvents {
     const [open, resolved, closed] = await Promise.all(
       (["active", "resolved", "closed"] as const).map((status) => listIncidents(this.store, { status, limit: status === "active" ? 1000 : RECENT_DONE })),
     );
-    for (const i of [...open, ...resolved, ...closed]) this.listed.set(i.id, i);
+    // By version: a list read that started before a newer event must not take the list back.
+    for (const i of [...open, ...resolved, ...closed]) this.mergeListed(i);
     this.prune();
   }
 

@@ -123,6 +123,18 @@ export class Channel {
     this.restart("shared", epoch, seq, []);
   }
 
+  /** Every subscriber gets a fresh snapshot at the current seq (the state behind it was reloaded). */
+  refresh(): void {
+    this.snapshotCache = null;
+    if (this.subs.size === 0) return;
+    const snap = this.snapshotFrame();
+    for (const [sub, st] of this.subs) {
+      st.lagging = false;
+      st.lastSeq = this.seqNo;
+      sub.send(snap);
+    }
+  }
+
   /** Sequence here from now on (the broker is down, or gone): a new epoch, subscribers get a snapshot. */
   goLocal(epoch: string): void {
     if (this.mode === "local") return;

@@ -122,21 +122,46 @@ export class Hub {
       }
       return parsed;
     };
-    for (const a of this.appliers) if ((!own || a.own) && f.channel.startsWith(a.prefix)) a.apply(f, lazy);
+    for (const a of this.appliers) {
+      if ((own && !a.own) || !f.channel.startsWith(a.prefix)) continue;
+      // Another instance's event that does not fit this one's state is dropped, never thrown into the broker's listener.
+      try {
+        a.apply(f, lazy);
+      } catch (err) {
+        this.opts.onBrokerError?.(err);
+      }
+    }
     const ch = this.channels.get(f.channel);
     if (!ch) return;
     ch.deliver(f.epoch, f.seq, f.frame);
     ch.catchUp();
   }
 
+  /** Sends every subscriber of channels under `prefix` a fresh snapshot (their state was reloaded behind them). */
+  refresh(prefix: string): void {
+    for (const [name, ch] of this.channels) if (name.startsWith(prefix)) ch.refresh();
+  }
+
   /** The broker went down (every channel sequences here, under a new epoch) or came back (channels resync). */
-  brokerState(up: boolean): void {
+  /** Returns true when it resynced (the broker came back after an outage). */
+  brokerState(up: boolean): boolean {
     if (!up) {
       this.localGeneration++;
+      this.wasDown = true;
       for (const ch of this.channels.values()) ch.goLocal(`${this.opts.epoch}.l${this.localGeneration}`);
-      return;
+      return false;
     }
     for (const ch of this.channels.values()) ch.unsync();
+    // The first connection at start misses nothing: state was just loaded from the store.
+    if (!this.wasDown) return false;
+    this.resync();
+    return true;
+  }
+
+  private wasDown = false;
+
+  /** Reloads what other instances' events feed (events may have been missed): the `onResync` hooks. */
+  resync(): void {
     for (const fn of this.resyncs) fn();
   }
 
@@ -178,7 +203,7 @@ export class Hub {
     const generation = this.generations.get(name);
     const ch = new Channel({
       name,
-      epoch: this.localGeneration ? `${this.opts.epoch}.l${this.localGeneration}` : generation ? `${this.opts.epoch}.${generation}` : this.opts.epoch,
+      epoch: `${this.opts.epoch}${this.localGeneration ? `.l${this.localGeneration}` : ""}${generation ? `.${generation}` : ""}`,
       sequencing: this.shared ? "unsynced" : "local",
       historyLimit: spec.historyLimit,
       lossless: spec.lossless,

@@ -46,6 +46,8 @@ import type { SourceStatus } from "../signals/contract";
 
 /** An incident channel nobody watched for this long is dropped from memory (reloaded on demand). */
 const INCIDENT_CHANNEL_IDLE_MS = 10 * 60_000;
+/** A replicated tick more than this far from the local clock is refused (clocks are within seconds of each other). */
+const TICK_PLAUSIBLE_MS = 3600_000;
 /** Alert state is restored from this far back at start. */
 const ALERT_RESTORE_MS = 7 * 24 * 3600_000;
 
@@ -101,7 +103,10 @@ export function composeWarRoom(opts: ComposeOptions) {
     leaseRenewMs: opts.cluster?.leaseRenewMs,
     onFrame: (f) => hub.deliverRemote(f),
     onMessage: (m) => onBus(m),
-    onBrokerState: (up) => hub.brokerState(up),
+    // Back after an outage: this instance reloads, and tells the others to (they missed what it published alone).
+    onBrokerState: (up) => {
+      if (hub.brokerState(up)) void node.send("resync", {}).catch(() => undefined);
+    },
     onLeadership: () => undefined,
   });
   const hub = new Hub({
@@ -171,6 +176,20 @@ export function composeWarRoom(opts: ComposeOptions) {
   const simScrape = new SimScrapeTarget({ seed: config.source.kind === "simulator" ? config.source.seed : 1, services: config.services, tickMs, drills: (from) => drills.effectiveSince(from) });
 
   let ledAtShutdown: boolean | undefined;
+  let flushed = false;
+  /** Writes what is only in memory: the open SLO minute and minute rollups. */
+  const flushOpen = async () => {
+    try {
+      await slos.flush();
+    } catch (err) {
+      logger.warn({ err }, "could not flush SLO counts at shutdown");
+    }
+    try {
+      await recorder.flush();
+    } catch (err) {
+      logger.warn({ err }, "could not flush minute rollups at shutdown");
+    }
+  };
   const replicate = (tick: ReplicatedTick) => node.send("tick", { term: node.term, leader: node.instanceId, t: tick.t, values: tick.values, source: source.status() });
   const jobs = {
     tick: new TickJob({ tickMs, source, recorder, board, ownership, logger, onSample: opts.onSourceSample, role: tickRole, replicate: node.mode === "cluster" ? replicate : undefined }),
@@ -204,27 +223,39 @@ export function composeWarRoom(opts: ComposeOptions) {
   });
   hub.onResync(() => {
     void drills.load().catch(() => undefined);
-    void alerts.load(clock.now() - ALERT_RESTORE_MS, clock.now()).catch(() => undefined);
+    void alerts
+      .load(clock.now() - ALERT_RESTORE_MS, clock.now())
+      .then(() => hub.refresh("alerts"))
+      .catch(() => undefined);
   });
   const onBus = (m: BusMessage) => {
     // Pushed samples are applied by every instance, the one that sent them included.
     if (m.kind === INGEST_BUS_KIND) return pushRelay?.receive(m.origin, m.data);
     if (m.origin === node.instanceId) return;
+    if (m.kind === "resync") return hub.resync();
     if (m.kind === "presence") {
       if (!incidentLive.presenceMessage(m.origin, m.data)) logger.warn({ origin: m.origin }, "ignored a presence beat that does not parse");
       return;
     }
     if (m.kind !== "tick") return opts.onBusMessage?.(m);
     const msg = m.data as { term?: unknown; leader?: unknown; t?: unknown; values?: unknown; source?: unknown };
-    if (typeof msg.t !== "number" || typeof msg.term !== "number" || typeof msg.leader !== "string" || typeof msg.values !== "object" || msg.values === null) {
+    // A tick far from this instance's clock (a forged or broken message) would stop every later tick here.
+    const plausible = typeof msg.t === "number" && Number.isFinite(msg.t) && Math.abs(msg.t - clock.now()) <= TICK_PLAUSIBLE_MS;
+    const valuesOk =
+      typeof msg.values === "object" && msg.values !== null && !Array.isArray(msg.values) && Object.entries(msg.values).every(([id, v]) => catalog.has(id) && typeof v === "object" && v !== null);
+    if (!plausible || !Number.isSafeInteger(msg.term) || typeof msg.leader !== "string" || !valuesOk) {
       return logger.warn({ origin: m.origin }, "ignored a tick that does not parse");
     }
     // A tick from an older term (a paused leader that was replaced) is refused; a newer one makes this instance follow.
-    if (!node.observeTerm(msg.term, msg.leader)) return logger.warn({ origin: m.origin, term: msg.term }, "ignored a tick from a replaced leader");
+    if (!node.observeTerm(msg.term as number, msg.leader)) return logger.warn({ origin: m.origin, term: msg.term }, "ignored a tick from a replaced leader");
     leaderSource = (msg.source as SourceStatus) ?? leaderSource;
-    const tick = { t: msg.t, values: msg.values as ReplicatedTick["values"] };
+    const tick = { t: msg.t as number, values: msg.values as ReplicatedTick["values"] };
     // Synchronously up to the history and board state, so the frames that follow on the bus find them there.
-    jobs.tick.applyReplicated(tick).catch((err: unknown) => logger.warn({ err: String(err) }, "could not apply the leader's tick"));
+    try {
+      jobs.tick.applyReplicated(tick).catch((err: unknown) => logger.warn({ err: String(err) }, "could not apply the leader's tick"));
+    } catch (err) {
+      logger.warn({ err: String(err) }, "could not apply the leader's tick");
+    }
   };
   const scheduler = new Scheduler({ clock, logger });
 
@@ -291,6 +322,12 @@ export function composeWarRoom(opts: ComposeOptions) {
      */
     async handOver(): Promise<void> {
       ledAtShutdown ??= node.isLeader();
+      // What only this leader holds is written before the lease goes: afterwards the next leader
+      // writes the same minutes, and a late flush from here would overwrite them with less.
+      if (ledAtShutdown && !flushed) {
+        flushed = true;
+        await flushOpen();
+      }
       await node.releaseLease().catch((err: unknown) => logger.warn({ err: String(err) }, "could not hand the lease over"));
     },
 
@@ -302,17 +339,9 @@ export function composeWarRoom(opts: ComposeOptions) {
       const bye = incidentLive.presenceBye().catch((err: unknown) => logger.debug({ err: String(err) }, "could not say goodbye to the other instances"));
       await node.stop().catch((err: unknown) => logger.warn({ err: String(err) }, "could not leave the cluster cleanly"));
       await bye;
-      if (!led) return;
-      try {
-        await slos.flush();
-      } catch (err) {
-        logger.warn({ err }, "could not flush SLO counts at shutdown");
-      }
-      try {
-        await recorder.flush();
-      } catch (err) {
-        logger.warn({ err }, "could not flush minute rollups at shutdown");
-      }
+      if (!led || flushed) return;
+      flushed = true;
+      await flushOpen();
     },
 
     stopTimers,
