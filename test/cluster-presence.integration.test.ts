@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
+import { LEASE, until, type Server } from "./support/instances";
 import { startTestServer, TestClient, type Frame } from "./helpers";
 import { expectShape } from "./support/contract";
 import { IncidentChannelSnapshotSchema, ViewersEventSchema, type Viewer } from "../lib/incidents/contract";
@@ -12,21 +13,10 @@ import type { Incident } from "../lib/incidents/model";
  */
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL;
-const LEASE = { leaseTtlMs: 1_500, leaseRenewMs: 250 };
 /** Beats every 200 ms: an instance that stopped beating is dropped after 600 ms. */
 const BEAT_MS = 200;
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-async function until<T>(what: string, probe: () => T | null | undefined | false, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A browser tab on `s` that identified as `name` and opened the incident. */
 async function viewer(s: Server, name: string, channel: string) {

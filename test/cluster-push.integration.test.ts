@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
+import { call, LEASE, subscribed, until, type Server } from "./support/instances";
 import { startTestServer, TestClient, type Frame } from "./helpers";
 import type { Alert } from "../lib/alerts/model";
 import { listSignalMinutes } from "../lib/signals/repo";
@@ -14,38 +15,12 @@ import { sumSliCounts } from "../lib/slo/repo";
  */
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL;
-const LEASE = { leaseTtlMs: 1_500, leaseRenewMs: 250 };
 const SECOND = 1_000;
 const MINUTE = 60_000;
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
-async function call(s: Server, method: string, path: string, body?: unknown) {
-  const r = await fetch(`http://127.0.0.1:${s.server.port}${path}`, {
-    method,
-    headers: { "content-type": "application/json", "x-war-room-user": "Ada" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-}
 
-async function subscribed(s: Server, channel: string) {
-  const c = new TestClient(s.wsUrl);
-  await c.opened;
-  c.send({ type: "subscribe", channel });
-  await c.next((f) => f.type === "snapshot" && f.channel === channel);
-  return c;
-}
 
 const boardTick = (t: number) => (f: Frame) => f.type === "event" && f.channel === "board" && f.event === "tick" && (f.data as { t: number }).t === t;
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { startTestServer, TestClient, type Frame } from "./helpers";
+import { call, health, LEASE, subscribed, until, type Server } from "./support/instances";
+import { startTestServer, type Frame } from "./helpers";
 import { TcpProxy } from "./support/tcp-proxy";
 import type { Incident, TimelineEntry } from "../lib/incidents/model";
 
@@ -12,40 +13,9 @@ import type { Incident, TimelineEntry } from "../lib/incidents/model";
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL;
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-type Health = { cluster: { role: string }; checks: { broker: { ok: boolean; state: string } } };
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, ms = 8_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
-const get = async (s: Server, path: string) => {
-  const r = await fetch(`http://127.0.0.1:${s.server.port}${path}`, { signal: AbortSignal.timeout(5_000) });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-};
-const post = async (s: Server, path: string, body: unknown) => {
-  const r = await fetch(`http://127.0.0.1:${s.server.port}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-war-room-user": "Ada" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(5_000),
-  });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-};
 
-async function subscribed(s: Server, channel: string) {
-  const c = new TestClient(s.wsUrl);
-  await c.opened;
-  c.send({ type: "subscribe", channel });
-  await c.next((f) => f.type === "snapshot" && f.channel === channel);
-  return c;
-}
 
 /** Runs one tick on `s` at a time after every tick either instance has seen. */
 async function tickOn(s: Server, others: Server[]) {
@@ -68,8 +38,8 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("Redis goes away under two instance
   beforeAll(async () => {
     await proxy.start();
     const env = (id: string) => ({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, WAR_ROOM_CLUSTER_PREFIX: prefix, WAR_ROOM_INSTANCE_ID: id });
-    a = await startTestServer({ databaseUrl: DATABASE_URL, env: env("a"), lease: { leaseTtlMs: 1_500, leaseRenewMs: 250 } });
-    b = await startTestServer({ databaseUrl: DATABASE_URL, pgSchema: a.pgSchema, env: env("b"), lease: { leaseTtlMs: 1_500, leaseRenewMs: 250 }, startAt: a.clock.now() });
+    a = await startTestServer({ databaseUrl: DATABASE_URL, env: env("a"), lease: LEASE });
+    b = await startTestServer({ databaseUrl: DATABASE_URL, pgSchema: a.pgSchema, env: env("b"), lease: LEASE, startAt: a.clock.now() });
     await tickOn(a, [b]);
   }, 30_000);
 
@@ -85,20 +55,20 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("Redis goes away under two instance
   });
 
   it("each instance keeps its own viewers live, says broker down, stays ready, and comes back by itself", async () => {
-    expect(((await get(b, "/health")).body as Health).cluster.role).toBe("follower");
+    expect((await health(b)).cluster.role).toBe("follower");
     const onA = await subscribed(a, "board");
     const onB = await subscribed(b, "board");
-    const declared = await post(a, "/api/v1/incidents", { title: "Checkout errors", severity: "SEV2", services: ["checkout"] });
+    const declared = await call(a, "POST", "/api/v1/incidents", { title: "Checkout errors", severity: "SEV2", services: ["checkout"] });
     const incident = declared.body.incident as Incident;
     const timelineOnB = await subscribed(b, `incident:${incident.id}`);
 
     await proxy.cut();
     await until("both instances to see the broker down", async () => {
-      const hs = await Promise.all([a, b].map(async (s) => ((await get(s, "/health")).body as Health).checks.broker));
+      const hs = await Promise.all([a, b].map(async (s) => (await health(s)).checks.broker));
       return hs.every((h) => !h.ok && h.state === "down");
     });
     for (const s of [a, b]) {
-      const ready = await get(s, "/health/ready");
+      const ready = await call(s, "GET", "/health/ready");
       expect(ready.status).toBe(200);
       expect(ready.body).toMatchObject({ status: "ready (degraded)", degraded: ["broker"] });
     }
@@ -111,14 +81,14 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("Redis goes away under two instance
     expect(b.server.warRoom.history.latest("checkout")?.t).toBe(tb);
 
     // Writes still go to PostgreSQL; the instance's own viewers see them live.
-    const note = await post(b, `/api/v1/incidents/${incident.id}/timeline`, { kind: "note", body: "while Redis is away" });
+    const note = await call(b, "POST", `/api/v1/incidents/${incident.id}/timeline`, { kind: "note", body: "while Redis is away" });
     expect(note.status).toBe(201);
     const id = (note.body.entry as TimelineEntry).id;
     await until("b's own edit at b's viewer", () => timelineOnB.frames.find((f) => f.type === "event" && (f.data as { entry?: TimelineEntry }).entry?.id === id));
 
     await proxy.restore();
     await until("both instances to see the broker up", async () => {
-      const hs = await Promise.all([a, b].map(async (s) => ((await get(s, "/health")).body as Health).checks.broker));
+      const hs = await Promise.all([a, b].map(async (s) => (await health(s)).checks.broker));
       return hs.every((h) => h.ok && h.state === "up");
     });
     // Live between instances again. b's viewer first gets a snapshot under the shared epoch (its
@@ -130,7 +100,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("Redis goes away under two instance
     const ev = await until("the leader's next tick at b's viewer", () => onB.frames.slice(from).find(isTick(t)));
     expect(ev.epoch).toBe(snap.epoch);
     expect(ev.seq).toBe((snap.seq as number) + 1);
-    const again = await post(a, `/api/v1/incidents/${incident.id}/timeline`, { kind: "note", body: "Redis is back" });
+    const again = await call(a, "POST", `/api/v1/incidents/${incident.id}/timeline`, { kind: "note", body: "Redis is back" });
     const againId = (again.body.entry as TimelineEntry).id;
     // The first shared frame on b's incident channel restarts it under the shared epoch: the
     // viewer gets it as a snapshot that holds the entry (a later one would be an event).
@@ -138,7 +108,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("Redis goes away under two instance
       (f.type === "event" && (f.data as { entry?: TimelineEntry }).entry?.id === againId) ||
       (f.type === "snapshot" && (f.data as { timeline: TimelineEntry[] }).timeline.some((e) => e.id === againId));
     await until("the edit made on a at b's viewer", () => timelineOnB.frames.find(shows));
-    expect(((await get(b, "/health")).body as Health).cluster.role).toBe("follower");
+    expect((await health(b)).cluster.role).toBe("follower");
     await Promise.all([onA.close(), onB.close(), timelineOnB.close()]);
   }, 40_000);
 
@@ -151,17 +121,17 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("Redis goes away under two instance
       databaseUrl: DATABASE_URL,
       pgSchema: a.pgSchema,
       env: { REDIS_URL: `redis://127.0.0.1:${port}`, WAR_ROOM_CLUSTER_PREFIX: prefix, WAR_ROOM_INSTANCE_ID: "c" },
-      lease: { leaseTtlMs: 1_500, leaseRenewMs: 250 },
+      lease: LEASE,
       startAt: a.clock.now(),
     });
     try {
-      expect(((await get(c, "/health")).body as Health).checks.broker).toMatchObject({ ok: false, state: "down" });
+      expect((await health(c)).checks.broker).toMatchObject({ ok: false, state: "down" });
       const onC = await subscribed(c, "board");
       const tc = await tickOn(c, [a, b]);
       await onC.next(isTick(tc));
       late.port = port;
       await late.restore();
-      await until("c to reach Redis", async () => ((await get(c, "/health")).body as Health).checks.broker.ok);
+      await until("c to reach Redis", async () => (await health(c)).checks.broker.ok);
       const from = onC.frames.length;
       await tickOn(a, [b, c]);
       await until("a snapshot under the shared epoch at c's viewer", () => onC.frames.slice(from).some((f) => f.type === "snapshot"));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
+import { call, LEASE, until, type Server } from "./support/instances";
 import { startTestServer, TestClient, type Frame } from "./helpers";
 import type { Incident, TimelineEntry } from "../lib/incidents/model";
 import type { IncidentLive } from "../lib/incidents/live";
@@ -15,31 +16,12 @@ import { applyIncidentEvent, detailFromSnapshot } from "../components/incidents/
  */
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL;
-const LEASE = { leaseTtlMs: 1_500, leaseRenewMs: 250 };
 const REAL = Date.UTC(2026, 10, 23, 12, 0, 0);
 const SKEW_MS = 2_000;
 const STEP_MS = 100;
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-async function until<T>(what: string, probe: () => T | null | undefined | false, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
-async function call(s: Server, method: string, path: string, body?: unknown) {
-  const r = await fetch(`http://127.0.0.1:${s.server.port}${path}`, {
-    method,
-    headers: { "content-type": "application/json", "x-war-room-user": "Ada" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-}
 
 /** Every client opened, closed in afterAll even when a test fails half-way. */
 const clients: TestClient[] = [];

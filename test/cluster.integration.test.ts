@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { startTestServer, TestClient, type Frame } from "./helpers";
+import { call, clusterEnv, health, LEASE, subscribed, until, type Server } from "./support/instances";
+import { startTestServer, type Frame } from "./helpers";
 import type { Incident, TimelineEntry } from "../lib/incidents/model";
 
 /**
@@ -10,38 +11,11 @@ import type { Incident, TimelineEntry } from "../lib/incidents/model";
  */
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL;
-const LEASE = { leaseTtlMs: 1_500, leaseRenewMs: 250 };
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
-const health = async (s: Server) => (await (await fetch(`http://127.0.0.1:${s.server.port}/health`, { signal: AbortSignal.timeout(4000) })).json()) as { cluster: { role: string; term: number | null; leader: string | null; mode: string }; checks: { broker: { ok: boolean; kind: string } } };
 
-async function call(s: Server, method: string, path: string, body?: unknown) {
-  const r = await fetch(`http://127.0.0.1:${s.server.port}${path}`, {
-    method,
-    headers: { "content-type": "application/json", "x-war-room-user": "Ada" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-}
 
-async function subscribed(s: Server, channel: string, since?: { epoch: string; seq: number }) {
-  const c = new TestClient(s.wsUrl);
-  await c.opened;
-  c.send({ type: "subscribe", channel, ...(since ? { since } : {}) });
-  await c.next((f) => (f.type === "snapshot" || f.type === "resumed") && f.channel === channel);
-  return c;
-}
 
 describe.skipIf(!DATABASE_URL || !REDIS_URL)("several instances (PostgreSQL + Redis)", () => {
   const prefix = `wr-it-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -49,7 +23,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("several instances (PostgreSQL + Re
   let b: Server;
   let redis: Redis;
   let pgSchema: string;
-  const env = (id: string) => ({ REDIS_URL: REDIS_URL!, WAR_ROOM_CLUSTER_PREFIX: prefix, WAR_ROOM_INSTANCE_ID: id });
+  const env = (id: string) => clusterEnv(prefix, id);
 
   beforeAll(async () => {
     redis = new Redis(REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 1 });
