@@ -43,8 +43,14 @@ export class LeaderLease {
   private holder: string | null = null;
   private validUntil = 0;
   private timer: NodeJS.Timeout | null = null;
-  private busy = false;
+  private started = false;
   private stopped = false;
+  /** The renewal in flight (at most one), so `stop()` can wait for it instead of racing it. */
+  private inFlight: Promise<void> | null = null;
+  /** The last renewal failed: the store did not answer. */
+  private storeAway = false;
+  /** Leadership as last reported to `onChange`. */
+  private reported = false;
   /** A pooled connection kept for the advisory lock, and how to give it back. */
   private lockConn: { db: Kysely<Database>; release: () => void } | null = null;
   private haveLock = false;
@@ -65,10 +71,6 @@ export class LeaderLease {
     return this.holder === this.opts.instanceId && performance.now() < this.validUntil;
   }
 
-  private started = false;
-  /** The renewal in flight, so `stop()` can wait for it instead of racing it. */
-  private inFlight: Promise<void> | null = null;
-
   /**
    * This instance held the lease when the store stopped answering. Nobody can take it while the
    * store is away (they need it too), so it carries on sampling and publishing; its writes wait
@@ -77,8 +79,6 @@ export class LeaderLease {
   get heldWhileStoreAway(): boolean {
     return this.holder === this.opts.instanceId && this.storeAway;
   }
-
-  private storeAway = false;
 
   get currentTerm(): number | null {
     return this.term;
@@ -114,11 +114,10 @@ export class LeaderLease {
   /** A higher term was seen on the bus: someone else leads now. */
   observeTerm(term: number, holder: string): void {
     if (this.term !== null && term <= this.term) return;
-    const was = this.isLeader();
     this.term = term;
     this.holder = holder;
     if (holder !== this.opts.instanceId) this.validUntil = 0;
-    if (was !== this.isLeader()) this.opts.onChange?.(this.state);
+    this.changed();
   }
 
   /** Gives the lease up now (graceful shutdown), so another instance takes over within a renewal. */
@@ -150,8 +149,7 @@ export class LeaderLease {
   }
 
   private async tick(): Promise<void> {
-    if (this.busy || this.stopped) return;
-    this.busy = true;
+    if (this.inFlight || this.stopped) return;
     try {
       this.inFlight = this.attempt().then(() => undefined);
       await this.inFlight;
@@ -163,23 +161,19 @@ export class LeaderLease {
       this.opts.onError?.(err);
       this.changed();
     } finally {
-      this.busy = false;
       this.inFlight = null;
       this.schedule();
     }
   }
 
-  private before = false;
-
   private changed(): void {
     const now = this.isLeader();
-    if (now !== this.before) {
-      this.before = now;
+    if (now !== this.reported) {
+      this.reported = now;
       this.opts.onChange?.(this.state);
     }
   }
 
-  /** Renews a held lease, or takes an expired one; returns the row as it now is. */
   /** True when this instance holds the advisory lock (taking it now if it is free). */
   private async tryLock(): Promise<boolean> {
     try {
@@ -225,6 +219,7 @@ export class LeaderLease {
     conn.release();
   }
 
+  /** Renews a held lease, or takes an expired one; returns the row as it now is. */
   private async attempt(): Promise<{ holder: string; mode: string; term: number } | null> {
     const sent = performance.now();
     const { instanceId, mode, ttlMs } = this.opts;

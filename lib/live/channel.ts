@@ -152,14 +152,7 @@ export class Channel {
     this.seqNo = seq;
     this.history = frames;
     this.firstSeq = seq - frames.length + 1;
-    this.snapshotCache = null;
-    for (const st of this.subs.values()) {
-      st.lagging = false;
-      st.lastSeq = seq;
-    }
-    if (this.subs.size === 0) return;
-    const snap = this.snapshotFrame();
-    for (const sub of this.subs.keys()) sub.send(snap);
+    this.refresh();
   }
 
   private append(frame: string): void {
@@ -272,6 +265,11 @@ export class Channel {
       else sub.send(this.snapshotFrame());
       st.lastSeq = this.seqNo;
     }
+  }
+
+  /** A cursor of this epoch that only the broker's history can still replay (lossless channels only: a metric channel's snapshot is smaller than its missed ticks). */
+  needsBrokerHistory(since: Cursor | undefined): boolean {
+    return this.opts.lossless && this.mode === "shared" && since !== undefined && since.epoch === this.epochId && !this.canReplayFrom(since);
   }
 
   /** Whether a subscribe from `since` can be replayed from what this instance holds. */

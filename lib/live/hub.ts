@@ -62,6 +62,8 @@ export class Hub {
   private readonly asyncHistory = new Map<string, number>();
   private readonly inflight = new Set<Promise<void>>();
   private localGeneration = 0;
+  /** The broker was unreachable at some point (so its return means a resync). */
+  private wasDown = false;
 
   constructor(opts: HubOptions) {
     this.opts = opts;
@@ -158,8 +160,6 @@ export class Hub {
     return true;
   }
 
-  private wasDown = false;
-
   /** Reloads what other instances' events feed (events may have been missed): the `onResync` hooks. */
   resync(): void {
     for (const fn of this.resyncs) fn();
@@ -243,7 +243,7 @@ export class Hub {
           this.opts.onBrokerError?.(err);
           const ch = this.channel(name);
           if (!ch) return;
-          if (ch.sequencing !== "local") ch.goLocal(`${this.opts.epoch}.l${++this.localGeneration}`);
+          this.toLocal(ch);
           ch.publish(event, data);
           ch.catchUp();
         })
@@ -253,10 +253,15 @@ export class Hub {
     }
     const ch = this.channel(name);
     if (!ch) return null;
-    if (ch.sequencing !== "local") ch.goLocal(`${this.opts.epoch}.l${++this.localGeneration}`);
+    this.toLocal(ch);
     const seq = ch.publish(event, data);
     ch.catchUp();
     return seq;
+  }
+
+  /** A channel that was sequenced by the broker numbers its events here from now on, under a new local epoch. */
+  private toLocal(ch: Channel): void {
+    if (ch.sequencing !== "local") ch.goLocal(`${this.opts.epoch}.l${++this.localGeneration}`);
   }
 
   /** History kept for a channel of an async route (it may be loaded on another instance); null when unroutable. */
@@ -364,10 +369,7 @@ export class Hub {
 
   private subscribe(sub: Subscriber, ch: Channel, since: Cursor | undefined): Promise<void> | void {
     const broker = this.opts.broker;
-    const needsPosition = ch.sequencing === "unsynced";
-    // Only lossless channels replay from the broker: a metric channel's snapshot is smaller than its missed ticks.
-    const needsHistory = ch.lossless && since !== undefined && since.epoch === ch.epoch && !ch.canReplayFrom(since);
-    if (broker && broker.isUp() && (needsPosition || (ch.sequencing === "shared" && needsHistory))) return this.subscribeShared(broker, sub, ch, since);
+    if (broker?.isUp() && (ch.sequencing === "unsynced" || ch.needsBrokerHistory(since))) return this.subscribeShared(broker, sub, ch, since);
     this.attach(sub, ch, since);
   }
 
@@ -379,11 +381,11 @@ export class Hub {
         const pos = await broker.position(ch.name);
         if (ch.sequencing === "unsynced") ch.adopt(pos.epoch, pos.seq);
       }
-      if (since && ch.lossless && ch.sequencing === "shared" && since.epoch === ch.epoch && !ch.canReplayFrom(since)) fetched = await broker.history(ch.name, since.seq);
+      if (since && ch.needsBrokerHistory(since)) fetched = await broker.history(ch.name, since.seq);
     } catch (err) {
       // The broker failed under us: serve this instance's view (a snapshot under a local epoch).
       this.opts.onBrokerError?.(err);
-      if (ch.sequencing === "unsynced") ch.goLocal(`${this.opts.epoch}.l${++this.localGeneration}`);
+      if (ch.sequencing === "unsynced") this.toLocal(ch);
     }
     this.attach(sub, ch, since, fetched);
   }
