@@ -16,3 +16,16 @@ export function manualClock(start: number): Clock & { set(t: number): void; adva
     },
   };
 }
+
+/** `work`, or an error naming `what` once `ms` have passed (every remote call has a timeout). */
+export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

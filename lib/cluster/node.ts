@@ -1,7 +1,7 @@
 import type { Logger } from "../log";
 import type { Store } from "../store/store";
 import type { BrokerFrame } from "../live/broker";
-import { LeaderLease, type LeaseState } from "./lease";
+import { LeaderLease } from "./lease";
 import { RedisBroker, type BusMessage } from "./redis-broker";
 
 /**
@@ -21,7 +21,6 @@ export type ClusterOptions = {
   onFrame: (f: BrokerFrame) => void;
   onMessage: (m: BusMessage) => void;
   onBrokerState: (up: boolean) => void;
-  onLeadership: (s: LeaseState) => void;
   leaseTtlMs?: number;
   leaseRenewMs?: number;
 };
@@ -72,7 +71,6 @@ export class ClusterNode {
           renewEveryMs: opts.leaseRenewMs,
           onChange: (s) => {
             opts.logger.info({ role: s.role, term: s.term, leader: s.holder }, s.role === "leader" ? "this instance leads: it samples, evaluates and writes" : "this instance follows");
-            opts.onLeadership(s);
           },
           onError: (err) => opts.logger.warn({ err: String(err) }, "could not renew the leader lease"),
         })

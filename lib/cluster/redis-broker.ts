@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import type { Broker, BrokerFrame, BrokerHistory } from "../live/broker";
+import { withTimeout } from "../time";
 
 /**
  * The Redis broker (docs/architecture.md "Several instances"): one Lua script per event numbers it
@@ -242,13 +243,4 @@ function splitN(s: string, n: number): string[] | null {
 
 function newEpoch(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -107,7 +107,6 @@ export function composeWarRoom(opts: ComposeOptions) {
     onBrokerState: (up) => {
       if (hub.brokerState(up)) void node.send("resync", {}).catch(() => undefined);
     },
-    onLeadership: () => undefined,
   });
   const hub = new Hub({
     serverId: opts.serverId,

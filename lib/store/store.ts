@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from "kysely";
 import { StoreUnavailable } from "../errors";
+import { withTimeout } from "../time";
 import type { Database } from "./schema";
 import type { Database as SqliteHandle } from "better-sqlite3";
 import { describeError } from "./errors";
@@ -142,16 +143,4 @@ function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite
     },
     close: () => (closing ??= db.destroy().finally(() => unlock?.())),
   };
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
