@@ -442,7 +442,18 @@ export class Hub {
       coalesced += s.coalesced;
       lagging += s.lagging;
     }
-    return { connections: this.connections.size, channels: this.channels.size, subscriptions, coalescedFrames: coalesced, laggingSubscriptions: lagging };
+    // The most any one connection has queued and not yet sent (bounded by the high-water mark plus one frame, or the socket is closed).
+    let maxQueuedBytes = 0;
+    for (const sub of this.connections.keys()) maxQueuedBytes = Math.max(maxQueuedBytes, sub.bufferedAmount());
+    return {
+      connections: this.connections.size,
+      channels: this.channels.size,
+      subscriptions,
+      coalescedFrames: coalesced,
+      laggingSubscriptions: lagging,
+      maxQueuedBytes,
+      pendingFanOuts: this.dispatcher.pending,
+    };
   }
 
   private error(sub: Subscriber, err: Omit<ErrorMessage, "type">): void {
