@@ -44,6 +44,7 @@ export async function measureWindow(fleet: ClientFleet, server: ServerHandle, co
     clientCpuPct,
     otherCpuPct: Math.max(0, ((busy1 - busy0) / ms) * 100 - serverCpuPct - clientCpuPct),
     serverUsPerFrame: summary.delivered > 0 ? (fanoutCpuMs * 1000) / summary.delivered : NaN,
+    serverKernelUsPerFrame: summary.delivered > 0 ? ((split1.system - split0.system) * 1000) / summary.delivered : NaN,
     serverRssKiB,
     publishMs: publishMs && publishMs.length ? { p50: quantile(publishMs, 0.5), max: Math.max(...publishMs), n: publishMs.length } : null,
     attempts: 1,
