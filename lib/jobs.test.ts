@@ -102,6 +102,28 @@ describe("Scheduler, aligned jobs", () => {
     expect(scheduler.stats().skipped).toBe(MAX_CATCH_UP + 8);
   });
 
+  it("a clock stepped back waits for the next slot after the new time, not for the length of the step", async () => {
+    const clock = manualClock(10_500);
+    const t = fakeTimers(clock);
+    const runs: number[] = [];
+    const job: Job = {
+      name: "tick",
+      everyMs: 1000,
+      aligned: true,
+      run: (at) => {
+        runs.push(at);
+        if (at === 11_000) clock.set(5_200); // NTP stepped the clock 5.8 s back during this run
+      },
+    };
+    new Scheduler({ clock, logger: createLogger("silent"), timers: t.timers }).start([job]);
+    clock.set(11_000);
+    await t.fire();
+    expect(t.next()).toBe(6_000);
+    clock.set(6_000);
+    await t.fire();
+    expect(runs).toEqual([11_000, 6_000]);
+  });
+
   it("stop() ends it: nothing runs afterwards", async () => {
     const { clock, runs, fire, scheduler } = setup();
     scheduler.stop();

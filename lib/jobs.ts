@@ -89,6 +89,9 @@ export class Scheduler {
       this.counts.skipped += (resume - t) / every;
       this.logger.warn({ job: job.name, skipped: (resume - t) / every }, `${job.name}: the clock jumped ahead; resuming at the current slot`);
       t = resume;
+    } else if (t - now > every) {
+      // The clock stepped back: the next slot after now, not a wait of the step's length.
+      t = Math.floor(now / every) * every + every;
     }
     // A slot already due runs after a zero timeout, so I/O is served between catch-up runs.
     const handle: unknown = this.timerApi.setTimeout(async () => {
