@@ -192,6 +192,29 @@ describe("slow viewers and the pre-framed send path", () => {
     await loop.c.close();
   });
 
+  it("a slow viewer still gets coalesced frames with pre-framed sends: the fast one gets every event, the slow one one snapshot of the latest state", async () => {
+    const fast = await subscribedClient("board");
+    await fast.next((f) => f.type === "snapshot");
+    const slow = await stalledViewer();
+    const pre = sendStats.preframed;
+    await fillUntilLagging(1);
+    const hub = ctx.server.warRoom.hub;
+    const seq = hub.channel("board")!.seq;
+    await fast.next((f) => f.type === "event" && f.seq === seq);
+    const fastEvents = fast.events("board").map((f) => f.seq as number);
+    expect(fastEvents).toEqual(Array.from({ length: fastEvents.length }, (_, i) => fastEvents[0] + i));
+    expect(sendStats.preframed - pre).toBeGreaterThanOrEqual(fastEvents.length);
+    const seen = slow.c.frames.length;
+    slow.socket.resume();
+    await ctx.tick(); // the next publish brings the drained viewer up to date
+    const snap = await slow.c.next((f) => f.type === "snapshot", seen);
+    expect(snap.seq).toBeGreaterThanOrEqual(seq);
+    const slowEvents = slow.c.frames.slice(seen).filter((f) => f.type === "event" && (f.seq as number) <= seq);
+    expect(slowEvents.length).toBeLessThan(fastEvents.length); // coalesced: it never got all of them
+    await fast.close();
+    await slow.c.close();
+  });
+
   it("board events go out as pre-built frame bytes that every viewer decodes to the same message", async () => {
     const a = await subscribedClient("board");
     const b = await subscribedClient("board");
