@@ -127,6 +127,35 @@ describe("Fan-out in slices", () => {
   });
 });
 
+describe("Fan-out yields to the event loop", () => {
+  it("a timer (an HTTP request, the next tick) due during a 5,000-socket fan-out runs before the fan-out ends", async () => {
+    const { ch, publish } = channel({ dispatcher: new Dispatcher() });
+    let delivered = 0;
+    const subs = Array.from({ length: 5000 }, (_, i) => {
+      const s = new Sock(`y${i}`);
+      s.send = () => {
+        // ≈ 5 µs per socket, like a kernel write: 25 ms in all.
+        const until = performance.now() + 0.005;
+        while (performance.now() < until);
+        delivered++;
+      };
+      return s;
+    });
+    for (const s of subs) ch.subscribe(s);
+    delivered = 0;
+    const seenByTimer = new Promise<number>((resolve) => setTimeout(() => resolve(delivered), 0));
+    publish();
+    const whenTimerRan = await seenByTimer;
+    expect(whenTimerRan).toBeGreaterThan(0);
+    expect(whenTimerRan).toBeLessThan(5000);
+    await new Promise<void>(function wait(resolve) {
+      if (delivered === 5000) resolve();
+      else setImmediate(() => wait(resolve));
+    });
+    expect(delivered).toBe(5000);
+  });
+});
+
 describe("A client that resubscribes in a loop without reading", () => {
   function hub() {
     let state = 0;
