@@ -12,7 +12,8 @@
  * Per page: "load" is navigation until every chart has data plus 2 s; "stream" the next
  * `--seconds`; "hover" the same again with the pointer sweeping over the first chart
  * (tooltip). Reported: long tasks, the longest, total blocking time (Σ duration − 50 ms) and
- * the share of wall time inside long tasks. Writes bench/results/browser-<time>.json.
+ * the share of wall time inside long tasks. `--why` prints the long animation frames with
+ * the scripts that ran in them. Writes bench/results/browser-<time>.json.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -108,6 +109,13 @@ const OBSERVE = `
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: "longtask", buffered: true });
+  // Long animation frames say which scripts ran in them: the attribution of a long task.
+  window.__frames = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      window.__frames.push({ start: e.startTime, duration: e.duration, blocking: e.blockingDuration,
+        scripts: e.scripts.map((s) => ({ invoker: s.invoker, source: (s.sourceURL || "").split("/").pop() + ":" + s.sourceFunctionName, ms: Math.round(s.duration) })).filter((s) => s.ms >= 5) });
+  }).observe({ type: "long-animation-frame", buffered: true });
 `;
 
 const pageNow = (page: Page) => page.evaluate(() => performance.now());
@@ -142,6 +150,10 @@ async function measure(browser: Browser, url: string, charts: number): Promise<R
   }
   const hoverEnd = await pageNow(page);
   const tasks = await longTasks(page);
+  const frames = await page.evaluate(() => (window as unknown as { __frames: { duration: number; blocking: number }[] }).__frames);
+  if (process.argv.includes("--why")) {
+    for (const f of frames.filter((x) => x.blocking > 0)) process.stdout.write(`  frame ${JSON.stringify(f)}\n`);
+  }
   await ctx.close();
   return { load: phase(tasks, 0, loadEnd), stream: phase(tasks, loadEnd, streamEnd), hover: phase(tasks, streamEnd, hoverEnd) };
 }

@@ -87,7 +87,12 @@ const ServiceCharts = memo(function ServiceCharts({ serviceId, range, markers, t
 });
 
 /** Live golden signals of the affected services, with the timeline as markers. */
-export function IncidentCharts({ incident, entries, tz, now }: { incident: Incident; entries: TimelineEntry[]; tz: TimeZoneMode; now: number | null }) {
+type Props = { incident: Incident; entries: TimelineEntry[]; tz: TimeZoneMode; now: number | null };
+
+// `now` only picks the range at the first render: a new second alone does not re-render the charts.
+export const IncidentCharts = memo(IncidentChartsInner, (a, b) => a.incident === b.incident && a.entries === b.entries && a.tz === b.tz);
+
+function IncidentChartsInner({ incident, entries, tz, now }: Props) {
   const [open, setOpen] = useState(true);
   // Chosen once per page view: a window that grows by itself would reshuffle the charts mid-call.
   const [range] = useState<RangeKey>(() => rangeFor((now ?? Date.now()) - incident.startedAt));

@@ -141,6 +141,18 @@ function ValidServiceView({ id }: { id: string }) {
     return out;
   }, [incidents, id]);
 
+  // The page re-renders every second (data age, current values); these panels have their own
+  // data and need not re-render with it.
+  const panels = useMemo(
+    () => (
+      <>
+        <ServiceBudgets serviceId={id} />
+        <ServiceRunbooks serviceId={id} />
+      </>
+    ),
+    [id],
+  );
+
   if (missing || (services.isSuccess && !info)) return <NoService id={id} />;
 
   const values = live?.latest ?? null;
@@ -211,9 +223,7 @@ function ValidServiceView({ id }: { id: string }) {
         </dl>
       </section>
 
-      <ServiceBudgets serviceId={id} />
-
-      <ServiceRunbooks serviceId={id} />
+      {panels}
 
       <div className="flex flex-wrap items-center gap-4">
         <RangeSelector value={range} />

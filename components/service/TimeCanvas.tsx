@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { TOOLTIP_LABEL, TOOLTIP_STYLE } from "@/components/ui/chartStyle";
-import { CHART_HEIGHT, colorResolver, drawChart, nearestIndex, plotScale, type DrawInput } from "./chartCanvas";
+import { cancelDraw, CHART_HEIGHT, colorResolver, drawChart, nearestIndex, plotScale, scheduleDraw, type ColorOf, type DrawInput } from "./chartCanvas";
 
 export type HoverLine = { key: string; name: string; color: string };
 
@@ -17,14 +17,14 @@ type Props = {
 
 /**
  * The canvas of one chart. Redraws at most once per animation frame, whatever number of
- * prop changes or resizes arrived in it; the hover read-out is HTML over the canvas, so
+ * prop changes or resizes arrived in it, through the page's draw queue (chartCanvas.ts
+ * scheduleDraw); the hover read-out is HTML over the canvas, so
  * moving the pointer never repaints the lines.
  */
 export function TimeCanvas({ input, hoverLines, fmtTime, fmtValue, dimmed }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const latest = useRef({ input, width: 0 });
-  const frame = useRef(0);
+  const looks = useRef<{ color: ColorOf; font: string } | null>(null);
   const [width, setWidth] = useState(0);
   const [hoverX, setHoverX] = useState<number | null>(null);
 
@@ -37,14 +37,11 @@ export function TimeCanvas({ input, hoverLines, fmtTime, fmtValue, dimmed }: Pro
   }, []);
 
   useEffect(() => {
-    latest.current = { input, width };
     const el = canvas.current;
-    if (!el || width === 0 || frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      const { input: now, width: cssWidth } = latest.current;
+    if (!el || width === 0) return;
+    scheduleDraw(el, () => {
       const dpr = window.devicePixelRatio || 1;
-      const w = Math.round(cssWidth * dpr);
+      const w = Math.round(width * dpr);
       const h = Math.round(CHART_HEIGHT * dpr);
       if (el.width !== w || el.height !== h) {
         el.width = w;
@@ -52,12 +49,19 @@ export function TimeCanvas({ input, hoverLines, fmtTime, fmtValue, dimmed }: Pro
       }
       const ctx = el.getContext("2d");
       if (!ctx) return;
+      // Colours and font are read once: getComputedStyle in every frame would force a style recalculation.
+      looks.current ??= { color: colorResolver(el), font: getComputedStyle(el).fontFamily };
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      drawChart(ctx, { ...now, width: cssWidth }, colorResolver(el), getComputedStyle(el).fontFamily);
+      drawChart(ctx, { ...input, width }, looks.current.color, looks.current.font);
     });
   }, [input, width]);
 
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  useEffect(() => {
+    const el = canvas.current;
+    return () => {
+      if (el) cancelDraw(el);
+    };
+  }, []);
 
   const { series, domain, ticksY } = input;
   const sc = plotScale(width, domain, ticksY);

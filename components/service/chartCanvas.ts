@@ -217,3 +217,32 @@ export function nearestIndex(t: Float64Array, at: number): number {
   }
   return lo > 0 && at - t[lo - 1] < t[lo] - at ? lo - 1 : lo;
 }
+
+/*
+ * One queue for every chart on the page: a tick that changes eight charts at once is drawn
+ * over as many frames as it takes to keep each frame's drawing under DRAW_BUDGET_MS, the
+ * newest data of a chart replacing its older pending draw.
+ */
+const DRAW_BUDGET_MS = 6;
+const pending = new Map<object, () => void>();
+let frame = 0;
+
+function runDraws() {
+  frame = 0;
+  const start = performance.now();
+  for (const [key, draw] of pending) {
+    pending.delete(key);
+    draw();
+    if (performance.now() - start > DRAW_BUDGET_MS) break;
+  }
+  if (pending.size > 0) frame = requestAnimationFrame(runDraws);
+}
+
+export function scheduleDraw(key: object, draw: () => void) {
+  pending.set(key, draw);
+  if (!frame) frame = requestAnimationFrame(runDraws);
+}
+
+export function cancelDraw(key: object) {
+  pending.delete(key);
+}
