@@ -125,6 +125,8 @@ type Scale = ReturnType<typeof plotScale>;
 
 function drawAnnotations(ctx: CanvasRenderingContext2D, input: DrawInput, sc: Scale, color: ColorOf, font: string) {
   const drill = color("var(--color-drill)");
+  // Marker labels take the top row; drill labels start below them so the two never overprint.
+  const firstRow = input.markers.some((m) => m.label) ? 14 : 0;
   input.drills.forEach((d, i) => {
     const xa = sc.x(d.x1);
     const xb = sc.x(d.x2);
@@ -138,7 +140,7 @@ function drawAnnotations(ctx: CanvasRenderingContext2D, input: DrawInput, sc: Sc
     ctx.globalAlpha = 1;
     ctx.fillStyle = drill;
     ctx.font = `600 ${LABEL_FONT}px ${font}`;
-    const offset = 6 + 14 * (i % 4);
+    const offset = 6 + firstRow + 14 * (i % 4);
     text(ctx, d.label, Math.min(xb, sc.x1) - 6, sc.y0 + offset, "right", "top");
   });
   // Threshold labels on the left, drill labels on the right: they never collide.
@@ -156,7 +158,9 @@ function drawAnnotations(ctx: CanvasRenderingContext2D, input: DrawInput, sc: Sc
     ctx.globalAlpha = 1;
     ctx.fillStyle = c;
     ctx.font = `600 ${LABEL_FONT}px ${font}`;
-    text(ctx, th.label, sc.x0 + 5, th.above ? y - 5 : y + 5, "left", th.above ? "bottom" : "top");
+    // A label that has no room below its line (a threshold near zero) goes above it.
+    const above = th.above || y + 5 + LABEL_FONT > sc.y1;
+    text(ctx, th.label, sc.x0 + 5, above ? y - 5 : y + 5, "left", above ? "bottom" : "top");
   }
   for (const m of input.markers) {
     const x = Math.round(sc.x(m.t)) + 0.5;
