@@ -7,6 +7,7 @@
  * Messages are handled one at a time, in order; the client keeps Kysely's one-connection lock,
  * so a transaction's statements are never interleaved with another caller's.
  */
+import { Buffer } from "node:buffer";
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
