@@ -68,12 +68,13 @@ export class LoadShedder {
     const { maxEventLoopDelayMs, maxConcurrent, maxQueued, maxQueueMs } = this.limits;
     const lag = this.lag();
     if (maxEventLoopDelayMs > 0 && lag > maxEventLoopDelayMs) return Promise.resolve(this.shed("event_loop_delay", `event-loop delay ${Math.round(lag)} ms`));
+    const head = this.queue[0];
+    // The queue is already slower than the bound: this one would wait as long, so it is told now (CoDel's idea).
+    const slow = head !== undefined && this.now() - head.at > maxQueueMs;
     this.expire();
+    if (slow) return Promise.resolve(this.shed("queue_time", `requests wait over ${maxQueueMs} ms`));
     if (this.running < maxConcurrent && this.queue.length === 0) return Promise.resolve(this.slot());
     if (this.queue.length >= maxQueued) return Promise.resolve(this.shed("queue_full", `${this.queue.length} requests waiting`));
-    const head = this.queue[0];
-    // The queue is already slower than the bound: this one would wait longer still (CoDel's idea).
-    if (head && this.now() - head.at > maxQueueMs) return Promise.resolve(this.shed("queue_time", `requests wait over ${maxQueueMs} ms`));
     return new Promise((resolve) => this.queue.push({ at: this.now(), resolve }));
   }
 
