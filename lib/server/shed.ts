@@ -23,7 +23,7 @@ export type ShedLimits = {
   maxQueued: number;
 };
 
-export const SHED_LIMITS: ShedLimits = { maxEventLoopDelayMs: 50, maxQueueMs: 500, maxConcurrent: 64, maxQueued: 1024 };
+export const SHED_LIMITS: ShedLimits = { maxEventLoopDelayMs: 100, maxQueueMs: 500, maxConcurrent: 64, maxQueued: 1024 };
 /** What a shed request is told: retry in a second (the queue bound makes recovery sub-second). */
 export const SHED_RETRY_AFTER_SECONDS = 1;
 
