@@ -44,7 +44,7 @@ const EnvSchema = z.object({
   WAR_ROOM_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   /** Key (≥ 32 characters) that seals the short-lived sign-in cookie; default: generated once and kept in the store. */
   WAR_ROOM_SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  /** Load shedding (lib/server/shed.ts, docs/operations.md): 503 once the smoothed event-loop delay passes this many ms; 0 turns it off. */
+  /** Load shedding (lib/server/shed.ts, docs/operations.md): 503 once the event-loop delay, kept over the last four 20 ms timer firings, passes this many ms; 0 turns it off. */
   WAR_ROOM_SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   /** Load shedding: 503 for a request that waited longer than this many ms for one of the request slots. */
   WAR_ROOM_SHED_QUEUE_MS: z.coerce.number().int().min(1).max(60_000).default(500),

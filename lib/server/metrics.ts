@@ -60,7 +60,7 @@ export class WarRoomMetrics {
     const load = () => this.load?.();
     new Gauge({
       name: "warroom_event_loop_delay_seconds",
-      help: "Smoothed event-loop delay that load shedding compares with WAR_ROOM_SHED_EVENT_LOOP_DELAY_MS",
+      help: "Event-loop delay kept over the last four 20 ms timer firings, which load shedding compares with WAR_ROOM_SHED_EVENT_LOOP_DELAY_MS",
       registers,
       collect() {
         const l = load();

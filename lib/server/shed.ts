@@ -13,7 +13,7 @@ export type ShedReason = "event_loop_delay" | "queue_time" | "queue_full";
 export const SHED_REASONS: readonly ShedReason[] = ["event_loop_delay", "queue_time", "queue_full"];
 
 export type ShedLimits = {
-  /** Shed when the smoothed event-loop delay is above this (ms); 0 turns the check off. */
+  /** Shed when the event-loop delay kept over the last timer firings is above this (ms); 0 turns the check off. */
   maxEventLoopDelayMs: number;
   /** Shed a request that waited longer than this for a slot (ms). */
   maxQueueMs: number;
@@ -114,20 +114,24 @@ export class LoadShedder {
 }
 
 /**
- * Event-loop delay as a timer sees it: how late a 20 ms interval fires, smoothed (EWMA) so one
- * garbage collection or a descheduled moment on a busy machine does not shed, while a loop that
- * stays late does within ~100 ms, and stops shedding as quickly once it is on time again.
+ * Event-loop delay as a timer sees it: how late a 20 ms interval fired, as the least lateness of
+ * the last `window` firings. A loop that is overloaded is late at every firing; one long task
+ * (a big server render, a GC pause, a moment descheduled on a busy machine) makes one firing
+ * late and is not overload, so it does not shed the requests right behind it.
  */
 export class EventLoopLag {
   private last = 0;
-  private smoothed = 0;
+  private readonly recent: number[];
+  private next = 0;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly intervalMs = 20,
     private readonly now: () => number = () => performance.now(),
-    private readonly alpha = 0.3,
-  ) {}
+    window = 4,
+  ) {
+    this.recent = new Array<number>(window).fill(0);
+  }
 
   start(): void {
     if (this.timer) return;
@@ -144,13 +148,13 @@ export class EventLoopLag {
   /** One timer firing (tests call it with an injected clock). */
   sample(): void {
     const t = this.now();
-    const drift = Math.max(0, t - this.last - this.intervalMs);
+    this.recent[this.next] = Math.max(0, t - this.last - this.intervalMs);
+    this.next = (this.next + 1) % this.recent.length;
     this.last = t;
-    this.smoothed = this.alpha * drift + (1 - this.alpha) * this.smoothed;
   }
 
-  /** Smoothed delay in ms. */
+  /** The delay in ms the loop has kept over the last firings. */
   get ms(): number {
-    return this.smoothed;
+    return Math.min(...this.recent);
   }
 }
