@@ -6,6 +6,7 @@ import type { Env } from "../config/env";
 import type { Logger } from "../log";
 import { systemClock, type Clock } from "../time";
 import { openStore, type Store } from "../store/store";
+import { asRequestWork } from "../store/priority";
 import { composeWarRoom, type WarRoom } from "./root";
 import { createApi } from "./api";
 import { LiveSockets } from "./ws";
@@ -235,7 +236,8 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const expireWaiters = setInterval(() => shedder.expire(), 50);
   expireWaiters.unref();
 
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => void asRequestWork(() => serve(req, res)));
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     const began = process.hrtime.bigint();
@@ -282,7 +284,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     } finally {
       admitted?.release();
     }
-  });
+  };
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

@@ -11,6 +11,7 @@ import {
   type QueryResult,
 } from "kysely";
 import type { SqliteWorkerClient } from "./sqlite-worker-client";
+import { isRequestWork } from "./priority";
 
 /**
  * Kysely's SQLite dialect with the database in a worker thread (lib/store/sqlite-worker-client.ts).
@@ -92,21 +93,27 @@ class WorkerConnection implements DatabaseConnection {
   }
 }
 
-/** FIFO: waiters get the connection in the order they asked for it. */
+/**
+ * In order of asking, background work (ticks, jobs) before request work (lib/store/priority.ts):
+ * a request queue never makes the tick miss its slot. Requests cannot starve: background work
+ * is a few statements a second.
+ */
 class ConnectionLock {
   private held = false;
-  private readonly waiters: (() => void)[] = [];
+  private readonly background: (() => void)[] = [];
+  private readonly requests: (() => void)[] = [];
 
   acquire(): Promise<void> {
     if (!this.held) {
       this.held = true;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiters.push(resolve));
+    const queue = isRequestWork() ? this.requests : this.background;
+    return new Promise((resolve) => queue.push(resolve));
   }
 
   release(): void {
-    const next = this.waiters.shift();
+    const next = this.background.shift() ?? this.requests.shift();
     if (next) next();
     else this.held = false;
   }
