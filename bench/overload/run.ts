@@ -9,7 +9,8 @@
  *
  *   npm run bench:overload -- [--connections 30] [--factor 20] [--rate 10] [--normal-s 10] [--overload-s 15] [--after-s 8] [--viewers 50] [--concurrency N] [--no-shed] [--cpu-prof]
  *
- * `--no-shed` turns load shedding off (same server, same worker store) for comparison.
+ * `--no-shed` turns load shedding off (same server, same worker store) for comparison;
+ * `--server ../other-checkout/server.ts` runs another checkout's server (e.g. main, before this change).
  * All traffic goes to 127.0.0.1; everything is bounded by the phase durations.
  * Writes bench/results/overload-<time>.json.
  */
@@ -22,7 +23,7 @@ import { cpuMs, forkTs, freePort, killAll, machineBusyMs, ROOT, sleep, spawnTs, 
 import { formatTable, quantile } from "../ws-fanout/stats";
 import type { LoadCommand, LoadRecord, LoadReply } from "./load";
 
-type Settings = { connections: number; factor: number; rate: number; normalS: number; overloadS: number; afterS: number; shed: boolean; viewers: number; cpuProf: boolean; concurrency: number };
+type Settings = { connections: number; factor: number; rate: number; normalS: number; overloadS: number; afterS: number; shed: boolean; viewers: number; cpuProf: boolean; concurrency: number; server: string };
 
 function parseArgs(argv: string[]): Settings {
   const get = (name: string, d: number) => {
@@ -40,6 +41,10 @@ function parseArgs(argv: string[]): Settings {
     shed: !argv.includes("--no-shed"),
     cpuProf: argv.includes("--cpu-prof"),
     concurrency: get("--concurrency", 0),
+    server: (() => {
+      const i = argv.indexOf("--server");
+      return i >= 0 ? path.resolve(argv[i + 1]) : "server.ts";
+    })(),
   };
 }
 
@@ -117,7 +122,7 @@ async function main(): Promise<void> {
   let server: Managed | undefined;
   let load: Managed | undefined;
   try {
-    server = spawnTs("war-room", "server.ts", ["--no-ui"], env, s.cpuProf ? ["--cpu-prof", "--cpu-prof-dir=/tmp/overload-prof"] : []);
+    server = spawnTs("war-room", s.server, ["--no-ui"], env, s.cpuProf ? ["--cpu-prof", "--cpu-prof-dir=/tmp/overload-prof"] : []);
     await waitReady(`${url}/health/ready`, server, 60_000);
     const created: string[] = [];
     for (let i = 0; i < 20; i++) {
