@@ -44,9 +44,6 @@ export class LoadShedder {
   readonly shedCounts: Record<ShedReason, number> = { event_loop_delay: 0, queue_time: 0, queue_full: 0 };
   private running = 0;
   private readonly queue: Waiter[] = [];
-  /** Since when requests have been waiting without a break, and how many slots freed since: the rate the backlog drains at. */
-  private backlogSince: number | null = null;
-  private releasedInBacklog = 0;
   private readonly lag: () => number;
   private readonly now: () => number;
   private readonly onShed?: (reason: ShedReason) => void;
@@ -78,13 +75,7 @@ export class LoadShedder {
     if (slow) return Promise.resolve(this.shed("queue_time", `requests wait over ${maxQueueMs} ms`));
     if (this.running < maxConcurrent && this.queue.length === 0) return Promise.resolve(this.slot());
     if (this.queue.length >= maxQueued) return Promise.resolve(this.shed("queue_full", `${this.queue.length} requests waiting`));
-    // At the rate slots have been freeing, this one would wait past the bound: say so now rather than in 500 ms.
-    const wait = this.expectedWaitMs(this.queue.length + 1);
-    if (wait > maxQueueMs) return Promise.resolve(this.shed("queue_time", `about ${Math.round(wait)} ms to wait for a slot`));
-    return new Promise((resolve) => {
-      this.queue.push({ at: this.now(), resolve });
-      this.noteQueue();
-    });
+    return new Promise((resolve) => this.queue.push({ at: this.now(), resolve }));
   }
 
   /** Sheds waiters past the bound even when no slot frees (a stuck store); the server calls it on a timer. */
@@ -95,7 +86,6 @@ export class LoadShedder {
       const w = this.queue.shift()!;
       w.resolve(this.shed("queue_time", `waited ${Math.round(now - w.at)} ms for a slot`));
     }
-    this.noteQueue();
   }
 
   private slot(): Admission {
@@ -106,34 +96,14 @@ export class LoadShedder {
         if (released) return;
         released = true;
         this.running--;
-        if (this.backlogSince !== null) this.releasedInBacklog++;
         this.pump();
       },
     };
   }
 
-  /**
-   * How long the `position`-th waiter can expect to wait, at the rate slots freed while requests
-   * have been waiting; 0 until they have waited half the bound (a burst after a quiet spell is not overload).
-   */
-  private expectedWaitMs(position: number): number {
-    if (this.backlogSince === null) return 0;
-    const busyMs = this.now() - this.backlogSince;
-    if (busyMs < this.limits.maxQueueMs / 2) return 0;
-    return this.releasedInBacklog === 0 ? Infinity : (position * busyMs) / this.releasedInBacklog;
-  }
-
-  private noteQueue(): void {
-    if (this.queue.length === 0) {
-      this.backlogSince = null;
-      this.releasedInBacklog = 0;
-    } else if (this.backlogSince === null) this.backlogSince = this.now();
-  }
-
   private pump(): void {
     this.expire();
     while (this.running < this.limits.maxConcurrent && this.queue.length > 0) this.queue.shift()!.resolve(this.slot());
-    this.noteQueue();
   }
 
   private shed(reason: ShedReason, why: string): Shed {
