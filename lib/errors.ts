@@ -76,8 +76,8 @@ export class MethodNotAllowed extends WarRoomError {
 }
 export class Unavailable extends WarRoomError {
   readonly retryAfterSeconds?: number;
-  constructor(message: string, retryAfterSeconds?: number, code: "unavailable" | "store_unavailable" = "unavailable") {
-    super(code, 503, message);
+  constructor(message: string, retryAfterSeconds?: number, code: "unavailable" | "store_unavailable" = "unavailable", details?: unknown) {
+    super(code, 503, message, details);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -9,6 +9,7 @@ import { readEnv } from "../lib/config/env";
 import { createLogger } from "../lib/log";
 import { startWarRoom, type WarRoomServer } from "../lib/server/server";
 import type { RateLimitOptions } from "../lib/server/rate-limit";
+import type { ShedLimits } from "../lib/server/shed";
 import { manualClock, systemClock } from "../lib/time";
 import pg from "pg";
 import { assertLocalDatabaseUrl } from "../lib/store/testing/local-database";
@@ -51,6 +52,12 @@ export async function startTestServer(
     lease?: { leaseTtlMs?: number; leaseRenewMs?: number };
     /** Presence beat interval with several instances (lib/incidents/presence.ts). */
     presenceBeatMs?: number;
+    /**
+     * Load-shedding limits (lib/server/shed.ts). The event-loop check is off by default here: the
+     * servers of a test file share one event loop with each other and the runner, so one server's
+     * start-up would read as another's overload. Queue-time shedding stays on.
+     */
+    shed?: Partial<ShedLimits>;
   } = {},
 ) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "war-room-test-"));
@@ -78,6 +85,7 @@ export async function startTestServer(
     redis: opts.redis,
     lease: opts.lease,
     presenceBeatMs: opts.presenceBeatMs,
+    shed: { maxEventLoopDelayMs: 0, ...opts.shed },
   });
   let t = clock.now();
   /** Advances the clock one tick and publishes it. */

@@ -44,6 +44,12 @@ const EnvSchema = z.object({
   WAR_ROOM_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   /** Key (≥ 32 characters) that seals the short-lived sign-in cookie; default: generated once and kept in the store. */
   WAR_ROOM_SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Load shedding (lib/server/shed.ts, docs/operations.md): 503 once the event-loop delay, kept over the last four 20 ms timer firings, passes this many ms; 0 turns it off. */
+  WAR_ROOM_SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  /** Load shedding: 503 for a request that waited longer than this many ms for one of the request slots. */
+  WAR_ROOM_SHED_QUEUE_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  /** Requests (API, sign-in, pages) served at once; the others wait in order, up to WAR_ROOM_SHED_QUEUE_MS. */
+  WAR_ROOM_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(100_000).default(64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Version control commit shown on /health; set by the deployment. */
   WAR_ROOM_COMMIT: z.string().optional(),

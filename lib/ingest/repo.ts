@@ -12,16 +12,14 @@ const BATCH = 500;
 export async function insertIngestSamples(store: Store, rows: readonly IngestRow[], receivedAt: number): Promise<Set<string>> {
   const fresh = new Set<string>();
   if (rows.length === 0) return fresh;
-  const sqlite = store.sqlite;
-  if (sqlite) {
-    // Hot path: one prepared statement in one transaction, under Kysely's connection lock.
-    await store.db.connection().execute(async () => {
-      const insert = sqlite.prepare("insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing");
-      sqlite.transaction(() => {
-        for (const r of rows) {
-          if (insert.run(r.service, r.t, r.intervalMs, JSON.stringify(r.sample), receivedAt).changes === 1) fresh.add(ingestKey(r.service, r.t));
-        }
-      })();
+  if (store.sqliteBatch) {
+    // Hot path: one prepared statement in one transaction, in the database's worker thread.
+    const changes = await store.sqliteBatch(
+      "insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing",
+      rows.map((r) => [r.service, r.t, r.intervalMs, JSON.stringify(r.sample), receivedAt]),
+    );
+    rows.forEach((r, i) => {
+      if (changes[i] === 1) fresh.add(ingestKey(r.service, r.t));
     });
     return fresh;
   }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { BreakerState } from "../sources/prometheus";
+import { SHED_REASONS } from "./shed";
 
 /** What /metrics reads at scrape time (README "Deployment"): kept as callbacks so nothing polls in between. */
 export type MetricsSources = {
@@ -22,6 +23,8 @@ export class WarRoomMetrics {
   readonly httpDuration: Histogram<"method" | "route" | "status">;
   readonly storeWrite: Histogram<"op">;
   readonly sourceQuery: Histogram<"outcome">;
+  readonly shed: Counter<"reason">;
+  private load: (() => { eventLoopDelayMs: number; active: number; waiting: number }) | null = null;
 
   constructor(src: MetricsSources) {
     const registers = [this.registry];
@@ -46,6 +49,32 @@ export class WarRoomMetrics {
       labelNames: ["outcome"],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
+    });
+    this.shed = new Counter({
+      name: "warroom_http_shed_total",
+      help: "Requests answered 503 + Retry-After by load shedding (lib/server/shed.ts), by reason: event_loop_delay, queue_time, queue_full",
+      labelNames: ["reason"],
+      registers,
+    });
+    for (const reason of SHED_REASONS) this.shed.inc({ reason }, 0);
+    const load = () => this.load?.();
+    new Gauge({
+      name: "warroom_event_loop_delay_seconds",
+      help: "Event-loop delay kept over the last four 20 ms timer firings, which load shedding compares with WAR_ROOM_SHED_EVENT_LOOP_DELAY_MS",
+      registers,
+      collect() {
+        const l = load();
+        if (l) this.set(l.eventLoopDelayMs / 1000);
+      },
+    });
+    new Gauge({
+      name: "warroom_http_requests_waiting",
+      help: "Requests waiting for a request slot (WAR_ROOM_MAX_CONCURRENT_REQUESTS)",
+      registers,
+      collect() {
+        const l = load();
+        if (l) this.set(l.waiting);
+      },
     });
     new Gauge({
       name: "warroom_cluster_leader",
@@ -130,6 +159,11 @@ export class WarRoomMetrics {
         if (s?.errors !== undefined) this.inc({ source: s.kind }, s.errors);
       },
     });
+  }
+
+  /** The load shedder's state, read at scrape time. */
+  watchLoad(read: () => { eventLoopDelayMs: number; active: number; waiting: number }): void {
+    this.load = read;
   }
 
   /** Store statement timing, fed by the store's query log (writes only). */

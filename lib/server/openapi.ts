@@ -152,7 +152,7 @@ function operation(route: RouteInfo, outputs: (s: z.ZodType) => JsonSchema, inpu
     responses[code] = typeof e === "string" ? json({ $ref: "#/components/schemas/Error" }, e) : json(outputs(e.schema), e.description);
   }
   // Any API route (lib/server/http.ts): draining, over capacity, or the database cannot be reached.
-  if (api) responses["503"] ??= json({ $ref: "#/components/schemas/Error" }, "Unavailable: shutting down or over capacity (`unavailable`), or the database cannot be reached and nothing was saved (`store_unavailable`); retry after `Retry-After` seconds");
+  if (api) responses["503"] ??= json({ $ref: "#/components/schemas/Error" }, "Unavailable: shutting down, over capacity or shed under overload (`unavailable`, `details.reason` event_loop_delay|queue_time|queue_full when shed), or the database cannot be reached and nothing was saved (`store_unavailable`); retry after `Retry-After` seconds");
   return {
     summary: d.summary,
     ...(d.description ? { description: d.description } : {}),

@@ -6,10 +6,12 @@ import type { Env } from "../config/env";
 import type { Logger } from "../log";
 import { systemClock, type Clock } from "../time";
 import { openStore, type Store } from "../store/store";
+import { asRequestWork } from "../store/priority";
 import { composeWarRoom, type WarRoom } from "./root";
 import { createApi } from "./api";
 import { LiveSockets } from "./ws";
-import { sendReply } from "./http";
+import { send, sendReply } from "./http";
+import { EventLoopLag, LoadShedder, isShedExempt, type ShedLimits } from "./shed";
 import { VERSION } from "./version";
 import { postmortemTemplatesDirOf, runbooksDirOf } from "../config/load";
 import { WarRoomMetrics } from "./metrics";
@@ -66,6 +68,8 @@ export type StartOptions = {
    * closes its own). Default: env.REDIS_URL; none = per-instance rate limits.
    */
   redis?: Redis | string;
+  /** Load-shedding limits (lib/server/shed.ts); default from env (WAR_ROOM_SHED_*). */
+  shed?: Partial<ShedLimits>;
 };
 
 export type WarRoomServer = {
@@ -208,14 +212,32 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
           source: warRoom.board.sourceState(),
           breakers: breakers(warRoom.source),
           websocket: { clients: live.clients, ...warRoom.hub.stats() },
-          http: { inFlight: api.pending, maxInFlight: api.maxInFlight },
+          http: { inFlight: api.pending, maxInFlight: api.maxInFlight, eventLoopDelayMs: Math.round(loopLag.ms), active: shedder.active, waiting: shedder.waiting, shed: shedder.shedCounts, limits: shedder.limits },
         },
       };
     }
     return null;
   };
 
-  const server = createServer(async (req, res) => {
+  const loopLag = new EventLoopLag();
+  const shedder = new LoadShedder({
+    lag: () => loopLag.ms,
+    now: () => performance.now(),
+    limits: {
+      // Next's dev server compiles pages on the main thread: seconds of delay that are not overload.
+      maxEventLoopDelayMs: opts.ui === "dev" ? 0 : env.WAR_ROOM_SHED_EVENT_LOOP_DELAY_MS,
+      maxQueueMs: env.WAR_ROOM_SHED_QUEUE_MS,
+      maxConcurrent: env.WAR_ROOM_MAX_CONCURRENT_REQUESTS,
+      ...opts.shed,
+    },
+    onShed: (reason) => metrics.shed.inc({ reason }),
+  });
+  metrics.watchLoad(() => ({ eventLoopDelayMs: loopLag.ms, active: shedder.active, waiting: shedder.waiting }));
+  const expireWaiters = setInterval(() => shedder.expire(), 50);
+  expireWaiters.unref();
+
+  const server = createServer((req, res) => void asRequestWork(() => serve(req, res)));
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     const began = process.hrtime.bigint();
@@ -223,10 +245,19 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       const method = req.method ?? "GET";
       metrics.httpDuration.observe({ method, route: routeLabel(api, method, path), status: String(res.statusCode) }, Number(process.hrtime.bigint() - began) / 1e9);
     });
+    let admitted: { release(): void } | null = null;
     try {
       // Security: headers on every answer; Host, same-origin writes, JSON writes, rate limits.
       setSecurityHeaders(res, security);
-      const refused = checkRequest(req, { ...security, path }) ?? (await limits.checkHttp(addressOf(req), path));
+      const denied = checkRequest(req, { ...security, path });
+      if (denied) return sendReply(res, typeof denied.body === "string" ? { status: denied.status, text: denied.body, headers: denied.headers } : denied);
+      if (!isShedExempt(path)) {
+        // Overload: 503 now rather than an answer too late to matter (lib/server/shed.ts).
+        const a = await shedder.admit();
+        if ("shed" in a) return send(res, a.error);
+        admitted = a;
+      }
+      const refused = await limits.checkHttp(addressOf(req), path);
       if (refused) return sendReply(res, typeof refused.body === "string" ? { status: refused.status, text: refused.body, headers: refused.headers } : refused);
       if (path === "/metrics" && (req.method === "GET" || req.method === "HEAD")) {
         const m = await metrics.render();
@@ -250,8 +281,10 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       logger.error({ err, path, address: addressOf(req) }, "request failed");
       if (!res.headersSent) sendReply(res, { status: 500, body: { error: { code: "internal", message: "internal error" } } });
       else res.destroy();
+    } finally {
+      admitted?.release();
     }
-  });
+  };
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
@@ -278,6 +311,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
 
   await new Promise<void>((resolve, reject) => {
     const failed = (err: Error) => {
+      clearInterval(expireWaiters);
       ownRedis?.disconnect();
       reject(err);
     };
@@ -287,6 +321,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
       resolve();
     });
   });
+  loopLag.start();
   const port = (server.address() as AddressInfo).port;
   const host = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
   const bind = `${host}:${port}`;
@@ -299,6 +334,8 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     (closed ??= (async () => {
       closing = true;
       api.drain();
+      loopLag.stop();
+      clearInterval(expireWaiters);
       warRoom.stopTimers();
       const handedOver = warRoom.handOver();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));

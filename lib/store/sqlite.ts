@@ -3,6 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { describeError } from "./errors";
+import { SqliteWorkerClient } from "./sqlite-worker-client";
 
 export const SQLITE_FILE_NAME = "war-room.sqlite";
 /** Held (a write lock) by the one process that serves a SQLite data folder. */
@@ -64,24 +65,20 @@ function readPid(file: string): number | null {
 
 type Warn = (o: object, msg?: string) => void;
 
-/** Opens (creating if needed) `<dataDir>/war-room.sqlite`, tuned so acknowledged writes survive. */
-export async function openSqliteFile(dataDir: string, warn: Warn): Promise<{ sqlite: BetterSqlite3.Database; file: string; unlock: () => void }> {
+/**
+ * Opens (creating if needed) `<dataDir>/war-room.sqlite` in its worker thread
+ * (lib/store/sqlite-worker.mjs), tuned so acknowledged writes survive (WAL, synchronous FULL).
+ */
+export async function openSqliteFile(dataDir: string, warn: Warn): Promise<{ client: SqliteWorkerClient; file: string; unlock: () => void }> {
   const file = path.join(dataDir, SQLITE_FILE_NAME);
-  let sqlite: BetterSqlite3.Database | undefined;
   let lock: { release(): void } | undefined;
   try {
     await fs.mkdir(dataDir, { recursive: true });
     lock = lockDataDir(dataDir);
-    sqlite = new BetterSqlite3(file);
-    const journal = sqlite.pragma("journal_mode = WAL", { simple: true });
+    const { client, journal } = await SqliteWorkerClient.open(file);
     if (journal !== "wal") warn({ file, journal }, "SQLite refused WAL mode; writes stay durable but readers block writers");
-    // FULL in WAL mode fsyncs the log on every commit: an acknowledged write survives power loss.
-    sqlite.pragma("synchronous = FULL");
-    sqlite.pragma("foreign_keys = ON");
-    sqlite.pragma("busy_timeout = 5000");
-    return { sqlite, file, unlock: lock.release };
+    return { client, file, unlock: lock.release };
   } catch (e) {
-    sqlite?.close();
     lock?.release();
     if (e instanceof DataDirInUse) throw e;
     throw new Error(`Cannot open SQLite database at ${file}: ${describeError(e)}`, { cause: e });

@@ -1,11 +1,12 @@
-import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from "kysely";
+import { Kysely, PostgresDialect, sql, type LogEvent } from "kysely";
 import { StoreUnavailable } from "../errors";
 import { withTimeout } from "../time";
 import type { Database } from "./schema";
-import type { Database as SqliteHandle } from "better-sqlite3";
 import { describeError } from "./errors";
 import { migrateToLatest } from "./migrations";
 import { openSqliteFile } from "./sqlite";
+import { SqliteWorkerDialect } from "./sqlite-worker-dialect";
+import type { SqliteWorkerClient } from "./sqlite-worker-client";
 import { assertPgSchemaName, createPgPool, parsePgUrl, type PgTarget } from "./postgres";
 import { GuardedPostgresDialect, StoreOutage } from "./outage";
 
@@ -15,11 +16,11 @@ export type Store = {
   db: Kysely<Database>;
   dialect: Dialect;
   /**
-   * SQLite only: the raw better-sqlite3 handle, for hot paths that need prepared statements
-   * (push ingest). Use it only inside `db.connection().execute(...)`, which holds Kysely's
-   * connection lock, so no Kysely transaction is open on the same handle meanwhile.
+   * SQLite only: runs one statement for every parameter row in one transaction in the database's
+   * worker thread (lib/store/sqlite-worker.mjs), under Kysely's connection lock so no Kysely
+   * transaction is open meanwhile; resolves with the changes of each row. For hot paths (push ingest).
    */
-  sqlite?: SqliteHandle;
+  sqliteBatch?(sql: string, rows: readonly (readonly unknown[])[]): Promise<number[]>;
   /** e.g. "sqlite:data/war-room.sqlite" or "postgres:127.0.0.1:5432/test"; never a password. */
   describe(): string;
   /** Cheap round trip; rejects within timeoutMs. */
@@ -61,8 +62,8 @@ function queryLog(onQuery: (sql: string, ms: number) => void): (e: LogEvent) => 
 }
 
 async function openSqlite(dataDir: string, logger: StoreLogger, log?: (e: LogEvent) => void): Promise<Store> {
-  const { sqlite, file, unlock } = await openSqliteFile(dataDir, (o, msg) => logger.warn(o, msg));
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  const { client, file, unlock } = await openSqliteFile(dataDir, (o, msg) => logger.warn(o, msg));
+  const db = new Kysely<Database>({ dialect: new SqliteWorkerDialect(client), log });
   try {
     const applied = await migrateToLatest(db);
     logger.info({ store: `sqlite:${file}`, applied }, "store opened");
@@ -71,7 +72,7 @@ async function openSqlite(dataDir: string, logger: StoreLogger, log?: (e: LogEve
     unlock();
     throw e;
   }
-  return makeStore(db, "sqlite", `sqlite:${file}`, sqlite, unlock);
+  return makeStore(db, "sqlite", `sqlite:${file}`, client, unlock);
 }
 
 async function openPostgres(databaseUrl: string, schema: string | undefined, logger: StoreLogger, log?: (e: LogEvent) => void): Promise<Store> {
@@ -130,16 +131,18 @@ async function createSchemaIfMissing(db: Kysely<unknown>, schema: string): Promi
   }
 }
 
-function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite?: SqliteHandle, unlock?: () => void): Store {
+function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite?: SqliteWorkerClient, unlock?: () => void): Store {
   let closing: Promise<void> | undefined;
   return {
     db,
     dialect,
-    ...(sqlite ? { sqlite } : {}),
+    ...(sqlite ? { sqliteBatch: (text, rows) => db.connection().execute(() => sqlite.batch(text, rows)) } : {}),
     describe: () => label,
     ping: async (timeoutMs = DEFAULT_PING_TIMEOUT_MS) => {
       if (closing) throw new Error(`${label} is closed`);
-      await withTimeout(sql`select 1`.execute(db), timeoutMs, `ping ${label}`);
+      // SQLite: straight to the worker, not behind the connection lock, so a queue of requests
+      // does not make a busy but healthy store look down (/health/ready).
+      await withTimeout(sqlite ? sqlite.ping() : sql`select 1`.execute(db).then(() => undefined), timeoutMs, `ping ${label}`);
     },
     close: () => (closing ??= db.destroy().finally(() => unlock?.())),
   };
