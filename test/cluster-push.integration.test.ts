@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
 import { call, LEASE, subscribed, until, type Server } from "./support/instances";
-import { startTestServer, TestClient, type Frame } from "./helpers";
+import { pushFed, startTestServer, TestClient, type Frame } from "./helpers";
 import type { Alert } from "../lib/alerts/model";
 import { listSignalMinutes } from "../lib/signals/repo";
 import { sumSliCounts } from "../lib/slo/repo";
@@ -73,8 +73,8 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("push ingest on several instances (
   beforeAll(async () => {
     redis = new Redis(REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect();
-    a = await startTestServer({ databaseUrl: DATABASE_URL, env: env("a"), lease: LEASE, startAt: START });
-    b = await startTestServer({ databaseUrl: DATABASE_URL, pgSchema: a.pgSchema, env: env("b"), lease: LEASE, startAt: START, logLines: bLog });
+    a = await startTestServer({ databaseUrl: DATABASE_URL, env: env("a"), lease: LEASE, startAt: START, configure: pushFed(["checkout"]) });
+    b = await startTestServer({ databaseUrl: DATABASE_URL, pgSchema: a.pgSchema, env: env("b"), lease: LEASE, startAt: START, logLines: bLog, configure: pushFed(["checkout"]) });
     await until("a to lead and b to follow", async () => a.server.warRoom.cluster.isLeader() && !b.server.warRoom.cluster.isLeader());
     // Every write of a row of sli_counts or signal_minutes, by either instance, leaves a line here.
     const db = a.server.warRoom.store.db;
