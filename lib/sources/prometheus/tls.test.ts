@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PrometheusSource } from "../prometheus";
@@ -46,9 +47,10 @@ describe.skipIf(!hasOpenssl)("Prometheus over TLS", () => {
     // Mutual TLS: the server wants a client certificate from our CA.
     server = https.createServer({ key: read("server.key"), cert: read("server.pem"), ca: read("ca.pem"), requestCert: true, rejectUnauthorized: false }, (req, res) => {
       req.resume();
-      const peer = (req.socket as import("node:tls").TLSSocket).getPeerCertificate();
-      const authorized = (req.socket as import("node:tls").TLSSocket).authorized;
-      clients.push(authorized ? peer.subject?.CN : undefined);
+      const socket = req.socket as TLSSocket;
+      const cn = socket.getPeerCertificate().subject?.CN;
+      const authorized = socket.authorized;
+      clients.push(authorized ? String(cn) : undefined);
       if (!authorized) return void res.writeHead(401).end("client certificate required");
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } }));
     });
