@@ -126,7 +126,9 @@ describe("a mixed deployment with Prometheus down", () => {
     await viewer.opened;
     viewer.send({ type: "subscribe", channel: "board" });
     viewer.send({ type: "subscribe", channel: "alerts" });
+    viewer.send({ type: "subscribe", channel: "slos" });
     await viewer.next((f) => f.type === "snapshot" && f.channel === "alerts");
+    await viewer.next((f) => f.type === "snapshot" && f.channel === "slos");
 
     // Checkout pushes 20 % 5xx every 10 s against a 99.9 % SLO: a 200× burn.
     const isPage = (a: Alert) => a.kind === "burn-rate" && a.service === "checkout" && a.severity === "page" && a.labels.slo === "checkout-availability";
@@ -144,6 +146,13 @@ describe("a mixed deployment with Prometheus down", () => {
     expect((alerts.body.firing as Alert[]).map((a) => a.id)).toContain(fired!.id);
     const live = await viewer.next((f: Frame) => f.type === "event" && f.channel === "alerts" && (f.data as { type: string; alert: Alert }).alert.id === fired!.id);
     expect((live.data as { type: string }).type).toBe("firing");
+    // The slos channel kept publishing, with checkout's page burn.
+    const update = await viewer.next((f: Frame) => {
+      if (f.type !== "event" || f.channel !== "slos") return false;
+      const slo = (f.data as { slos: { id: string; burnRates: Record<string, number | null> }[] }).slos.find((x) => x.id === "checkout-availability");
+      return (slo?.burnRates["5m"] ?? 0) >= 14.4;
+    });
+    expect(update.event).toBe("update");
     const incident = await json(base, "GET", `/api/v1/incidents/${incidentId}`);
     const timeline = incident.body.timeline as { kind: string; body: string }[];
     expect(timeline.some((e) => e.kind === "alert-fired" && e.body.includes(fired!.name))).toBe(true);
