@@ -117,7 +117,8 @@ export class SourceSet {
       kind: worst.state === "ok" ? this.kind : worst.kind,
       state: worst.state,
       ...(errors.length ? { error: errors.join("; ") } : {}),
-      lastSuccessAt: times.length ? Math.min(...times) : null,
+      // The failing source's own last success ("last good data"), else the oldest of the sources'.
+      lastSuccessAt: worst.state !== "ok" ? worst.lastSuccessAt : times.length ? Math.min(...times) : null,
       sources: all.map((s) => ({ kind: s.kind, state: s.state, ...(s.error ? { error: s.error } : {}), lastSuccessAt: s.lastSuccessAt, services: s.services })),
     };
   }
