@@ -13,10 +13,8 @@ import { MinuteRollup, type SignalMinute } from "../signals/rollup";
 import { signalMinutesPurger } from "../signals/repo";
 import { DrillService } from "../drills/service";
 import { SimScrapeTarget } from "../simulator/scrape";
-import { SimulatorSource } from "../sources/simulator-source";
-import { PrometheusSource } from "../sources/prometheus";
-import { SourceSet, type PulledSource } from "../sources/set";
-import { prometheusSettings, servicesBySource, simulatorSeed, sourceOf } from "../sources/config";
+import { createSources, sloBackfillSource } from "../sources/compose";
+import { servicesBySource, simulatorSeed, sourceOf } from "../sources/config";
 import { BACKFILL_SECONDS_MS, backfillHistory, backfillSloCounts } from "../sources/backfill";
 import { SloTracker } from "../slo/tracker";
 import { SloChannel } from "../slo/channel";
@@ -130,7 +128,7 @@ export function composeWarRoom(opts: ComposeOptions) {
   const history = new SignalHistory(catalog.ids(), { secondsCapacity: Math.ceil(BACKFILL_SECONDS_MS / tickMs) });
   const rollup = new MinuteRollup();
   const drills = new DrillService({ store, clock, serviceIds: catalog.ids(), simulated: bySource.simulator, onChange: () => board.publishDrills() });
-  const source = createSources(config, bySource, drills, logger);
+  const source = createSources({ config, bySource, drills: (from) => drills.effectiveSince(from), logger });
   // A follower shows the leader's source state (its own source is idle).
   const sourceStatus = (): SourceStatus => (tickRole() === "follower" && leaderSource ? leaderSource : source.status());
   const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus });
@@ -317,7 +315,7 @@ export function composeWarRoom(opts: ComposeOptions) {
         await backfillHistory({ source, history, rollup, store, tickMs, logger, services: catalog.services.length }, clock.now())
           .then((last) => jobs.tick.resumeAfter(last))
           .catch((err: unknown) => logger.warn({ err: String(err) }, "history backfill failed; starting without it"));
-        await backfillSloCounts({ source: sloBackfillSource(source, config), slos, logger }, clock.now());
+        await backfillSloCounts({ source: sloBackfillSource(source, config.slos), slos, logger }, clock.now());
       } else {
         await slos.load(clock.now());
       }
@@ -361,34 +359,4 @@ export function composeWarRoom(opts: ComposeOptions) {
 /** A job that must happen once among several instances runs on the leader only. */
 function onlyOnLeader(job: Job, leads: () => boolean): Job {
   return { name: job.name, everyMs: job.everyMs, aligned: job.aligned, run: (t) => (leads() ? job.run(t) : undefined) };
-}
-
-/** One source per kind in use, each feeding only its own services; push-fed services have none (lib/sources/set.ts). */
-function createSources(config: Config, bySource: ReturnType<typeof servicesBySource>, drills: DrillService, logger: Logger): SourceSet {
-  const pulled: PulledSource[] = [];
-  if (bySource.simulator.length > 0) {
-    const ids = new Set(bySource.simulator);
-    const services = config.services.filter((s) => ids.has(s.id));
-    pulled.push({ source: new SimulatorSource({ seed: simulatorSeed(config), services, drills: (from) => drills.effectiveSince(from) }), services: bySource.simulator });
-  }
-  if (bySource.prometheus.length > 0) {
-    const prom = prometheusSettings(config);
-    if (!prom?.url) throw new Error("prometheus.url: the Prometheus source needs a url (in the config or PROMETHEUS_URL)");
-    pulled.push({ source: new PrometheusSource({ config: { ...prom, url: prom.url }, serviceIds: bySource.prometheus }), services: bySource.prometheus });
-  }
-  return new SourceSet({ pulled, services: bySource, onBackfillError: (kind, err) => logger.warn({ source: kind, err: String(err) }, "history backfill from a source failed; its services start without it") });
-}
-
-/**
- * SLO backfill: from the sources' own counters when every SLO's service is counted by one
- * (Prometheus; a push-fed service gets nothing), else from sampled values of the pulled sources.
- */
-function sloBackfillSource(set: SourceSet, config: Config) {
-  const countable = config.slos.every((slo) => set.countsFor(slo.service) !== undefined || !set.sourceOf(slo.service));
-  return {
-    backfillMinutes: (from: number, to: number, stepMs?: number) => set.backfillMinutes(from, to, stepMs),
-    ...(countable && set.get("prometheus")
-      ? { sloCountsRange: (sli: Parameters<NonNullable<ReturnType<SourceSet["countsFor"]>>>[0], service: string, from: number, to: number, stepMs: number) => set.countsFor(service)?.(sli, from, to, stepMs) ?? Promise.resolve([]) }
-      : {}),
-  };
 }
