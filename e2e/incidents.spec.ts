@@ -20,6 +20,10 @@ test("an incident is declared from the board with severity and services", async 
   incidentUrl = ada.url();
   await expect(ada.getByRole("heading", { name: /Checkout errors after deploy/ })).toBeVisible();
   await expect(ada.getByRole("region", { name: "Timeline" })).toContainText(/declared/i);
+  // The affected service's signals stream here too, each chart with its text alternative.
+  const signals = ada.getByRole("region", { name: "Signals of affected services" });
+  await expect(signals.getByRole("figure", { name: /^Latency / })).toHaveAccessibleDescription(/^Latency: p99 now [\d.]+ m?s, peak [\d.]+ m?s; p95 now/);
+  await expect(signals.getByRole("figure", { name: /^Errors / }).locator("canvas")).not.toHaveAttribute("data-points", "0");
   await ada.context().close();
 });
 

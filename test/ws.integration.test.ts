@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, TestClient, type Frame } from "./helpers";
+import { until } from "./support/instances";
+import { sendStats } from "../lib/server/ws-send";
 
 let ctx: Awaited<ReturnType<typeof startTestServer>>;
 beforeEach(async () => {
@@ -131,28 +133,28 @@ describe("graceful shutdown", () => {
   });
 });
 
+/** A board viewer that stopped reading: what the server sends it piles up in the server's socket buffer. */
+async function stalledViewer() {
+  const c = await subscribedClient("board");
+  await c.next((f) => f.type === "snapshot");
+  const socket = (c.ws as unknown as { _socket: import("node:net").Socket })._socket;
+  socket.pause();
+  return { c, socket };
+}
+
+/** Publishes big board events until `n` viewers lag (the server holds more than 1 MiB unsent for each). */
+async function fillUntilLagging(n: number) {
+  const hub = ctx.server.warRoom.hub;
+  const payload = { filler: "x".repeat(512 * 1024) };
+  const deadline = Date.now() + 10_000;
+  while (hub.stats().laggingSubscriptions < n) {
+    if (Date.now() > deadline) throw new Error(`only ${hub.stats().laggingSubscriptions} of ${n} viewers lag`);
+    hub.publish("board", "filler", payload);
+    await new Promise((r) => setImmediate(r)); // let the sockets write what the kernel takes
+  }
+}
+
 describe("graceful shutdown with slow viewers", () => {
-  /** A board viewer that stopped reading: what the server sends it piles up in the server's socket buffer. */
-  async function stalledViewer() {
-    const c = await subscribedClient("board");
-    await c.next((f) => f.type === "snapshot");
-    const socket = (c.ws as unknown as { _socket: import("node:net").Socket })._socket;
-    socket.pause();
-    return { c, socket };
-  }
-
-  /** Publishes big board events until `n` viewers lag (the server holds more than 1 MiB unsent for each). */
-  async function fillUntilLagging(n: number) {
-    const hub = ctx.server.warRoom.hub;
-    const payload = { filler: "x".repeat(512 * 1024) };
-    const deadline = Date.now() + 10_000;
-    while (hub.stats().laggingSubscriptions < n) {
-      if (Date.now() > deadline) throw new Error(`only ${hub.stats().laggingSubscriptions} of ${n} viewers lag`);
-      hub.publish("board", "filler", payload);
-      await new Promise((r) => setImmediate(r)); // let the sockets write what the kernel takes
-    }
-  }
-
   it("a viewer still reading its backlog gets its 1012 (not a 1006 from terminating it), and one that never reads holds the shutdown up at most 2 s", async () => {
     const slow = await stalledViewer();
     const stuck = await stalledViewer();
@@ -165,5 +167,66 @@ describe("graceful shutdown with slow viewers", () => {
     expect(Date.now() - began).toBeLessThan(4_000); // the socket grace, not the 8 s request grace
     stuck.socket.resume();
     await stuck.c.closed;
+  });
+});
+
+describe("slow viewers and the pre-framed send path", () => {
+  it("a viewer that re-subscribes in a loop while not reading queues no snapshot past the high-water mark, and gets one when it reads again", async () => {
+    const loop = await stalledViewer();
+    await fillUntilLagging(1);
+    const hub = ctx.server.warRoom.hub;
+    const before = hub.stats();
+    // 45 subscribes (under the 50 per second limit): without the bound each queued a ≈ 36 KB snapshot.
+    for (let i = 0; i < 45; i++) loop.c.send({ type: "subscribe", channel: "board" });
+    await until("the server handled the 45 subscribes", () => hub.stats().coalescedFrames >= before.coalescedFrames + 45);
+    const after = hub.stats();
+    expect(after.maxQueuedBytes).toBeLessThanOrEqual(before.maxQueuedBytes + 1024);
+    expect(after.maxQueuedBytes).toBeLessThan((1 << 20) + 512 * 1024 + 64 * 1024); // the mark plus the frame that crossed it
+    const seen = loop.c.frames.length;
+    loop.socket.resume();
+    // Once the backlog is read the socket drains and the deferred subscribe is answered: one snapshot, not 45.
+    const snap = await loop.c.next((f) => f.type === "snapshot", seen);
+    await ctx.tick();
+    await loop.c.next((f) => f.type === "event" && f.event === "tick" && f.seq === (snap.seq as number) + 1, seen);
+    expect(loop.c.frames.slice(seen).filter((f) => f.type === "snapshot")).toHaveLength(1);
+    await loop.c.close();
+  });
+
+  it("a slow viewer still gets coalesced frames with pre-framed sends: the fast one gets every event, the slow one one snapshot of the latest state", async () => {
+    const fast = await subscribedClient("board");
+    await fast.next((f) => f.type === "snapshot");
+    const slow = await stalledViewer();
+    const pre = sendStats.preframed;
+    await fillUntilLagging(1);
+    const hub = ctx.server.warRoom.hub;
+    const seq = hub.channel("board")!.seq;
+    await fast.next((f) => f.type === "event" && f.seq === seq);
+    const fastEvents = fast.events("board").map((f) => f.seq as number);
+    expect(fastEvents).toEqual(Array.from({ length: fastEvents.length }, (_, i) => fastEvents[0] + i));
+    expect(sendStats.preframed - pre).toBeGreaterThanOrEqual(fastEvents.length);
+    const seen = slow.c.frames.length;
+    slow.socket.resume();
+    await ctx.tick(); // the next publish brings the drained viewer up to date
+    const snap = await slow.c.next((f) => f.type === "snapshot", seen);
+    expect(snap.seq).toBeGreaterThanOrEqual(seq);
+    const slowEvents = slow.c.frames.slice(seen).filter((f) => f.type === "event" && (f.seq as number) <= seq);
+    expect(slowEvents.length).toBeLessThan(fastEvents.length); // coalesced: it never got all of them
+    await fast.close();
+    await slow.c.close();
+  });
+
+  it("board events go out as pre-built frame bytes that every viewer decodes to the same message", async () => {
+    const a = await subscribedClient("board");
+    const b = await subscribedClient("board");
+    await a.next((f) => f.type === "snapshot");
+    await b.next((f) => f.type === "snapshot");
+    const pre = sendStats.preframed;
+    await ctx.tick();
+    const ea = await a.next((f) => f.type === "event" && f.event === "tick");
+    const eb = await b.next((f) => f.type === "event" && f.event === "tick");
+    expect(ea).toEqual(eb);
+    expect(sendStats.preframed - pre).toBeGreaterThanOrEqual(2);
+    await a.close();
+    await b.close();
   });
 });

@@ -54,8 +54,18 @@ function noteError(why: string): void {
   errors.set(why, (errors.get(why) ?? 0) + 1);
 }
 
-function openWarRoom(url: string, done: () => void): Viewer {
-  const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 30_000 });
+/**
+ * War Room allows 50 open sockets per client address (lib/server/rate-limit.ts), so viewers come
+ * from 40 per loopback address: 127.0.1.1, 127.0.1.2, … (all of 127/8 is loopback on Linux).
+ */
+const PER_ADDRESS = 40;
+function sourceAddress(index: number): string {
+  const k = Math.floor(index / PER_ADDRESS);
+  return `127.0.${1 + Math.floor(k / 250)}.${1 + (k % 250)}`;
+}
+
+function openWarRoom(url: string, index: number, done: () => void): Viewer {
+  const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 30_000, localAddress: sourceAddress(index) });
   const v: Viewer = { seq: new SeqTracker(), subscribed: false, close: () => ws.terminate() };
   let settled = false;
   const settle = () => {
@@ -91,7 +101,7 @@ function openWarRoom(url: string, done: () => void): Viewer {
   return v;
 }
 
-function openSocketIo(url: string, done: () => void): Viewer {
+function openSocketIo(url: string, _index: number, done: () => void): Viewer {
   const s: Socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false, timeout: 30_000 });
   const v: Viewer = { seq: new SeqTracker(), subscribed: false, close: () => s.disconnect() };
   // Socket.IO has no snapshot: the viewer counts as subscribed once connected (io.emit reaches it).
@@ -119,7 +129,7 @@ function openSocketIo(url: string, done: () => void): Viewer {
  * packets a broadcast receiver needs (open → connect "40", ping "2" → pong "3", event "42[…]").
  * Same per-frame work as the War Room viewer: one toString and one JSON.parse.
  */
-function openSocketIoRaw(url: string, done: () => void): Viewer {
+function openSocketIoRaw(url: string, _index: number, done: () => void): Viewer {
   const ws = new WebSocket(`${url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false, handshakeTimeout: 30_000 });
   const v: Viewer = { seq: new SeqTracker(), subscribed: false, close: () => ws.terminate() };
   let settled = false;
@@ -154,7 +164,7 @@ function openSocketIoRaw(url: string, done: () => void): Viewer {
   return v;
 }
 
-async function connectAll(kind: ClientKind, sioClient: SocketIoClient, url: string, count: number, concurrency: number): Promise<void> {
+async function connectAll(kind: ClientKind, sioClient: SocketIoClient, url: string, count: number, firstIndex: number, concurrency: number): Promise<void> {
   const open = kind === "warroom" ? openWarRoom : sioClient === "raw" ? openSocketIoRaw : openSocketIo;
   const progress = setInterval(() => send({ ev: "progress", ready, failed }), 500);
   let next = 0;
@@ -165,7 +175,7 @@ async function connectAll(kind: ClientKind, sioClient: SocketIoClient, url: stri
         inFlight++;
         next++;
         viewers.push(
-          open(url, () => {
+          open(url, firstIndex + next - 1, () => {
             inFlight--;
             if (next < count) pump();
             else if (inFlight === 0) resolve();
@@ -198,7 +208,7 @@ process.on("message", (m: WorkerCommand) => {
   switch (m.cmd) {
     case "connect":
       if (m.captureSample) sample = (frame) => send({ ev: "sample", frame });
-      void connectAll(m.kind, m.sioClient, m.url, m.count, m.concurrency);
+      void connectAll(m.kind, m.sioClient, m.url, m.count, m.firstIndex, m.concurrency);
       return;
     case "window": {
       win = { t0: m.t0, t1: m.t1 };

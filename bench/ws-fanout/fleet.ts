@@ -54,7 +54,7 @@ export class ClientFleet {
     try {
       const done = await Promise.all(
         this.workers.map((w, i) =>
-          this.request(w, { cmd: "connect", kind, sioClient, url, count: share(i), concurrency, captureSample: captureSample && i === 0 }, "connected", 180_000),
+          this.request(w, { cmd: "connect", kind, sioClient, url, count: share(i), firstIndex: Array.from({ length: i }, (_, k) => share(k)).reduce((a, b) => a + b, 0), concurrency, captureSample: captureSample && i === 0 }, "connected", 180_000),
         ),
       );
       return {

@@ -11,7 +11,8 @@ export type SocketIoClient = "lib" | "raw";
 
 /** Orchestrator → client worker. */
 export type WorkerCommand =
-  | { cmd: "connect"; kind: ClientKind; sioClient: SocketIoClient; url: string; count: number; concurrency: number; captureSample: boolean }
+  /** `firstIndex`: the fleet-wide index of this worker's first viewer (it picks the viewers' source addresses). */
+  | { cmd: "connect"; kind: ClientKind; sioClient: SocketIoClient; url: string; count: number; firstIndex: number; concurrency: number; captureSample: boolean }
   | { cmd: "window"; t0: number; t1: number }
   | { cmd: "report" }
   | { cmd: "close" };

@@ -1,17 +1,24 @@
 import type { ClientFleet } from "./fleet";
-import { cpuMs, cpuSplitMs, machineBusyMs, rssKiB, sleep, sleepUntil } from "./procs";
+import { cpuSplitMs, machineBusyMs, rssKiB, sleep, sleepUntil } from "./procs";
 import type { Measured } from "./report";
 import type { ServerHandle } from "./servers";
 import { fmt, quantile, summarizeWindow } from "./stats";
 
 /** Server CPU while nobody is connected (its own tick, timers), in % of one core. */
 export async function idleCpuPct(server: ServerHandle, ms: number): Promise<number> {
-  const a = cpuMs(server.proc.pid);
-  await sleep(ms);
-  return ((cpuMs(server.proc.pid) - a) / ms) * 100;
+  return (await idleCpu(server, ms)).pct;
 }
 
-export type WindowOptions = { windowS: number; idlePct: number; alignToSecond: boolean; graceMs: number };
+/** Idle CPU, total and its kernel part, in % of one core. */
+export async function idleCpu(server: ServerHandle, ms: number): Promise<{ pct: number; systemPct: number }> {
+  const a = cpuSplitMs(server.proc.pid);
+  await sleep(ms);
+  const b = cpuSplitMs(server.proc.pid);
+  return { pct: ((b.user + b.system - a.user - a.system) / ms) * 100, systemPct: ((b.system - a.system) / ms) * 100 };
+}
+
+/** `idleSystemPct`: the kernel part of `idlePct`, subtracted from the kernel cost per frame. */
+export type WindowOptions = { windowS: number; idlePct: number; idleSystemPct?: number; alignToSecond: boolean; graceMs: number };
 
 /** One measurement window on connected viewers. The window's edges are publish times. */
 export async function measureWindow(fleet: ClientFleet, server: ServerHandle, connected: number, o: WindowOptions): Promise<Measured> {
@@ -44,6 +51,7 @@ export async function measureWindow(fleet: ClientFleet, server: ServerHandle, co
     clientCpuPct,
     otherCpuPct: Math.max(0, ((busy1 - busy0) / ms) * 100 - serverCpuPct - clientCpuPct),
     serverUsPerFrame: summary.delivered > 0 ? (fanoutCpuMs * 1000) / summary.delivered : NaN,
+    serverKernelUsPerFrame: summary.delivered > 0 ? (Math.max(0, split1.system - split0.system - ((o.idleSystemPct ?? 0) / 100) * ms) * 1000) / summary.delivered : NaN,
     serverRssKiB,
     publishMs: publishMs && publishMs.length ? { p50: quantile(publishMs, 0.5), max: Math.max(...publishMs), n: publishMs.length } : null,
     attempts: 1,

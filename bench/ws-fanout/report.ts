@@ -1,3 +1,4 @@
+import os from "node:os";
 import { fmt, formatTable, type WindowSummary } from "./stats";
 
 /** The §11 latency bound; also the saturation step's pass line. */
@@ -16,6 +17,8 @@ export type Measured = {
   otherCpuPct: number;
   /** (Server CPU − idle CPU) per delivered frame, µs: the server-side cost of fan-out. */
   serverUsPerFrame: number;
+  /** Server system (kernel) CPU per delivered frame, µs: what one socket write costs here, loopback receive path included. */
+  serverKernelUsPerFrame: number;
   /** VmRSS at the end of the window, garbage included. */
   serverRssKiB: number;
   /** Duration of the synchronous publish call (serialize + loop over sockets); bench-only servers. */
@@ -91,11 +94,13 @@ export function printResults(runs: RunResult[], sat: SatResult[], maxOthersPct: 
         ]),
       ),
     );
-    console.log("\nWar Room / Socket.IO at 1 frame/s (the frames/s ratio is 1.0 unless one side loses frames or skips ticks)\n");
+    console.log("\nWar Room / Socket.IO at 1 frame/s (the frames/s ratio is 1.0 unless one side loses frames or skips ticks)");
+    const cores = os.availableParallelism();
+    console.log(`p99 floor: War Room's kernel µs per socket write in that window × viewers ÷ ${cores} cores (the writes alone, spread perfectly)\n`);
     const sizes = [...new Set(runs.map((r) => r.clients))];
     console.log(
       formatTable(
-        ["viewers", "frames/s WR", "frames/s SIO", "ratio", "p99 ms WR / SIO", "RSS/viewer KiB WR / SIO", "srv µs/frame WR / SIO"],
+        ["viewers", "frames/s WR", "frames/s SIO", "ratio", "frames per srv CPU-s WR ÷ SIO", "p99 ms WR / SIO", "p99 floor ms", "kernel µs/write WR / SIO", "RSS/viewer KiB WR / SIO", "srv µs/frame WR / SIO"],
         sizes.map((n) => {
           const wr = runs.find((r) => r.clients === n && r.system === "War Room");
           const sio = runs.find((r) => r.clients === n && r.system === "Socket.IO");
@@ -105,7 +110,10 @@ export function printResults(runs: RunResult[], sat: SatResult[], maxOthersPct: 
             wr?.summary.deliveredPerSec ?? NaN,
             sio?.summary.deliveredPerSec ?? NaN,
             wr && sio ? fmt(wr.summary.deliveredPerSec / sio.summary.deliveredPerSec, 2) : "–",
+            wr && sio ? fmt(sio.serverUsPerFrame / wr.serverUsPerFrame, 2) : "–",
             pair((r) => r.summary.p99),
+            wr ? fmt((wr.serverKernelUsPerFrame * n) / cores / 1000, 1) : "–",
+            pair((r) => r.serverKernelUsPerFrame),
             pair((r) => r.rssPerClientKiB),
             pair((r) => r.serverUsPerFrame),
           ];

@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import type { ClientKind, SocketIoClient } from "./ipc";
 import { ClientFleet } from "./fleet";
-import { idleCpuPct, measureQuietly } from "./measure";
+import { idleCpu, measureQuietly } from "./measure";
 import { ROOT, collectGarbage, killAll, openFilesLimit, rssKiB, sleep, stop } from "./procs";
 import { printResults, type RunResult, type SatResult } from "./report";
 import { saturation, type SatSystem } from "./saturation";
@@ -81,12 +81,12 @@ async function fanoutRun(kind: ClientKind, n: number, s: Settings, ctx: Ctx): Pr
   const server = kind === "warroom" ? await startWarRoomServer(dataDir) : await startPublisher("socketio", ctx.frameFile!, dataDir, 1);
   const fleet = new ClientFleet(Math.min(s.workers, n));
   try {
-    const idle = await idleCpuPct(server, 2_000);
+    const idle = await idleCpu(server, 2_000);
     const rssBefore = await settledRss(server);
     const c = await fleet.connect(kind, s.sioClient, server.connectUrl, n, s.concurrency, ctx.frameFile === null);
     await sleep(3_000);
     const label = `${kind === "warroom" ? "War Room" : "Socket.IO"} × ${n}`;
-    const m = await measureQuietly(fleet, server, c.ready, { windowS: s.windowS, idlePct: idle, alignToSecond: true, graceMs: 2_000, maxOthersPct: s.maxOthersPct, retries: 1, label, retryUntil: ctx.retryUntil });
+    const m = await measureQuietly(fleet, server, c.ready, { windowS: s.windowS, idlePct: idle.pct, idleSystemPct: idle.systemPct, alignToSecond: true, graceMs: 2_000, maxOthersPct: s.maxOthersPct, retries: 1, label, retryUntil: ctx.retryUntil });
     const rssWith = await settledRss(server);
     if (kind === "warroom" && ctx.frameFile === null) {
       if (!fleet.sample) throw new Error("no board tick captured from War Room");

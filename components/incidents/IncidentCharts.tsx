@@ -4,7 +4,7 @@ import { memo, useMemo, useState } from "react";
 import Link from "next/link";
 import type { TimeZoneMode } from "@/lib/signals/format";
 import { RANGES, RANGE_META, type RangeKey } from "@/lib/signals/range";
-import { LIVE_WINDOW_MS, rowsFromHistory, rowsFromLive } from "@/components/service/model";
+import { chartFromHistory, chartFromLive, EMPTY_CHART, LIVE_WINDOW_MS } from "@/components/service/model";
 import { SignalChart, type ChartMarker, type LineSpec } from "@/components/service/SignalChart";
 import { useHistory, useServiceLive } from "@/components/service/useService";
 import { KIND_UI, STATUS_UI, incidentLabel, markerColor } from "./meta";
@@ -51,9 +51,10 @@ const ServiceCharts = memo(function ServiceCharts({ serviceId, range, markers, t
   const isLive = RANGE_META[range].live;
   const { live, missing } = useServiceLive(serviceId);
   const history = useHistory(serviceId, range);
-  const rows = useMemo(
-    () => (isLive ? (live ? rowsFromLive(live.series) : []) : rowsFromHistory(history.data?.series)),
-    [isLive, live, history.data],
+  const liveSeries = live?.series;
+  const series = useMemo(
+    () => (isLive ? (liveSeries ? chartFromLive(liveSeries) : EMPTY_CHART) : chartFromHistory(history.data?.series)),
+    [isLive, liveSeries, history.data],
   );
   const end = live?.latestT ?? null;
   const domain = useMemo<readonly [number, number] | null>(() => {
@@ -73,10 +74,10 @@ const ServiceCharts = memo(function ServiceCharts({ serviceId, range, markers, t
         <p className="text-sm text-muted">No live data for this service.</p>
       ) : domain ? (
         <div className="grid grid-cols-1 gap-3 md:grid-cols-2 2xl:grid-cols-4">
-          <SignalChart title="Latency" rows={rows} lines={LATENCY} unitOf="p99" domain={domain} markers={markers} tz={tz} />
-          <SignalChart title="Traffic" rows={rows} lines={TRAFFIC} unitOf="rps" domain={domain} markers={markers} tz={tz} />
-          <SignalChart title="Errors" rows={rows} lines={ERRORS} unitOf="errorPct" domain={domain} markers={markers} tz={tz} />
-          <SignalChart title="Saturation" rows={rows} lines={SATURATION} unitOf="cpuPct" domain={domain} markers={markers} tz={tz} yMax={100} />
+          <SignalChart title="Latency" series={series} lines={LATENCY} unitOf="p99" domain={domain} markers={markers} tz={tz} />
+          <SignalChart title="Traffic" series={series} lines={TRAFFIC} unitOf="rps" domain={domain} markers={markers} tz={tz} />
+          <SignalChart title="Errors" series={series} lines={ERRORS} unitOf="errorPct" domain={domain} markers={markers} tz={tz} />
+          <SignalChart title="Saturation" series={series} lines={SATURATION} unitOf="cpuPct" domain={domain} markers={markers} tz={tz} yMax={100} />
         </div>
       ) : (
         <p className="rounded-xl border border-dashed border-line px-4 py-8 text-center text-sm text-muted">Loading signals…</p>
@@ -86,7 +87,12 @@ const ServiceCharts = memo(function ServiceCharts({ serviceId, range, markers, t
 });
 
 /** Live golden signals of the affected services, with the timeline as markers. */
-export function IncidentCharts({ incident, entries, tz, now }: { incident: Incident; entries: TimelineEntry[]; tz: TimeZoneMode; now: number | null }) {
+type Props = { incident: Incident; entries: TimelineEntry[]; tz: TimeZoneMode; now: number | null };
+
+// `now` only picks the range at the first render: a new second alone does not re-render the charts.
+export const IncidentCharts = memo(IncidentChartsInner, (a, b) => a.incident === b.incident && a.entries === b.entries && a.tz === b.tz);
+
+function IncidentChartsInner({ incident, entries, tz, now }: Props) {
   const [open, setOpen] = useState(true);
   // Chosen once per page view: a window that grows by itself would reshuffle the charts mid-call.
   const [range] = useState<RangeKey>(() => rangeFor((now ?? Date.now()) - incident.startedAt));

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { memo, useState, type FormEvent } from "react";
 import { X } from "lucide-react";
 import { ConflictNotice } from "./ConflictNotice";
 import { useIncidentUi } from "./IncidentUi";
@@ -65,7 +65,7 @@ function describeOp(op: RoleOp): string {
 }
 
 /** Role holders with their instruction; role changes are PATCHes of the whole list (versioned). */
-export function RolesPanel({ incident }: { incident: Incident }) {
+export const RolesPanel = memo(function RolesPanel({ incident }: { incident: Incident }) {
   const { patch, conflict, error, pending, dismiss } = usePatch("incident", `/api/v1/incidents/${encodeURIComponent(incident.id)}`);
   const perm = useCan()("incident.roles");
   const noteId = `roles-${incident.id}-denied`;
@@ -134,4 +134,4 @@ export function RolesPanel({ incident }: { incident: Incident }) {
       </ul>
     </section>
   );
-}
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import type { TimeZoneMode } from "@/lib/signals/format";
 import { KIND_UI } from "./meta";
 import { ScribeBox } from "./ScribeBox";
@@ -14,7 +14,7 @@ type Props = { incidentId: string; entries: TimelineEntry[]; tz: TimeZoneMode; s
  * reads as the story of the call (as the postmortem will), a back-dated entry lands where it
  * belongs, and the person typing sees their entry appear next to where they type.
  */
-export function Timeline({ incidentId, entries, tz, serverNow }: Props) {
+export const Timeline = memo(function Timeline({ incidentId, entries, tz, serverNow }: Props) {
   const [pinnedOnly, setPinnedOnly] = useState(false);
   const [kind, setKind] = useState<EntryKind | "">("");
   const shown = useMemo(() => entries.filter((e) => (!pinnedOnly || e.pinned) && (!kind || e.kind === kind)), [entries, pinnedOnly, kind]);
@@ -60,4 +60,4 @@ export function Timeline({ incidentId, entries, tz, serverNow }: Props) {
       <ScribeBox incidentId={incidentId} tz={tz} serverNow={serverNow} />
     </section>
   );
-}
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { memo, useState } from "react";
 import Link from "next/link";
 import clsx from "clsx";
 import { BookOpen, ChevronDown, ChevronRight, ExternalLink } from "lucide-react";
@@ -87,7 +87,7 @@ function Checklist({ incident, slug, tz }: { incident: Incident; slug: string; t
 }
 
 /** The incident's "Runbooks" panel: runbooks of its services; opening one shows its checklist, ticked live for everyone. */
-export function IncidentRunbooks({ incident, tz }: { incident: Incident; tz: TimeZoneMode }) {
+export const IncidentRunbooks = memo(function IncidentRunbooks({ incident, tz }: { incident: Incident; tz: TimeZoneMode }) {
   const { data, error } = useRunbooksForServices(incident.services);
   const [open, setOpen] = useState<string | null>(null);
 
@@ -140,4 +140,4 @@ export function IncidentRunbooks({ incident, tz }: { incident: Incident; tz: Tim
       )}
     </section>
   );
-}
+});

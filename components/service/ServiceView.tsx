@@ -16,7 +16,7 @@ import { useTimeZone } from "@/components/shell/timezone";
 import { STATE_UI, StateMark, StatePill, type DisplayState } from "@/components/ui/state";
 import { DrillBadge } from "@/components/drills/DrillBadge";
 import { useDrillHistory } from "@/components/drills/api";
-import { drillsAffecting, rowsFromHistory, rowsFromLive, LIVE_WINDOW_MS } from "./model";
+import { chartFromHistory, chartFromLive, drillsAffecting, EMPTY_CHART, LIVE_WINDOW_MS } from "./model";
 import { SignalChart, type ChartMarker, type DrillArea, type LineSpec, type ThresholdLine } from "./SignalChart";
 import { useLiveIncidents } from "@/components/incidents/api";
 import { RangeSelector } from "./RangeSelector";
@@ -98,9 +98,10 @@ function ValidServiceView({ id }: { id: string }) {
   const info = live?.service ?? services.data?.find((s) => s.id === id);
   const thresholds = info?.thresholds;
 
-  const rows = useMemo(
-    () => (isLive ? (live ? rowsFromLive(live.series) : []) : rowsFromHistory(history.data?.series)),
-    [isLive, live, history.data],
+  const liveSeries = live?.series;
+  const series = useMemo(
+    () => (isLive ? (liveSeries ? chartFromLive(liveSeries) : EMPTY_CHART) : chartFromHistory(history.data?.series)),
+    [isLive, liveSeries, history.data],
   );
 
   // Live: the window ends at the newest point, so the chart does not jitter with the clock.
@@ -139,6 +140,18 @@ function ValidServiceView({ id }: { id: string }) {
     }
     return out;
   }, [incidents, id]);
+
+  // The page re-renders every second (data age, current values); these panels have their own
+  // data and need not re-render with it.
+  const panels = useMemo(
+    () => (
+      <>
+        <ServiceBudgets serviceId={id} />
+        <ServiceRunbooks serviceId={id} />
+      </>
+    ),
+    [id],
+  );
 
   if (missing || (services.isSuccess && !info)) return <NoService id={id} />;
 
@@ -210,9 +223,7 @@ function ValidServiceView({ id }: { id: string }) {
         </dl>
       </section>
 
-      <ServiceBudgets serviceId={id} />
-
-      <ServiceRunbooks serviceId={id} />
+      {panels}
 
       <div className="flex flex-wrap items-center gap-4">
         <RangeSelector value={range} />
@@ -234,10 +245,10 @@ function ValidServiceView({ id }: { id: string }) {
 
       {domain ? (
         <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
-          <SignalChart title="Latency" markers={markers} rows={rows} lines={LATENCY} unitOf="p99" domain={domain} thresholds={th.latency} drills={drillAreas} tz={tz} stale={chartsStale} />
-          <SignalChart title="Traffic" markers={markers} rows={rows} lines={TRAFFIC} unitOf="rps" domain={domain} drills={drillAreas} tz={tz} stale={chartsStale} />
-          <SignalChart title="Errors" markers={markers} rows={rows} lines={ERRORS} unitOf="errorPct" domain={domain} thresholds={th.errors} drills={drillAreas} tz={tz} stale={chartsStale} />
-          <SignalChart title="Saturation" markers={markers} rows={rows} lines={SATURATION} unitOf="cpuPct" domain={domain} thresholds={th.saturation} drills={drillAreas} tz={tz} stale={chartsStale} yMax={100} />
+          <SignalChart title="Latency" markers={markers} series={series} lines={LATENCY} unitOf="p99" domain={domain} thresholds={th.latency} drills={drillAreas} tz={tz} stale={chartsStale} />
+          <SignalChart title="Traffic" markers={markers} series={series} lines={TRAFFIC} unitOf="rps" domain={domain} drills={drillAreas} tz={tz} stale={chartsStale} />
+          <SignalChart title="Errors" markers={markers} series={series} lines={ERRORS} unitOf="errorPct" domain={domain} thresholds={th.errors} drills={drillAreas} tz={tz} stale={chartsStale} />
+          <SignalChart title="Saturation" markers={markers} series={series} lines={SATURATION} unitOf="cpuPct" domain={domain} thresholds={th.saturation} drills={drillAreas} tz={tz} stale={chartsStale} yMax={100} />
         </div>
       ) : (
         <p className="rounded-xl border border-dashed border-line px-4 py-16 text-center text-muted">

@@ -1,13 +1,14 @@
 "use client";
 
-import { memo, useCallback, useMemo } from "react";
-import { AXIS_LINE, GRID_STYLE, TIME_X_AXIS, TOOLTIP_LABEL, TOOLTIP_STYLE } from "@/components/ui/chartStyle";
-import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { memo, useCallback, useId, useMemo } from "react";
 import type { SignalName } from "@/lib/signals/types";
 import { SIGNAL_META } from "@/lib/signals/types";
 import { formatCompact, formatDateTime, formatDayTime, formatSignal, formatTime, type TimeZoneMode } from "@/lib/signals/format";
-import type { ChartRow } from "./model";
+import type { ChartSeries } from "./model";
 import { timeTicks } from "./model";
+import { dashOf, type DrawInput } from "./chartCanvas";
+import { TimeCanvas } from "./TimeCanvas";
+import { chartSummary } from "./summary";
 
 export type LineSpec = { key: SignalName; color: string; width?: number; dash?: string };
 export type ThresholdLine = { y: number; level: "warn" | "critical"; label: string };
@@ -17,7 +18,7 @@ export type ChartMarker = { id: string; t: number; color: string; label?: string
 
 type Props = {
   title: string;
-  rows: ChartRow[];
+  series: ChartSeries;
   lines: readonly LineSpec[];
   /** Unit formatter: values of every line share the unit of `unitOf`. */
   unitOf: SignalName;
@@ -48,36 +49,33 @@ function axisValue(signal: SignalName, v: number): string {
   return `${+v.toFixed(v < 1 ? 2 : v < 10 ? 1 : 0)} %`;
 }
 
-const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
 const THRESHOLD_COLOR = { warn: "var(--color-warn)", critical: "var(--color-critical)" } as const;
 
 /**
- * One golden-signal chart. Memoised; every prop is stable unless its data changed, lines
- * have no dots and no animation (PITFALLS: animations would replay on every live update).
+ * One golden-signal chart, drawn on a canvas (components/service/chartCanvas.ts): a live
+ * tick redraws ≤ 600 points per line in one animation frame instead of re-rendering an SVG
+ * tree. Memoised; every prop is stable unless its data changed. The figure is described by
+ * a visually hidden summary (current, peak, thresholds) for screen readers and tests.
  */
-export const SignalChart = memo(function SignalChart({ title, rows, lines, unitOf, domain, thresholds, drills, markers, tz, stale, yMax }: Props) {
+export const SignalChart = memo(function SignalChart({ title, series, lines, unitOf, domain, thresholds, drills, markers, tz, stale, yMax }: Props) {
   const span = domain[1] - domain[0];
-  const ticks = useMemo(() => timeTicks(domain[0], domain[1]), [domain]);
+  const ticksX = useMemo(() => timeTicks(domain[0], domain[1]), [domain]);
   const fmtX = useCallback(
     (t: number) => (span > 24 * 3600_000 ? formatDayTime(t, tz) : formatTime(t, tz, false)),
     [span, tz],
   );
   const fmtY = useCallback((v: number) => axisValue(unitOf, v), [unitOf]);
-  const fmtLabel = useCallback((t: unknown) => (typeof t === "number" ? formatDateTime(t, tz) : ""), [tz]);
-  const fmtTooltip = useCallback(
-    (value: unknown, name: unknown) => [typeof value === "number" ? formatSignal(unitOf, value) : "—", String(name)] as [string, string],
-    [unitOf],
-  );
+  const fmtTime = useCallback((t: number) => formatDateTime(t, tz), [tz]);
+  const fmtValue = useCallback((v: number) => formatSignal(unitOf, v), [unitOf]);
   const warnY = thresholds?.find((t) => t.level === "warn")?.y ?? thresholds?.[0]?.y;
   const ticksY = useMemo(() => {
     let max = warnY !== undefined ? warnY * 1.15 : 0;
-    for (const r of rows) for (const l of lines) {
-      const v = r[l.key];
-      if (v !== null && v > max) max = v;
+    for (const l of lines) {
+      const col = series.cols[l.key];
+      if (col) for (let i = 0; i < col.length; i++) if (col[i] > max) max = col[i];
     }
     return yTicks(yMax ?? max * 1.05);
-  }, [rows, lines, warnY, yMax]);
-  const yDomain = useMemo(() => [0, ticksY[ticksY.length - 1]] as [number, number], [ticksY]);
+  }, [series, lines, warnY, yMax]);
   // Markers close together keep their lines but only the first keeps its label: labels never overprint.
   const shownMarkers = useMemo(() => {
     let lastLabelled = -Infinity;
@@ -91,9 +89,26 @@ export const SignalChart = memo(function SignalChart({ title, rows, lines, unitO
         return m;
       });
   }, [markers, domain, span]);
+  const drawLines = useMemo(() => lines.map((l) => ({ key: l.key, color: l.color, width: l.width ?? 1.5, dash: dashOf(l.dash) })), [lines]);
+  const hoverLines = useMemo(() => lines.map((l) => ({ key: l.key, name: SIGNAL_META[l.key].short, color: l.color })), [lines]);
+  const drawThresholds = useMemo(
+    () => (thresholds ?? []).map((t) => ({ y: t.y, color: THRESHOLD_COLOR[t.level], label: t.label, above: t.level !== "warn" })),
+    [thresholds],
+  );
+  // Areas are clipped to the window; a drill that has only just begun still shows as a sliver.
+  const drawDrills = useMemo(
+    () => (drills ?? []).map((d) => ({ x1: Math.max(d.x1, domain[0]), x2: Math.min(Math.max(d.x2, d.x1 + span * 0.004), domain[1]), label: d.label })).filter((d) => d.x2 > d.x1),
+    [drills, domain, span],
+  );
+  const input = useMemo<Omit<DrawInput, "width">>(
+    () => ({ series, lines: drawLines, domain, ticksX, ticksY, fmtX, fmtY, thresholds: drawThresholds, drills: drawDrills, markers: shownMarkers }),
+    [series, drawLines, domain, ticksX, ticksY, fmtX, fmtY, drawThresholds, drawDrills, shownMarkers],
+  );
+  const summary = useMemo(() => chartSummary(title, series, lines, unitOf, thresholds ?? [], !!stale), [title, series, lines, unitOf, thresholds, stale]);
+  const summaryId = `chart-summary-${useId()}`;
 
   return (
-    <figure className="rounded-xl border border-line bg-surface p-4">
+    <figure className="rounded-xl border border-line bg-surface p-4" aria-describedby={summaryId}>
       <figcaption className="mb-2 flex flex-wrap items-center gap-x-4 gap-y-1">
         <span className="text-sm font-semibold tracking-wide text-fg">
           {title} <span className="font-normal text-muted">({SIGNAL_META[unitOf].unit})</span>
@@ -110,81 +125,10 @@ export const SignalChart = memo(function SignalChart({ title, rows, lines, unitO
           {stale && <span className="font-bold text-stale">STALE</span>}
         </span>
       </figcaption>
-      <LineChart
-        responsive
-        data={rows}
-        margin={MARGIN}
-        style={{ width: "100%", height: 220, opacity: stale ? 0.55 : 1 }}
-        accessibilityLayer={false}
-      >
-        <CartesianGrid vertical={false} {...GRID_STYLE} />
-        <XAxis
-          {...TIME_X_AXIS}
-          domain={domain as [number, number]}
-          ticks={ticks}
-          tickFormatter={fmtX}
-          minTickGap={24}
-        />
-        <YAxis width={64} tickFormatter={fmtY} domain={yDomain} ticks={ticksY} allowDataOverflow axisLine={false} tickLine={false} />
-        {drills?.map((d, i) => (
-          <ReferenceArea
-            key={d.id}
-            x1={Math.max(d.x1, domain[0])}
-            x2={Math.min(Math.max(d.x2, d.x1 + span * 0.004), domain[1])}
-            fill="var(--color-drill)"
-            fillOpacity={0.12}
-            stroke="var(--color-drill)"
-            strokeOpacity={0.35}
-            ifOverflow="hidden"
-            label={{ value: d.label, position: "insideTopRight", offset: 6 + 14 * (i % 4), fill: "var(--color-drill)", fontSize: 11, fontWeight: 600 }}
-          />
-        ))}
-        {/* Threshold labels on the left, drill labels on the right where live drills begin: they never collide. */}
-        {thresholds?.map((t) => (
-          <ReferenceLine
-            key={`${t.level}-${t.y}`}
-            y={t.y}
-            stroke={THRESHOLD_COLOR[t.level]}
-            strokeDasharray="6 4"
-            strokeOpacity={0.8}
-            ifOverflow="hidden"
-            label={{ value: t.label, position: t.level === "warn" ? "insideTopLeft" : "insideBottomLeft", fill: THRESHOLD_COLOR[t.level], fontSize: 11, fontWeight: 600 }}
-          />
-        ))}
-        {shownMarkers.map((m) => (
-          <ReferenceLine
-            key={m.id}
-            x={m.t}
-            stroke={m.color}
-            strokeOpacity={0.75}
-            strokeDasharray="2 3"
-            label={m.label ? { value: m.label, position: "insideTopRight", fill: m.color, fontSize: 10, fontWeight: 600 } : undefined}
-          />
-        ))}
-        <Tooltip
-          isAnimationActive={false}
-          contentStyle={TOOLTIP_STYLE}
-          labelStyle={TOOLTIP_LABEL}
-          labelFormatter={fmtLabel}
-          formatter={fmtTooltip as never}
-          cursor={AXIS_LINE}
-        />
-        {lines.map((l) => (
-          <Line
-            key={l.key}
-            dataKey={l.key}
-            name={SIGNAL_META[l.key].short}
-            type="linear"
-            stroke={l.color}
-            strokeWidth={l.width ?? 1.5}
-            strokeDasharray={l.dash}
-            dot={false}
-            activeDot={false}
-            isAnimationActive={false}
-            connectNulls={false}
-          />
-        ))}
-      </LineChart>
+      <p id={summaryId} className="sr-only">
+        {summary}
+      </p>
+      <TimeCanvas input={input} hoverLines={hoverLines} fmtTime={fmtTime} fmtValue={fmtValue} dimmed={stale} />
     </figure>
   );
 });

@@ -7,17 +7,23 @@ import { MAX_CHART_POINTS, RANGE_META } from "@/lib/signals/range";
 export const LIVE_WINDOW_MS = RANGE_META["15m"].ms;
 
 /**
- * Live series of one service as a capped, bucketed ring buffer: the 15-minute window at
- * 1 s would be 900 points, so points are merged into buckets that keep it under
- * MAX_CHART_POINTS. Merging keeps the worst value (max) of every signal except traffic,
- * which is averaged — a spike is never averaged away.
+ * Live series of one service as a capped, bucketed buffer of fixed-length typed columns
+ * (NaN is a gap): the 15-minute window at 1 s would be 900 points, so points are merged
+ * into buckets that keep it under MAX_CHART_POINTS. Merging keeps the worst value (max) of
+ * every signal except traffic, which is averaged — a spike is never averaged away. The
+ * first `len` slots hold data, oldest first; an append returns a new buffer (the query
+ * cache holds immutable values) and the charts read the columns without copying.
  */
 export type LiveSeries = {
   bucketMs: number;
-  t: number[];
-  cols: Record<SignalName, (number | null)[]>;
-  n: number[];
+  len: number;
+  t: Float64Array;
+  cols: Record<SignalName, Float64Array>;
+  n: Uint32Array;
 };
+
+/** What a chart draws: equal-length columns over `t`, NaN for a gap. */
+export type ChartSeries = { t: Float64Array; cols: Partial<Record<SignalName, Float64Array>> };
 
 export type ServiceLive = {
   service: ServiceInfo;
@@ -28,8 +34,6 @@ export type ServiceLive = {
   drills: DrillEffect[];
 };
 
-export type ChartRow = { t: number } & Record<SignalName, number | null>;
-
 export function liveBucketMs(tickMs: number): number {
   const tick = Math.max(1, tickMs);
   return tick * Math.ceil(LIVE_WINDOW_MS / MAX_CHART_POINTS / tick);
@@ -37,16 +41,20 @@ export function liveBucketMs(tickMs: number): number {
 
 const capacity = (bucketMs: number) => Math.min(MAX_CHART_POINTS, Math.ceil(LIVE_WINDOW_MS / bucketMs) + 1);
 
+function buffers(size: number): Pick<LiveSeries, "t" | "cols" | "n"> {
+  const cols = {} as Record<SignalName, Float64Array>;
+  for (const s of SIGNALS) cols[s] = new Float64Array(size);
+  return { t: new Float64Array(size), n: new Uint32Array(size), cols };
+}
+
 function emptySeries(bucketMs: number): LiveSeries {
-  const cols = {} as Record<SignalName, (number | null)[]>;
-  for (const s of SIGNALS) cols[s] = [];
-  return { bucketMs, t: [], cols, n: [] };
+  return { bucketMs, len: 0, ...buffers(capacity(bucketMs)) };
 }
 
 const finite = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-function merge(signal: SignalName, prev: number | null, next: number | null, n: number): number | null {
-  if (prev === null) return next;
+function merge(signal: SignalName, prev: number, next: number | null, n: number): number {
+  if (Number.isNaN(prev)) return next ?? Number.NaN;
   if (next === null) return prev;
   return signal === "rps" ? prev + (next - prev) / (n + 1) : Math.max(prev, next);
 }
@@ -55,33 +63,35 @@ function merge(signal: SignalName, prev: number | null, next: number | null, n: 
 function appendPoints(series: LiveSeries, points: { t: number; v: (s: SignalName) => number | null }[]): LiveSeries {
   if (points.length === 0) return series;
   const { bucketMs } = series;
-  const t = series.t.slice();
-  const n = series.n.slice();
-  const cols = {} as LiveSeries["cols"];
-  for (const s of SIGNALS) cols[s] = series.cols[s].slice();
-
+  // Scratch room for every new point, then the newest `capacity` buckets are kept.
+  const work = buffers(series.len + points.length);
+  work.t.set(series.t.subarray(0, series.len));
+  work.n.set(series.n.subarray(0, series.len));
+  for (const s of SIGNALS) work.cols[s].set(series.cols[s].subarray(0, series.len));
+  let len = series.len;
   for (const p of points) {
     const key = Math.floor(p.t / bucketMs) * bucketMs;
-    const last = t.length - 1;
-    if (last >= 0 && t[last] > key) continue; // older than what we hold: a replay
-    if (last >= 0 && t[last] === key) {
-      for (const s of SIGNALS) cols[s][last] = merge(s, cols[s][last], p.v(s), n[last]);
-      n[last]++;
+    const last = len - 1;
+    if (last >= 0 && work.t[last] > key) continue; // older than what we hold: a replay
+    if (last >= 0 && work.t[last] === key) {
+      for (const s of SIGNALS) work.cols[s][last] = merge(s, work.cols[s][last], p.v(s), work.n[last]);
+      work.n[last]++;
     } else {
-      t.push(key);
-      n.push(1);
-      for (const s of SIGNALS) cols[s].push(p.v(s));
+      work.t[len] = key;
+      work.n[len] = 1;
+      for (const s of SIGNALS) work.cols[s][len] = p.v(s) ?? Number.NaN;
+      len++;
     }
   }
-  const newest = t[t.length - 1];
+  const newest = work.t[len - 1];
+  const cap = capacity(bucketMs);
   let drop = 0;
-  while (drop < t.length && (t[drop] < newest - LIVE_WINDOW_MS || t.length - drop > capacity(bucketMs))) drop++;
-  if (drop > 0) {
-    t.splice(0, drop);
-    n.splice(0, drop);
-    for (const s of SIGNALS) cols[s].splice(0, drop);
-  }
-  return { bucketMs, t, n, cols };
+  while (drop < len && (work.t[drop] < newest - LIVE_WINDOW_MS || len - drop > cap)) drop++;
+  const out = buffers(cap);
+  out.t.set(work.t.subarray(drop, len));
+  out.n.set(work.n.subarray(drop, len));
+  for (const s of SIGNALS) out.cols[s].set(work.cols[s].subarray(drop, len));
+  return { bucketMs, len: len - drop, ...out };
 }
 
 export function liveFromSnapshot(s: ServiceSnapshot, tickMs: number): ServiceLive {
@@ -119,25 +129,28 @@ export function applyServiceEvent(state: ServiceLive, event: string, data: unkno
   return state;
 }
 
-/** Chart rows from columnar data; non-finite values become gaps. */
-export function rowsFromColumns(t: readonly number[], col: (s: SignalName, i: number) => unknown): ChartRow[] {
-  const rows: ChartRow[] = new Array(t.length);
-  for (let i = 0; i < t.length; i++) {
-    const row = { t: t[i] } as ChartRow;
-    for (const s of SIGNALS) row[s] = finite(col(s, i));
-    rows[i] = row;
+/** The held part of the live buffer, as views (no copy). */
+export function chartFromLive(series: LiveSeries): ChartSeries {
+  const cols: ChartSeries["cols"] = {};
+  for (const s of SIGNALS) cols[s] = series.cols[s].subarray(0, series.len);
+  return { t: series.t.subarray(0, series.len), cols };
+}
+
+/** History columns as chart columns; non-finite or missing values become gaps. */
+export function chartFromHistory(series: Series | undefined): ChartSeries {
+  if (!series || !Array.isArray(series.t)) return { t: new Float64Array(0), cols: {} };
+  const len = series.t.length;
+  const cols: ChartSeries["cols"] = {};
+  for (const s of SIGNALS) {
+    const src = series[s];
+    const col = new Float64Array(len);
+    for (let i = 0; i < len; i++) col[i] = finite(src?.[i]) ?? Number.NaN;
+    cols[s] = col;
   }
-  return rows;
+  return { t: Float64Array.from(series.t), cols };
 }
 
-export function rowsFromLive(series: LiveSeries): ChartRow[] {
-  return rowsFromColumns(series.t, (s, i) => series.cols[s][i]);
-}
-
-export function rowsFromHistory(series: Series | undefined): ChartRow[] {
-  if (!series || !Array.isArray(series.t)) return [];
-  return rowsFromColumns(series.t, (s, i) => series[s]?.[i]);
-}
+export const EMPTY_CHART: ChartSeries = { t: new Float64Array(0), cols: {} };
 
 /** Drills that shaped this service's signals: aimed at it, or an outage of one of its dependencies. */
 export function drillsAffecting(service: ServiceInfo, drills: readonly DrillEffect[]): DrillEffect[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Channel, type Subscriber } from "./channel";
+import { frameText, type Frame } from "./frame";
 
 class FakeSub implements Subscriber {
   readonly id: string;
@@ -9,7 +10,8 @@ class FakeSub implements Subscriber {
   constructor(id: string) {
     this.id = id;
   }
-  send(frame: string) {
+  send(f: Frame) {
+    const frame = frameText(f);
     this.raw.push(frame);
     this.frames.push(JSON.parse(frame));
   }

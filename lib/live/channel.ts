@@ -1,10 +1,13 @@
 import type { BrokerHistory } from "./broker";
 import type { Cursor } from "./protocol";
+import { inlineDispatcher, ListFanOut, type Dispatcher } from "./dispatch";
+import { OutFrame, type Frame } from "./frame";
 
 /** What the hub needs of a connection; the WebSocket adapter implements it. */
 export interface Subscriber {
   readonly id: string;
-  send(frame: string): void;
+  /** A string is this connection's own message; an OutFrame is shared by a fan-out (lib/live/frame.ts). */
+  send(frame: Frame): void;
   /** Bytes queued in the socket but not yet sent. */
   bufferedAmount(): number;
   /** When a frame was last sent to it (epoch ms); connections that are busy need no heartbeat. */
@@ -12,7 +15,7 @@ export interface Subscriber {
 }
 
 export type Backpressure = {
-  /** Above this many queued bytes a subscriber stops getting frames on this channel. */
+  /** Above this many queued bytes a subscriber stops getting frames on this channel, snapshots included. */
   highWaterBytes: number;
   /** Below this it is brought up to date again (replay or coalesced snapshot). */
   lowWaterBytes: number;
@@ -36,9 +39,19 @@ export type ChannelOptions = {
   sequencing?: Sequencing;
   /** Called after a subscriber joined or left (presence); may publish on this channel. */
   onSubscribersChanged?: (channel: Channel) => void;
+  /** Sends fan-outs in slices (lib/live/dispatch.ts); default: all at once. */
+  dispatcher?: Dispatcher;
 };
 
-type SubState = { lagging: boolean; lastSeq: number; since: number };
+/**
+ * `lastSeq`: the newest seq this subscriber has (a snapshot counts as all of them). `resume`: its
+ * subscribe came while it was over the high-water mark, so nothing was sent yet; once drained it
+ * gets the replay and `resumed` (or a snapshot), as the subscribe would have.
+ */
+type SubState = { lagging: boolean; lastSeq: number; since: number; resume: boolean };
+
+/** A lagging subscriber whose next frame must be a snapshot (no cursor can be replayed from it). */
+const NO_CURSOR = -1;
 
 export type ChannelStats = { subscribers: number; published: number; coalesced: number; lagging: number };
 
@@ -127,8 +140,16 @@ export class Channel {
   refresh(): void {
     this.snapshotCache = null;
     if (this.subs.size === 0) return;
-    const snap = this.snapshotFrame();
+    const snap = new OutFrame(this.snapshotFrame());
+    const { highWaterBytes } = this.opts.backpressure;
     for (const [sub, st] of this.subs) {
+      st.resume = false;
+      if (sub.bufferedAmount() > highWaterBytes) {
+        // It gets this snapshot once it has drained (catchUp), not on top of its backlog.
+        st.lagging = true;
+        st.lastSeq = NO_CURSOR;
+        continue;
+      }
       st.lagging = false;
       st.lastSeq = this.seqNo;
       sub.send(snap);
@@ -165,21 +186,33 @@ export class Channel {
     this.publishedCount++;
   }
 
+  /**
+   * Queues `frame` for everyone subscribed now; the dispatcher sends it in slices. Whoever left,
+   * resubscribed (its snapshot already holds `seq`) or fell behind by the time its turn comes is
+   * skipped, so nobody gets an event twice or on top of a backlog.
+   */
   private fanOut(frame: string, seq: number): void {
-    const { highWaterBytes } = this.opts.backpressure;
-    for (const [sub, st] of this.subs) {
-      if (st.lagging) {
-        this.coalescedCount++;
-        continue;
-      }
-      if (sub.bufferedAmount() > highWaterBytes) {
-        st.lagging = true;
-        this.coalescedCount++;
-        continue;
-      }
-      sub.send(frame);
-      st.lastSeq = seq;
+    if (this.subs.size === 0) return;
+    const out = new OutFrame(frame);
+    const epoch = this.epochId;
+    (this.opts.dispatcher ?? inlineDispatcher).enqueue(new ListFanOut(Array.from(this.subs.keys()), (sub) => this.deliverTo(sub, out, epoch, seq)));
+  }
+
+  /** Sends one fanned-out event to `sub` if it still needs it (a restart to a new epoch meanwhile sent everyone a snapshot). */
+  private deliverTo(sub: Subscriber, frame: OutFrame, epoch: string, seq: number): void {
+    const st = this.subs.get(sub);
+    if (!st || st.lastSeq >= seq || epoch !== this.epochId) return;
+    if (st.lagging) {
+      this.coalescedCount++;
+      return;
     }
+    if (sub.bufferedAmount() > this.opts.backpressure.highWaterBytes) {
+      st.lagging = true;
+      this.coalescedCount++;
+      return;
+    }
+    sub.send(frame);
+    st.lastSeq = seq;
   }
 
   /** When something last happened here (created, published, subscribed, unsubscribed); epoch ms. */
@@ -216,12 +249,20 @@ export class Channel {
    * the events after it and a `resumed` marker; otherwise a snapshot.
    */
   subscribe(sub: Subscriber, since?: Cursor, fetched?: BrokerHistory): { resumed: boolean; replayed: number } {
-    const st: SubState = { lagging: false, lastSeq: this.seqNo, since: this.subs.get(sub)?.since ?? this.opts.now() };
+    const st: SubState = { lagging: false, lastSeq: this.seqNo, since: this.subs.get(sub)?.since ?? this.opts.now(), resume: false };
     this.subs.set(sub, st);
     let result = { resumed: false, replayed: 0 };
     // Older events than this instance kept, from the broker's history (resume on another instance).
     if (since && !this.canReplayFrom(since) && fetched && this.mode === "shared") this.merge(fetched);
-    if (since && this.canReplayFrom(since)) {
+    if (sub.bufferedAmount() > this.opts.backpressure.highWaterBytes) {
+      // A client that subscribes again and again without reading would otherwise queue a snapshot
+      // each time; it gets one answer, once its buffer has drained (catchUp).
+      const resumable = since !== undefined && this.canReplayFrom(since);
+      st.lagging = true;
+      st.lastSeq = resumable ? since.seq : NO_CURSOR;
+      st.resume = resumable;
+      this.coalescedCount++;
+    } else if (since && this.canReplayFrom(since)) {
       const replayed = this.replay(sub, since.seq);
       st.lastSeq = this.seqNo;
       sub.send(JSON.stringify({ type: "resumed", channel: this.name, epoch: this.epochId, seq: this.seqNo, replayed }));
@@ -256,15 +297,22 @@ export class Channel {
 
   /** Brings lagging subscribers whose buffers drained back up to date. Call after publishing. */
   catchUp(): void {
-    const { lowWaterBytes } = this.opts.backpressure;
-    for (const [sub, st] of this.subs) {
-      if (!st.lagging || sub.bufferedAmount() > lowWaterBytes) continue;
-      st.lagging = false;
-      const cursor = { epoch: this.epochId, seq: st.lastSeq };
-      if (this.opts.lossless && this.canReplayFrom(cursor)) this.replay(sub, st.lastSeq);
-      else sub.send(this.snapshotFrame());
-      st.lastSeq = this.seqNo;
-    }
+    for (const sub of this.subs.keys()) this.catchUpOne(sub);
+  }
+
+  /** Brings one lagging subscriber up to date if its buffer drained (also when its socket says so: Hub.drained). */
+  catchUpOne(sub: Subscriber): void {
+    const st = this.subs.get(sub);
+    if (!st?.lagging || sub.bufferedAmount() > this.opts.backpressure.lowWaterBytes) return;
+    st.lagging = false;
+    const cursor = { epoch: this.epochId, seq: st.lastSeq };
+    // A deferred resume replays on every channel (as the subscribe would have); a lagging metric channel gets the smaller snapshot.
+    if ((this.opts.lossless || st.resume) && this.canReplayFrom(cursor)) {
+      const replayed = this.replay(sub, st.lastSeq);
+      if (st.resume) sub.send(JSON.stringify({ type: "resumed", channel: this.name, epoch: this.epochId, seq: this.seqNo, replayed }));
+    } else sub.send(this.snapshotFrame());
+    st.resume = false;
+    st.lastSeq = this.seqNo;
   }
 
   /** A cursor of this epoch that only the broker's history can still replay (lossless channels only: a metric channel's snapshot is smaller than its missed ticks). */
@@ -313,3 +361,4 @@ export class Channel {
     return this.snapshotCache.frame;
   }
 }
+

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { Hub } from "./hub";
 import type { Subscriber } from "./channel";
+import { frameText, type Frame } from "./frame";
 
 class FakeSub implements Subscriber {
   readonly id = "s";
   frames: Record<string, unknown>[] = [];
-  send(frame: string) {
-    this.frames.push(JSON.parse(frame));
+  send(f: Frame) {
+    this.frames.push(JSON.parse(frameText(f)));
   }
   bufferedAmount() {
     return 0;

@@ -2,6 +2,8 @@ import { Channel, type Backpressure, type Subscriber } from "./channel";
 import type { Broker, BrokerFrame, BrokerHistory } from "./broker";
 import { ClientMessageSchema, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, type Cursor, type ErrorMessage } from "./protocol";
 import { issuesToDetails } from "../errors";
+import { Dispatcher, ListFanOut } from "./dispatch";
+import { OutFrame } from "./frame";
 
 export type HubOptions = {
   serverId: string;
@@ -16,6 +18,8 @@ export type HubOptions = {
   broker?: Broker;
   /** Told when a publish could not reach the broker (it then went out locally). */
   onBrokerError?: (err: unknown) => void;
+  /** Sends every fan-out in slices, in order (default: 256 sends per event-loop turn). */
+  dispatcher?: Dispatcher;
 };
 
 /** Applies another instance's event to this instance's state (e.g. an incident written elsewhere). */
@@ -65,8 +69,12 @@ export class Hub {
   /** The broker was unreachable at some point (so its return means a resync). */
   private wasDown = false;
 
+  /** One queue for every channel's fan-outs and the heartbeats (lib/live/dispatch.ts). */
+  readonly dispatcher: Dispatcher;
+
   constructor(opts: HubOptions) {
     this.opts = opts;
+    this.dispatcher = opts.dispatcher ?? new Dispatcher();
   }
 
   /** Registers channels whose names start with `prefix` (e.g. "board", "service:"). */
@@ -209,6 +217,7 @@ export class Hub {
       lossless: spec.lossless,
       snapshot: spec.snapshot,
       onSubscribersChanged: spec.onSubscribersChanged,
+      dispatcher: this.dispatcher,
       backpressure: this.opts.backpressure ?? DEFAULT_BACKPRESSURE,
       now: this.opts.now,
     });
@@ -288,6 +297,11 @@ export class Hub {
         time: this.opts.now(),
       }),
     );
+  }
+
+  /** The connection's buffer emptied: channels that held back for it catch it up now. */
+  drained(sub: Subscriber): void {
+    for (const ch of this.connections.get(sub) ?? []) ch.catchUpOne(sub);
   }
 
   disconnect(sub: Subscriber): void {
@@ -408,12 +422,14 @@ export class Hub {
    */
   heartbeat(): void {
     const now = this.opts.now();
-    const frame = JSON.stringify({ type: "heartbeat", time: now });
+    const frame = new OutFrame(JSON.stringify({ type: "heartbeat", time: now }));
     const quietSince = now - this.opts.heartbeatMs / 2;
-    for (const sub of this.connections.keys()) {
-      if (sub.lastSentAt && sub.lastSentAt() > quietSince) continue;
-      sub.send(frame);
-    }
+    this.dispatcher.enqueue(
+      new ListFanOut(Array.from(this.connections.keys()), (sub) => {
+        if (!this.connections.has(sub) || (sub.lastSentAt && sub.lastSentAt() > quietSince)) return;
+        sub.send(frame);
+      }),
+    );
   }
 
   stats() {
@@ -426,7 +442,18 @@ export class Hub {
       coalesced += s.coalesced;
       lagging += s.lagging;
     }
-    return { connections: this.connections.size, channels: this.channels.size, subscriptions, coalescedFrames: coalesced, laggingSubscriptions: lagging };
+    // The most any one connection has queued and not yet sent (bounded by the high-water mark plus one frame, or the socket is closed).
+    let maxQueuedBytes = 0;
+    for (const sub of this.connections.keys()) maxQueuedBytes = Math.max(maxQueuedBytes, sub.bufferedAmount());
+    return {
+      connections: this.connections.size,
+      channels: this.channels.size,
+      subscriptions,
+      coalescedFrames: coalesced,
+      laggingSubscriptions: lagging,
+      maxQueuedBytes,
+      pendingFanOuts: this.dispatcher.pending,
+    };
   }
 
   private error(sub: Subscriber, err: Omit<ErrorMessage, "type">): void {

@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
 import type { Hub } from "../live/hub";
 import type { Subscriber } from "../live/channel";
+import type { Frame } from "../live/frame";
+import { sendFrame } from "./ws-send";
 import { MAX_CLIENT_FRAME_BYTES } from "../live/protocol";
 import type { Logger } from "../log";
 import { authorize, type Identity } from "../auth/policy";
@@ -17,6 +19,8 @@ export const CLOSE_RESTART_REASON = "server restarting: reconnect now";
 const CLOSE_POLICY = 1008;
 /** The session behind the socket ended (signed out, revoked or expired): sign in again (docs/protocol.md). */
 export const CLOSE_SESSION_ENDED = 4401;
+/** The client reads too slowly: more than `maxQueuedBytes` wait in its socket (docs/protocol.md "Slow clients"). */
+export const CLOSE_TOO_SLOW = 4008;
 const MAX_MESSAGES_PER_SECOND = 50;
 
 /** Frames sent over every socket of this process (for /metrics). */
@@ -25,10 +29,18 @@ const sent = { frames: 0 };
 class SocketSubscriber implements Subscriber {
   readonly id = randomUUID();
   private sentAt = 0;
-  constructor(readonly ws: WebSocket) {}
-  send(frame: string): void {
+  constructor(
+    readonly ws: WebSocket,
+    private readonly maxQueuedBytes: number,
+  ) {}
+  send(frame: Frame): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(frame);
+    // Channels stop at their high-water mark; this catches what they do not gate (pongs, errors, several channels at once).
+    if (this.ws.bufferedAmount > this.maxQueuedBytes) {
+      this.ws.close(CLOSE_TOO_SLOW, `not reading: more than ${this.maxQueuedBytes >> 20} MiB queued`);
+      return;
+    }
+    sendFrame(this.ws, frame);
     sent.frames++;
     this.sentAt = Date.now();
   }
@@ -53,7 +65,13 @@ export type LiveSocketsOptions = {
   sessionValid?: (sessionId: string) => Promise<boolean>;
   /** How often sessions behind open sockets are checked (default 10 s). */
   sessionCheckMs?: number;
+  /** A socket with more unsent bytes than this is closed with 4008 (default 4 MiB, four times the channels' high-water mark). */
+  maxQueuedBytes?: number;
 };
+
+const DEFAULT_MAX_QUEUED_BYTES = 4 << 20;
+/** Pings sent per event-loop turn, so 10,000 pings are not one block in front of a tick. */
+const PING_SLICE = 256;
 
 /**
  * The /ws endpoint: upgrades, origin check, frame limits, per-socket rate limit, and
@@ -121,7 +139,7 @@ export class LiveSockets {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // The upgrade was still authenticating when the shutdown began: no subscriptions, just 1012.
       if (this.closingReason !== null) return ws.close(CLOSE_RESTART, this.closingReason);
-      this.accept(ws, identity);
+      this.accept(ws, identity, socket);
     });
   }
 
@@ -143,8 +161,8 @@ export class LiveSockets {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket, identity: Identity | null): void {
-    const sub = new SocketSubscriber(ws);
+  private accept(ws: WebSocket, identity: Identity | null, socket: Duplex): void {
+    const sub = new SocketSubscriber(ws, this.opts.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES);
     const sessionId = identity?.via.kind === "session" ? identity.via.sessionId : null;
     if (sessionId) {
       const set = this.bySession.get(sessionId) ?? new Set<WebSocket>();
@@ -178,6 +196,8 @@ export class LiveSockets {
       }
     });
     ws.on("error", (err) => logger.debug({ err: err.message }, "websocket error"));
+    // The socket emptied its buffer: what waited for it (a deferred snapshot) goes now, not at the channel's next event.
+    socket.on("drain", () => hub.drained(sub));
     ws.on("close", () => {
       hub.disconnect(sub);
       if (!sessionId) return;
@@ -203,13 +223,19 @@ export class LiveSockets {
   }
 
   private pingAll(): void {
-    for (const ws of this.wss.clients) {
-      if (this.alive.get(ws) === false) {
-        ws.terminate();
-        continue;
+    const all = [...this.wss.clients];
+    const slice = (from: number) => {
+      for (const ws of all.slice(from, from + PING_SLICE)) {
+        if (ws.readyState !== ws.OPEN) continue;
+        if (this.alive.get(ws) === false) {
+          ws.terminate();
+          continue;
+        }
+        this.alive.set(ws, false);
+        ws.ping();
       }
-      this.alive.set(ws, false);
-      ws.ping();
-    }
+      if (from + PING_SLICE < all.length) setImmediate(() => slice(from + PING_SLICE));
+    };
+    slice(0);
   }
 }
