@@ -172,3 +172,9 @@ export class TestClient {
     return this.closed;
   }
 }
+
+/** A config change: these services are fed by push ingest (push is refused for any other, lib/ingest/ownership.ts). */
+export const pushFed =
+  (ids: readonly string[], then: (c: Config) => Config = (c) => c) =>
+  (c: Config): Config =>
+    then({ ...c, services: c.services.map((s) => (ids.includes(s.id) ? { ...s, source: "push" as const } : s)) });

@@ -1,16 +1,20 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { demoConfig } from "../lib/config/demo";
 
 const dataDir = mkdtempSync(join(tmpdir(), "war-room-inc-durable-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// The demo with "search" fed by push (only push-fed services take pushed samples); JSON is YAML.
+const configFile = join(dataDir, "config.yaml");
+writeFileSync(configFile, JSON.stringify({ ...demoConfig, services: demoConfig.services.map((s) => (s.id === "search" ? { ...s, source: "push" } : s)) }));
 
 /** The real server process on SQLite in `dataDir`; resolves with its URL once it says it is live. */
 function runServer() {
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts", "--no-ui"], {
-    env: { ...process.env, DATABASE_URL: "", HOST: "127.0.0.1", PORT: "0", WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    env: { ...process.env, DATABASE_URL: "", HOST: "127.0.0.1", PORT: "0", WAR_ROOM_DATA_DIR: dataDir, WAR_ROOM_CONFIG: configFile, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

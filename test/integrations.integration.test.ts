@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BACKENDS, startTestServer } from "./helpers";
+import { BACKENDS, pushFed, startTestServer } from "./helpers";
 import type { Alert } from "../lib/alerts/model";
 import type { Incident, TimelineEntry } from "../lib/incidents/model";
 import { listSignalMinutes } from "../lib/signals/repo";
@@ -21,7 +21,7 @@ describe.each(BACKENDS)("push ingest on $name", ({ databaseUrl }) => {
   let base: string;
   beforeAll(async () => {
     // Simulated ticks stay in the 11:59 minute; the 12:00 minute is pushed data only.
-    ctx = await startTestServer({ databaseUrl, startAt: Date.UTC(2026, 10, 23, 11, 59, 50) });
+    ctx = await startTestServer({ databaseUrl, startAt: Date.UTC(2026, 10, 23, 11, 59, 50), configure: pushFed(["checkout"]) });
     base = `http://127.0.0.1:${ctx.server.port}`;
     await ctx.tick(2);
   });

@@ -106,7 +106,7 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
   let prom: ManagedServer;
   let ids: string[];
   const newestB = () => Math.max(...ids.map((id) => b.server.warRoom.history.latest(id)?.t ?? -Infinity));
-  const bSource = () => b.server.warRoom.source as PrometheusSource;
+  const bSource = () => b.server.warRoom.source.get("prometheus") as PrometheusSource;
   /** B is fed: source ok and a point of the last two seconds (each test can also run alone). */
   const bLive = () => waitFor("B recording points from Prometheus", () => bSource().status().state === "ok" && newestB() >= Date.now() - 2000, 30_000, 50);
 
@@ -126,7 +126,8 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
     b = await startTestServer({ realTime: true, configure: (c: Config) => ({ ...c, source }) });
     cleanups.push(() => b.dispose());
     ids = b.server.warRoom.catalog.services.map((s) => s.id);
-    expect(b.server.warRoom.source).toBeInstanceOf(PrometheusSource);
+    expect(b.server.warRoom.source.get("prometheus")).toBeInstanceOf(PrometheusSource);
+    expect(b.server.warRoom.source.get("simulator")).toBeUndefined();
     expect(a.server.warRoom.source.kind).toBe("simulator");
   }, 60_000);
 

@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { createServer } from "node:net";
+import { demoConfig } from "../../lib/config/demo";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -47,8 +48,11 @@ function cpuSeconds(pid: number): number {
 async function main() {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "war-room-ingest-bench-"));
+  // Only push-fed services take pushes (lib/ingest/ownership.ts): the demo, every service push-fed (JSON is YAML).
+  const configFile = path.join(dataDir, "config.yaml");
+  writeFileSync(configFile, JSON.stringify({ ...demoConfig, source: { kind: "push" } }));
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts", "--no-ui"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, WAR_ROOM_CONFIG: configFile, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;

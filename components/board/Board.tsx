@@ -10,7 +10,7 @@ import { FiringAlerts } from "@/components/alerts/FiringAlerts";
 import { ActiveIncidents } from "@/components/incidents/ActiveIncidents";
 import { StatusBanner } from "./StatusBanner";
 import { ServiceTile } from "./ServiceTile";
-import { summarize } from "./model";
+import { sourceDownFor, summarize } from "./model";
 import { useBoard } from "./useBoard";
 
 const NO_SERVICES: ServiceInfo[] = [];
@@ -61,7 +61,7 @@ export function Board() {
                 values={board.latest[s.id] ?? null}
                 spark={board.spark[s.id]}
                 end={board.lastTickAt}
-                stale={stale}
+                stale={stale || sourceDownFor(board.source, s)}
                 drilled={drilled.has(s.id)}
               />
             ))}

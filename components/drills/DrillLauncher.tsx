@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, useId, useState, type FormEvent } from "react";
+import { memo, useId, useMemo, useState, type FormEvent } from "react";
 import { FlaskConical } from "lucide-react";
 import { DRILL_DEFAULT_MAGNITUDE, DRILL_KINDS, DRILL_META, type DrillKind, type StartDrillInput } from "@/lib/drills/types";
 import type { ServiceInfo } from "@/lib/signals/contract";
@@ -19,8 +19,10 @@ const num = (s: string): number | undefined => (s.trim() === "" ? undefined : Nu
  * Starts a game-day drill. Input is checked by the server, not here: its message is
  * the one source of truth for what is allowed, and it is shown as sent.
  */
-export const DrillLauncher = memo(function DrillLauncher({ services }: { services: ServiceInfo[] }) {
+export const DrillLauncher = memo(function DrillLauncher({ services: all }: { services: ServiceInfo[] }) {
   const id = useId();
+  // Drills inject faults into the simulator: only simulator-fed services can be targets (lib/drills/service.ts).
+  const services = useMemo(() => all.filter((s) => (s.source ?? "simulator") === "simulator"), [all]);
   const start = useStartDrill();
   const perm = useCan()("drill.start");
   const [kind, setKind] = useState<DrillKind>("latency");
@@ -83,7 +85,7 @@ export const DrillLauncher = memo(function DrillLauncher({ services }: { service
             Target
           </label>
           <select id={`${id}-target`} className={field} value={chosenTarget} onChange={(e) => setTarget(e.target.value)}>
-            {services.length === 0 && <option value="">No services yet</option>}
+            {services.length === 0 && <option value="">{all.length === 0 ? "No services yet" : "No simulated services"}</option>}
             {services.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { ConfigSchema, type Config } from "./schema";
-import { PrometheusConfigSchema } from "../sources/config";
+import { PrometheusConfigSchema, prometheusSettings, servicesBySource } from "../sources/config";
+import { resolveAuth } from "../sources/prometheus/auth";
 import { demoConfig } from "./demo";
 import { formatPath } from "../errors";
 import { mergeThresholds } from "../signals/state";
@@ -131,16 +132,32 @@ export function effectiveThresholds(config: Config, serviceId: string) {
 }
 
 /**
- * Deployment settings from the environment that belong in the config: PROMETHEUS_URL switches the
- * source to Prometheus at that URL (keeping any other Prometheus settings of the config file).
+ * Deployment settings from the environment that belong in the config: PROMETHEUS_URL sets the url
+ * of the Prometheus settings (the global `source` when it is Prometheus, else the `prometheus:`
+ * section; a simulator-only config without either switches its source to Prometheus, as before).
+ * Then the Prometheus settings in use must have a url, and their credential and TLS files and
+ * variables must be readable (lib/sources/prometheus/auth.ts): every problem with path and reason.
  */
-export function withEnvOverrides(config: Config, env: { PROMETHEUS_URL?: string }): Config {
-  if (!env.PROMETHEUS_URL) {
-    if (config.source.kind === "prometheus" && !config.source.url) throw new ConfigError("config", [{ path: "source.url", message: "the Prometheus source needs a url here or in PROMETHEUS_URL" }]);
-    return config;
+export function withEnvOverrides(config: Config, env: { PROMETHEUS_URL?: string }, secretsEnv: Record<string, string | undefined> = process.env): Config {
+  let out = config;
+  if (env.PROMETHEUS_URL) {
+    const viaSection = config.source.kind !== "prometheus" && (config.prometheus !== undefined || config.source.kind !== "simulator");
+    const base = config.source.kind === "prometheus" ? config.source : (config.prometheus ?? {});
+    const r = PrometheusConfigSchema.safeParse({ ...base, kind: "prometheus", url: env.PROMETHEUS_URL });
+    if (!r.success) throw new ConfigError("environment", [{ path: "PROMETHEUS_URL", message: r.error.issues[0]?.message ?? "invalid" }]);
+    if (viaSection) {
+      const { kind: _kind, ...section } = r.data;
+      out = { ...config, prometheus: section };
+    } else out = { ...config, source: r.data };
   }
-  const base = config.source.kind === "prometheus" ? config.source : {};
-  const r = PrometheusConfigSchema.safeParse({ ...base, kind: "prometheus", url: env.PROMETHEUS_URL });
-  if (!r.success) throw new ConfigError("environment", [{ path: "PROMETHEUS_URL", message: r.error.issues[0]?.message ?? "invalid" }]);
-  return { ...config, source: r.data };
+  const prom = prometheusSettings(out);
+  const used = out.source.kind === "prometheus" || servicesBySource(out).prometheus.length > 0;
+  if (prom && used) {
+    const at = out.source.kind === "prometheus" ? "source" : "prometheus";
+    const problems: ConfigProblem[] = [];
+    if (!prom.url) problems.push({ path: `${at}.url`, message: "the Prometheus source needs a url here or in PROMETHEUS_URL" });
+    problems.push(...resolveAuth(prom, at, secretsEnv).problems);
+    if (problems.length > 0) throw new ConfigError("config", problems);
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import { SloListSchema, unknownServiceProblems } from "../slo/schema";
 import { AlertRulesSchema, unknownAlertServiceProblems } from "../alerts/schema";
 import { AlertmanagerConfigSchema } from "../alerts/alertmanager";
 import { SimulationSchema } from "../simulator/config";
-import { SourceSchema } from "../sources/config";
+import { PrometheusSectionSchema, ServiceSourceSchema, SourceSchema, sourceProblems } from "../sources/config";
 import { AuthConfigSchema } from "../auth/config";
 
 const id = z
@@ -20,6 +20,8 @@ export const ServiceSchema = z
     /** Services this one calls; used by the dependency-outage drill. */
     dependsOn: z.array(id).max(50).default([]),
     thresholds: ThresholdsSchema.default({}),
+    /** What feeds this service (default: the global `source`); lib/sources/config.ts. */
+    source: ServiceSourceSchema.optional(),
     simulation: SimulationSchema.default(SimulationSchema.parse({})),
   })
   .strict();
@@ -35,7 +37,10 @@ export const ConfigSchema = z
       .object({ thresholds: ThresholdsSchema.default({}) })
       .strict()
       .default({ thresholds: {} }),
+    /** The default source of every service: simulator, prometheus, push or none (each service may name its own). */
     source: SourceSchema.default({ kind: "simulator", seed: 1 }),
+    /** Prometheus settings for services with `source: prometheus` when the global source is another one. */
+    prometheus: PrometheusSectionSchema.optional(),
     services: z.array(ServiceSchema).min(1, "at least one service is required").max(5000),
     /** Service level objectives (README "Configuration", docs/api.md SLOs). */
     slos: SloListSchema.default([]),
@@ -72,6 +77,7 @@ export const ConfigSchema = z
         }
       });
     });
+    for (const p of sourceProblems(cfg)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
     const ids = new Set(seen.keys());
     for (const p of [...unknownServiceProblems(cfg.slos, ids), ...unknownAlertServiceProblems(cfg.alerts, ids)]) {
       ctx.addIssue({ code: "custom", path: pathOf(p.path), message: p.message });

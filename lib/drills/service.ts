@@ -27,12 +27,15 @@ export class DrillService {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly serviceIds: ReadonlySet<string>;
+  /** Services the simulator feeds: the only ones a drill can target (lib/sources/config.ts). */
+  private readonly simulated: ReadonlySet<string>;
   private readonly onChange: () => void;
 
-  constructor(opts: { store: Store; clock: Clock; serviceIds: Iterable<string>; onChange?: () => void }) {
+  constructor(opts: { store: Store; clock: Clock; serviceIds: Iterable<string>; simulated?: Iterable<string>; onChange?: () => void }) {
     this.store = opts.store;
     this.clock = opts.clock;
     this.serviceIds = new Set(opts.serviceIds);
+    this.simulated = opts.simulated ? new Set(opts.simulated) : this.serviceIds;
     this.onChange = opts.onChange ?? (() => {});
   }
 
@@ -59,6 +62,10 @@ export class DrillService {
     const { kind, target, durationSeconds, note, magnitude: asked } = parseOrInvalid(StartDrillInputSchema, input, "drill", { firstIssue: false });
     if (!this.serviceIds.has(target)) {
       throw new Invalid(`unknown service "${target}"`, [{ path: "target", message: `unknown service "${target}"` }]);
+    }
+    if (!this.simulated.has(target)) {
+      const message = `service "${target}" is not simulated: drills inject faults into the simulator and only target simulator-fed services`;
+      throw new Invalid(message, [{ path: "target", message }]);
     }
     const meta = DRILL_META[kind];
     const magnitude = asked ?? DRILL_DEFAULT_MAGNITUDE[kind];

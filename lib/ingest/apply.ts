@@ -4,7 +4,6 @@ import type { SignalHistory } from "../signals/history";
 import { roundValues } from "../signals/round";
 import type { SignalPoint, SignalValues } from "../signals/types";
 import { shareFasterOf, toSignals } from "./convert";
-import type { PushOwnership } from "./ownership";
 import type { Recorder } from "./recorder";
 import type { Sample } from "./schema";
 import type { TickRole } from "./tick";
@@ -14,8 +13,7 @@ export type StoredSample = { service: string; t: number; intervalMs: number; raw
 
 /**
  * Fresh samples of one push request, or one part of them (lib/ingest/relay.ts cuts big requests
- * into parts so a bus message stays bounded). `receivedAt` is the receiving instance's clock: every
- * instance claims the services for push ingest (lib/ingest/ownership.ts) from the same moment.
+ * into parts so a bus message stays bounded). `receivedAt` is the receiving instance's clock.
  */
 export type PushedBatch = { id: string; part: number; parts: number; receivedAt: number; samples: readonly StoredSample[] };
 
@@ -27,7 +25,7 @@ const OPEN_BATCHES = 32;
 /**
  * Applies pushed batches to this instance, in the order they are given (with several instances:
  * the order of the bus, the same on every instance). Which sample is accepted or late, the values
- * it turns into and the ownership claim are decided at once, when the batch arrives, so a tick or
+ * it turns into are decided at once, when the batch arrives, so a tick or
  * the next batch coming right after it sees them; the recording itself runs one batch after
  * another. `role` says how (the tick's roles, lib/ingest/tick.ts): `leader` records fully (history,
  * minute rollups and SLO counts written, service ticks and one board tick per request published),
@@ -35,14 +33,14 @@ const OPEN_BATCHES = 32;
  * to this instance's own viewers.
  */
 export class PushApplier {
-  private readonly d: { history: SignalHistory; recorder: Recorder; board: BoardChannels; ownership: PushOwnership; onError: (err: unknown) => void };
+  private readonly d: { history: SignalHistory; recorder: Recorder; board: BoardChannels; onError: (err: unknown) => void };
   private queue: Promise<void> = Promise.resolve();
   /** Per service, the newest accepted sample not recorded yet (the history has it once its batch is recorded). */
   private readonly ahead = new Map<string, SignalPoint>();
   /** Per request id, the newest point of each service so far (board tick after the last part). */
   private readonly open = new Map<string, { t: number; points: Record<string, PointValues> }>();
 
-  constructor(deps: { history: SignalHistory; recorder: Recorder; board: BoardChannels; ownership: PushOwnership; onError: (err: unknown) => void }) {
+  constructor(deps: { history: SignalHistory; recorder: Recorder; board: BoardChannels; onError: (err: unknown) => void }) {
     this.d = deps;
   }
 
@@ -64,7 +62,6 @@ export class PushApplier {
         continue;
       }
       newest.set(s.service, s.t);
-      this.d.ownership.claim(s.service, batch.receivedAt);
       const last = prev;
       todo.push({ s, values: toSignals(s.raw, () => last) });
     }

@@ -28,7 +28,8 @@ export type IngestCtx = {
 export type IngestResult = { accepted: number; duplicates: number; late: number };
 
 /**
- * Push ingest: validates the whole batch (nothing is written when any sample is bad), stores the
+ * Push ingest: validates the whole batch (nothing is written when any sample is bad or names a
+ * service that is not push-fed, lib/ingest/ownership.ts), stores the
  * samples idempotently on (service, t), then applies the new ones in time order exactly as a
  * tick would. A sample not newer than what the service already shows is stored but counted as
  * late and not applied (live state only moves forward). With several instances the stored samples
@@ -37,6 +38,7 @@ export type IngestResult = { accepted: number; duplicates: number; late: number 
 export async function ingestBatch({ ctx, body }: { ctx: IngestCtx; body: unknown }): Promise<IngestResult> {
   const now = ctx.clock.now();
   const samples = parseBatch(body, { now, hasService: (id) => ctx.catalog.has(id), last: (id) => ctx.history.latest(id) });
+  ctx.ownership.assertPushable(samples.map((s) => s.service));
   const fresh = await insertIngestSamples(
     ctx.store,
     samples.map((s) => ({ service: s.service, t: s.t, intervalMs: s.intervalMs, sample: s.raw })),
@@ -59,7 +61,6 @@ export async function ingestBatch({ ctx, body }: { ctx: IngestCtx; body: unknown
       late++;
       continue;
     }
-    ctx.ownership.claim(s.service, now);
     await ctx.recorder.record(s.t, { [s.service]: s.values }, s.intervalMs / 1000, {
       alerts: false,
       countAt: s.t - s.intervalMs / 2,

@@ -3,7 +3,6 @@ import { SignalHistory } from "../signals/history";
 import type { BoardChannels } from "../signals/channels";
 import type { SignalValues } from "../signals/types";
 import { PushApplier, type PushedBatch, type StoredSample } from "./apply";
-import { PushOwnership } from "./ownership";
 import type { Recorder } from "./recorder";
 import { parseBusBatch } from "./relay";
 
@@ -44,17 +43,12 @@ describe("PushApplier", () => {
     const slow = slowRecorder(history);
     const ticks: { t: number; points: object }[] = [];
     const board = { publishBoardTick: (t: number, points: object) => ticks.push({ t, points }) } as unknown as BoardChannels;
-    const ownership = new PushOwnership();
-    const applier = new PushApplier({ history, recorder: slow.recorder, board, ownership, onError: (err) => expect.fail(String(err)) });
+    const applier = new PushApplier({ history, recorder: slow.recorder, board, onError: (err) => expect.fail(String(err)) });
 
     const first = applier.apply(batch("one", [stored(T + 20_000), stored(T + 10_000)]), "leader");
     // Not recorded yet, but the next batch already sees it: 12:00:15 is late, 12:00:30 is new.
     const second = applier.apply(batch("two", [stored(T + 15_000), stored(T + 30_000)]), "leader");
     expect([first.accepted, first.late, second.accepted, second.late]).toEqual([2, 0, 1, 1]);
-    // Claimed at once: a tick right after leaves checkout to push ingest.
-    const tick: Record<string, unknown> = { checkout: {}, search: {} };
-    ownership.dropPushed(tick, T + 31_000);
-    expect(Object.keys(tick)).toEqual(["search"]);
 
     slow.open();
     await Promise.all([first.done, second.done]);
@@ -68,7 +62,7 @@ describe("PushApplier", () => {
     slow.open();
     const ticks: number[] = [];
     const board = { publishBoardTick: (t: number) => ticks.push(t) } as unknown as BoardChannels;
-    const applier = new PushApplier({ history, recorder: slow.recorder, board, ownership: new PushOwnership(), onError: (err) => expect.fail(String(err)) });
+    const applier = new PushApplier({ history, recorder: slow.recorder, board, onError: (err) => expect.fail(String(err)) });
     await applier.apply(batch("big", [stored(T + 10_000)], 0, 2), "leader").done;
     expect(ticks).toEqual([]);
     await applier.apply(batch("big", [stored(T + 20_000)], 1, 2), "leader").done;

@@ -2,8 +2,7 @@ import type { Job } from "../jobs";
 import type { Logger } from "../log";
 import type { BoardChannels } from "../signals/channels";
 import type { SignalValues } from "../signals/types";
-import type { MetricSource } from "../sources/types";
-import type { PushOwnership } from "./ownership";
+import type { Sampled } from "../sources/set";
 import type { Recorder } from "./recorder";
 
 /**
@@ -16,18 +15,19 @@ export type TickRole = "leader" | "follower" | "standalone";
 export type ReplicatedTick = { t: number; values: Record<string, SignalValues> };
 
 /**
- * The tick: every `tickMs`, sample the configured source for every service and record it. A
- * failing source keeps the last data on the board (it turns stale) and says why; it recovers by
- * itself. Ticks only move forward: a tick at or before the last one is ignored.
+ * The tick: every `tickMs`, sample the pulled sources (simulator, Prometheus) for the services
+ * each feeds, record what came, and evaluate SLOs and alerts over whatever data every service has
+ * (lib/ingest/recorder.ts). A failing source only leaves its own services without a new point
+ * (they turn stale and the board says why); the tick still evaluates alerts, SLO status and the
+ * `slos` channel for all. Ticks only move forward: a tick at or before the last one is ignored.
  */
 export class TickJob implements Job {
   readonly name = "tick";
   readonly aligned = true;
   readonly everyMs: number;
-  private readonly source: MetricSource;
+  private readonly source: { sample(t: number): Promise<Sampled> };
   private readonly recorder: Recorder;
   private readonly board: BoardChannels;
-  private readonly ownership: PushOwnership;
   private readonly logger: Logger;
   private readonly onSample?: (ms: number, ok: boolean) => void;
   private lastTick: number | null = null;
@@ -37,10 +37,9 @@ export class TickJob implements Job {
 
   constructor(opts: {
     tickMs: number;
-    source: MetricSource;
+    source: { sample(t: number): Promise<Sampled> };
     recorder: Recorder;
     board: BoardChannels;
-    ownership: PushOwnership;
     logger: Logger;
     /** Told how long each sample took (all signal queries in parallel) and whether it worked. */
     onSample?: (ms: number, ok: boolean) => void;
@@ -55,7 +54,6 @@ export class TickJob implements Job {
     this.source = opts.source;
     this.recorder = opts.recorder;
     this.board = opts.board;
-    this.ownership = opts.ownership;
     this.logger = opts.logger;
     this.onSample = opts.onSample;
   }
@@ -77,7 +75,6 @@ export class TickJob implements Job {
   async applyReplicated(tick: ReplicatedTick): Promise<void> {
     if (this.lastTick !== null && tick.t <= this.lastTick) return;
     this.lastTick = tick.t;
-    this.ownership.dropPushed(tick.values, tick.t);
     await this.recorder.record(tick.t, tick.values, undefined, { replica: { publish: false } });
   }
 
@@ -87,34 +84,28 @@ export class TickJob implements Job {
     if (role === "follower") return;
     if (this.lastTick !== null && t <= this.lastTick) return;
     this.lastTick = t;
-    let values: Record<string, SignalValues>;
     const began = performance.now();
-    try {
-      values = await this.source.sampleAll(t);
-      this.onSample?.(performance.now() - began, true);
-    } catch (err) {
-      this.onSample?.(performance.now() - began, false);
-      this.board.publishSourceStatus();
-      if (this.lastError === null) this.logger.warn({ err: String(err) }, "metric source failed; keeping the last data");
-      this.lastError = String(err);
-      return;
-    }
-    if (this.lastError !== null) this.logger.info({ after: this.lastError }, "metric source recovered");
-    this.lastError = null;
+    const { values, failures } = await this.source.sample(t);
+    this.onSample?.(performance.now() - began, failures.length === 0);
+    const error = failures.length ? failures.map((f) => `${f.kind}: ${f.error}`).join("; ") : null;
+    if (error !== null && this.lastError === null) this.logger.warn({ err: error }, "metric source failed; keeping the last data");
+    if (error === null && this.lastError !== null) this.logger.info({ after: this.lastError }, "metric source recovered");
+    this.lastError = error;
     // The lease may have moved while the source answered: only a current leader records.
     if (role === "leader" && this.role() !== "leader") {
       this.logger.warn({ t }, "lost the leader lease while sampling: this tick is left to the new leader");
       return;
     }
-    this.ownership.dropPushed(values, t);
+    // No board tick without points (everything push-fed, or the only source down): the board turns stale.
+    const board = Object.keys(values).length > 0 ? {} : { board: false };
     if (role === "leader") {
       // Before the frames built from it, on the same connection: followers update first.
       await this.replicate?.({ t, values }).catch((err: unknown) => this.logger.warn({ err: String(err) }, "could not send the tick to the other instances"));
       this.board.publishSourceStatus();
-      await this.recorder.record(t, values);
+      await this.recorder.record(t, values, undefined, board);
     } else {
       this.board.publishSourceStatus();
-      await this.recorder.record(t, values, undefined, { replica: { publish: true } });
+      await this.recorder.record(t, values, undefined, { ...board, replica: { publish: true } });
     }
   }
 }

@@ -4,7 +4,7 @@ import { HttpApi } from "./http";
 import type { WarRoom } from "./root";
 import { Invalid, NotFound, parseOrInvalid } from "../errors";
 import { MAX_SERIES_POINTS } from "../signals/history";
-import { serviceStates } from "../signals/state";
+import { isStale, serviceStates } from "../signals/state";
 import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
@@ -68,6 +68,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
         service,
         latest: p ? { t: p.t, ...roundValues(p) } : null,
         state: p ? serviceStates(p, service.thresholds) : null,
+        stale: isStale(p?.t ?? null, clock.now(), tickMs),
       },
     };
   }, { summary: "One service with its newest point and states", response: ServiceDetailSchema, errors: noService });

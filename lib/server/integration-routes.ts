@@ -11,10 +11,10 @@ export function addIntegrationRoutes(api: HttpApi, opts: { ingest: IngestCtx; al
   api.add("POST", "/api/v1/ingest", async ({ body }) => ({ status: 200, body: await ingestBatch({ ctx: opts.ingest, body: await body() }) }), {
     summary: "Push a batch of samples per service and interval (idempotent on service + t); in oidc mode needs a token with the ingest scope",
     description:
-      "Counts cover the interval of `intervalSeconds` ENDING at `t`. The whole batch is validated first; any bad sample rejects it with every problem listed (`samples[i].field`) and nothing is written. A (service, t) already stored is a duplicate and changes nothing. A sample not newer than the service's newest point is stored but `late` (not applied). A pushed service ignores the configured source for 5 minutes after its last sample.",
+      "Counts cover the interval of `intervalSeconds` ENDING at `t`. The whole batch is validated first; any bad sample rejects it with every problem listed (`samples[i].field`) and nothing is written. A (service, t) already stored is a duplicate and changes nothing. A sample not newer than the service's newest point is stored but `late` (not applied). Only services configured as push-fed (`source: push`) take pushes: a batch naming a service fed by the simulator or Prometheus is refused whole with 409, naming each such service and its source (lib/ingest/ownership.ts).",
     body: DocumentedBatchSchema,
     response: IngestResultSchema,
-    errors: { 400: "Invalid batch: details lists each problem with its path", 413: "Body over 1 MiB" },
+    errors: { 400: "Invalid batch: details lists each problem with its path", 409: "A service in the batch is not push-fed: details.services names each with its source; nothing applied", 413: "Body over 1 MiB" },
   });
 
   api.add("POST", "/api/v1/integrations/alertmanager", async ({ req, body, identity }) => {

@@ -7,7 +7,8 @@ export type MetricsSources = {
   wsClients(): number;
   hubStats(): { coalescedFrames: number; subscriptions: number; laggingSubscriptions: number };
   framesSent(): number;
-  source(): { kind: string; breaker?: BreakerState; errors?: number } | null;
+  /** Each pulled source (simulator, Prometheus) with its breaker and error count when it has them. */
+  sources(): { kind: string; breaker?: BreakerState; errors?: number }[];
   /** Several instances: whether this one leads, its lease term, whether the broker is up (null on one instance). */
   cluster?(): { leader: boolean; term: number | null; brokerUp: boolean | null } | null;
 };
@@ -144,8 +145,7 @@ export class WarRoomMetrics {
       registers,
       collect() {
         this.reset();
-        const s = src.source();
-        if (s?.breaker) this.set({ source: s.kind }, BREAKER_VALUE[s.breaker]);
+        for (const s of src.sources()) if (s.breaker) this.set({ source: s.kind }, BREAKER_VALUE[s.breaker]);
       },
     });
     new Counter({
@@ -155,8 +155,7 @@ export class WarRoomMetrics {
       registers,
       collect() {
         this.reset();
-        const s = src.source();
-        if (s?.errors !== undefined) this.inc({ source: s.kind }, s.errors);
+        for (const s of src.sources()) if (s.errors !== undefined) this.inc({ source: s.kind }, s.errors);
       },
     });
   }

@@ -13,9 +13,8 @@ import { MinuteRollup, type SignalMinute } from "../signals/rollup";
 import { signalMinutesPurger } from "../signals/repo";
 import { DrillService } from "../drills/service";
 import { SimScrapeTarget } from "../simulator/scrape";
-import type { MetricSource } from "../sources/types";
-import { SimulatorSource } from "../sources/simulator-source";
-import { PrometheusSource } from "../sources/prometheus";
+import { createSources, sloBackfillSource } from "../sources/compose";
+import { servicesBySource, simulatorSeed, sourceOf } from "../sources/config";
 import { BACKFILL_SECONDS_MS, backfillHistory, backfillSloCounts } from "../sources/backfill";
 import { SloTracker } from "../slo/tracker";
 import { SloChannel } from "../slo/channel";
@@ -87,9 +86,14 @@ export function composeWarRoom(opts: ComposeOptions) {
   const startedAt = clock.now();
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
 
+  const fedBy = new Map(config.services.map((s) => [s.id, sourceOf(config, s)] as const));
   const catalog = new ServiceCatalog(
-    config.services.map((s) => ({ id: s.id, name: s.name ?? s.id, team: s.team, description: s.description, dependsOn: s.dependsOn, thresholds: effectiveThresholds(config, s.id) })),
+    config.services.map((s) => {
+      const source = fedBy.get(s.id);
+      return { id: s.id, name: s.name ?? s.id, team: s.team, description: s.description, dependsOn: s.dependsOn, thresholds: effectiveThresholds(config, s.id), ...(source !== "none" ? { source } : {}) };
+    }),
   );
+  const bySource = servicesBySource(config);
   // Several instances: the broker sequences every channel and the lease picks the one instance
   // that samples, evaluates and writes (lib/cluster). Its callbacks reach the pieces below.
   let leaderSource: SourceStatus | null = null;
@@ -123,8 +127,8 @@ export function composeWarRoom(opts: ComposeOptions) {
   const leads = () => node.isLeader();
   const history = new SignalHistory(catalog.ids(), { secondsCapacity: Math.ceil(BACKFILL_SECONDS_MS / tickMs) });
   const rollup = new MinuteRollup();
-  const drills = new DrillService({ store, clock, serviceIds: catalog.ids(), onChange: () => board.publishDrills() });
-  const source = createSource(config, catalog, drills);
+  const drills = new DrillService({ store, clock, serviceIds: catalog.ids(), simulated: bySource.simulator, onChange: () => board.publishDrills() });
+  const source = createSources({ config, bySource, drills: (from) => drills.effectiveSince(from), logger });
   // A follower shows the leader's source state (its own source is idle).
   const sourceStatus = (): SourceStatus => (tickRole() === "follower" && leaderSource ? leaderSource : source.status());
   const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus });
@@ -153,10 +157,10 @@ export function composeWarRoom(opts: ComposeOptions) {
     changed: (p) => incidentLive.postmortem(p),
   };
   const recorder = new Recorder({ store, logger, tickMs, catalog, history, rollup, board, slos, sloChannel, alerts, alertChannel, incidents });
-  const ownership = new PushOwnership();
+  const ownership = new PushOwnership([...fedBy].filter((e): e is [string, "simulator" | "prometheus" | "push"] => e[1] !== "none"));
   // Several instances: a pushed batch is stored by the instance that received it, then applied on
   // every instance in bus order, the leader recording it fully (lib/ingest/relay.ts).
-  const pushApplier = new PushApplier({ history, recorder, board, ownership, onError: (err) => logger.warn({ err: String(err) }, "could not record pushed samples") });
+  const pushApplier = new PushApplier({ history, recorder, board, onError: (err) => logger.warn({ err: String(err) }, "could not record pushed samples") });
   const pushRelay =
     node.mode === "cluster"
       ? new PushRelay({
@@ -172,7 +176,12 @@ export function composeWarRoom(opts: ComposeOptions) {
   const ingest: IngestCtx = { store, clock, catalog, history, recorder, board, ownership, ...(pushRelay ? { relay: pushRelay } : {}) };
   const alertmanager: AlertmanagerCtx = { incidents, alerts, alertChannel, config: config.integrations.alertmanager, serviceName: (id) => catalog.get(id)?.name, logger };
   const auth: AuthCtx = { store, clock, config: config.auth };
-  const simScrape = new SimScrapeTarget({ seed: config.source.kind === "simulator" ? config.source.seed : 1, services: config.services, tickMs, drills: (from) => drills.effectiveSince(from) });
+  // Only simulator-fed services are simulated, scraped and drilled (null: /sim/metrics answers 404).
+  const simulated = new Set(bySource.simulator);
+  const simScrape =
+    simulated.size > 0
+      ? new SimScrapeTarget({ seed: simulatorSeed(config), services: config.services.filter((s) => simulated.has(s.id)), tickMs, drills: (from) => drills.effectiveSince(from) })
+      : null;
 
   let ledAtShutdown: boolean | undefined;
   let flushed = false;
@@ -191,7 +200,7 @@ export function composeWarRoom(opts: ComposeOptions) {
   };
   const replicate = (tick: ReplicatedTick) => node.send("tick", { term: node.term, leader: node.instanceId, t: tick.t, values: tick.values, source: source.status() });
   const jobs = {
-    tick: new TickJob({ tickMs, source, recorder, board, ownership, logger, onSample: opts.onSourceSample, role: tickRole, replicate: node.mode === "cluster" ? replicate : undefined }),
+    tick: new TickJob({ tickMs, source, recorder, board, logger, onSample: opts.onSourceSample, role: tickRole, replicate: node.mode === "cluster" ? replicate : undefined }),
     heartbeat: {
       name: "heartbeat",
       everyMs: heartbeatMs,
@@ -306,7 +315,7 @@ export function composeWarRoom(opts: ComposeOptions) {
         await backfillHistory({ source, history, rollup, store, tickMs, logger, services: catalog.services.length }, clock.now())
           .then((last) => jobs.tick.resumeAfter(last))
           .catch((err: unknown) => logger.warn({ err: String(err) }, "history backfill failed; starting without it"));
-        await backfillSloCounts({ source, slos, logger }, clock.now());
+        await backfillSloCounts({ source: sloBackfillSource(source, config.slos), slos, logger }, clock.now());
       } else {
         await slos.load(clock.now());
       }
@@ -350,13 +359,4 @@ export function composeWarRoom(opts: ComposeOptions) {
 /** A job that must happen once among several instances runs on the leader only. */
 function onlyOnLeader(job: Job, leads: () => boolean): Job {
   return { name: job.name, everyMs: job.everyMs, aligned: job.aligned, run: (t) => (leads() ? job.run(t) : undefined) };
-}
-
-function createSource(config: Config, catalog: ServiceCatalog, drills: DrillService): MetricSource {
-  const src = config.source;
-  if (src.kind === "prometheus") {
-    if (!src.url) throw new Error("source.url: the Prometheus source needs a url (in the config or PROMETHEUS_URL)");
-    return new PrometheusSource({ config: { ...src, url: src.url }, serviceIds: catalog.ids() });
-  }
-  return new SimulatorSource({ seed: src.seed, services: config.services, drills: (from) => drills.effectiveSince(from) });
 }

@@ -113,7 +113,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     wsClients: () => sockets?.clients ?? 0,
     framesSent: () => sockets?.framesSent ?? 0,
     hubStats: () => warRoomRef?.hub.stats() ?? { coalescedFrames: 0, subscriptions: 0, laggingSubscriptions: 0 },
-    source: () => (warRoomRef ? sourceMetrics(warRoomRef.source) : null),
+    sources: () => (warRoomRef ? warRoomRef.source.sources.map(sourceMetrics) : []),
     cluster: () => (warRoomRef ? { leader: warRoomRef.cluster.isLeader(), term: warRoomRef.cluster.term, brokerUp: warRoomRef.cluster.broker ? warRoomRef.cluster.brokerUp() : null } : null),
   });
   const store: Store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.WAR_ROOM_DATA_DIR, pgSchema: opts.pgSchema, logger, onQuery: (q, ms) => metrics.observeQuery(q, ms) });
@@ -210,7 +210,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
           checks,
           store: { dialect: store.dialect, target: store.describe() },
           source: warRoom.board.sourceState(),
-          breakers: breakers(warRoom.source),
+          breakers: breakers(warRoom.source.sources),
           websocket: { clients: live.clients, ...warRoom.hub.stats() },
           http: { inFlight: api.pending, maxInFlight: api.maxInFlight, eventLoopDelayMs: Math.round(loopLag.ms), active: shedder.active, waiting: shedder.waiting, shed: shedder.shedCounts, limits: shedder.limits },
         },
@@ -264,7 +264,8 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
         res.writeHead(200, { "content-type": m.contentType, "cache-control": "no-store" });
         return void res.end(req.method === "HEAD" ? undefined : m.text);
       }
-      if (path === "/sim/metrics" && (req.method === "GET" || req.method === "HEAD")) {
+      // Only when some services are simulated (lib/server/root.ts): otherwise a 404 like any unknown path.
+      if (path === "/sim/metrics" && warRoom.simScrape && (req.method === "GET" || req.method === "HEAD")) {
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
         return void res.end(req.method === "HEAD" ? undefined : warRoom.simScrape.render(clock.now()));
       }
@@ -381,9 +382,13 @@ function sourceMetrics(source: MetricSource): { kind: string; breaker?: BreakerS
 }
 
 /** Circuit breakers for /health. */
-function breakers(source: MetricSource): Record<string, string> {
-  const st = source.stats?.();
-  return st ? { [`source:${source.kind}`]: st.breaker } : {};
+function breakers(sources: readonly MetricSource[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of sources) {
+    const st = source.stats?.();
+    if (st) out[`source:${source.kind}`] = st.breaker;
+  }
+  return out;
 }
 
 async function prepareNext(dev: boolean, env: Env, security: SecurityCtx): Promise<NextHandler> {

@@ -16,6 +16,8 @@ export const ServiceInfoSchema = z
     description: z.string().optional(),
     dependsOn: z.array(z.string()),
     thresholds: ThresholdsSchema,
+    /** What feeds the service: simulator, prometheus or push (lib/sources/config.ts). */
+    source: z.enum(["simulator", "prometheus", "push"]).optional(),
   })
   .meta({ description: "A monitored service with its thresholds per signal" });
 export type ServiceInfo = z.infer<typeof ServiceInfoSchema>;
@@ -38,11 +40,17 @@ export const SignalStateSchema = z.enum(SIGNAL_STATES);
 export const ServiceStatesSchema = z.object({ state: SignalStateSchema, signals: z.record(SignalNameSchema, SignalStateSchema) });
 
 /** The metric source's state, shown on the board (the simulator, Prometheus …). */
+const SourceStateSchema = z.enum(["ok", "degraded", "down"]);
+
 export const SourceStatusSchema = z.object({
   kind: z.string(),
-  state: z.enum(["ok", "degraded", "down"]),
+  state: SourceStateSchema,
   error: z.string().optional(),
   lastSuccessAt: z.number().nullable(),
+  /** With services fed by more than one source: each source, the services it feeds (lib/sources/set.ts). */
+  sources: z
+    .array(z.object({ kind: z.string(), state: SourceStateSchema, error: z.string().optional(), lastSuccessAt: z.number().nullable(), services: z.number() }))
+    .optional(),
 });
 export type SourceStatus = z.infer<typeof SourceStatusSchema>;
 
@@ -81,6 +89,8 @@ export const ServiceDetailSchema = z.object({
   service: ServiceInfoSchema,
   latest: PointValuesSchema.extend({ t: z.number() }).nullable(),
   state: ServiceStatesSchema.nullable(),
+  /** No point yet, or the newest is older than two update intervals (its source stopped). */
+  stale: z.boolean(),
 });
 
 /** GET /api/v1/services/{id}/signals. */

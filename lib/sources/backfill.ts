@@ -11,7 +11,7 @@ import type { MetricSource } from "./types";
 const BACKFILL_MINUTES_MS = 7 * 24 * 3600_000;
 export const BACKFILL_SECONDS_MS = 3600_000;
 
-export type BackfillTarget = { source: MetricSource; history: SignalHistory; rollup: MinuteRollup; store: Store; tickMs: number; logger: Logger; services: number };
+export type BackfillTarget = { source: Pick<MetricSource, "backfillMinutes" | "backfillTicks">; history: SignalHistory; rollup: MinuteRollup; store: Store; tickMs: number; logger: Logger; services: number };
 
 /**
  * Start-up history from the source: seven days of minute points and the last hour of ticks into
@@ -60,7 +60,7 @@ export async function backfillHistory(target: BackfillTarget, nowMs: number): Pr
  * counters when it has them (Prometheus `increase`), else from its sampled values. A failing
  * source logs and fills nothing, so a source that is down never stops start-up.
  */
-export async function backfillSloCounts(opts: { source: MetricSource; slos: SloTracker; logger: Logger }, now: number): Promise<void> {
+export async function backfillSloCounts(opts: { source: Pick<MetricSource, "backfillMinutes" | "sloCountsRange">; slos: SloTracker; logger: Logger }, now: number): Promise<void> {
   const { source, slos, logger } = opts;
   const values = (from: number, to: number, step: number) =>
     source.backfillMinutes(from, to, step).catch((err: unknown) => {

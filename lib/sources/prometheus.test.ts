@@ -210,17 +210,20 @@ describe("PrometheusSource.sampleAll", () => {
     expect(src.status()).toMatchObject({ state: "degraded", error: expect.stringContaining('label "service"') });
   });
 
-  it("surfaces a 422 error body verbatim and does not retry it or trip the breaker", async () => {
+  it("surfaces a 422 error body verbatim and does not retry it, but counts it toward the breaker", async () => {
     const fake = await fakePrometheus((_req, res) =>
       json(res, 422, { status: "error", errorType: "execution", error: "expanding series: context deadline exceeded" }),
     );
-    const src = source(fake.url, { retries: 3, breaker: { failures: 2, halfOpenAfterMs: 10_000 } });
+    const src = source(fake.url, { retries: 3, breaker: { failures: 20, halfOpenAfterMs: 10_000 } });
     const err = await src.sampleAll(T).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SourceError);
     // Every signal failed for the same reason: said once, without listing the signals.
     expect((err as Error).message).toBe("Prometheus 422: execution: expanding series: context deadline exceeded");
     expect(fake.requests).toHaveLength(SIGNALS.length);
     expect(src.stats()).toMatchObject({ breaker: "closed", queries: SIGNALS.length, errors: SIGNALS.length, retries: 0 });
+    // Ten more failed queries reach the 20 consecutive failures: the breaker opens.
+    await src.sampleAll(T + 1000).catch(() => undefined);
+    expect(src.stats().breaker).toBe("open");
     expect(src.status()).toMatchObject({ state: "down", lastSuccessAt: null });
   });
 
@@ -259,7 +262,8 @@ describe("PrometheusSource.sampleAll", () => {
     const stats = src.stats();
     expect(stats.retries).toBeGreaterThan(0);
     expect(stats.breaker).toBe("open");
-    expect(src.status().error).toMatch(/^circuit breaker open after \d+ consecutive failures/);
+    // A query whose last attempt was already under way when the breaker opened reports its own 503.
+    expect(src.status().error).toMatch(/circuit breaker open after \d+ consecutive failures/);
     const sent = fake.requests.length;
     // Ten parallel queries, three attempts each at most; the breaker stops them after five failures.
     expect(sent).toBeGreaterThanOrEqual(5);
@@ -323,7 +327,7 @@ describe("PrometheusSource.sampleAll", () => {
     const fake = await fakePrometheus(() => undefined);
     await fake.close();
     const err = await source(fake.url).sampleAll(T).catch((e: Error) => e);
-    expect(err.message).toMatch(/cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+: fetch failed \(.*ECONNREFUSED/);
+    expect(err.message).toMatch(/cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/);
   });
 
   it("sends configured headers and honours a path prefix", async () => {

@@ -6,6 +6,7 @@ import type { Counts } from "../slo/math";
 import { PrometheusClient, type PrometheusClientStats } from "./prometheus/client";
 import { PrometheusSourceSchema, effectiveQueries, escapeString, type PrometheusSourceConfig, type PrometheusSourceInput } from "./prometheus/config";
 import { SourceError } from "./prometheus/errors";
+import { resolveAuth, type ResolvedAuth } from "./prometheus/auth";
 import type { QueryResult } from "./prometheus/response";
 
 export { PrometheusSourceSchema, defaultQueries, effectiveQueries, type PrometheusSourceConfig, type PrometheusSourceInput } from "./prometheus/config";
@@ -23,6 +24,8 @@ export type PrometheusSourceOptions = {
   serviceIds?: Iterable<string>;
   /** Retry backoff bounds, for tests. */
   backoff?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Credentials and TLS already read (lib/sources/prometheus/auth.ts); by default read here from the settings. */
+  auth?: ResolvedAuth;
 };
 
 export type PrometheusSourceStats = PrometheusClientStats & {
@@ -63,7 +66,13 @@ export class PrometheusSource implements MetricSource {
     this.config = PrometheusSourceSchema.parse(opts.config);
     this.queries = effectiveQueries(this.config);
     this.only = opts.serviceIds ? new Set(opts.serviceIds) : null;
-    this.client = new PrometheusClient({ ...this.config, backoff: opts.backoff });
+    let auth = opts.auth;
+    if (!auth) {
+      const r = resolveAuth(this.config, "prometheus");
+      if (r.problems.length > 0) throw new SourceError(r.problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+      auth = r.auth;
+    }
+    this.client = new PrometheusClient({ ...this.config, backoff: opts.backoff, auth });
   }
 
   async sampleAll(t: number): Promise<Record<string, SignalValues>> {

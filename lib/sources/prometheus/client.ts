@@ -15,6 +15,9 @@ import {
   type IPolicy,
 } from "cockatiel";
 import { setMaxListeners } from "node:events";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { redact, type ResolvedAuth } from "./auth";
 import { SourceError } from "./errors";
 import { parseErrorBody, parseSuccessBody, type QueryResult } from "./response";
 
@@ -29,6 +32,8 @@ export type PrometheusClientOptions = {
   maxResponseBytes: number;
   breaker: { failures: number; halfOpenAfterMs: number };
   headers?: Record<string, string>;
+  /** Authorization header, TLS material and the secrets to keep out of every message (lib/sources/prometheus/auth.ts). */
+  auth?: ResolvedAuth;
   /** Retry backoff bounds (full jitter: each delay is uniform in [0, min(max, initial·2^n))). */
   backoff?: { initialDelayMs?: number; maxDelayMs?: number };
 };
@@ -48,11 +53,13 @@ export type PrometheusClientStats = {
 };
 
 const isTransient = (e: Error) => (e instanceof SourceError && e.transient) || e instanceof TaskCancelledError;
+/** Every failed query counts towards the breaker (an error body, a body over the cap, garbage), not only the retried ones; shutdown does not. */
+const isFailure = (e: Error) => !(e instanceof SourceError && e.closed);
 
 /**
  * The Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`) behind cockatiel policies:
  * retry (transient failures only, full-jitter exponential backoff) → circuit breaker
- * (consecutive transient failures) → timeout (per attempt, covering the body). Queries are sent
+ * (consecutive failed attempts of any kind) → timeout (per attempt, covering the body). Queries are sent
  * as form-encoded POSTs, which the API treats like GETs: idempotent and safe to retry.
  */
 export class PrometheusClient {
@@ -73,7 +80,7 @@ export class PrometheusClient {
     setMaxListeners(0, this.closer.signal);
     const timeoutPolicy = timeout(opts.timeoutMs, TimeoutStrategy.Aggressive);
     timeoutPolicy.onTimeout(() => this.counters.timeouts++);
-    this.breakerPolicy = circuitBreaker(handleWhen(isTransient), {
+    this.breakerPolicy = circuitBreaker(handleWhen(isFailure), {
       halfOpenAfter: opts.breaker.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(opts.breaker.failures),
     });
@@ -124,7 +131,7 @@ export class PrometheusClient {
   }
 
   private async call(path: string, params: Record<string, string>): Promise<QueryResult> {
-    if (this.closer.signal.aborted) throw new SourceError("the Prometheus source is closed");
+    if (this.closer.signal.aborted) throw new SourceError("the Prometheus source is closed", { closed: true });
     try {
       return await this.policy.execute(({ signal }) => this.attempt(path, params, signal), this.closer.signal);
     } catch (err) {
@@ -139,31 +146,50 @@ export class PrometheusClient {
     try {
       // Prometheus also stops evaluating once our deadline has passed.
       const body = new URLSearchParams({ ...params, timeout: seconds(this.opts.timeoutMs) });
-      let res: Response;
-      try {
-        res = await fetch(new URL(path, this.base), {
-          method: "POST",
-          headers: { ...this.opts.headers, "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-          body,
-          signal,
-          redirect: "error",
-        });
-      } catch (err) {
-        throw new SourceError(`cannot reach Prometheus at ${this.base.origin}: ${causeMessage(err)}`, { transient: true, cause: err });
-      }
-      const text = await readCapped(res, this.opts.maxResponseBytes);
-      const result = decode(res.status, text);
+      const { status, text } = await this.send(new URL(path, this.base), body.toString(), signal);
+      const result = decode(status, text);
       this.lastError = null;
       return result;
     } catch (err) {
       this.counters.errors++;
       // An attempt aborted by the timeout policy fails with an AbortError; name the real cause.
       const timedOut = signal.aborted && !this.closer.signal.aborted;
-      this.lastError = timedOut ? this.timeoutMessage() : err instanceof Error ? err.message : String(err);
-      throw err;
+      this.lastError = timedOut ? this.timeoutMessage() : this.clean(err instanceof Error ? err.message : String(err));
+      throw err instanceof SourceError ? this.cleanError(err) : err;
     } finally {
       this.lastQueryMs = performance.now() - started;
     }
+  }
+
+  /** POST over node:http(s): TLS options (CA, client certificate, verification) are per request, which fetch cannot do without undici. */
+  private send(url: URL, body: string, signal: AbortSignal): Promise<{ status: number; text: string }> {
+    const auth = this.opts.auth;
+    const headers: Record<string, string> = {
+      ...this.opts.headers,
+      ...(auth?.authorization ? { authorization: auth.authorization } : {}),
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "application/json",
+      "content-length": String(Buffer.byteLength(body)),
+    };
+    const https = url.protocol === "https:";
+    const tls = https && auth ? auth.tls : {};
+    return new Promise((resolve, reject) => {
+      const req = (https ? httpsRequest : httpRequest)(url, { method: "POST", headers, signal, ...tls }, (res) => {
+        readCapped(res, this.opts.maxResponseBytes).then((text) => resolve({ status: res.statusCode ?? 0, text }), reject);
+      });
+      req.on("error", (err) => reject(new SourceError(`cannot reach Prometheus at ${this.base.origin}: ${causeMessage(err)}`, { transient: true, cause: err })));
+      req.end(body);
+    });
+  }
+
+  /** A message with every configured secret taken out. */
+  private clean(message: string): string {
+    return redact(message, this.opts.auth?.secrets ?? []);
+  }
+
+  private cleanError(err: SourceError): SourceError {
+    const message = this.clean(err.message);
+    return message === err.message ? err : new SourceError(message, { transient: err.transient, status: err.status, errorType: err.errorType });
   }
 
   private timeoutMessage(): string {
@@ -183,7 +209,7 @@ export class PrometheusClient {
     }
     if (err instanceof TaskCancelledError) {
       return this.closer.signal.aborted
-        ? new SourceError("the Prometheus source is closed", { cause: err })
+        ? new SourceError("the Prometheus source is closed", { cause: err, closed: true })
         : new SourceError(this.timeoutMessage(), { transient: true, cause: err });
     }
     if (err instanceof SourceError) return err;
@@ -191,31 +217,27 @@ export class PrometheusClient {
   }
 }
 
-/** A response body as text, refusing bodies larger than `max` bytes (read from the stream, not trusted headers). */
-async function readCapped(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get("content-length"));
+/** A response body as text, refusing bodies larger than `max` bytes (counted on the stream, not trusted from headers). */
+async function readCapped(res: IncomingMessage, max: number): Promise<string> {
+  const declared = Number(res.headers["content-length"]);
   if (declared > max) {
-    await res.body?.cancel().catch(() => undefined);
+    res.destroy();
     throw tooLarge(max);
   }
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let size = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await reader.read();
-    } catch (err) {
-      throw new SourceError(`Prometheus response broke off: ${causeMessage(err)}`, { transient: true, cause: err });
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      size += chunk.byteLength;
+      if (size > max) {
+        res.destroy();
+        throw tooLarge(max);
+      }
+      chunks.push(chunk);
     }
-    if (chunk.done) break;
-    size += chunk.value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(max);
-    }
-    chunks.push(chunk.value);
+  } catch (err) {
+    if (err instanceof SourceError) throw err;
+    throw new SourceError(`Prometheus response broke off: ${causeMessage(err)}`, { transient: true, cause: err });
   }
   return Buffer.concat(chunks).toString("utf8");
 }

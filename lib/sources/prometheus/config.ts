@@ -36,11 +36,57 @@ export const PrometheusMetricsSchema = z
   })
   .strict();
 
+/** Where a secret comes from: a file (trailing newline dropped) or an environment variable. Exactly one. */
+export const SecretRefSchema = z
+  .object({
+    file: z.string().min(1).max(1000).optional(),
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env must be an environment variable name").optional(),
+  })
+  .strict()
+  .refine((r) => (r.file === undefined) !== (r.env === undefined), "give exactly one of file or env");
+export type SecretRef = z.output<typeof SecretRefSchema>;
+
+export const BasicAuthSchema = z
+  .object({
+    username: z.string().min(1).max(200),
+    passwordFile: z.string().min(1).max(1000).optional(),
+    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "passwordEnv must be an environment variable name").optional(),
+  })
+  .strict()
+  .refine((b) => (b.passwordFile === undefined) !== (b.passwordEnv === undefined), "give exactly one of passwordFile or passwordEnv");
+
+export const TlsSchema = z
+  .object({
+    /** PEM bundle of the CAs that sign the server's certificate (default: Node's built-in roots). */
+    caFile: z.string().min(1).max(1000).optional(),
+    /** Client certificate and key (PEM) for mutual TLS; both or neither. */
+    certFile: z.string().min(1).max(1000).optional(),
+    keyFile: z.string().min(1).max(1000).optional(),
+    /** Name checked against the server certificate (default: the URL's host). */
+    serverName: z.string().min(1).max(253).optional(),
+    /** Skips certificate verification. Off by default; for test rigs only. */
+    insecureSkipVerify: z.boolean().default(false),
+  })
+  .strict()
+  .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), "certFile and keyFile go together");
+
+function hasUserInfo(u: string): boolean {
+  try {
+    const url = new URL(u);
+    return url.username !== "" || url.password !== "";
+  } catch {
+    return false;
+  }
+}
+
 export const PrometheusSourceSchema = z
   .object({
     kind: z.literal("prometheus"),
     /** Base URL of the Prometheus (or compatible) HTTP API, e.g. http://prometheus:9090 or https://host/prometheus. */
-    url: z.url({ protocol: /^https?$/, error: "url must be an http:// or https:// URL" }),
+    url: z
+      .url({ protocol: /^https?$/, error: "url must be an http:// or https:// URL" })
+      // Credentials in the URL would be shown wherever the URL is (health, logs): they go in basicAuth.
+      .refine((u) => !hasUserInfo(u), "url must not carry credentials (user:password@); use basicAuth with passwordFile or passwordEnv"),
     /** Label that carries the service id in every default query (`by (<serviceLabel>)`). */
     serviceLabel: labelName("serviceLabel").default("service"),
     /** Per HTTP attempt, including reading the body. */
@@ -59,7 +105,13 @@ export const PrometheusSourceSchema = z
       })
       .strict()
       .default({ failures: 5, halfOpenAfterMs: 10_000 }),
-    /** Extra request headers (e.g. Authorization, X-Scope-OrgID). Never logged or reported. */
+    /** HTTP basic auth; the password comes from a file or an environment variable, never the config. */
+    basicAuth: BasicAuthSchema.optional(),
+    /** `Authorization: Bearer <token>`, the token from a file or an environment variable. */
+    bearerToken: SecretRefSchema.optional(),
+    /** TLS for https:// URLs (as Prometheus' own tls_config). */
+    tls: TlsSchema.optional(),
+    /** Extra request headers (e.g. X-Scope-OrgID). Never logged or reported. */
     headers: z.record(z.string().min(1).max(100), z.string().max(4096)).optional(),
     metrics: PrometheusMetricsSchema.default(PrometheusMetricsSchema.parse({})),
     /** Replace the default query of a signal; must aggregate `by (<serviceLabel>)`. */

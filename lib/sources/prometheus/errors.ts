@@ -1,6 +1,7 @@
 /**
  * A metric source could not answer. `transient` failures (network, timeout, 5xx, garbage)
- * are retried and count towards the circuit breaker; the others (a bad query, a 4xx) are not.
+ * are retried; the others (a bad query, a 4xx) are not. Every failure counts towards the
+ * circuit breaker (lib/sources/prometheus/client.ts).
  */
 export class SourceError extends Error {
   readonly transient: boolean;
@@ -8,12 +9,15 @@ export class SourceError extends Error {
   readonly status?: number;
   /** Prometheus `errorType` (bad_data, execution, timeout, unavailable …) when given. */
   readonly errorType?: string;
+  /** The source was closed (shutdown): not a failure of Prometheus. */
+  readonly closed: boolean;
 
-  constructor(message: string, opts: { transient?: boolean; status?: number; errorType?: string; cause?: unknown } = {}) {
+  constructor(message: string, opts: { transient?: boolean; status?: number; errorType?: string; cause?: unknown; closed?: boolean } = {}) {
     super(message, opts.cause !== undefined ? { cause: opts.cause } : undefined);
     this.name = "SourceError";
     this.transient = opts.transient ?? false;
     this.status = opts.status;
     this.errorType = opts.errorType;
+    this.closed = opts.closed ?? false;
   }
 }
