@@ -6,7 +6,7 @@ import type { BoardChannels } from "../signals/channels";
 import type { SignalHistory } from "../signals/history";
 import { roundValues } from "../signals/round";
 import type { SignalValues } from "../signals/types";
-import { ingestKey, parseBatch } from "./convert";
+import { ingestKey, parseBatch, type IngestSample } from "./convert";
 import type { PushOwnership } from "./ownership";
 import type { Recorder } from "./recorder";
 import type { PushRelay } from "./relay";
@@ -37,6 +37,15 @@ export type IngestResult = { accepted: number; duplicates: number; late: number 
 export async function ingestBatch({ ctx, body }: { ctx: IngestCtx; body: unknown }): Promise<IngestResult> {
   const now = ctx.clock.now();
   const samples = parseBatch(body, { now, hasService: (id) => ctx.catalog.has(id), last: (id) => ctx.history.latest(id) });
+  return storeAndApply(ctx, samples, now);
+}
+
+/**
+ * Stores validated samples (sorted by t) idempotently in one transaction, then applies the new
+ * ones: the JSON route and remote_write (lib/ingest/remote-write/receive.ts) share it, so a 2xx
+ * means the samples are stored either way.
+ */
+export async function storeAndApply(ctx: IngestCtx, samples: readonly IngestSample[], now: number): Promise<IngestResult> {
   const fresh = await insertIngestSamples(
     ctx.store,
     samples.map((s) => ({ service: s.service, t: s.t, intervalMs: s.intervalMs, sample: s.raw })),

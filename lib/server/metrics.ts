@@ -9,6 +9,8 @@ export type MetricsSources = {
   source(): { kind: string; breaker?: BreakerState; errors?: number } | null;
   /** Several instances: whether this one leads, its lease term, whether the broker is up (null on one instance). */
   cluster?(): { leader: boolean; term: number | null; brokerUp: boolean | null } | null;
+  /** remote_write: refused samples by reason, series kept in memory. */
+  remoteWrite?(): { rejected: ReadonlyMap<string, number>; series: number } | null;
 };
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, "half-open": 1, open: 2 };
@@ -117,6 +119,25 @@ export class WarRoomMetrics {
         this.reset();
         const s = src.source();
         if (s?.breaker) this.set({ source: s.kind }, BREAKER_VALUE[s.breaker]);
+      },
+    });
+    new Counter({
+      name: "warroom_remote_write_rejected_total",
+      help: "remote_write samples refused, by reason (unknown_service, not_push_fed, cardinality, non_finite, out_of_order, ...)",
+      labelNames: ["reason"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, n] of src.remoteWrite?.()?.rejected ?? []) this.inc({ reason }, n);
+      },
+    });
+    new Gauge({
+      name: "warroom_remote_write_series",
+      help: "remote_write series whose state is kept (bounded by integrations.remoteWrite.maxSeries)",
+      registers,
+      collect() {
+        const r = src.remoteWrite?.();
+        if (r) this.set(r.series);
       },
     });
     new Counter({

@@ -34,6 +34,8 @@ import { TickJob } from "../ingest/tick";
 import type { IngestCtx } from "../ingest/push";
 import { ingestSamplesPurger } from "../ingest/repo";
 import { PushApplier } from "../ingest/apply";
+import { RemoteWriteReceiver } from "../ingest/remote-write/receive";
+import { remoteWriteRules } from "../ingest/remote-write/config";
 import { INGEST_BUS_KIND, PushRelay } from "../ingest/relay";
 import type { AuthCtx } from "../auth/context";
 import { sessionPurger } from "../auth/sessions";
@@ -170,6 +172,12 @@ export function composeWarRoom(opts: ComposeOptions) {
         })
       : null;
   const ingest: IngestCtx = { store, clock, catalog, history, recorder, board, ownership, ...(pushRelay ? { relay: pushRelay } : {}) };
+  const remoteWrite = new RemoteWriteReceiver({
+    ctx: ingest,
+    rules: remoteWriteRules(config.integrations.remoteWrite, config.source.kind === "prometheus" ? config.source : undefined),
+    accepts: (id) => (catalog.has(id) ? null : "unknown_service"),
+    logger,
+  });
   const alertmanager: AlertmanagerCtx = { incidents, alerts, alertChannel, config: config.integrations.alertmanager, serviceName: (id) => catalog.get(id)?.name, logger };
   const auth: AuthCtx = { store, clock, config: config.auth };
   const simScrape = new SimScrapeTarget({ seed: config.source.kind === "simulator" ? config.source.seed : 1, services: config.services, tickMs, drills: (from) => drills.effectiveSince(from) });
@@ -285,6 +293,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     templates,
     postmortems,
     ingest,
+    remoteWrite,
     alertmanager,
     simScrape,
     auth,
