@@ -21,7 +21,7 @@ const liveHeap = () => {
 type Res = { status: number; retryAfter: string | null; body: { error?: { code: string; message: string; details?: unknown } } & Record<string, unknown> };
 
 async function write(base: string, body: Buffer | Uint8Array, headers: Record<string, string> = {}): Promise<Res> {
-  const r = await fetch(`${base}/api/v1/write`, { method: "POST", headers: { ...REMOTE_WRITE_HEADERS, ...headers }, body });
+  const r = await fetch(`${base}/api/v1/write`, { method: "POST", headers: { ...REMOTE_WRITE_HEADERS, ...headers }, body: new Uint8Array(body) });
   return { status: r.status, retryAfter: r.headers.get("retry-after"), body: (await r.json()) as Res["body"] };
 }
 
