@@ -7,10 +7,10 @@ const BATCH = 500;
 
 /**
  * Stores pushed samples; a (service, t) already stored is left as it was (idempotent).
- * Returns the keys `service\0t` that were new, i.e. that this call wrote.
+ * Returns, per row, whether it was new (this call wrote it).
  */
-export async function insertIngestSamples(store: Store, rows: readonly IngestRow[], receivedAt: number): Promise<Set<string>> {
-  const fresh = new Set<string>();
+export async function insertIngestSamples(store: Store, rows: readonly IngestRow[], receivedAt: number): Promise<boolean[]> {
+  const fresh: boolean[] = new Array<boolean>(rows.length).fill(false);
   if (rows.length === 0) return fresh;
   const sqlite = store.sqlite;
   if (sqlite) {
@@ -18,13 +18,16 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
     await store.db.connection().execute(async () => {
       const insert = sqlite.prepare("insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing");
       sqlite.transaction(() => {
-        for (const r of rows) {
-          if (insert.run(r.service, r.t, r.intervalMs, JSON.stringify(r.sample), receivedAt).changes === 1) fresh.add(ingestKey(r.service, r.t));
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i];
+          fresh[i] = insert.run(r.service, r.t, r.intervalMs, JSON.stringify(r.sample), receivedAt).changes === 1;
         }
       })();
     });
     return fresh;
   }
+  const index = new Map<string, number>();
+  rows.forEach((r, i) => index.set(ingestKey(r.service, r.t), i));
   await store.db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += BATCH) {
       const inserted = await trx
@@ -33,7 +36,7 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
         .onConflict((oc) => oc.columns(["service", "t"]).doNothing())
         .returning(["service", "t"])
         .execute();
-      for (const r of inserted) fresh.add(ingestKey(r.service, Number(r.t)));
+      for (const r of inserted) fresh[index.get(ingestKey(r.service, Number(r.t)))!] = true;
     }
   });
   return fresh;

@@ -36,6 +36,7 @@ import { ingestSamplesPurger } from "../ingest/repo";
 import { PushApplier } from "../ingest/apply";
 import { RemoteWriteReceiver } from "../ingest/remote-write/receive";
 import { remoteWriteRules } from "../ingest/remote-write/config";
+import { IngestStats } from "../ingest/stats";
 import { INGEST_BUS_KIND, PushRelay } from "../ingest/relay";
 import type { AuthCtx } from "../auth/context";
 import { sessionPurger } from "../auth/sessions";
@@ -171,7 +172,7 @@ export function composeWarRoom(opts: ComposeOptions) {
           logger,
         })
       : null;
-  const ingest: IngestCtx = { store, clock, catalog, history, recorder, board, ownership, ...(pushRelay ? { relay: pushRelay } : {}) };
+  const ingest: IngestCtx = { store, clock, catalog, history, recorder, board, ownership, stats: new IngestStats(), ...(pushRelay ? { relay: pushRelay } : {}) };
   const remoteWrite = new RemoteWriteReceiver({
     ctx: ingest,
     rules: remoteWriteRules(config.integrations.remoteWrite, config.source.kind === "prometheus" ? config.source : undefined),

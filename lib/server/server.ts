@@ -110,6 +110,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     framesSent: () => sockets?.framesSent ?? 0,
     hubStats: () => warRoomRef?.hub.stats() ?? { coalescedFrames: 0, subscriptions: 0, laggingSubscriptions: 0 },
     source: () => (warRoomRef ? sourceMetrics(warRoomRef.source) : null),
+    ingest: () => warRoomRef?.ingest.stats ?? null,
     remoteWrite: () => (warRoomRef ? { rejected: warRoomRef.remoteWrite.rejected(), series: warRoomRef.remoteWrite.series } : null),
     cluster: () => (warRoomRef ? { leader: warRoomRef.cluster.isLeader(), term: warRoomRef.cluster.term, brokerUp: warRoomRef.cluster.broker ? warRoomRef.cluster.brokerUp() : null } : null),
   });

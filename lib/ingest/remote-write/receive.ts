@@ -7,6 +7,7 @@ import type { RemoteWriteRules } from "./config";
 import { REJECT_REASONS, RemoteWriteMapper, type RejectReason } from "./map";
 import { decodeWriteRequest } from "./proto";
 import { inflate } from "./snappy";
+import { NO_LAPS } from "../stats";
 
 /** The answer of POST /api/v1/write (Prometheus ignores a 2xx body; it is for people and tests). */
 export const RemoteWriteResultSchema = z.object({
@@ -25,9 +26,6 @@ export const RemoteWriteResultSchema = z.object({
 });
 export type RemoteWriteResult = z.output<typeof RemoteWriteResultSchema>;
 
-/** Time spent per stage (bench/ingest breakdown), in milliseconds since start. */
-export type StageTimes = { inflate: number; decode: number; map: number; store: number };
-
 /**
  * Prometheus remote_write 1.0 (docs/api.md "Prometheus remote_write"): inflate (bounded), decode,
  * map to push samples, then store and apply them exactly as JSON push does (lib/ingest/push.ts).
@@ -38,7 +36,6 @@ export class RemoteWriteReceiver {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly rejectedTotal = new Map<RejectReason, number>();
   private readonly loggedAt = new Map<RejectReason, number>();
-  readonly stages: StageTimes = { inflate: 0, decode: 0, map: 0, store: 0 };
 
   constructor(
     private readonly o: { ctx: IngestCtx; rules: RemoteWriteRules; accepts: (service: string) => "unknown_service" | "not_push_fed" | null; logger: Logger },
@@ -63,16 +60,9 @@ export class RemoteWriteReceiver {
 
   private async run(body: Buffer): Promise<RemoteWriteResult> {
     const ctx = this.o.ctx;
-    let t0 = performance.now();
-    const lap = (k: keyof StageTimes) => {
-      const t1 = performance.now();
-      this.stages[k] += t1 - t0;
-      t0 = t1;
-    };
-    const raw = inflate(body);
-    lap("inflate");
-    const series = decodeWriteRequest(raw);
-    lap("decode");
+    const laps = ctx.stats?.begin("remote_write") ?? NO_LAPS;
+    const series = decodeWriteRequest(inflate(body));
+    laps.lap("parse");
     const now = ctx.clock.now();
     const mapped = this.mapper.map(series, now);
     const samples: IngestSample[] = mapped.samples.map((s) => {
@@ -81,7 +71,7 @@ export class RemoteWriteReceiver {
       if (share) x.shareFaster = share;
       return x;
     });
-    lap("map");
+    laps.lap("validate");
     const refused = Object.values(mapped.rejected).reduce((a, b) => a + b, 0);
     for (const [why, n] of Object.entries(mapped.rejected) as [RejectReason, number][]) {
       this.rejectedTotal.set(why, (this.rejectedTotal.get(why) ?? 0) + n);
@@ -96,9 +86,9 @@ export class RemoteWriteReceiver {
         rejectedServices: mapped.rejectedServices,
       });
     }
-    const r = samples.length > 0 ? await storeAndApply(ctx, samples, now) : { accepted: 0, duplicates: 0, late: 0 };
+    const r = samples.length > 0 ? await storeAndApply(ctx, samples, now, laps) : { accepted: 0, duplicates: 0, late: 0 };
     mapped.commit();
-    lap("store");
+    laps.done(mapped.points);
     return { samples: mapped.points, points: r, duplicates: mapped.duplicates, ignored: mapped.ignored, rejected: mapped.rejected, rejectedServices: mapped.rejectedServices };
   }
 }
