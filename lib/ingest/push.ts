@@ -7,7 +7,7 @@ import type { SignalHistory } from "../signals/history";
 import { roundValues } from "../signals/round";
 import { parseBatch, type IngestSample } from "./convert";
 import type { PushOwnership } from "./ownership";
-import type { PushedPoint, Recorder } from "./recorder";
+import type { Recorder } from "./recorder";
 import type { PushRelay } from "./relay";
 import { insertIngestSamples } from "./repo";
 import { NO_LAPS, type IngestStats } from "./stats";
@@ -53,11 +53,7 @@ export async function ingestBatch({ ctx, body, laps = NO_LAPS }: { ctx: IngestCt
  * means the samples are stored either way.
  */
 export async function storeAndApply(ctx: IngestCtx, samples: readonly IngestSample[], now: number, laps: Laps = NO_LAPS): Promise<IngestResult> {
-  const fresh = await insertIngestSamples(
-    ctx.store,
-    samples.map((s) => ({ service: s.service, t: s.t, intervalMs: s.intervalMs, sample: s.raw })),
-    now,
-  );
+  const fresh = await insertIngestSamples(ctx.store, samples, now);
   laps.lap("store");
   if (ctx.relay) {
     const stored = samples.filter((_, i) => fresh[i]).map((s) => ({ service: s.service, t: s.t, intervalMs: s.intervalMs, raw: s.raw }));
@@ -68,7 +64,7 @@ export async function storeAndApply(ctx: IngestCtx, samples: readonly IngestSamp
   let late = 0;
   // Samples come sorted by t: per service, the newest t so far decides what is late.
   const newestT = new Map<string, number>();
-  const points: PushedPoint[] = [];
+  const points: IngestSample[] = [];
   let duplicates = 0;
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i];
@@ -84,9 +80,7 @@ export async function storeAndApply(ctx: IngestCtx, samples: readonly IngestSamp
     }
     newestT.set(s.service, s.t);
     ctx.ownership.claim(s.service, now);
-    const p: PushedPoint = { id: s.service, t: s.t, values: s.values, dtSeconds: s.intervalMs / 1000, countAt: s.t - s.intervalMs / 2 };
-    if (s.shareFaster) p.shareFaster = s.shareFaster;
-    points.push(p);
+    points.push(s);
   }
   const accepted = points.length > 0 ? await ctx.recorder.recordPushed(points) : 0;
   // The board gets one tick per request: each fed service's newest point.
@@ -95,8 +89,8 @@ export async function storeAndApply(ctx: IngestCtx, samples: readonly IngestSamp
     let t = -Infinity;
     for (let i = points.length - 1; i >= 0; i--) {
       const p = points[i];
-      if (board[p.id]) continue;
-      board[p.id] = roundValues(p.values);
+      if (board[p.service]) continue;
+      board[p.service] = roundValues(p.values);
       t = Math.max(t, p.t);
     }
     ctx.board.publishBoardTick(t, board);

@@ -54,8 +54,8 @@ export type RecordOptions = {
   replica?: { publish: boolean };
 };
 
-/** One pushed point for `Recorder.recordPushed`: counts go to the minute of `countAt` (the interval's middle). */
-export type PushedPoint = { id: string; t: number; values: SignalValues; dtSeconds: number; countAt: number; shareFaster?: (thresholdMs: number) => number };
+/** One pushed point for `Recorder.recordPushed` (an IngestSample fits): its interval ends at `t`; counts go to the minute of its middle. */
+export type PushedPoint = { service: string; t: number; values: SignalValues; intervalMs: number; shareFaster?: (thresholdMs: number) => number };
 
 /**
  * How one recorded set of values (a tick from the source, or a pushed sample) spreads through the
@@ -122,13 +122,16 @@ export class Recorder {
     const newest = new Map<string, PushedPoint>();
     let taken = 0;
     for (const p of points) {
-      if (!d.history.record(p.id, p.t, p.values)) continue;
+      const id = p.service;
+      if (!d.history.record(id, p.t, p.values)) continue;
       taken++;
-      const done = d.rollup.add(p.id, p.countAt, p.values, p.dtSeconds);
+      const dtSeconds = p.intervalMs / 1000;
+      const countAt = p.t - p.intervalMs / 2;
+      const done = d.rollup.add(id, countAt, p.values, dtSeconds);
       if (done) closed.push(done);
-      newest.set(p.id, p);
+      newest.set(id, p);
       try {
-        await d.slos.record(p.countAt, { [p.id]: p.values }, p.dtSeconds, p.shareFaster ? { [p.id]: p.shareFaster } : undefined, !opts.replica);
+        await d.slos.record(countAt, { [id]: p.values }, dtSeconds, p.shareFaster ? { [id]: p.shareFaster } : undefined, !opts.replica);
       } catch (err) {
         // Counts the store did not take stay in the tracker for the next minute (as in `record`).
         if (opts.replica || !(err instanceof StoreUnavailable)) throw err;

@@ -1,7 +1,8 @@
 import type { Store } from "../store/store";
 import { ingestKey } from "./convert";
 
-export type IngestRow = { service: string; t: number; intervalMs: number; sample: unknown };
+/** A sample as stored: `raw` is what was received (JSON text in `sample`). IngestSample fits as it is. */
+export type IngestRow = { service: string; t: number; intervalMs: number; raw: unknown };
 
 const BATCH = 500;
 
@@ -20,7 +21,7 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
       sqlite.transaction(() => {
         for (let i = 0; i < rows.length; i++) {
           const r = rows[i];
-          fresh[i] = insert.run(r.service, r.t, r.intervalMs, JSON.stringify(r.sample), receivedAt).changes === 1;
+          fresh[i] = insert.run(r.service, r.t, r.intervalMs, JSON.stringify(r.raw), receivedAt).changes === 1;
         }
       })();
     });
@@ -32,7 +33,7 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
     for (let i = 0; i < rows.length; i += BATCH) {
       const inserted = await trx
         .insertInto("ingest_samples")
-        .values(rows.slice(i, i + BATCH).map((r) => ({ service: r.service, t: r.t, interval_ms: r.intervalMs, sample: JSON.stringify(r.sample), received_at: receivedAt })))
+        .values(rows.slice(i, i + BATCH).map((r) => ({ service: r.service, t: r.t, interval_ms: r.intervalMs, sample: JSON.stringify(r.raw), received_at: receivedAt })))
         .onConflict((oc) => oc.columns(["service", "t"]).doNothing())
         .returning(["service", "t"])
         .execute();

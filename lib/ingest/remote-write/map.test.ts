@@ -125,7 +125,9 @@ describe("RemoteWriteMapper", () => {
     expect(m.seriesCount).toBe(5);
     m.map(decode(scrapeSeries("search", T0 + 61_000, { ok: 10, err5: 0, buckets: B(1, 2, 10) })), T0 + 61_000).commit();
     expect(m.seriesCount).toBe(5); // checkout's five are gone, search's five are new
-    const stale: DecodedSeries = { names: ["__name__", "code", "service"], values: ["http_requests_total", "200", "search"], samples: [], times: [], staleAt: [T0 + 62_000] };
+    // The same series again, its one sample a staleness marker (as proto.ts decodes StaleNaN).
+    const [series] = decode([{ labels: { __name__: "http_requests_total", service: "search", code: "200" }, samples: [{ value: 0, timestamp: T0 + 62_000 }] }]);
+    const stale: DecodedSeries = { ...series, samples: [], times: [], staleAt: [T0 + 62_000] };
     m.map([stale], T0 + 62_000).commit();
     expect(m.seriesCount).toBe(4);
   });

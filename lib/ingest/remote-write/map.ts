@@ -141,7 +141,7 @@ export class RemoteWriteMapper {
       if (known) {
         s = staged.get(known);
         if (!s) {
-          s = { ...known };
+          s = copy(known);
           staged.set(known, s);
         }
       } else {
@@ -212,7 +212,13 @@ export class RemoteWriteMapper {
     }
 
     out.commit = () => {
-      for (const [known, s] of staged) Object.assign(known, s);
+      for (const [known, s] of staged) {
+        known.t = s.t;
+        known.v = s.v;
+        known.rate = s.rate;
+        known.dtS = s.dtS;
+        known.seen = s.seen;
+      }
       for (const c of created) {
         c.svc.series.set(c.key, c.s);
         this.total++;
@@ -295,9 +301,13 @@ export class RemoteWriteMapper {
   }
 }
 
+/** Field by field: an object spread is several times slower in this loop. */
+const copy = (s: Series): Series => ({ kind: s.kind, err: s.err, err5: s.err5, leMs: s.leMs, t: s.t, v: s.v, rate: s.rate, dtS: s.dtS, seen: s.seen, stale: s.stale });
+
 /** A series' identity: its label pairs as sent (Prometheus sends them sorted by name). */
 function seriesKey(ts: DecodedSeries): string {
-  let k = "";
+  if (ts.key !== null) return ts.key;
+  let k = "\u0001";
   for (let i = 0; i < ts.names.length; i++) k += `${ts.names[i]}\u0000${ts.values[i]}\u0000`;
   return k;
 }

@@ -32,6 +32,19 @@ describe("decodeWriteRequest", () => {
     }
   });
 
+  it("names a series by its label bytes: the same labels give the same key, other labels another", () => {
+    const one = (labels: Record<string, string>, value: number) => decodeWriteRequest(encodeWriteRequest([{ labels, samples: [{ value, timestamp: 1 }] }]))[0].key;
+    const a = one({ __name__: "x", service: "checkout", code: "200" }, 1);
+    expect(a).not.toBeNull();
+    expect(one({ __name__: "x", service: "checkout", code: "200" }, 2)).toBe(a);
+    expect(one({ __name__: "x", service: "checkout", code: "500" }, 1)).not.toBe(a);
+    // A label after a sample (not how Prometheus encodes): no byte key, the mapper joins the labels.
+    const label = Buffer.from([0x0a, 0x05, 0x0a, 0x01, 0x61, 0x12, 0x00]);
+    const sample = Buffer.from([0x12, 0x02, 0x10, 0x01]);
+    const ts = Buffer.concat([label, sample, label]);
+    expect(decodeWriteRequest(Buffer.concat([Buffer.from([0x0a, ts.length]), ts]))[0].key).toBeNull();
+  });
+
   it("skips metadata and exemplars, and tells the staleness marker from other NaNs", () => {
     const buf = WriteRequest.encode(
       WriteRequest.fromObject({

@@ -23,6 +23,12 @@ export type DecodedSeries = {
   times: number[];
   /** Times of staleness markers (the NaN Prometheus sends when a series disappears). */
   staleAt: number[];
+  /**
+   * The series' identity as the bytes of its label fields (latin1), when they come one after
+   * another as Prometheus sends them: one string instead of joining every name and value.
+   * null when other fields came between labels.
+   */
+  key: string | null;
 };
 
 const bad = (why: string) => new Invalid(`remote_write body is not a valid protobuf WriteRequest: ${why}`);
@@ -81,10 +87,42 @@ class Reader {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * Short ASCII strings seen before (label names, codes, `le` bounds, service ids repeat in every
+ * request), by a hash of their bytes: no new string per label. Bounded; a full table is cleared.
+ */
+const interned = new Map<number, string>();
+const INTERN_MAX_LENGTH = 40;
+const INTERN_MAX_ENTRIES = 50_000;
+
+function internedAscii(b: Uint8Array, from: number, to: number): string | null {
+  let h = to - from;
+  for (let i = from; i < to; i++) {
+    const c = b[i];
+    if (c > 0x7f) return null;
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  const hit = interned.get(h);
+  if (hit !== undefined && hit.length === to - from) {
+    let same = true;
+    for (let i = 0; i < hit.length; i++) if (hit.charCodeAt(i) !== b[from + i]) { same = false; break; }
+    if (same) return hit;
+  }
+  const s = String.fromCharCode.apply(null, b.subarray(from, to) as unknown as number[]);
+  if (interned.size >= INTERN_MAX_ENTRIES) interned.clear();
+  interned.set(h, s);
+  return s;
+}
+
 function string(r: Reader, end: number): string {
   const e = r.sub(end);
-  const s = r.buf.subarray(r.pos, e);
+  const from = r.pos;
   r.pos = e;
+  if (e - from <= INTERN_MAX_LENGTH) {
+    const s = internedAscii(r.buf, from, e);
+    if (s !== null) return s;
+  }
+  const s = r.buf.subarray(from, e);
   // ASCII (every Prometheus metric and label name, nearly every value) without the decoder's overhead.
   let ascii = true;
   for (let i = 0; i < s.length; i++) if (s[i] > 0x7f) { ascii = false; break; }
@@ -137,15 +175,24 @@ function sample(r: Reader, end: number, out: DecodedSeries): void {
 }
 
 function timeseries(r: Reader, end: number): DecodedSeries {
-  const out: DecodedSeries = { names: [], values: [], samples: [], times: [], staleAt: [] };
+  const out: DecodedSeries = { names: [], values: [], samples: [], times: [], staleAt: [], key: null };
+  let from = -1;
+  let to = -1;
+  let split = false;
   while (r.pos < end) {
+    const at = r.pos;
     const tag = r.varint(end);
     const field = Math.floor(tag / 8);
     const wire = tag & 7;
-    if (field === 1 && wire === 2) label(r, r.sub(end), out);
-    else if (field === 2 && wire === 2) sample(r, r.sub(end), out);
+    if (field === 1 && wire === 2) {
+      if (from < 0) from = at;
+      else if (to !== at) split = true;
+      label(r, r.sub(end), out);
+      to = r.pos;
+    } else if (field === 2 && wire === 2) sample(r, r.sub(end), out);
     else r.skip(wire, end);
   }
+  if (from >= 0 && !split) out.key = Buffer.from(r.buf.buffer, r.buf.byteOffset + from, to - from).toString("latin1");
   return out;
 }
 
