@@ -3,6 +3,8 @@ import { remoteWriteRules, RemoteWriteConfigSchema } from "./config";
 import { RemoteWriteMapper } from "./map";
 import { decodeWriteRequest, type DecodedSeries } from "./proto";
 import { encodeWriteRequest, scrapeSeries, type TestSeries } from "../../../test/support/remote-write";
+import { SampleSchema } from "../schema";
+import { hash, unit } from "../../simulator/noise";
 
 const T0 = 1_795_000_000_000;
 const KNOWN = new Set(["checkout", "search"]);
@@ -130,5 +132,32 @@ describe("RemoteWriteMapper", () => {
     const stale: DecodedSeries = { ...series, samples: [], times: [], staleAt: [T0 + 62_000] };
     m.map([stale], T0 + 62_000).commit();
     expect(m.seriesCount).toBe(4);
+  });
+
+  it("only makes samples the push schema accepts (other instances re-check them from the bus), over random scrapes", () => {
+    let i = 0;
+    const r = () => unit(hash(11, 0, i++));
+    const m = mapper();
+    let points = 0;
+    for (let k = 0; k < 300; k++) {
+      const t = T0 + k * (500 + Math.floor(r() * 2000));
+      const series: TestSeries[] = [];
+      for (let inst = 0; inst < 3; inst++) {
+        // Counters that grow, sometimes reset, some buckets missing, gauges anywhere in 0–1, instances out of step.
+        const n = r() < 0.05 ? r() * 10 : (k + 1) * 100 * (1 + r());
+        const at = t + Math.floor(r() * 900);
+        for (const code of ["200", "429", "500"]) series.push({ labels: { __name__: "http_requests_total", service: "checkout", code, instance: `i${inst}` }, samples: [{ value: n * r(), timestamp: at }] });
+        for (const le of ["0.05", "0.1", "0.5", "+Inf"]) if (r() < 0.9) series.push({ labels: { __name__: "http_request_duration_seconds_bucket", service: "checkout", le, instance: `i${inst}` }, samples: [{ value: n * r(), timestamp: at }] });
+        series.push({ labels: { __name__: "process_cpu_usage_ratio", service: "checkout", instance: `i${inst}` }, samples: [{ value: r(), timestamp: at }] });
+      }
+      const out = m.map(decode(series), t);
+      for (const s of out.samples) {
+        const parsed = SampleSchema.safeParse(s);
+        expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+        points++;
+      }
+      out.commit();
+    }
+    expect(points).toBeGreaterThan(100);
   });
 });
