@@ -82,6 +82,9 @@ describe("RemoteWriteMapper", () => {
     expect(r.ignored).toBe(1);
     r.commit();
     expect(m.seriesCount).toBe(0);
+    // A sender's label value is not echoed whole into the answer or the log.
+    const long = m.map(decode(scrapeSeries("x".repeat(5000), T0, { ok: 1, err5: 0, buckets: B(1, 1, 1) })), T0);
+    expect(long.rejectedServices).toEqual([`${"x".repeat(63)}…`]);
   });
 
   it("bounds the series per service: new ones beyond are refused, known ones still count", () => {

@@ -81,7 +81,9 @@ export class RemoteWriteMapper {
     const out: Mapped = { samples: [], points: 0, duplicates: 0, ignored: 0, rejected: {}, rejectedServices: [], commit: () => undefined };
     const reject = (why: RejectReason, n: number, service?: string) => {
       out.rejected[why] = (out.rejected[why] ?? 0) + n;
-      if (service !== undefined && out.rejectedServices.length < 20 && !out.rejectedServices.includes(service)) out.rejectedServices.push(service);
+      // Label values come from the sender: at most 20 names of at most 64 characters reach the answer and the log.
+      const name = service === undefined ? undefined : service.length > 64 ? `${service.slice(0, 63)}…` : service;
+      if (name !== undefined && out.rejectedServices.length < 20 && !out.rejectedServices.includes(name)) out.rejectedServices.push(name);
     };
     const staged = new Map<Series, Series>();
     const created: { svc: ServiceState; key: string; s: Series }[] = [];
