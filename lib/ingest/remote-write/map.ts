@@ -88,7 +88,7 @@ export class RemoteWriteMapper {
     const staged = new Map<Series, Series>();
     const created: { svc: ServiceState; key: string; s: Series }[] = [];
     const createdKeys = new Map<string, Series>();
-    const createdPer = new Map<ServiceState, number>();
+    const createdPer = new Map<ServiceState, Series[]>();
     const stale: { svc: ServiceState; key: string; s: Series }[] = [];
     const evSvc: ServiceState[] = [];
     const evSer: Series[] = [];
@@ -149,15 +149,16 @@ export class RemoteWriteMapper {
       } else {
         s = createdKeys.get(`${service}\u0001${key}`);
         if (!s) {
-          const extra = createdPer.get(svc) ?? 0;
-          if (svc.series.size + extra >= this.rules.maxSeriesPerService || this.total + created.length >= this.rules.maxSeries) {
+          let mine = createdPer.get(svc);
+          if (!mine) createdPer.set(svc, (mine = []));
+          if (svc.series.size + mine.length >= this.rules.maxSeriesPerService || this.total + created.length >= this.rules.maxSeries) {
             reject("cardinality", n, service);
             continue;
           }
           s = { kind, err: kind === REQUESTS && this.errRe.test(code), err5: kind === REQUESTS && this.err5Re.test(code), leMs, t: 0, v: 0, rate: 0, dtS: 0, seen: now, stale: false };
           created.push({ svc, key, s });
           createdKeys.set(`${service}\u0001${key}`, s);
-          createdPer.set(svc, extra + 1);
+          mine.push(s);
         }
       }
       const gauge = kind >= CPU;
@@ -205,7 +206,7 @@ export class RemoteWriteMapper {
         touched.add(evSvc[i]);
       }
       for (const svc of touched) {
-        const sample = this.point(svc, t, lastEmit.get(svc) ?? svc.lastEmit, staged, created);
+        const sample = this.point(svc, t, lastEmit.get(svc) ?? svc.lastEmit, staged, createdPer.get(svc));
         if (sample) {
           out.samples.push(sample);
           lastEmit.set(svc, t);
@@ -232,7 +233,7 @@ export class RemoteWriteMapper {
   }
 
   /** The service's point at `t` from every fresh series (staged values win), or null without a request rate yet. */
-  private point(svc: ServiceState, t: number, prevEmit: number, staged: Map<Series, Series>, created: readonly { svc: ServiceState; s: Series }[]): Sample | null {
+  private point(svc: ServiceState, t: number, prevEmit: number, staged: Map<Series, Series>, created: readonly Series[] | undefined): Sample | null {
     if (prevEmit >= t) return null;
     let req = 0;
     let err = 0;
@@ -259,7 +260,7 @@ export class RemoteWriteMapper {
       } else buckets.set(s.leMs, (buckets.get(s.leMs) ?? 0) + s.rate);
     };
     for (const s of svc.series.values()) add(staged.get(s) ?? s);
-    for (const c of created) if (c.svc === svc) add(c.s);
+    if (created) for (const s of created) add(s);
     if (!rated) return null;
     const intervalSeconds = Math.min(3600, Math.max(1, Math.round(prevEmit > 0 ? (t - prevEmit) / 1000 : dtS)));
     const requests = req * intervalSeconds;
