@@ -117,7 +117,7 @@ describe.each(BACKENDS)("Alertmanager webhook on $name", ({ databaseUrl }) => {
     ctx = await startTestServer({
       databaseUrl,
       env: { ALERTMANAGER_WEBHOOK_SECRET: secret },
-      configure: (c) => ({ ...c, integrations: { alertmanager: { ...c.integrations.alertmanager, autoDeclare: { tiers: [1], severity: "SEV2" } } } }),
+      configure: (c) => ({ ...c, integrations: { ...c.integrations, alertmanager: { ...c.integrations.alertmanager, autoDeclare: { tiers: [1], severity: "SEV2" } } } }),
     });
     base = `http://127.0.0.1:${ctx.server.port}`;
     await ctx.tick(2);

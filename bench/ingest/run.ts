@@ -1,13 +1,22 @@
 /**
- * Push ingest bench (target ≥ 100,000 samples/s on one core, BENCHMARKS.md). Starts War Room as a child
- * process (API only, SQLite in a temp folder), posts batches of samples over loopback HTTP and
- * reports samples per second of wall time and per second of the SERVER's CPU time (user + system
- * from /proc/<pid>/stat), which is the "on one core" figure: Node runs the handler on one thread.
+ * Ingest bench (target ≥ 100,000 samples per server CPU-second, BENCHMARKS.md). Starts War Room as
+ * a child process (API only, SQLite in a temp folder) and, in one run, feeds it the same way twice:
+ *
+ *   1. JSON push: batches of samples to POST /api/v1/ingest;
+ *   2. remote_write: snappy protobuf WriteRequests to POST /api/v1/write, as a Prometheus forwards
+ *      its scrapes (`--instances` per service, each with request counters by code, the latency
+ *      histogram and three gauges).
+ *
+ * For each it reports samples per second of wall time and per second of the SERVER's CPU time
+ * (user + system from /proc/<pid>/stat, the "one core" figure: Node runs the handlers on one
+ * thread), and the server's own breakdown by stage (parse, validate, store, apply) from
+ * `warroom_ingest_cpu_seconds_total` on /metrics.
  *
  *   npm run bench:ingest -- [--samples 200000] [--batch 4000] [--services 8] [--concurrency 1]
+ *                           [--scrapes 250] [--instances 3] [--rw-batch 2000] [--prof]
  *
- * Every sample is new (distinct t per service), so each one is validated, stored, and applied to
- * the board, rollups and SLOs exactly as in production. Writes bench/results/ingest-<UTC>.json.
+ * Every sample is new, so each is validated, stored, and applied to the board, rollups and SLOs
+ * exactly as in production. Writes bench/results/ingest-<UTC>.json.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +24,7 @@ import os from "node:os";
 import path from "node:path";
 import { createServer } from "node:net";
 import { demoConfig } from "../../lib/config/demo";
+import { REMOTE_WRITE_HEADERS, remoteWriteBody, type TestSeries } from "../../test/support/remote-write";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -24,6 +34,9 @@ const arg = (name: string, dflt: number) => {
 const SAMPLES = arg("samples", 200_000);
 const BATCH = arg("batch", 4_000);
 const SERVICES = ["edge-gateway", "auth", "checkout", "payments", "catalog", "search", "recommendations", "notifications"].slice(0, arg("services", 8));
+const SCRAPES = arg("scrapes", 250);
+const INSTANCES = arg("instances", 3);
+const RW_BATCH = arg("rw-batch", 2000);
 // One request at a time by default: batches sent in parallel can arrive out of order, which makes later samples "late".
 const CONCURRENCY = arg("concurrency", 1);
 
@@ -45,13 +58,143 @@ function cpuSeconds(pid: number): number {
   return ticks / 100; // USER_HZ
 }
 
+type Phase = {
+  path: "json" | "remote_write";
+  requests: number;
+  accepted: number;
+  mbSent: number;
+  wallSeconds: number;
+  serverCpuSeconds: number;
+  samplesPerSecondWall: number;
+  samplesPerServerCpuSecond: number;
+  /** Server CPU per stage, from /metrics (microseconds per sample). */
+  stagesMicrosPerSample: Record<string, number>;
+  batchLatencyMs: { p50: number; p99: number };
+};
+
+/** `warroom_ingest_cpu_seconds_total{path,stage}` and `warroom_ingest_samples_total{path}` of one path. */
+async function stageCounters(base: string, path: string): Promise<{ samples: number; stages: Record<string, number> }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const stages: Record<string, number> = {};
+  let samples = 0;
+  for (const line of text.split("\n")) {
+    const m = /^warroom_ingest_cpu_seconds_total\{path="([^"]+)",stage="([^"]+)"\} (\S+)$/.exec(line);
+    if (m && m[1] === path) stages[m[2]] = Number(m[3]);
+    const n = /^warroom_ingest_samples_total\{path="([^"]+)"\} (\S+)$/.exec(line);
+    if (n && n[1] === path) samples = Number(n[2]);
+  }
+  return { samples, stages };
+}
+
+/** Posts `bodies` (CONCURRENCY at a time) and measures wall time, server CPU and the stage breakdown. */
+async function phase(base: string, pid: number, path: Phase["path"], bodies: readonly Buffer[], post: (body: Buffer) => Promise<number>): Promise<Phase> {
+  const before = await stageCounters(base, path);
+  const cpu0 = cpuSeconds(pid);
+  const t0 = process.hrtime.bigint();
+  let next = 0;
+  const latencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        const b0 = process.hrtime.bigint();
+        await post(body);
+        latencies.push(Number(process.hrtime.bigint() - b0) / 1e6);
+      }
+    }),
+  );
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = cpuSeconds(pid) - cpu0;
+  const after = await stageCounters(base, path);
+  const accepted = after.samples - before.samples;
+  latencies.sort((a, b) => a - b);
+  const stagesMicrosPerSample: Record<string, number> = {};
+  for (const k of Object.keys(after.stages)) stagesMicrosPerSample[k] = +((1e6 * (after.stages[k] - (before.stages[k] ?? 0))) / accepted).toFixed(2);
+  return {
+    path,
+    requests: bodies.length,
+    accepted,
+    mbSent: +(bodies.reduce((a, b) => a + b.length, 0) / 1e6).toFixed(1),
+    wallSeconds: +wall.toFixed(2),
+    serverCpuSeconds: +cpu.toFixed(2),
+    samplesPerSecondWall: Math.round(accepted / wall),
+    samplesPerServerCpuSecond: Math.round(accepted / cpu),
+    stagesMicrosPerSample,
+    batchLatencyMs: { p50: +latencies[Math.floor(latencies.length * 0.5)].toFixed(1), p99: +latencies[Math.floor(latencies.length * 0.99)].toFixed(1) },
+  };
+}
+
+/** JSON batches: one sample per millisecond per service, just after `start`. */
+function jsonBodies(start: number): Buffer[] {
+  const perService = Math.ceil(SAMPLES / SERVICES.length);
+  if (perService > 250_000) throw new Error("at most 250,000 samples per service (timestamps must stay within 5 minutes ahead)");
+  const bodies: Buffer[] = [];
+  let made = 0;
+  let batch: unknown[] = [];
+  for (let i = 0; i < perService && made < SAMPLES; i++) {
+    for (const service of SERVICES) {
+      if (made >= SAMPLES) break;
+      batch.push({
+        service,
+        t: start + i,
+        intervalSeconds: 1,
+        requests: 200 + (i % 50),
+        errors: 3 + (i % 7),
+        errors5xx: i % 3,
+        latency: { quantiles: { p50Ms: 20 + (i % 5), p95Ms: 60, p99Ms: 120 + (i % 30) } },
+        saturation: { cpuPct: 40 + (i % 20), memPct: 55, poolPct: 10 },
+      });
+      made++;
+      if (batch.length === BATCH) {
+        bodies.push(Buffer.from(JSON.stringify({ samples: batch })));
+        batch = [];
+      }
+    }
+  }
+  if (batch.length) bodies.push(Buffer.from(JSON.stringify({ samples: batch })));
+  return bodies;
+}
+
+const CODES = ["200", "404", "429", "500", "503"];
+const LE = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2.5, 5, 10, Infinity];
+
+/** remote_write requests: SCRAPES scrapes 1 s apart from `start`, of INSTANCES targets per service, cut into requests of RW_BATCH samples as Prometheus' queue does. */
+function remoteWriteBodies(start: number): Buffer[] {
+  const bodies: Buffer[] = [];
+  let series: TestSeries[] = [];
+  let inBatch = 0;
+  const add = (labels: Record<string, string>, value: number, timestamp: number) => {
+    series.push({ labels, samples: [{ value, timestamp }] });
+    if (++inBatch === RW_BATCH) flush();
+  };
+  const flush = () => {
+    if (series.length) bodies.push(remoteWriteBody(series));
+    series = [];
+    inBatch = 0;
+  };
+  for (let k = 0; k < SCRAPES; k++) {
+    const t = start + k * 1000;
+    for (const service of SERVICES) {
+      for (let i = 0; i < INSTANCES; i++) {
+        const instance = `10.0.0.${i}:8080`;
+        const n = (k + 1) * (200 + ((k * 7 + i) % 50));
+        CODES.forEach((code, c) => add({ __name__: "http_requests_total", service, instance, job: "app", code }, c === 0 ? n : Math.floor(n / (50 * c)), t));
+        LE.forEach((le, j) => add({ __name__: "http_request_duration_seconds_bucket", service, instance, job: "app", le: le === Infinity ? "+Inf" : String(le) }, Math.floor((n * (j + 1)) / LE.length), t));
+        for (const g of ["process_cpu_usage_ratio", "process_memory_usage_ratio", "db_pool_usage_ratio"]) add({ __name__: g, service, instance, job: "app" }, 0.3 + ((k + i) % 10) / 50, t);
+      }
+    }
+  }
+  flush();
+  return bodies;
+}
+
 async function main() {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "war-room-ingest-bench-"));
   // Only push-fed services take pushes (lib/ingest/ownership.ts): the demo, every service push-fed (JSON is YAML).
   const configFile = path.join(dataDir, "config.yaml");
   writeFileSync(configFile, JSON.stringify({ ...demoConfig, source: { kind: "push" } }));
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts", "--no-ui"], {
+  const child = spawn(process.execPath, [...(args.includes("--prof") ? ["--cpu-prof", "--cpu-prof-dir=bench/results/prof"] : []), "--import", "tsx", "server.ts", "--no-ui"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, WAR_ROOM_CONFIG: configFile, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -64,74 +207,34 @@ async function main() {
       if (Date.now() > deadline) throw new Error("server did not start within 60 s");
       await new Promise((r) => setTimeout(r, 200));
     }
-    // Timestamps: one per millisecond per service, just after now (the simulator already filled
-    // the past, and a sample older than a service's newest point is late), inside the +5 min limit.
-    const perService = Math.ceil(SAMPLES / SERVICES.length);
-    if (perService > 250_000) throw new Error("at most 250,000 samples per service (timestamps must stay within 5 minutes ahead)");
-    const start = Date.now() + 2_000;
-    const batches: string[] = [];
-    let made = 0;
-    let batch: unknown[] = [];
-    for (let i = 0; i < perService && made < SAMPLES; i++) {
-      for (const service of SERVICES) {
-        if (made >= SAMPLES) break;
-        batch.push({
-          service,
-          t: start + i,
-          intervalSeconds: 1,
-          requests: 200 + (i % 50),
-          errors: 3 + (i % 7),
-          errors5xx: i % 3,
-          latency: { quantiles: { p50Ms: 20 + (i % 5), p95Ms: 60, p99Ms: 120 + (i % 30) } },
-          saturation: { cpuPct: 40 + (i % 20), memPct: 55, poolPct: 10 },
-        });
-        made++;
-        if (batch.length === BATCH) {
-          batches.push(JSON.stringify({ samples: batch }));
-          batch = [];
-        }
-      }
-    }
-    if (batch.length) batches.push(JSON.stringify({ samples: batch }));
-    const bytes = batches.reduce((a, b) => a + b.length, 0);
-
-    const cpu0 = cpuSeconds(child.pid!);
-    const t0 = process.hrtime.bigint();
-    let accepted = 0;
-    let next = 0;
-    const latencies: number[] = [];
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < batches.length) {
-          const body = batches[next++];
-          const b0 = process.hrtime.bigint();
-          const r = await fetch(`${base}/api/v1/ingest`, { method: "POST", headers: { "content-type": "application/json" }, body });
-          const out = (await r.json()) as { accepted?: number; error?: { message: string } };
-          if (!r.ok) throw new Error(`ingest failed: ${r.status} ${out.error?.message}`);
-          accepted += out.accepted ?? 0;
-          latencies.push(Number(process.hrtime.bigint() - b0) / 1e6);
-        }
-      }),
-    );
-    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-    const cpu = cpuSeconds(child.pid!) - cpu0;
-    latencies.sort((a, b) => a - b);
+    // Timestamps just after now (the simulator already filled the past, and a sample older than a
+    // service's newest point is late), inside the +5 min limit: JSON first, remote_write after it.
+    const now = Date.now();
+    const json = jsonBodies(now + 2_000);
+    const rw = remoteWriteBodies(now + 20_000);
+    const postJson = async (body: Buffer) => {
+      const r = await fetch(`${base}/api/v1/ingest`, { method: "POST", headers: { "content-type": "application/json" }, body: new Uint8Array(body) });
+      const out = (await r.json()) as { accepted?: number; error?: { message: string } };
+      if (!r.ok) throw new Error(`ingest failed: ${r.status} ${out.error?.message}`);
+      return out.accepted ?? 0;
+    };
+    const postRw = async (body: Buffer) => {
+      const r = await fetch(`${base}/api/v1/write`, { method: "POST", headers: REMOTE_WRITE_HEADERS, body: new Uint8Array(body) });
+      const out = (await r.json()) as { samples?: number; rejected?: Record<string, number>; error?: { message: string } };
+      if (!r.ok || Object.keys(out.rejected ?? {}).length) throw new Error(`remote_write failed: ${r.status} ${out.error?.message ?? JSON.stringify(out.rejected)}`);
+      return out.samples ?? 0;
+    };
+    const phases = [await phase(base, child.pid!, "json", json, postJson), await phase(base, child.pid!, "remote_write", rw, postRw)];
     const result = {
       at: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
-      params: { samples: SAMPLES, batch: BATCH, services: SERVICES.length, concurrency: CONCURRENCY, store: "sqlite" },
-      accepted,
-      mbSent: +(bytes / 1e6).toFixed(1),
-      wallSeconds: +wall.toFixed(2),
-      serverCpuSeconds: +cpu.toFixed(2),
-      samplesPerSecondWall: Math.round(accepted / wall),
-      samplesPerServerCpuSecond: Math.round(accepted / cpu),
-      batchLatencyMs: { p50: +latencies[Math.floor(latencies.length * 0.5)].toFixed(1), p99: +latencies[Math.floor(latencies.length * 0.99)].toFixed(1) },
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg().map((x) => +x.toFixed(2)) },
+      params: { samples: SAMPLES, batch: BATCH, services: SERVICES.length, concurrency: CONCURRENCY, scrapes: SCRAPES, instances: INSTANCES, rwBatch: RW_BATCH, store: "sqlite" },
+      phases,
     };
     console.log(JSON.stringify(result, null, 2));
     mkdirSync("bench/results", { recursive: true });
     writeFileSync(`bench/results/ingest-${result.at.replace(/[:.]/g, "-").slice(0, 19)}Z.json`, JSON.stringify(result, null, 2));
-    if (accepted !== SAMPLES) throw new Error(`accepted ${accepted} of ${SAMPLES}`);
+    if (phases[0].accepted !== SAMPLES) throw new Error(`JSON: accepted ${phases[0].accepted} of ${SAMPLES}`);
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));

@@ -5,6 +5,7 @@ import { AlertRulesSchema, unknownAlertServiceProblems } from "../alerts/schema"
 import { AlertmanagerConfigSchema } from "../alerts/alertmanager";
 import { SimulationSchema } from "../simulator/config";
 import { PrometheusSectionSchema, ServiceSourceSchema, SourceSchema, sourceProblems } from "../sources/config";
+import { RemoteWriteConfigSchema } from "../ingest/remote-write/config";
 import { AuthConfigSchema } from "../auth/config";
 
 const id = z
@@ -54,7 +55,7 @@ export const ConfigSchema = z
     postmortemTemplates: z.string().min(1).max(1000).optional(),
     /** Alertmanager webhook receiver (POST /api/v1/integrations/alertmanager); the shared secret comes from ALERTMANAGER_WEBHOOK_SECRET. */
     integrations: z
-      .object({ alertmanager: AlertmanagerConfigSchema.prefault({}) })
+      .object({ alertmanager: AlertmanagerConfigSchema.prefault({}), remoteWrite: RemoteWriteConfigSchema.prefault({}) })
       .strict()
       .prefault({}),
     auth: AuthConfigSchema.prefault({}),

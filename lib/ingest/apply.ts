@@ -4,7 +4,7 @@ import type { SignalHistory } from "../signals/history";
 import { roundValues } from "../signals/round";
 import type { SignalPoint, SignalValues } from "../signals/types";
 import { shareFasterOf, toSignals } from "./convert";
-import type { Recorder } from "./recorder";
+import type { PushedPoint, Recorder } from "./recorder";
 import type { Sample } from "./schema";
 import type { TickRole } from "./tick";
 
@@ -83,16 +83,13 @@ export class PushApplier {
   }
 
   private async record(batch: PushedBatch, todo: readonly { s: StoredSample; values: SignalValues }[], role: TickRole): Promise<void> {
-    for (const { s, values } of todo) {
+    const points: PushedPoint[] = todo.map(({ s, values }) => {
+      const p: PushedPoint = { service: s.service, t: s.t, values, intervalMs: s.intervalMs };
       const shareFaster = shareFasterOf(s.raw);
-      await this.d.recorder.record(s.t, { [s.service]: values }, s.intervalMs / 1000, {
-        alerts: false,
-        countAt: s.t - s.intervalMs / 2,
-        board: false,
-        ...(shareFaster ? { shareFaster: { [s.service]: shareFaster } } : {}),
-        ...(role === "leader" ? {} : { replica: { publish: role === "standalone" } }),
-      });
-    }
+      if (shareFaster) p.shareFaster = shareFaster;
+      return p;
+    });
+    await this.d.recorder.recordPushed(points, role === "leader" ? {} : { replica: { publish: role === "standalone" } });
     // The board gets one tick per request: each fed service's newest point.
     let board = this.open.get(batch.id);
     this.open.delete(batch.id);

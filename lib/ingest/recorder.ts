@@ -54,6 +54,9 @@ export type RecordOptions = {
   replica?: { publish: boolean };
 };
 
+/** One pushed point for `Recorder.recordPushed` (an IngestSample fits): its interval ends at `t`; counts go to the minute of its middle. */
+export type PushedPoint = { service: string; t: number; values: SignalValues; intervalMs: number; shareFaster?: (thresholdMs: number) => number };
+
 /**
  * How one recorded set of values (a tick from the source, or a pushed sample) spreads through the
  * war room: signal history, the board and service channels, minute rollups, SLO counts, alert
@@ -103,6 +106,50 @@ export class Recorder {
       await recordAlertChange({ ctx: d.incidents, change, at: t }).catch(unlessOutage(d.logger, "could not record alert on incidents"));
     }
     d.sloChannel.maybePublish(t, d.tickMs, statuses);
+  }
+
+  /**
+   * Pushed points, in time order, as `record` with `alerts: false, board: false` would record each
+   * one (history, minute rollups, SLO counts with the exact latency shares), but with one
+   * `service:<id>` tick per service (its newest point) and one store write for the closed minutes:
+   * push ingest at 100,000 samples/s (BENCHMARKS.md) cannot afford a frame and a write per sample.
+   * Returns the points the history took (a point not newer than a service's newest is skipped).
+   */
+  async recordPushed(points: readonly PushedPoint[], opts: Pick<RecordOptions, "replica"> = {}): Promise<number> {
+    const d = this.d;
+    const publish = !opts.replica || opts.replica.publish;
+    const closed: SignalMinute[] = [];
+    const newest = new Map<string, PushedPoint>();
+    let taken = 0;
+    for (const p of points) {
+      const id = p.service;
+      if (!d.history.record(id, p.t, p.values)) continue;
+      taken++;
+      const dtSeconds = p.intervalMs / 1000;
+      const countAt = p.t - p.intervalMs / 2;
+      const done = d.rollup.add(id, countAt, p.values, dtSeconds);
+      if (done) closed.push(done);
+      newest.set(id, p);
+      try {
+        await d.slos.record(countAt, { [id]: p.values }, dtSeconds, p.shareFaster ? { [id]: p.shareFaster } : undefined, !opts.replica);
+      } catch (err) {
+        // Counts the store did not take stay in the tracker for the next minute (as in `record`).
+        if (opts.replica || !(err instanceof StoreUnavailable)) throw err;
+      }
+    }
+    if (publish) {
+      for (const [id, p] of newest) d.board.publishServiceTick(id, p.t, roundValues(p.values));
+      if (newest.size) d.board.publishDrillsIfChanged();
+    }
+    if (opts.replica) {
+      if (publish && newest.size) {
+        const t = Math.max(...[...newest.values()].map((p) => p.t));
+        d.sloChannel.maybePublish(t, d.tickMs, d.slos.status(t));
+      }
+      return taken;
+    }
+    if (closed.length) await upsertSignalMinutes(d.store, closed).catch(unlessOutage(d.logger, "could not store minute rollups"));
+    return taken;
   }
 
   /** Writes what is only in memory (the open minute rollups), at shutdown. */

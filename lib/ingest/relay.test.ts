@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SignalHistory } from "../signals/history";
 import type { BoardChannels } from "../signals/channels";
-import type { SignalValues } from "../signals/types";
 import { PushApplier, type PushedBatch, type StoredSample } from "./apply";
-import type { Recorder } from "./recorder";
+import type { PushedPoint, Recorder } from "./recorder";
 import { parseBusBatch } from "./relay";
 
 const T = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -21,10 +20,13 @@ function slowRecorder(history: SignalHistory) {
   let release!: () => void;
   let gate = new Promise<void>((r) => (release = r));
   const recorder = {
-    async record(t: number, values: Record<string, SignalValues>, _dt: number, opts: { replica?: unknown }) {
+    async recordPushed(points: readonly PushedPoint[], opts: { replica?: unknown }) {
       await gate;
-      for (const [id, v] of Object.entries(values)) history.record(id, t, v);
-      calls.push({ t, replica: opts.replica !== undefined });
+      for (const p of points) {
+        history.record(p.service, p.t, p.values);
+        calls.push({ t: p.t, replica: opts.replica !== undefined });
+      }
+      return points.length;
     },
   } as unknown as Recorder;
   return {

@@ -1,37 +1,38 @@
 import type { Store } from "../store/store";
 import { ingestKey } from "./convert";
 
-export type IngestRow = { service: string; t: number; intervalMs: number; sample: unknown };
+/** A sample as stored: `raw` is what was received (JSON text in `sample`). IngestSample fits as it is. */
+export type IngestRow = { service: string; t: number; intervalMs: number; raw: unknown };
 
 const BATCH = 500;
 
 /**
  * Stores pushed samples; a (service, t) already stored is left as it was (idempotent).
- * Returns the keys `service\0t` that were new, i.e. that this call wrote.
+ * Returns, per row, whether it was new (this call wrote it).
  */
-export async function insertIngestSamples(store: Store, rows: readonly IngestRow[], receivedAt: number): Promise<Set<string>> {
-  const fresh = new Set<string>();
+export async function insertIngestSamples(store: Store, rows: readonly IngestRow[], receivedAt: number): Promise<boolean[]> {
+  const fresh: boolean[] = new Array<boolean>(rows.length).fill(false);
   if (rows.length === 0) return fresh;
   if (store.sqliteBatch) {
     // Hot path: one prepared statement in one transaction, in the database's worker thread.
     const changes = await store.sqliteBatch(
       "insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing",
-      rows.map((r) => [r.service, r.t, r.intervalMs, JSON.stringify(r.sample), receivedAt]),
+      rows.map((r) => [r.service, r.t, r.intervalMs, JSON.stringify(r.raw), receivedAt]),
     );
-    rows.forEach((r, i) => {
-      if (changes[i] === 1) fresh.add(ingestKey(r.service, r.t));
-    });
+    for (let i = 0; i < rows.length; i++) fresh[i] = changes[i] === 1;
     return fresh;
   }
+  const index = new Map<string, number>();
+  rows.forEach((r, i) => index.set(ingestKey(r.service, r.t), i));
   await store.db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += BATCH) {
       const inserted = await trx
         .insertInto("ingest_samples")
-        .values(rows.slice(i, i + BATCH).map((r) => ({ service: r.service, t: r.t, interval_ms: r.intervalMs, sample: JSON.stringify(r.sample), received_at: receivedAt })))
+        .values(rows.slice(i, i + BATCH).map((r) => ({ service: r.service, t: r.t, interval_ms: r.intervalMs, sample: JSON.stringify(r.raw), received_at: receivedAt })))
         .onConflict((oc) => oc.columns(["service", "t"]).doNothing())
         .returning(["service", "t"])
         .execute();
-      for (const r of inserted) fresh.add(ingestKey(r.service, Number(r.t)));
+      for (const r of inserted) fresh[index.get(ingestKey(r.service, Number(r.t)))!] = true;
     }
   });
   return fresh;

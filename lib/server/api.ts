@@ -15,6 +15,7 @@ import { AlertSchema } from "../alerts/model";
 import { addIncidentRoutes } from "./incident-routes";
 import { addRunbookRoutes } from "./runbook-routes";
 import { addIntegrationRoutes } from "./integration-routes";
+import { addRemoteWriteRoute } from "./remote-write-route";
 import { addPostmortemRoutes } from "./postmortem-routes";
 import { addAuthRoutes } from "./auth-routes";
 import { createApiAccess } from "./access";
@@ -160,6 +161,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   addIncidentRoutes(api, wr.incidents);
   addRunbookRoutes(api, { runbooks: wr.runbooks, incidents: wr.incidents });
   addIntegrationRoutes(api, { ingest: wr.ingest, alertmanager: wr.alertmanager, alertmanagerSecret: opts.alertmanagerSecret });
+  addRemoteWriteRoute(api, wr.remoteWrite);
   addPostmortemRoutes(api, wr.postmortems);
   addAuthRoutes(api, wr.auth);
 

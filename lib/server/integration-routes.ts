@@ -8,7 +8,12 @@ import { WebhookPayloadSchema, WebhookResultSchema } from "../alerts/alertmanage
 
 /** Push ingest and the Alertmanager webhook receiver (docs/api.md). */
 export function addIntegrationRoutes(api: HttpApi, opts: { ingest: IngestCtx; alertmanager: AlertmanagerCtx; alertmanagerSecret?: string }): void {
-  api.add("POST", "/api/v1/ingest", async ({ body }) => ({ status: 200, body: await ingestBatch({ ctx: opts.ingest, body: await body() }) }), {
+  api.add("POST", "/api/v1/ingest", async ({ body }) => {
+    const laps = opts.ingest.stats?.begin("json");
+    const parsed = await body();
+    laps?.lap("parse");
+    return { status: 200, body: await ingestBatch({ ctx: opts.ingest, body: parsed, laps }) };
+  }, {
     summary: "Push a batch of samples per service and interval (idempotent on service + t); in oidc mode needs a token with the ingest scope",
     description:
       "Counts cover the interval of `intervalSeconds` ENDING at `t`. The whole batch is validated first; any bad sample rejects it with every problem listed (`samples[i].field`) and nothing is written. A (service, t) already stored is a duplicate and changes nothing. A sample not newer than the service's newest point is stored but `late` (not applied). Only services configured as push-fed (`source: push`) take pushes: a batch naming a service fed by the simulator or Prometheus is refused whole with 409, naming each such service and its source (lib/ingest/ownership.ts).",

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { BreakerState } from "../sources/prometheus";
 import { SHED_REASONS } from "./shed";
+import { INGEST_STAGES, type IngestPath, type IngestStats } from "../ingest/stats";
 
 /** What /metrics reads at scrape time (README "Deployment"): kept as callbacks so nothing polls in between. */
 export type MetricsSources = {
@@ -11,6 +12,10 @@ export type MetricsSources = {
   sources(): { kind: string; breaker?: BreakerState; errors?: number }[];
   /** Several instances: whether this one leads, its lease term, whether the broker is up (null on one instance). */
   cluster?(): { leader: boolean; term: number | null; brokerUp: boolean | null } | null;
+  /** remote_write: refused samples by reason, series kept in memory. */
+  remoteWrite?(): { rejected: ReadonlyMap<string, number>; series: number } | null;
+  /** Push ingest and remote_write: samples taken in and CPU seconds per stage. */
+  ingest?(): IngestStats | null;
 };
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, "half-open": 1, open: 2 };
@@ -146,6 +151,48 @@ export class WarRoomMetrics {
       collect() {
         this.reset();
         for (const s of src.sources()) if (s.breaker) this.set({ source: s.kind }, BREAKER_VALUE[s.breaker]);
+      },
+    });
+    new Counter({
+      name: "warroom_ingest_samples_total",
+      help: "Samples taken in by push ingest (path json) and remote_write (path remote_write, Prometheus samples)",
+      labelNames: ["path"],
+      registers,
+      collect() {
+        this.reset();
+        const s = src.ingest?.();
+        if (s) for (const [path, p] of Object.entries(s.paths)) this.inc({ path }, p.samples);
+      },
+    });
+    new Counter({
+      name: "warroom_ingest_cpu_seconds_total",
+      help: "CPU seconds of this process spent on ingest requests, by path and stage (parse, validate, store, apply)",
+      labelNames: ["path", "stage"],
+      registers,
+      collect() {
+        this.reset();
+        const s = src.ingest?.();
+        if (!s) return;
+        for (const path of Object.keys(s.paths) as IngestPath[]) for (const stage of INGEST_STAGES) this.inc({ path, stage }, s.paths[path].cpuSeconds[stage]);
+      },
+    });
+    new Counter({
+      name: "warroom_remote_write_rejected_total",
+      help: "remote_write samples refused, by reason (unknown_service, not_push_fed, cardinality, non_finite, out_of_order, ...)",
+      labelNames: ["reason"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, n] of src.remoteWrite?.()?.rejected ?? []) this.inc({ reason }, n);
+      },
+    });
+    new Gauge({
+      name: "warroom_remote_write_series",
+      help: "remote_write series whose state is kept (bounded by integrations.remoteWrite.maxSeries)",
+      registers,
+      collect() {
+        const r = src.remoteWrite?.();
+        if (r) this.set(r.series);
       },
     });
     new Counter({

@@ -46,6 +46,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "POST /api/v1/incidents/:id/runbook-steps": write,
 
   "POST /api/v1/ingest": { scope: "ingest" },
+  "POST /api/v1/write": { scope: "ingest" },
   "POST /api/v1/integrations/alertmanager": { scope: "alertmanager" },
 
   "GET /api/v1/postmortem-templates": read,

@@ -14,7 +14,7 @@ import { signalMinutesPurger } from "../signals/repo";
 import { DrillService } from "../drills/service";
 import { SimScrapeTarget } from "../simulator/scrape";
 import { createSources, sloBackfillSource } from "../sources/compose";
-import { servicesBySource, simulatorSeed, sourceOf } from "../sources/config";
+import { prometheusSettings, servicesBySource, simulatorSeed, sourceOf } from "../sources/config";
 import { BACKFILL_SECONDS_MS, backfillHistory, backfillSloCounts } from "../sources/backfill";
 import { SloTracker } from "../slo/tracker";
 import { SloChannel } from "../slo/channel";
@@ -33,6 +33,9 @@ import { TickJob } from "../ingest/tick";
 import type { IngestCtx } from "../ingest/push";
 import { ingestSamplesPurger } from "../ingest/repo";
 import { PushApplier } from "../ingest/apply";
+import { RemoteWriteReceiver } from "../ingest/remote-write/receive";
+import { remoteWriteRules } from "../ingest/remote-write/config";
+import { IngestStats } from "../ingest/stats";
 import { INGEST_BUS_KIND, PushRelay } from "../ingest/relay";
 import type { AuthCtx } from "../auth/context";
 import { sessionPurger } from "../auth/sessions";
@@ -173,7 +176,13 @@ export function composeWarRoom(opts: ComposeOptions) {
           logger,
         })
       : null;
-  const ingest: IngestCtx = { store, clock, catalog, history, recorder, board, ownership, ...(pushRelay ? { relay: pushRelay } : {}) };
+  const ingest: IngestCtx = { store, clock, catalog, history, recorder, board, ownership, stats: new IngestStats(), ...(pushRelay ? { relay: pushRelay } : {}) };
+  const remoteWrite = new RemoteWriteReceiver({
+    ctx: ingest,
+    rules: remoteWriteRules(config.integrations.remoteWrite, prometheusSettings(config) ?? undefined),
+    accepts: (id) => (!catalog.has(id) ? "unknown_service" : ownership.acceptsPush(id).ok ? null : "not_push_fed"),
+    logger,
+  });
   const alertmanager: AlertmanagerCtx = { incidents, alerts, alertChannel, config: config.integrations.alertmanager, serviceName: (id) => catalog.get(id)?.name, logger };
   const auth: AuthCtx = { store, clock, config: config.auth };
   // Only simulator-fed services are simulated, scraped and drilled (null: /sim/metrics answers 404).
@@ -294,6 +303,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     templates,
     postmortems,
     ingest,
+    remoteWrite,
     alertmanager,
     simScrape,
     auth,

@@ -155,7 +155,9 @@ export function checkRequest(req: IncomingMessage, ctx: SecurityCtx & { path: st
     const bearer = /^Bearer\s+\S/i.test(header(req, "authorization") ?? "");
     if (!bearer && header(req, "cookie") !== undefined) return crossSite();
   }
-  if (api && !JSON_TYPE.test(header(req, "content-type") ?? "")) {
+  // remote_write (lib/server/remote-write-route.ts) is protobuf; like JSON it is not a CORS-safelisted type, so a cross-site form cannot send it.
+  const type = header(req, "content-type") ?? "";
+  if (api && !JSON_TYPE.test(type) && !(path === "/api/v1/write" && /^application\/x-protobuf\b/i.test(type))) {
     return refuse(415, "unsupported_media_type", "send writes as application/json (also when the body is empty)", true);
   }
   return null;

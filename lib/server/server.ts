@@ -114,6 +114,8 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     framesSent: () => sockets?.framesSent ?? 0,
     hubStats: () => warRoomRef?.hub.stats() ?? { coalescedFrames: 0, subscriptions: 0, laggingSubscriptions: 0 },
     sources: () => (warRoomRef ? warRoomRef.source.sources.map(sourceMetrics) : []),
+    ingest: () => warRoomRef?.ingest.stats ?? null,
+    remoteWrite: () => (warRoomRef ? { rejected: warRoomRef.remoteWrite.rejected(), series: warRoomRef.remoteWrite.series } : null),
     cluster: () => (warRoomRef ? { leader: warRoomRef.cluster.isLeader(), term: warRoomRef.cluster.term, brokerUp: warRoomRef.cluster.broker ? warRoomRef.cluster.brokerUp() : null } : null),
   });
   const store: Store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.WAR_ROOM_DATA_DIR, pgSchema: opts.pgSchema, logger, onQuery: (q, ms) => metrics.observeQuery(q, ms) });

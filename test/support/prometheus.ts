@@ -159,6 +159,8 @@ export type PrometheusOptions = {
   ruleFiles?: string[];
   /** Alertmanager base URL, e.g. http://127.0.0.1:9093. */
   alertmanagerUrl?: string;
+  /** remote_write targets (protocol 1.0), with a bearer token sent as `Authorization: Bearer …`. */
+  remoteWrite?: { url: string; bearerToken?: string }[];
   readyTimeoutMs?: number;
   /** debug, info, warn (default) or error. */
   logLevel?: string;
@@ -192,6 +194,15 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<ManagedS
     }),
     ...(ruleFiles.length ? { rule_files: ruleFiles } : {}),
   };
+  if (opts.remoteWrite?.length) {
+    config.remote_write = opts.remoteWrite.map((r) => ({
+      url: r.url,
+      ...(r.bearerToken ? { authorization: { type: "Bearer", credentials: r.bearerToken } } : {}),
+      // Send within a second of the scrape (the default waits up to 5 s to fill a batch).
+      queue_config: { batch_send_deadline: "500ms", min_backoff: "50ms", max_backoff: "1s" },
+      metadata_config: { send: false },
+    }));
+  }
   if (opts.alertmanagerUrl) {
     const am = new URL(opts.alertmanagerUrl);
     config.alerting = {
