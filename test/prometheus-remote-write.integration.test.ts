@@ -4,21 +4,19 @@
  *   War Room A (simulator, real time) ── GET /sim/metrics ──▶ Prometheus (1 s scrapes)
  *   Prometheus ── remote_write (snappy protobuf, Bearer token with the ingest scope) ──▶ War Room B
  *
- * B's every service is push-fed: its only data is what Prometheus forwards (the target config is
- * `source: push` per service, lib/sources/config.ts after issue #14 item 1; until then B's source
- * is a Prometheus that nobody answers, so it never gets a simulated or scraped value). B must show
+ * B's every service is push-fed (global `source: push` and `source: push` on each service,
+ * lib/sources/config.ts): its only data is what Prometheus forwards. B must show
  * A's rps, error % and p99 within the tolerances of test/prometheus-mode.integration.test.ts, and
  * count the same SLO events.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../lib/config/schema";
-import { PrometheusConfigSchema } from "../lib/sources/config";
 import { LATENCY_BUCKETS_SECONDS } from "../lib/simulator/exposition";
 import { createToken } from "../lib/auth/tokens";
 import type { Identity } from "../lib/auth/policy";
 import { sumSliCounts } from "../lib/slo/repo";
 import { startTestServer } from "./helpers";
-import { freePort, hasPrometheus, startPrometheus, waitFor, type ManagedServer } from "./support/prometheus";
+import { hasPrometheus, startPrometheus, waitFor, type ManagedServer } from "./support/prometheus";
 
 const PROM = hasPrometheus();
 if (!PROM) process.stderr.write("prometheus-remote-write: skipped, /usr/bin/prometheus is not installed (apt-get install prometheus)\n");
@@ -45,9 +43,12 @@ describe.skipIf(!PROM)("Prometheus remote_write into a push-fed War Room", () =>
   beforeAll(async () => {
     a = await startTestServer({ realTime: true });
     cleanups.push(() => a.dispose());
-    const nobody = await freePort();
-    const source = PrometheusConfigSchema.parse({ kind: "prometheus", url: `http://127.0.0.1:${nobody}`, timeoutMs: 200, retries: 0, breaker: { failures: 1, halfOpenAfterMs: 60_000 } });
-    b = await startTestServer({ realTime: true, configure: (c: Config) => ({ ...c, source }) });
+    b = await startTestServer({
+      realTime: true,
+      configure: (c: Config) => ({ ...c, source: { kind: "push" }, services: c.services.map((s) => ({ ...s, source: "push" as const })) }),
+    });
+    expect(b.server.warRoom.catalog.services.every((s) => s.source === "push")).toBe(true);
+    expect(b.server.warRoom.source.kind).toBe("push");
     cleanups.push(() => b.dispose());
     ids = b.server.warRoom.catalog.services.map((s) => s.id);
     const { secret } = await createToken({ ctx: b.server.warRoom.auth, input: { name: "prometheus", scopes: ["ingest"] }, actor: ADMIN });
@@ -100,6 +101,8 @@ describe.skipIf(!PROM)("Prometheus remote_write into a push-fed War Room", () =>
       rows.push(`${id.padEnd(16)} rps ${got.rps.toFixed(1)}/${rps.toFixed(1)}  err% ${got.errorPct.toFixed(4)}/${errorPct.toFixed(4)}  p99 ${got.p99.toFixed(1)}/${p99.toFixed(1)} ms (bucket width ${width} ms)`);
     }
     process.stderr.write(`prometheus-remote-write: B/A over (${new Date(t - WINDOW_S * 1000).toISOString()}, ${new Date(t).toISOString()}]\n  ${rows.join("\n  ")}\n`);
+    // Push mode simulates nothing: B serves no scrape target.
+    expect((await fetch(`${b.server.url}/sim/metrics`)).status).toBe(404);
     // Prometheus' own series (up, scrape_*) are ignored, never refused.
     const metrics = await (await fetch(`${b.server.url}/metrics`)).text();
     expect(metrics.split("\n").filter((l) => l.startsWith("warroom_remote_write_rejected_total{"))).toEqual([]);

@@ -2,7 +2,8 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compress } from "snappyjs";
-import { BACKENDS, startTestServer } from "./helpers";
+import { BACKENDS, freePort, pushFed, startTestServer } from "./helpers";
+import type { Config } from "../lib/config/schema";
 import { TcpProxy } from "./support/tcp-proxy";
 import { encodeWriteRequest, REMOTE_WRITE_HEADERS, remoteWriteBody, scrapeSeries, type TestSeries } from "./support/remote-write";
 
@@ -44,10 +45,21 @@ const scrape = (service: string, t: number, n: number, cpu = 0.42) =>
 describe.each(BACKENDS)("remote_write on $name", ({ databaseUrl }) => {
   let ctx: Awaited<ReturnType<typeof startTestServer>>;
   let base: string;
-  // Simulated ticks end at 12:00:00; the pushed scrapes come after them.
+  // Ticks end at 12:00:00; the pushed scrapes come after them. checkout, search and catalog are push-fed,
+  // auth is simulated and payments is fed by a Prometheus nobody answers.
   const T = Date.UTC(2026, 10, 23, 12, 0, 10);
+  let promPort: number;
   beforeAll(async () => {
-    ctx = await startTestServer({ databaseUrl, startAt: Date.UTC(2026, 10, 23, 11, 59, 58) });
+    promPort = await freePort();
+    ctx = await startTestServer({
+      databaseUrl,
+      startAt: Date.UTC(2026, 10, 23, 11, 59, 58),
+      configure: pushFed(["checkout", "search", "catalog"], (c: Config) => ({
+        ...c,
+        prometheus: { url: `http://127.0.0.1:${promPort}`, timeoutMs: 200, retries: 0, breaker: { failures: 1, halfOpenAfterMs: 60_000 } } as Config["prometheus"],
+        services: c.services.map((s) => (s.id === "payments" ? { ...s, source: "prometheus" as const } : s)),
+      })),
+    });
     base = `http://127.0.0.1:${ctx.server.port}`;
     await ctx.tick(2);
   });
@@ -92,6 +104,32 @@ describe.each(BACKENDS)("remote_write on $name", ({ databaseUrl }) => {
     expect(r.body).toMatchObject({ samples: 9, points: { accepted: 1 }, ignored: 1, rejected: { unknown_service: 9, no_service_label: 1 }, rejectedServices: ["not-a-service"] });
     expect(latestT()).toBe(T + 20_000);
     expect(await metric("warroom_remote_write_rejected_total")).toEqual(expect.arrayContaining(['warroom_remote_write_rejected_total{reason="unknown_service"} 9', 'warroom_remote_write_rejected_total{reason="no_service_label"} 1']));
+  });
+
+  it("refuses series of a simulated or Prometheus-fed service as not_push_fed and applies nothing to them", async () => {
+    const rt = ctx.server.warRoom;
+    const before = { rows: await stored(), auth: rt.history.latest("auth"), payments: rt.history.latest("payments") };
+    expect(before.auth).not.toBeNull();
+    const alone = await write(base, remoteWriteBody([...scrape("auth", T + 20_000, 1), ...scrape("payments", T + 20_000, 1)]));
+    const again = await write(base, remoteWriteBody([...scrape("auth", T + 25_000, 2), ...scrape("payments", T + 25_000, 2)]));
+    for (const r of [alone, again]) {
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: "invalid", message: expect.stringMatching(/not push fed/) });
+    }
+    expect(await stored()).toBe(before.rows);
+    expect(rt.history.latest("auth")).toEqual(before.auth);
+    expect(rt.history.latest("payments")).toEqual(before.payments);
+    // Beside a push-fed service's series: those are kept, the others refused by name.
+    expect((await write(base, remoteWriteBody(scrape("catalog", T + 20_000, 1)))).body).toMatchObject({ samples: 9, points: { accepted: 0 } });
+    const mixed = await write(base, remoteWriteBody([...scrape("catalog", T + 30_000, 2), ...scrape("auth", T + 30_000, 3), ...scrape("payments", T + 30_000, 3)]));
+    expect(mixed.status).toBe(200);
+    expect(rt.history.latest("catalog")).toMatchObject({ t: T + 30_000 });
+    expect(mixed.body).toMatchObject({ points: { accepted: 1 }, rejected: { not_push_fed: 18 } });
+    expect([...(mixed.body.rejectedServices as string[])].sort()).toEqual(["auth", "payments"]);
+    expect(await stored()).toBe(before.rows + 1);
+    expect(rt.history.latest("auth")).toEqual(before.auth);
+    expect(rt.history.latest("payments")).toEqual(before.payments);
+    expect(await metric("warroom_remote_write_rejected_total")).toEqual(expect.arrayContaining([expect.stringMatching(/^warroom_remote_write_rejected_total\{reason="not_push_fed"\} \d+$/)]));
   });
 
   it("answers bad input with a clear 4xx, applies nothing and stays up", async () => {
@@ -182,7 +220,7 @@ describe.runIf(process.env.DATABASE_URL)("remote_write while PostgreSQL is away"
     via.hostname = "127.0.0.1";
     via.port = String(proxy.port);
     via.searchParams.delete("host");
-    ctx = await startTestServer({ databaseUrl: via.toString(), startAt: Date.UTC(2026, 10, 23, 11, 59, 58) });
+    ctx = await startTestServer({ databaseUrl: via.toString(), startAt: Date.UTC(2026, 10, 23, 11, 59, 58), configure: pushFed(["checkout"]) });
     await ctx.tick(2);
   });
   afterAll(async () => {
@@ -199,7 +237,8 @@ describe.runIf(process.env.DATABASE_URL)("remote_write while PostgreSQL is away"
     const body = remoteWriteBody(scrape("checkout", T + 10_000, 2));
     const down = await write(base, body);
     expect(down).toMatchObject({ status: 503, retryAfter: "5", body: { error: { code: "store_unavailable" } } });
-    expect(ctx.server.warRoom.history.latest("checkout")!.t).toBeLessThan(T);
+    // One scrape makes no rate: nothing was shown before, and the refused write shows nothing.
+    expect(ctx.server.warRoom.history.latest("checkout")).toBeNull();
     await proxy.restore();
     const deadline = Date.now() + 20_000;
     let r = await write(base, body);
