@@ -75,11 +75,13 @@ describe("a push-only deployment", () => {
     expect(drill.status).toBe(400);
     expect((drill.body.error as { message: string }).message).toMatch(/not simulated/);
 
-    // The first push shows; when pushes stop, it turns stale (two intervals) with its last value.
+    // The first push shows; when pushes stop, it turns stale after two of its 10 s intervals, with its last value.
     const t = ctx.clock.now();
     expect((await json(base, "POST", "/api/v1/ingest", { samples: [sample("checkout", t, 1)] })).status).toBe(200);
     expect((await json(base, "GET", "/api/v1/services/checkout")).body).toMatchObject({ latest: { t, rps: 100 }, stale: false });
-    await ctx.tick(3);
+    await ctx.tick(20);
+    expect((await json(base, "GET", "/api/v1/services/checkout")).body).toMatchObject({ latest: { t, rps: 100 }, stale: false });
+    await ctx.tick(1);
     expect((await json(base, "GET", "/api/v1/services/checkout")).body).toMatchObject({ latest: { t, rps: 100 }, stale: true });
   });
 });

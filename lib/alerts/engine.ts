@@ -23,11 +23,12 @@ export class AlertEngine {
   private readonly external = new ExternalAlerts();
   private readonly rules: readonly AlertRule[];
   private readonly store: Store;
-  private readonly staleAfterMs: number;
+  private readonly staleAfterMs: number | ((service: string) => number);
   /** Evaluated changes the store could not take yet (unreachable), written before the next ones. */
   private unsaved: { at: number; changes: AlertChange[] }[] = [];
 
-  constructor(opts: { store: Store; rules: readonly AlertRule[]; staleAfterMs: number }) {
+  /** `staleAfterMs`: a service's values older than this are absent for threshold rules (lib/signals/freshness.ts). */
+  constructor(opts: { store: Store; rules: readonly AlertRule[]; staleAfterMs: number | ((service: string) => number) }) {
     this.store = opts.store;
     this.rules = opts.rules;
     this.staleAfterMs = opts.staleAfterMs;

@@ -117,6 +117,23 @@ describe("AlertEvaluator: p99 > 100 ms for 1m = page", () => {
     expect(resolved.alert.annotations.resolution).toBeUndefined();
   });
 
+  it("a stale value is an absent series (Prometheus staleness): a firing alert resolves at once, a pending one is cancelled", () => {
+    const parsed = AlertRulesSchema.parse([latencyRule, { ...latencyRule, name: "Slow", tiers: [{ tier: 2, value: 100, for: "10m" }] }]);
+    const ev = new AlertEvaluator();
+    const lastPoint = { ...signals(150), t: T0 + M };
+    const at = (t: number) => ev.evaluate(t, thresholdObservations(parsed, t, { checkout: lastPoint }, { staleAfterMs: (id) => (id === "checkout" ? 20 * S : 0) }));
+    at(T0);
+    at(T0 + M);
+    expect(ev.current().map((a) => a.state)).toEqual(["firing", "pending"]);
+    // Within the bound the old value still counts; past it the series is absent.
+    expect(at(T0 + M + 20 * S)).toEqual([]);
+    const changes = at(T0 + M + 21 * S);
+    expect(types(changes)).toEqual(["resolved:1", "cancelled:2"]);
+    expect(changes[0].alert).toMatchObject({ value: null, resolvedAt: T0 + M + 21 * S, annotations: { resolution: "stale" } });
+    expect(ev.current()).toEqual([]);
+    expect(at(T0 + 5 * M)).toEqual([]);
+  });
+
   it("no data is not a breach: a pending alert is cancelled", () => {
     const { ev, at } = board();
     at(T0, 150);

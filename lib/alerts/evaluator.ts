@@ -101,7 +101,8 @@ export class AlertEvaluator {
     const entry = this.active.get(obs.key);
     const value = obs.value !== null && Number.isFinite(obs.value) ? obs.value : null;
     if (value === null) {
-      if (entry) this.noData(t, obs.key, entry, changes);
+      if (entry && obs.stale) this.end(t, obs.key, { ...entry.alert, value: null, annotations: { ...obs.annotations, resolution: "stale" } }, changes);
+      else if (entry) this.noData(t, obs.key, entry, changes);
       return;
     }
     const live = { value, threshold: obs.threshold, annotations: obs.annotations };

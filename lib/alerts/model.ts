@@ -80,6 +80,12 @@ export type Observation = {
   forMs: number;
   labels: Record<string, string>;
   annotations: Annotations;
+  /**
+   * The service's newest value is older than its staleness bound: the series is absent, as in
+   * Prometheus after a staleness marker, so a pending alert is cancelled and a firing one resolves
+   * now (not after the no-data hold, which is for a value that is missing or not finite).
+   */
+  stale?: boolean;
 };
 
 /** Board order: most severe tier first, then firing before pending, oldest first. */

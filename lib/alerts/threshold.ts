@@ -3,8 +3,8 @@ import { observationKey, type Observation } from "./model";
 import { breaches, type AlertOp, type AlertRule } from "./schema";
 
 export type ThresholdObservationOptions = {
-  /** A sample whose own `t` is older than this at evaluation time counts as no data. */
-  staleAfterMs?: number;
+  /** A sample whose own `t` is older than this at evaluation time is stale: no data, the series absent. Per service or one for all. */
+  staleAfterMs?: number | ((service: string) => number);
 };
 
 type ServiceValues = SignalValues | (SignalValues & { t: number }) | null | undefined;
@@ -23,7 +23,9 @@ export function thresholdObservations(
   for (const rule of rules) {
     const services = rule.service !== undefined ? [rule.service] : Object.keys(valuesByService);
     for (const service of services) {
-      const value = currentValue(valuesByService[service], rule.signal, t, opts.staleAfterMs);
+      const values = valuesByService[service];
+      const stale = isStale(values, service, t, opts.staleAfterMs);
+      const value = stale ? null : currentValue(values, rule.signal);
       for (const tier of rule.tiers) {
         const summary = rule.summary
           ? renderSummary(rule.summary, { value, threshold: tier.value, service, signal: rule.signal })
@@ -40,6 +42,7 @@ export function thresholdObservations(
           forMs: tier.forMs,
           labels: rule.labels,
           annotations: rule.runbook_url !== undefined ? { summary, runbook_url: rule.runbook_url } : { summary },
+          ...(stale ? { stale: true } : {}),
         });
       }
     }
@@ -47,9 +50,13 @@ export function thresholdObservations(
   return out;
 }
 
-function currentValue(values: ServiceValues, signal: SignalName, t: number, staleAfterMs: number | undefined): number | null {
+function isStale(values: ServiceValues, service: string, t: number, staleAfterMs: ThresholdObservationOptions["staleAfterMs"]): boolean {
+  if (!values || staleAfterMs === undefined || !("t" in values) || typeof values.t !== "number") return false;
+  return t - values.t > (typeof staleAfterMs === "number" ? staleAfterMs : staleAfterMs(service));
+}
+
+function currentValue(values: ServiceValues, signal: SignalName): number | null {
   if (!values) return null;
-  if (staleAfterMs !== undefined && "t" in values && typeof values.t === "number" && t - values.t > staleAfterMs) return null;
   const v = values[signal];
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }

@@ -4,6 +4,7 @@ import type { PointValues } from "../signals/contract";
 import type { ServiceCatalog } from "../signals/catalog";
 import type { BoardChannels } from "../signals/channels";
 import type { SignalHistory } from "../signals/history";
+import type { Freshness } from "../signals/freshness";
 import { upsertSignalMinutes } from "../signals/repo";
 import type { MinuteRollup, SignalMinute } from "../signals/rollup";
 import { roundValues } from "../signals/round";
@@ -35,6 +36,8 @@ export type RecorderDeps = {
   alerts: AlertEngine;
   alertChannel: AlertChannel;
   incidents: IncidentCtx;
+  /** Staleness per service: a pushed point's interval sets it. */
+  freshness?: Freshness;
 };
 
 export type RecordOptions = {
@@ -130,6 +133,7 @@ export class Recorder {
       const done = d.rollup.add(id, countAt, p.values, dtSeconds);
       if (done) closed.push(done);
       newest.set(id, p);
+      d.freshness?.note(id, p.intervalMs);
       try {
         await d.slos.record(countAt, { [id]: p.values }, dtSeconds, p.shareFaster ? { [id]: p.shareFaster } : undefined, !opts.replica);
       } catch (err) {

@@ -4,7 +4,7 @@ import { HttpApi } from "./http";
 import type { WarRoom } from "./root";
 import { Invalid, NotFound, parseOrInvalid } from "../errors";
 import { MAX_SERIES_POINTS } from "../signals/history";
-import { isStale, serviceStates } from "../signals/state";
+import { serviceStates } from "../signals/state";
 import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
@@ -50,7 +50,7 @@ function parseQuery<T extends z.ZodType>(schema: T, query: URLSearchParams): z.o
  */
 export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecret?: string; addressOf?: (req: IncomingMessage) => string } = {}): HttpApi {
   const api = new HttpApi({ logger, access: createApiAccess({ auth: wr.auth, logger, alertmanagerSecret: opts.alertmanagerSecret, addressOf: opts.addressOf }), settled: () => wr.hub.settled() });
-  const { catalog, history, clock, tickMs, slos, alertChannel } = wr;
+  const { catalog, history, clock, tickMs, freshness, slos, alertChannel } = wr;
   const drillService = wr.drills;
 
   api.add("GET", "/api/v1/openapi.json", () => ({ body: openApiDocument(api.routes()) }), { summary: "This document (OpenAPI 3.1)" });
@@ -69,7 +69,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
         service,
         latest: p ? { t: p.t, ...roundValues(p) } : null,
         state: p ? serviceStates(p, service.thresholds) : null,
-        stale: isStale(p?.t ?? null, clock.now(), tickMs),
+        stale: freshness.isStale(service.id, p?.t ?? null, clock.now()),
       },
     };
   }, { summary: "One service with its newest point and states", response: ServiceDetailSchema, errors: noService });

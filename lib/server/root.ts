@@ -9,6 +9,7 @@ import { Hub } from "../live/hub";
 import { ServiceCatalog } from "../signals/catalog";
 import { BoardChannels } from "../signals/channels";
 import { SignalHistory } from "../signals/history";
+import { Freshness } from "../signals/freshness";
 import { MinuteRollup, type SignalMinute } from "../signals/rollup";
 import { signalMinutesPurger } from "../signals/repo";
 import { DrillService } from "../drills/service";
@@ -134,10 +135,12 @@ export function composeWarRoom(opts: ComposeOptions) {
   const source = createSources({ config, bySource, drills: (from) => drills.effectiveSince(from), logger });
   // A follower shows the leader's source state (its own source is idle).
   const sourceStatus = (): SourceStatus => (tickRole() === "follower" && leaderSource ? leaderSource : source.status());
-  const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus });
+  // How old a service's newest point may be before it is stale: two of its update intervals (API, status, threshold alerts).
+  const freshness = new Freshness(tickMs);
+  const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus, freshness });
   const slos = new SloTracker({ store, slos: config.slos });
   const sloChannel = new SloChannel({ hub, clock, slos });
-  const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: 2 * tickMs });
+  const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: (id) => freshness.boundMs(id) });
   const alertChannel = new AlertChannel({ hub, engine: alerts });
   // Several instances: presence is shared through the broker, with a beat on the bus (lib/incidents/presence.ts).
   const presenceBeatMs = opts.cluster?.presenceBeatMs ?? PRESENCE_BEAT_MS;
@@ -159,7 +162,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     openSliRows: (ids) => slos.openRows(ids),
     changed: (p) => incidentLive.postmortem(p),
   };
-  const recorder = new Recorder({ store, logger, tickMs, catalog, history, rollup, board, slos, sloChannel, alerts, alertChannel, incidents });
+  const recorder = new Recorder({ store, logger, tickMs, catalog, history, rollup, board, slos, sloChannel, alerts, alertChannel, incidents, freshness });
   const ownership = new PushOwnership([...fedBy].filter((e): e is [string, "simulator" | "prometheus" | "push"] => e[1] !== "none"));
   // Several instances: a pushed batch is stored by the instance that received it, then applied on
   // every instance in bus order, the leader recording it fully (lib/ingest/relay.ts).
@@ -288,6 +291,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     clock,
     logger,
     tickMs,
+    freshness,
     startedAt,
     hub,
     catalog,

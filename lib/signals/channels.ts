@@ -5,6 +5,7 @@ import type { DrillService } from "../drills/service";
 import { drillEnd, type DrillEffect } from "../drills/types";
 import type { ServiceCatalog } from "./catalog";
 import type { SignalHistory } from "./history";
+import { Freshness } from "./freshness";
 import { roundArray, roundValues } from "./round";
 import { overallStatus, serviceStates } from "./state";
 import { SIGNALS, type SignalValues } from "./types";
@@ -27,10 +28,11 @@ export class BoardChannels {
   private readonly history: SignalHistory;
   private readonly drills: DrillService;
   private readonly sourceStatus: () => SourceStatus;
+  private readonly freshness: Freshness;
   private activeDrillKey = "";
   private lastSourceKey: string;
 
-  constructor(opts: { hub: Hub; clock: Clock; title: string; tickMs: number; catalog: ServiceCatalog; history: SignalHistory; drills: DrillService; sourceStatus: () => SourceStatus }) {
+  constructor(opts: { hub: Hub; clock: Clock; title: string; tickMs: number; catalog: ServiceCatalog; history: SignalHistory; drills: DrillService; sourceStatus: () => SourceStatus; freshness?: Freshness }) {
     this.hub = opts.hub;
     this.clock = opts.clock;
     this.title = opts.title;
@@ -39,6 +41,7 @@ export class BoardChannels {
     this.history = opts.history;
     this.drills = opts.drills;
     this.sourceStatus = opts.sourceStatus;
+    this.freshness = opts.freshness ?? new Freshness(opts.tickMs);
     this.lastSourceKey = sourceKey(opts.sourceStatus());
     this.hub.route("board", (name) => (name === "board" ? { historyLimit: RESUME_HISTORY, lossless: false, snapshot: () => this.boardSnapshot() } : null));
     this.hub.route("service:", (name) => {
@@ -79,12 +82,12 @@ export class BoardChannels {
     return this.sourceStatus();
   }
 
-  /** Overall status from the newest points (data older than two ticks counts as unknown), for /health and the banner. */
+  /** Overall status from the newest points (a stale service counts as unknown, lib/signals/freshness.ts), for /health and the banner. */
   overall() {
     const now = this.clock.now();
     const states = this.catalog.services.map((s) => {
       const p = this.history.latest(s.id);
-      return p && now - p.t <= 2 * this.tickMs ? serviceStates(p as SignalValues, s.thresholds).state : null;
+      return p && !this.freshness.isStale(s.id, p.t, now) ? serviceStates(p as SignalValues, s.thresholds).state : null;
     });
     return overallStatus(states);
   }
