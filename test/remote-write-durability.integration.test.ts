@@ -1,17 +1,21 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REMOTE_WRITE_HEADERS, remoteWriteBody, scrapeSeries } from "./support/remote-write";
+import { demoConfig } from "../lib/config/demo";
 
 const dataDir = mkdtempSync(join(tmpdir(), "war-room-rw-durable-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// Only push-fed services take remote_write (lib/ingest/ownership.ts): the demo in push mode (JSON is YAML).
+const configFile = join(dataDir, "config.yaml");
+writeFileSync(configFile, JSON.stringify({ ...demoConfig, source: { kind: "push" } }));
 
 /** The real server process on SQLite in `dataDir`; resolves with its URL once it says it is live. */
 function runServer() {
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts", "--no-ui"], {
-    env: { ...process.env, DATABASE_URL: "", HOST: "127.0.0.1", PORT: "0", WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    env: { ...process.env, DATABASE_URL: "", HOST: "127.0.0.1", PORT: "0", WAR_ROOM_DATA_DIR: dataDir, WAR_ROOM_CONFIG: configFile, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -36,7 +40,7 @@ const write = async (base: string, body: Buffer): Promise<{ status: number; body
 
 describe("remote_write durability", () => {
   it("a point acknowledged with 200 survives kill -9: Prometheus' resend after the restart is a duplicate", { timeout: 90_000 }, async () => {
-    // After the simulator's newest tick, inside the 5 minutes ahead that ingest takes.
+    // Inside the 5 minutes ahead that ingest takes.
     const t = Date.now() + 60_000;
     const scrape = (at: number, n: number) => remoteWriteBody(scrapeSeries("checkout", at, { ok: 990 * n, err5: 10 * n, buckets: [[0.1, 900 * n], [0.5, 990 * n], [Infinity, 1000 * n]], cpu: 0.3 }));
     const first = runServer();
