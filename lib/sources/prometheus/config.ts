@@ -97,7 +97,7 @@ export const PrometheusSourceSchema = z
     rateWindow: z.string().regex(DURATION, "rateWindow must be a Prometheus duration such as 1m").default("1m"),
     /** Largest response body read, in bytes; larger answers are an error. */
     maxResponseBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
-    /** Circuit breaker: opens after `failures` consecutive transient failures, tries again after `halfOpenAfterMs`. */
+    /** Circuit breaker: opens after `failures` consecutive failed queries of any kind (unreachable, error body, over the size cap, garbage), tries again after `halfOpenAfterMs`. */
     breaker: z
       .object({
         failures: z.number().int().min(1).max(1000).default(5),
