@@ -24,14 +24,16 @@ export class AlertEngine {
   private readonly rules: readonly AlertRule[];
   private readonly store: Store;
   private readonly staleAfterMs: number | ((service: string) => number);
+  private readonly sourceFailing?: (service: string) => boolean;
   /** Evaluated changes the store could not take yet (unreachable), written before the next ones. */
   private unsaved: { at: number; changes: AlertChange[] }[] = [];
 
   /** `staleAfterMs`: a service's values older than this are absent for threshold rules (lib/signals/freshness.ts). */
-  constructor(opts: { store: Store; rules: readonly AlertRule[]; staleAfterMs: number | ((service: string) => number) }) {
+  constructor(opts: { store: Store; rules: readonly AlertRule[]; staleAfterMs: number | ((service: string) => number); sourceFailing?: (service: string) => boolean }) {
     this.store = opts.store;
     this.rules = opts.rules;
     this.staleAfterMs = opts.staleAfterMs;
+    this.sourceFailing = opts.sourceFailing;
   }
 
   /**
@@ -40,7 +42,7 @@ export class AlertEngine {
    * their events are kept and written, in order, once it answers again.
    */
   async evaluate(t: number, latest: Readonly<Record<string, SignalPoint | null>>, extra: readonly Observation[]): Promise<AlertChange[]> {
-    const observations = [...thresholdObservations(this.rules, t, latest, { staleAfterMs: this.staleAfterMs }), ...extra];
+    const observations = [...thresholdObservations(this.rules, t, latest, { staleAfterMs: this.staleAfterMs, sourceFailing: this.sourceFailing }), ...extra];
     const changes = this.evaluator.evaluate(t, observations);
     if (changes.length > 0) this.unsaved.push({ at: t, changes });
     try {

@@ -52,6 +52,14 @@ describe("thresholdObservations", () => {
     expect(obs.every((o) => o.value === null && !o.active)).toBe(true);
     expect(obs.find((o) => o.service === "search")?.annotations.summary).toBe("Errors >= 5% on search (no data)");
 
+    // Stale: an absent series, unless its source is failing now (then only no data).
+    expect(obs.filter((o) => o.service === "checkout").every((o) => o.stale === true)).toBe(true);
+    expect(obs.find((o) => o.service === "search")?.stale).toBeUndefined();
+    const held = thresholdObservations(rules, T0, { checkout: { ...zero, p99: 500, t: T0 - 10_000 } }, { staleAfterMs: (id) => (id === "checkout" ? 5_000 : 0), sourceFailing: (id) => id === "checkout" });
+    expect(held.every((o) => o.value === null && !o.active && o.stale === undefined)).toBe(true);
+    const longer = thresholdObservations(rules, T0, { checkout: { ...zero, p99: 500, t: T0 - 10_000 } }, { staleAfterMs: () => 20_000 });
+    expect(longer.find((o) => o.name === "CheckoutHighLatency")).toMatchObject({ value: 500, active: true });
+
     const fresh = thresholdObservations(rules, T0, { checkout: { ...zero, p99: 500, errorPct: Number.NaN, t: T0 - 1_000 } }, { staleAfterMs: 5_000 });
     expect(fresh.map((o) => [o.name, o.tier, o.active])).toEqual([
       ["CheckoutHighLatency", 1, true],

@@ -5,6 +5,11 @@ import { breaches, type AlertOp, type AlertRule } from "./schema";
 export type ThresholdObservationOptions = {
   /** A sample whose own `t` is older than this at evaluation time is stale: no data, the series absent. Per service or one for all. */
   staleAfterMs?: number | ((service: string) => number);
+  /**
+   * The service's source is failing now (a pulled source down): its stale values are no data, as a
+   * failed rule query in Prometheus changes no alert, instead of an absent series (`stale`).
+   */
+  sourceFailing?: (service: string) => boolean;
 };
 
 type ServiceValues = SignalValues | (SignalValues & { t: number }) | null | undefined;
@@ -20,6 +25,13 @@ export function thresholdObservations(
   opts: ThresholdObservationOptions = {},
 ): Observation[] {
   const out: Observation[] = [];
+  const known = new Map<string, boolean>();
+  const failing = (service: string): boolean => {
+    if (!opts.sourceFailing) return false;
+    let f = known.get(service);
+    if (f === undefined) known.set(service, (f = opts.sourceFailing(service)));
+    return f;
+  };
   for (const rule of rules) {
     const services = rule.service !== undefined ? [rule.service] : Object.keys(valuesByService);
     for (const service of services) {
@@ -42,7 +54,7 @@ export function thresholdObservations(
           forMs: tier.forMs,
           labels: rule.labels,
           annotations: rule.runbook_url !== undefined ? { summary, runbook_url: rule.runbook_url } : { summary },
-          ...(stale ? { stale: true } : {}),
+          ...(stale && !failing(service) ? { stale: true } : {}),
         });
       }
     }

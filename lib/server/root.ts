@@ -140,7 +140,7 @@ export function composeWarRoom(opts: ComposeOptions) {
   const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus, freshness });
   const slos = new SloTracker({ store, slos: config.slos });
   const sloChannel = new SloChannel({ hub, clock, slos });
-  const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: (id) => freshness.boundMs(id) });
+  const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: (id) => freshness.boundMs(id), sourceFailing: (id) => (source.sourceOf(id)?.status().state ?? "ok") !== "ok" });
   const alertChannel = new AlertChannel({ hub, engine: alerts });
   // Several instances: presence is shared through the broker, with a beat on the bus (lib/incidents/presence.ts).
   const presenceBeatMs = opts.cluster?.presenceBeatMs ?? PRESENCE_BEAT_MS;
