@@ -22,6 +22,7 @@ export class WarRoomMetrics {
   readonly httpDuration: Histogram<"method" | "route" | "status">;
   readonly storeWrite: Histogram<"op">;
   readonly sourceQuery: Histogram<"outcome">;
+  readonly tickDuration: Histogram;
 
   constructor(src: MetricsSources) {
     const registers = [this.registry];
@@ -45,6 +46,12 @@ export class WarRoomMetrics {
       help: "Metric source sample per tick (for Prometheus: all signal queries, in parallel) by outcome",
       labelNames: ["outcome"],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.tickDuration = new Histogram({
+      name: "warroom_tick_duration_seconds",
+      help: "One whole tick: source sample, recording, SLO and alert evaluation, board frames",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
     new Gauge({

@@ -16,7 +16,7 @@ import { SimScrapeTarget } from "../simulator/scrape";
 import type { MetricSource } from "../sources/types";
 import { SimulatorSource } from "../sources/simulator-source";
 import { PrometheusSource } from "../sources/prometheus";
-import { BACKFILL_SECONDS_MS, backfillHistory, backfillSloCounts } from "../sources/backfill";
+import { BACKFILL_SECONDS_MS, DERIVED_TICKS_MS, backfillHistory, backfillSloCounts } from "../sources/backfill";
 import { SloTracker } from "../slo/tracker";
 import { SloChannel } from "../slo/channel";
 import { AlertEngine } from "../alerts/engine";
@@ -69,6 +69,8 @@ export type ComposeOptions = {
   postmortemTemplatesDir?: string;
   /** Told how long each tick's source sample took and whether it worked (/metrics). */
   onSourceSample?: (ms: number, ok: boolean) => void;
+  /** Told how long each whole tick took: sample, record, evaluate, publish (/metrics, bench/scale). */
+  onTick?: (ms: number) => void;
   /** Several instances (docs/architecture.md): REDIS_URL and the key prefix; the lease timings for tests. */
   cluster?: { redisUrl?: string; prefix: string; leaseTtlMs?: number; leaseRenewMs?: number; presenceBeatMs?: number };
   /** A bus message this root does not handle itself (e.g. a sign-out for the socket layer). */
@@ -121,10 +123,16 @@ export function composeWarRoom(opts: ComposeOptions) {
   /** The tick's role here: the leader samples; a follower takes the leader's ticks, or samples for itself while the broker is away. */
   const tickRole = () => (node.samples() ? "leader" : node.brokerUp() ? "follower" : "standalone");
   const leads = () => node.isLeader();
-  const history = new SignalHistory(catalog.ids(), { secondsCapacity: Math.ceil(BACKFILL_SECONDS_MS / tickMs) });
   const rollup = new MinuteRollup();
   const drills = new DrillService({ store, clock, serviceIds: catalog.ids(), onChange: () => board.publishDrills() });
   const source = createSource(config, catalog, drills);
+  // Simulated history is a pure function of time and the stored drills: derived on demand, not
+  // kept per service (PITFALLS: simulator backfill). Without backfill (tests) it is kept as recorded.
+  const deriver = opts.backfill !== false && source instanceof SimulatorSource ? source.deriver : undefined;
+  const history = new SignalHistory(catalog.ids(), {
+    secondsCapacity: Math.ceil(BACKFILL_SECONDS_MS / tickMs),
+    derive: deriver ? { deriver, tickMs, ticks: Math.ceil(DERIVED_TICKS_MS / tickMs) } : undefined,
+  });
   // A follower shows the leader's source state (its own source is idle).
   const sourceStatus = (): SourceStatus => (tickRole() === "follower" && leaderSource ? leaderSource : source.status());
   const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus });
@@ -303,15 +311,15 @@ export function composeWarRoom(opts: ComposeOptions) {
       await alerts.load(now - ALERT_RESTORE_MS, now);
       if (opts.backfill !== false) {
         // A source that is down at start must not stop the war room: it starts with what the store has.
-        await backfillHistory({ source, history, rollup, store, tickMs, logger, services: catalog.services.length }, clock.now())
+        await backfillHistory({ source, history, rollup, store, tickMs, logger, services: catalog.services.length, deriver }, clock.now())
           .then((last) => jobs.tick.resumeAfter(last))
           .catch((err: unknown) => logger.warn({ err: String(err) }, "history backfill failed; starting without it"));
-        await backfillSloCounts({ source, slos, logger }, clock.now());
+        await backfillSloCounts({ source, slos, logger, deriver }, clock.now());
       } else {
         await slos.load(clock.now());
       }
       board.syncDrills();
-      scheduler.start([...(opts.autoTick !== false ? [jobs.tick] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention]);
+      scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick)] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention]);
     },
 
     /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */
@@ -350,6 +358,21 @@ export function composeWarRoom(opts: ComposeOptions) {
 /** A job that must happen once among several instances runs on the leader only. */
 function onlyOnLeader(job: Job, leads: () => boolean): Job {
   return { name: job.name, everyMs: job.everyMs, aligned: job.aligned, run: (t) => (leads() ? job.run(t) : undefined) };
+}
+
+/** The job with its run time reported (the tick histogram of /metrics). */
+function timed(job: Job, onDone: ((ms: number) => void) | undefined): Job {
+  if (!onDone) return job;
+  return Object.assign(Object.create(job) as Job, {
+    run: async (t: number) => {
+      const began = performance.now();
+      try {
+        await job.run(t);
+      } finally {
+        onDone(performance.now() - began);
+      }
+    },
+  });
 }
 
 function createSource(config: Config, catalog: ServiceCatalog, drills: DrillService): MetricSource {
