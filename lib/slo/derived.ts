@@ -12,7 +12,7 @@ const HOUR = 60 * MINUTE;
  * function of time (the simulator): derived at each start from the same function and the stored
  * drills, so they are the same after every restart and are never written to the store (a large
  * estate would write millions of rows at start). Spans grow with age before `anchor` (the first
- * live minute): minutes for the last hour (the short burn windows), 10 minutes to a day, an hour to
+ * live minute): minutes for the last hour (the short burn windows), 10 minutes to six hours, an hour to
  * three days, six hours beyond; a span counts for a window when it starts inside it, like a row.
  */
 export type DerivedSpans = { start: Float64Array; spanMs: Float64Array; good: Float64Array; total: Float64Array };
@@ -20,16 +20,21 @@ export type DerivedSpans = { start: Float64Array; spanMs: Float64Array; good: Fl
 export function spanStarts(windowFrom: number, anchor: number): { start: number; spanMs: number }[] {
   const tiers = [
     { spanMs: 6 * HOUR, until: floorTo(anchor - 3 * 24 * HOUR - HOUR, 6 * HOUR) },
-    { spanMs: HOUR, until: floorTo(anchor - 25 * HOUR, HOUR) },
+    { spanMs: HOUR, until: floorTo(anchor - 6 * HOUR - HOUR, HOUR) },
     { spanMs: 10 * MINUTE, until: floorTo(anchor - 65 * MINUTE, 10 * MINUTE) },
     { spanMs: MINUTE, until: anchor },
   ];
   const out: { start: number; spanMs: number }[] = [];
-  let t = windowFrom;
+  let t = Math.ceil(windowFrom / MINUTE) * MINUTE;
   for (const tier of tiers) {
-    t = Math.ceil(t / tier.spanMs) * tier.spanMs;
+    // Up to the tier's first boundary in the largest aligned spans that fit, so no minute is skipped.
+    const aligned = Math.min(Math.ceil(t / tier.spanMs) * tier.spanMs, Math.max(t, tier.until));
+    while (t < aligned) {
+      const span = [HOUR, 10 * MINUTE, MINUTE].find((s) => t % s === 0 && t + s <= aligned)!;
+      out.push({ start: t, spanMs: span });
+      t += span;
+    }
     for (; t + tier.spanMs <= tier.until; t += tier.spanMs) out.push({ start: t, spanMs: tier.spanMs });
-    t = Math.max(t, tier.until);
   }
   return out;
 }

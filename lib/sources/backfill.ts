@@ -12,8 +12,10 @@ import type { SignalValues } from "../signals/types";
 /** Minute points go back seven days (the 7d view); second points one hour (the live views). */
 const BACKFILL_MINUTES_MS = 7 * 24 * 3600_000;
 export const BACKFILL_SECONDS_MS = 3600_000;
-/** A derived service keeps only its newest ticks: enough for the board's sparklines (lib/signals/channels.ts). */
+/** A derived service keeps only its newest ticks (older ones are derived when asked for)… */
 export const DERIVED_TICKS_MS = 3 * 60_000;
+/** …and start-up fills the board's sparkline window of them (SPARK_SECONDS in lib/signals/channels.ts), so board snapshots derive nothing. */
+const DERIVED_BACKFILL_MS = 125_000;
 /** Minute points are asked for in chunks, so a large estate never holds seven days of points in objects at once. */
 const MINUTES_CHUNK_MS = 6 * 3600_000;
 /** After a restart, the store's minute rollups of derived services are filled for at most this much downtime. */
@@ -32,7 +34,7 @@ export async function backfillHistory(target: BackfillTarget, nowMs: number): Pr
   const began = Date.now();
   const now = Math.floor(nowMs / tickMs) * tickMs;
   const secondsFrom = now - BACKFILL_SECONDS_MS;
-  const derivedFrom = now - DERIVED_TICKS_MS;
+  const derivedFrom = now - DERIVED_BACKFILL_MS;
   const minutesFrom = Math.floor((now - BACKFILL_MINUTES_MS) / 60_000) * 60_000;
   const minutesTo = Math.floor(secondsFrom / 60_000) * 60_000;
   const latestStored = await latestSignalMinute(store);

@@ -4,11 +4,13 @@ import { stringify } from "yaml";
  * A generated estate of `n` simulated services shaped like lib/config/demo.ts, for the scale
  * test (test/scale.integration.test.ts), the 1,000-tile board test and bench/scale:
  * teams of ten services, each depending on up to three earlier ones, one availability SLO per
- * service and a latency SLO on every other one, and the demo's three tiered alert rules.
+ * service and a latency SLO on every other one (as many as the 5,000-SLO limit leaves room for),
+ * and the demo's three tiered alert rules. Deterministic: the same `n` gives the same text.
  */
 export type EstateOptions = { seed?: number; tickSeconds?: number; title?: string };
 
 const TEAMS = ["platform", "identity", "payments", "discovery", "messaging", "search", "data", "mobile", "growth", "ops"];
+const MAX_SLOS = 5000;
 const WINDOWS = ["30d", "28d", "7d", "calendar-month"] as const;
 
 export function estateServiceId(i: number): string {
@@ -28,9 +30,11 @@ export function estateConfigObject(n: number, opts: EstateOptions = {}) {
       simulation: { baseRps, latencyMs: 10 + ((i * 13) % 190), latencySigma: 0.5, errorPct: 0.02 + ((i * 7) % 10) / 100, capacityRps: baseRps * 3.5, poolSize: 50 + (i % 10) * 20 },
     };
   });
+  // The config takes at most 5,000 SLOs (lib/slo/schema.ts): latency SLOs only while they fit.
+  const latencySlos = Math.min(Math.ceil(n / 2), MAX_SLOS - n);
   const slos = services.flatMap((s, i) => {
     const avail = { id: `${s.id}-availability`, service: s.id, name: `${s.name} availability`, sli: { kind: "ratio", good: "non-5xx" }, target: 0.999, window: WINDOWS[i % WINDOWS.length] };
-    if (i % 2 === 1) return [avail];
+    if (i % 2 === 1 || i / 2 >= latencySlos) return [avail];
     return [avail, { id: `${s.id}-latency`, service: s.id, name: `${s.name} latency < 500 ms`, sli: { kind: "latency", thresholdMs: 500 }, target: 0.99, window: "30d" }];
   });
   const tiers = (values: number[], fors = ["1m", "5m", "15m"]) => values.map((value, k) => ({ tier: k + 1, value, for: fors[k] }));
