@@ -135,7 +135,7 @@ export function composeWarRoom(opts: ComposeOptions) {
   });
   // A follower shows the leader's source state (its own source is idle).
   const sourceStatus = (): SourceStatus => (tickRole() === "follower" && leaderSource ? leaderSource : source.status());
-  const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus });
+  const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus, publishUnwatched: node.mode === "cluster" });
   const slos = new SloTracker({ store, slos: config.slos });
   const sloChannel = new SloChannel({ hub, clock, slos });
   const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: 2 * tickMs });
@@ -206,6 +206,7 @@ export function composeWarRoom(opts: ComposeOptions) {
       run: () => {
         hub.heartbeat();
         incidentLive.evictIdle(INCIDENT_CHANNEL_IDLE_MS);
+        if (node.mode !== "cluster") board.evictIdle(INCIDENT_CHANNEL_IDLE_MS);
       },
     } satisfies Job,
     presence: {
