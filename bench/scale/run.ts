@@ -7,7 +7,7 @@
  * steady-state wait (after a full GC through the inspector), tick duration from /metrics
  * (`warroom_tick_duration_seconds`) and the board snapshot's size in bytes.
  *
- *   npm run bench:scale -- [--sizes 100,1000,5000] [--steady 60]
+ *   npm run bench:scale -- [--sizes 100,1000,5000] [--steady 60] [--format yaml|json]
  *
  * Writes bench/results/scale-<time>.json.
  */
@@ -18,7 +18,7 @@ import WebSocket from "ws";
 import { estateConfig } from "../../test/support/estate";
 import { collectGarbage, cpuMs, freePort, killAll, ROOT, rssKiB, sleep, spawnTs, stop, type Managed } from "../ws-fanout/procs";
 
-type Settings = { sizes: number[]; steadyS: number };
+type Settings = { sizes: number[]; steadyS: number; format: "yaml" | "json" };
 
 function parseArgs(argv: string[]): Settings {
   const get = (name: string) => {
@@ -28,6 +28,7 @@ function parseArgs(argv: string[]): Settings {
   return {
     sizes: (get("--sizes") ?? "100,1000,5000").split(",").map(Number),
     steadyS: Number(get("--steady") ?? 60),
+    format: get("--format") === "json" ? "json" : "yaml",
   };
 }
 
@@ -95,8 +96,8 @@ function histogram(text: string, name: string): { count: number; meanMs: number;
 async function runSize(n: number, s: Settings): Promise<Result> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "war-room-bench-scale-"));
   try {
-    const configFile = path.join(dir, "estate.yaml");
-    writeFileSync(configFile, estateConfig(n));
+    const configFile = path.join(dir, `estate.${s.format}`);
+    writeFileSync(configFile, estateConfig(n, { format: s.format }));
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_CONFIG: configFile, WAR_ROOM_DATA_DIR: path.join(dir, "data"), LOG_LEVEL: "warn", NODE_ENV: "production" };
     delete env.DATABASE_URL;

@@ -19,9 +19,15 @@ export class MinuteRing {
   private version = 0;
   private cache: { key: string; sums: Counts[] } | null = null;
 
-  constructor(readonly size: number) {
-    this.bad = new Float32Array(size);
-    this.total = new Float32Array(size);
+  /** `slab` (2 × size floats from `offset`) lets thousands of rings share one allocation. */
+  constructor(
+    readonly size: number,
+    slab?: { buffer: Float32Array; offset: number },
+  ) {
+    const buf = slab?.buffer ?? new Float32Array(2 * size);
+    const at = slab?.offset ?? 0;
+    this.bad = buf.subarray(at, at + size);
+    this.total = buf.subarray(at + size, at + 2 * size);
   }
 
   add(start: number, c: Counts): void {

@@ -18,6 +18,9 @@ export const DERIVED_TICKS_MS = 3 * 60_000;
 const DERIVED_BACKFILL_MS = 125_000;
 /** Minute points are asked for in chunks, so a large estate never holds seven days of points in objects at once. */
 const MINUTES_CHUNK_MS = 6 * 3600_000;
+/** Ticks are asked for in chunks too: ten minutes of a remote source (a few range queries each), ten ticks of a derived one. */
+const TICKS_CHUNK_MS = 10 * 60_000;
+const DERIVED_TICKS_CHUNK = 10;
 /** After a restart, the store's minute rollups of derived services are filled for at most this much downtime. */
 const DERIVED_GAP_MS = 24 * 3600_000;
 
@@ -69,14 +72,18 @@ export async function backfillHistory(target: BackfillTarget, nowMs: number): Pr
   }
   const rows: SignalMinute[] = [];
   const ticksFrom = kept.length > 0 ? secondsFrom : derivedFrom;
-  for (const { t, values } of await source.backfillTicks(ticksFrom, now, tickMs)) {
-    for (const [id, v] of Object.entries(values)) {
-      if (!history.has(id)) continue;
-      if (t < derivedFrom && history.derived(id)) continue;
-      history.record(id, t, v);
-      if (t >= storedMinutesUntil) {
-        const done = rollup.add(id, t, v, tickMs / 1000);
-        if (done) rows.push(done);
+  // In chunks, so the values of every service at every tick are never all alive at once.
+  const chunkMs = (kept.length > 0 ? Math.ceil(TICKS_CHUNK_MS / tickMs) : DERIVED_TICKS_CHUNK) * tickMs;
+  for (let from = ticksFrom; from < now; from += chunkMs) {
+    for (const { t, values } of await source.backfillTicks(from, Math.min(now, from + chunkMs), tickMs)) {
+      for (const [id, v] of Object.entries(values)) {
+        if (!history.has(id)) continue;
+        if (t < derivedFrom && history.derived(id)) continue;
+        history.record(id, t, v);
+        if (t >= storedMinutesUntil) {
+          const done = rollup.add(id, t, v, tickMs / 1000);
+          if (done) rows.push(done);
+        }
       }
     }
   }

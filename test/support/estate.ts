@@ -7,7 +7,7 @@ import { stringify } from "yaml";
  * service and a latency SLO on every other one (as many as the 5,000-SLO limit leaves room for),
  * and the demo's three tiered alert rules. Deterministic: the same `n` gives the same text.
  */
-export type EstateOptions = { seed?: number; tickSeconds?: number; title?: string };
+export type EstateOptions = { seed?: number; tickSeconds?: number; title?: string; format?: "yaml" | "json" };
 
 const TEAMS = ["platform", "identity", "payments", "discovery", "messaging", "search", "data", "mobile", "growth", "ops"];
 const MAX_SLOS = 5000;
@@ -53,7 +53,8 @@ export function estateConfigObject(n: number, opts: EstateOptions = {}) {
   };
 }
 
-/** The estate as the YAML text of a config file (WAR_ROOM_CONFIG). */
+/** The estate as the text of a config file (WAR_ROOM_CONFIG): YAML, or JSON (also YAML, and read faster: lib/config/load.ts). */
 export function estateConfig(n: number, opts: EstateOptions = {}): string {
-  return stringify(estateConfigObject(n, opts));
+  const config = estateConfigObject(n, opts);
+  return opts.format === "json" ? JSON.stringify(config) : stringify(config);
 }
