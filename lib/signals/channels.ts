@@ -117,9 +117,10 @@ export class BoardChannels {
       if (subscribed) this.watched.set(id, null);
       else if (since === null) this.watched.set(id, now);
       else if (now - since >= idleMs) {
-        // Idle for 0 ms now that nobody publishes: the hub drops it at once (a prefix sibling without viewers is only recreated).
+        // Whatever its last activity (its ticks keep it active): the hub drops it now. A prefix
+        // sibling without viewers (service:ab for service:a) is dropped too, and only recreated.
         this.watched.delete(id);
-        this.hub.evictIdle(`service:${id}`, 0);
+        this.hub.evictIdle(`service:${id}`, -Infinity);
       }
     }
   }
