@@ -42,9 +42,9 @@ describe("service channels on one instance (a large estate must not keep every s
     // Nobody watching for ten minutes (the heartbeat notices): dropped, and a later cursor gets a fresh snapshot.
     const heartbeat = ctx.server.warRoom.jobs.heartbeat;
     const watched = channels();
-    await heartbeat.run(ctx.clock.now());
+    await heartbeat.run();
     ctx.clock.advance(10 * 60_000);
-    await heartbeat.run(ctx.clock.now());
+    await heartbeat.run();
     expect(channels()).toBe(watched - 1);
     await ctx.tick(2);
     expect(channels()).toBe(watched - 1);

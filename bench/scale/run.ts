@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import WebSocket from "ws";
 import { estateConfig } from "../../test/support/estate";
+import { inspectorUrl } from "./inspect";
 import { collectGarbage, cpuMs, freePort, killAll, ROOT, rssKiB, sleep, spawnTs, stop, type Managed } from "../ws-fanout/procs";
 
 type Settings = { sizes: number[]; steadyS: number; format: "yaml" | "json" };
@@ -42,6 +43,9 @@ type Result = {
   rssStartMiB: number;
   rssSteadyMiB: number;
   rssPerServiceKiB: number;
+  /** V8 heap in use plus ArrayBuffers (the typed-array rings) after a full GC, at the end. */
+  liveMiB: number | null;
+  livePerServiceKiB: number | null;
   tick: { count: number; meanMs: number; p99Ms: number | null };
 };
 
@@ -84,6 +88,32 @@ function firstBoardSnapshot(port: number, timeoutMs: number): Promise<{ at: numb
   });
 }
 
+/** process.memoryUsage() of the child, through its inspector. */
+async function memoryUsage(p: Managed): Promise<{ heapUsed: number; arrayBuffers: number } | null> {
+  const url = inspectorUrl(p.log);
+  if (!url) return null;
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => {
+      ws.terminate();
+      resolve(null);
+    }, 10_000);
+    ws.on("open", () => ws.send(JSON.stringify({ id: 1, method: "Runtime.evaluate", params: { expression: "JSON.stringify(process.memoryUsage())", returnByValue: true } })));
+    ws.on("message", (d: Buffer) => {
+      const m = JSON.parse(d.toString()) as { id?: number; result?: { result?: { value?: string } } };
+      if (m.id !== 1) return;
+      clearTimeout(timer);
+      ws.terminate();
+      const v = m.result?.result?.value;
+      resolve(v ? (JSON.parse(v) as { heapUsed: number; arrayBuffers: number }) : null);
+    });
+    ws.on("error", () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+  });
+}
+
 /** Mean and p99 (upper bucket bound) of a Prometheus histogram in /metrics text. */
 function histogram(text: string, name: string): { count: number; meanMs: number; p99Ms: number | null } {
   const num = (suffix: string) => Number(new RegExp(`^${name}_${suffix} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
@@ -113,6 +143,8 @@ async function runSize(n: number, s: Settings): Promise<Result> {
       await sleep(s.steadyS * 1000);
       await collectGarbage(p);
       const rssSteady = rssKiB(p.pid);
+      const mem = await memoryUsage(p);
+      const live = mem ? mem.heapUsed + mem.arrayBuffers : null;
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
       return {
         services: n,
@@ -124,6 +156,8 @@ async function runSize(n: number, s: Settings): Promise<Result> {
         rssStartMiB: Math.round(rssStart / 102.4) / 10,
         rssSteadyMiB: Math.round(rssSteady / 102.4) / 10,
         rssPerServiceKiB: Math.round(rssSteady / n),
+        liveMiB: live === null ? null : Math.round(live / 104857.6) / 10,
+        livePerServiceKiB: live === null ? null : Math.round(live / 1024 / n),
         tick: histogram(metrics, "warroom_tick_duration_seconds"),
       };
     } finally {
@@ -142,10 +176,10 @@ async function main(): Promise<void> {
     results.push(r);
     process.stdout.write(`${JSON.stringify(r)}\n`);
   }
-  process.stdout.write("\n| services | spawn → live | spawn → board snapshot | start-up CPU (1 core) | RSS after start | RSS steady | per service | tick mean / p99 | board snapshot |\n|---|---|---|---|---|---|---|---|---|\n");
+  process.stdout.write("\n| services | spawn → live | spawn → board snapshot | start-up CPU (1 core) | RSS after start | RSS steady | per service | heap + buffers (per service) | tick mean / p99 | board snapshot |\n|---|---|---|---|---|---|---|---|---|---|\n");
   for (const r of results) {
     const p99 = r.tick.p99Ms === null ? "—" : `≤ ${r.tick.p99Ms} ms`;
-    process.stdout.write(`| ${r.services.toLocaleString("en")} | ${(r.liveMs / 1000).toFixed(2)} s | ${(r.snapshotMs / 1000).toFixed(2)} s | ${r.startCpuS.toFixed(2)} s | ${r.rssStartMiB} MiB | ${r.rssSteadyMiB} MiB | ${r.rssPerServiceKiB} KiB | ${r.tick.meanMs.toFixed(1)} ms / ${p99} | ${(r.snapshotBytes / 1024).toFixed(0)} KiB |\n`);
+    process.stdout.write(`| ${r.services.toLocaleString("en")} | ${(r.liveMs / 1000).toFixed(2)} s | ${(r.snapshotMs / 1000).toFixed(2)} s | ${r.startCpuS.toFixed(2)} s | ${r.rssStartMiB} MiB | ${r.rssSteadyMiB} MiB | ${r.rssPerServiceKiB} KiB | ${r.liveMiB ?? "—"} MiB (${r.livePerServiceKiB ?? "—"} KiB) | ${r.tick.meanMs.toFixed(1)} ms / ${p99} | ${(r.snapshotBytes / 1024).toFixed(0)} KiB |\n`);
   }
   const out = path.join(ROOT, "bench/results");
   mkdirSync(out, { recursive: true });
