@@ -102,17 +102,6 @@ export function spanRows(sloId: string, d: DerivedSpans | null, from: number, to
   return rows;
 }
 
-/** Spans to fill a gap [from, to) the store lacks (the server was down): 10 minutes until the burn windows, minutes after. */
-export function gapSpans(from: number, to: number): { start: number; spanMs: number }[] {
-  const fine = Math.max(from, floorTo(to - 3 * 24 * HOUR - HOUR, 10 * MINUTE));
-  const out: { start: number; spanMs: number }[] = [];
-  let t = from;
-  for (; t < fine && t % (10 * MINUTE) !== 0; t += MINUTE) out.push({ start: t, spanMs: MINUTE });
-  for (; t + 10 * MINUTE <= fine; t += 10 * MINUTE) out.push({ start: t, spanMs: 10 * MINUTE });
-  for (; t < to; t += MINUTE) out.push({ start: t, spanMs: MINUTE });
-  return out;
-}
-
 export function countRows(slo: SloConfig, spans: readonly { start: number; spanMs: number }[], values: readonly SignalValues[]): SliRow[] {
   return spans.map((s, i) => ({ sloId: slo.id, start: s.start, spanMs: s.spanMs, ...sliCounts(slo.sli, values[i], s.spanMs / 1000) }));
 }

@@ -152,3 +152,18 @@ describe("SloTracker with a source that derives its past (the simulator)", () =>
     expect(gap.every((r) => r.spanMs === MINUTE && r.total === 600)).toBe(true);
   });
 });
+
+describe("derived SLO spans (lib/slo/derived.ts)", () => {
+  it("tile the time before the anchor without a gap or overlap, finer towards the anchor", async () => {
+    const { spanStarts } = await import("./derived");
+    const anchor = Math.floor(NOW / MINUTE) * MINUTE;
+    const from = anchor - 30 * 86400_000 + 7 * MINUTE + 30_000;
+    const spans = spanStarts(from, anchor);
+    expect(spans[0].start).toBe(Math.ceil(from / MINUTE) * MINUTE);
+    spans.forEach((s, i) => i > 0 && expect(s.start).toBe(spans[i - 1].start + spans[i - 1].spanMs));
+    expect(spans.at(-1)!.start + spans.at(-1)!.spanMs).toBe(anchor);
+    // The last hour minute by minute (the 5m, 30m and 1h burn windows), few spans for 30 days.
+    expect(spans.filter((s) => s.start >= anchor - 60 * MINUTE).every((s) => s.spanMs === MINUTE)).toBe(true);
+    expect(spans.length).toBeLessThan(320);
+  });
+});

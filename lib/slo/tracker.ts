@@ -17,7 +17,7 @@ import type { SignalValues } from "../signals/types";
 import type { Store } from "../store/store";
 import { listSliCounts, listSliCountsBySlo, latestSliStart, purgeSliCountsBefore, sliStartBounds, sumSliCounts, sumSliCountsBySlo, upsertSliCounts, type SliRow } from "./repo";
 import { MinuteRing } from "./recent";
-import { SpanSampler, countRows, deriveSpans, gapSpans, spanRows, sumSpans, type DerivedSpans } from "./derived";
+import { SpanSampler, countRows, deriveSpans, spanRows, spanStarts, sumSpans, type DerivedSpans } from "./derived";
 import type { HistoryDeriver } from "../signals/derive";
 
 const MINUTE = 60_000;
@@ -164,7 +164,8 @@ export class SloTracker {
         const b = bounds.get(tr.slo.id);
         tr.derived = deriveSpans(tr.slo, sampler, windowFrom, b ? b.earliest : currentMinute);
         const gapFrom = b ? Math.max(b.latest + MINUTE, windowFrom) : currentMinute;
-        const gap = gapSpans(gapFrom, currentMinute);
+        // A long downtime is filled in the same growing spans (minutes only for its last hour).
+        const gap = spanStarts(gapFrom, currentMinute);
         if (gap.length > 0) rows.push(...countRows(tr.slo, gap, sampler.values(service, gap)));
       }
       sampler.release(service);
