@@ -25,9 +25,14 @@ export function thresholdObservations(
     for (const service of services) {
       const value = currentValue(valuesByService[service], rule.signal, t, opts.staleAfterMs);
       for (const tier of rule.tiers) {
-        const summary = rule.summary
-          ? renderSummary(rule.summary, { value, threshold: tier.value, service, signal: rule.signal })
-          : defaultSummary(rule.signal, rule.op, tier.value, service, value);
+        // Rendered when read: a large estate has thousands of quiet observations a tick (lib/alerts/evaluator.ts reads it only for alerts).
+        let annotations: Observation["annotations"] | null = null;
+        const render = (): Observation["annotations"] => {
+          const summary = rule.summary
+            ? renderSummary(rule.summary, { value, threshold: tier.value, service, signal: rule.signal })
+            : defaultSummary(rule.signal, rule.op, tier.value, service, value);
+          return rule.runbook_url !== undefined ? { summary, runbook_url: rule.runbook_url } : { summary };
+        };
         out.push({
           key: observationKey("threshold", rule.name, service, tier.tier),
           name: rule.name,
@@ -39,7 +44,9 @@ export function thresholdObservations(
           threshold: tier.value,
           forMs: tier.forMs,
           labels: rule.labels,
-          annotations: rule.runbook_url !== undefined ? { summary, runbook_url: rule.runbook_url } : { summary },
+          get annotations() {
+            return (annotations ??= render());
+          },
         });
       }
     }
