@@ -24,34 +24,52 @@ export function thresholdObservations(
     const services = rule.service !== undefined ? [rule.service] : Object.keys(valuesByService);
     for (const service of services) {
       const value = currentValue(valuesByService[service], rule.signal, t, opts.staleAfterMs);
-      for (const tier of rule.tiers) {
-        // Rendered when read: a large estate has thousands of quiet observations a tick (lib/alerts/evaluator.ts reads it only for alerts).
-        let annotations: Observation["annotations"] | null = null;
-        const render = (): Observation["annotations"] => {
-          const summary = rule.summary
-            ? renderSummary(rule.summary, { value, threshold: tier.value, service, signal: rule.signal })
-            : defaultSummary(rule.signal, rule.op, tier.value, service, value);
-          return rule.runbook_url !== undefined ? { summary, runbook_url: rule.runbook_url } : { summary };
-        };
-        out.push({
-          key: observationKey("threshold", rule.name, service, tier.tier),
-          name: rule.name,
-          service,
-          tier: tier.tier,
-          kind: "threshold",
-          active: value !== null && breaches(rule.op, value, tier.value),
-          value,
-          threshold: tier.value,
-          forMs: tier.forMs,
-          labels: rule.labels,
-          get annotations() {
-            return (annotations ??= render());
-          },
-        });
-      }
+      for (const tier of rule.tiers) out.push(new ThresholdObservation(rule, tier, service, value));
     }
   }
   return out;
+}
+
+type Tier = AlertRule["tiers"][number];
+
+/**
+ * An observation whose annotations are rendered when read, i.e. for an alert: a large estate has
+ * thousands of quiet observations a tick (lib/alerts/evaluator.ts reads them only for alerts).
+ * A class, so the lazy getter is shared instead of two closures per observation.
+ */
+class ThresholdObservation implements Observation {
+  readonly key: string;
+  readonly name: string;
+  readonly tier: Tier["tier"];
+  readonly kind = "threshold" as const;
+  readonly active: boolean;
+  readonly threshold: number;
+  readonly forMs: number;
+  readonly labels: Record<string, string>;
+  private rendered: Observation["annotations"] | null = null;
+
+  constructor(
+    private readonly rule: AlertRule,
+    tier: Tier,
+    readonly service: string,
+    readonly value: number | null,
+  ) {
+    this.key = observationKey("threshold", rule.name, service, tier.tier);
+    this.name = rule.name;
+    this.tier = tier.tier;
+    this.active = value !== null && breaches(rule.op, value, tier.value);
+    this.threshold = tier.value;
+    this.forMs = tier.forMs;
+    this.labels = rule.labels;
+  }
+
+  get annotations(): Observation["annotations"] {
+    if (this.rendered) return this.rendered;
+    const { rule, threshold, service, value } = this;
+    const summary = rule.summary ? renderSummary(rule.summary, { value, threshold, service, signal: rule.signal }) : defaultSummary(rule.signal, rule.op, threshold, service, value);
+    this.rendered = rule.runbook_url !== undefined ? { summary, runbook_url: rule.runbook_url } : { summary };
+    return this.rendered;
+  }
 }
 
 function currentValue(values: ServiceValues, signal: SignalName, t: number, staleAfterMs: number | undefined): number | null {
