@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -108,7 +109,14 @@ describe("SloTracker while the store cannot be reached", () => {
   });
 });
 
-describe("SloTracker with a source that derives its past (the simulator)", () => {
+const BACKENDS = [{ name: "SQLite", databaseUrl: undefined as string | undefined }, ...(process.env.DATABASE_URL ? [{ name: "PostgreSQL", databaseUrl: process.env.DATABASE_URL }] : [])];
+
+describe.each(BACKENDS)("SloTracker with a source that derives its past (the simulator), on $name", ({ databaseUrl }) => {
+  const pgSchema = `wr_tracker_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  afterEach(async () => {
+    if (databaseUrl && store) await sql.raw(`drop schema if exists "${pgSchema}" cascade`).execute(store.db);
+  });
+
   const deriver = {
     derives: (id: string) => id === "checkout",
     // 10 requests/s, 1 % of them 5xx, at any time.
@@ -117,7 +125,7 @@ describe("SloTracker with a source that derives its past (the simulator)", () =>
 
   it("counts the whole window before the first live minute without storing it, and a restart gives the same budget", async () => {
     dir = mkdtempSync(join(tmpdir(), "war-room-tracker-"));
-    store = await openStore({ dataDir: dir });
+    store = await openStore(databaseUrl ? { databaseUrl, pgSchema, dataDir: dir } : { dataDir: dir });
     const m0 = Math.floor(NOW / MINUTE) * MINUTE;
     const first = new SloTracker({ store, slos: [slo] });
     await first.load(NOW, undefined, undefined, deriver);
