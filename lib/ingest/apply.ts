@@ -65,6 +65,8 @@ export class PushApplier {
       }
       newest.set(s.service, s.t);
       this.d.ownership.claim(s.service, batch.receivedAt);
+      // Pushed values are not what the simulator derives: this service's history is kept from now on.
+      this.d.history.keep(s.service, s.t);
       const last = prev;
       todo.push({ s, values: toSignals(s.raw, () => last) });
     }

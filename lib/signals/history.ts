@@ -21,7 +21,14 @@ export type HistoryOptions = {
 export const MAX_SERIES_POINTS = 2000;
 
 /** `minutes` is null for a derived service (its long ranges are computed on demand). */
-type ServiceHistory = { seconds: SeriesRing; minutes: SeriesRing | null; minuteAgg: Aggregator; minuteStart: number | null };
+type ServiceHistory = {
+  seconds: SeriesRing;
+  minutes: SeriesRing | null;
+  minuteAgg: Aggregator;
+  minuteStart: number | null;
+  /** A derived service that started being fed otherwise (pushed samples): before this its history is still derived. */
+  derivedUntil: number | null;
+};
 
 /**
  * Recent golden signals per service, in memory: the last hour at tick resolution and
@@ -42,8 +49,32 @@ export class SignalHistory {
         minutes: derived ? null : new SeriesRing(minutesCapacity),
         minuteAgg: new Aggregator(),
         minuteStart: null,
+        derivedUntil: null,
       });
     }
+    this.secondsCapacity = secondsCapacity;
+    this.minutesCapacity = minutesCapacity;
+  }
+
+  private readonly secondsCapacity: number;
+  private readonly minutesCapacity: number;
+
+  /**
+   * From now on the service's history is kept as recorded (pushed samples are not what the
+   * simulator derives, lib/ingest/apply.ts); what came before `t` stays derived.
+   */
+  keep(serviceId: string, t: number): void {
+    const h = this.get(serviceId);
+    if (h.minutes) return;
+    const seconds = new SeriesRing(this.secondsCapacity);
+    for (let i = 0; i < h.seconds.size; i++) seconds.push(h.seconds.timeAt(i), h.seconds.pointAt(i));
+    this.services.set(serviceId, { seconds, minutes: new SeriesRing(this.minutesCapacity), minuteAgg: new Aggregator(), minuteStart: null, derivedUntil: t });
+  }
+
+  /** True when the service's history before `t` is derived (wholly derived, or before it was fed otherwise). */
+  private derivedBefore(serviceId: string, t: number): boolean {
+    const h = this.get(serviceId);
+    return h.minutes === null || (h.derivedUntil !== null && t <= h.derivedUntil);
   }
 
   /** True when the service's history beyond its newest ticks is derived, not kept. */
@@ -87,7 +118,7 @@ export class SignalHistory {
     const ring = this.get(serviceId).seconds;
     const out = emptySeries();
     const first = ring.firstT();
-    if (this.derive && first !== null && first > sinceT && this.derived(serviceId)) deriveTicks(this.derive.deriver, serviceId, sinceT, first, this.derive.tickMs, out);
+    if (this.derive && first !== null && first > sinceT && this.derivedBefore(serviceId, first)) deriveTicks(this.derive.deriver, serviceId, sinceT, first, this.derive.tickMs, out);
     collect(ring, ring.lowerBound(sinceT), ring.size, out);
     return out;
   }
@@ -99,7 +130,7 @@ export class SignalHistory {
     const cols: Record<string, number[]> = { t: [] };
     for (const k of keys) cols[k] = [];
     const first = ring.firstT();
-    if (this.derive && first !== null && first > sinceT && this.derived(serviceId)) {
+    if (this.derive && first !== null && first > sinceT && this.derivedBefore(serviceId, first)) {
       const d = emptySeries();
       deriveTicks(this.derive.deriver, serviceId, sinceT, first, this.derive.tickMs, d);
       cols.t.push(...d.t);
@@ -119,13 +150,29 @@ export class SignalHistory {
   query(serviceId: string, from: number, to: number, stepSeconds: number): Series {
     const h = this.get(serviceId);
     const stepMs = stepSeconds * 1000;
-    if (!h.minutes) return this.queryDerived(h.seconds, serviceId, from, to, stepMs);
-    const secondsFrom = h.seconds.firstT();
-    const minutesFrom = h.minutes.firstT();
+    const minutes = h.minutes;
+    if (!minutes) return this.queryDerived(h.seconds, serviceId, from, to, stepMs);
+    if (h.derivedUntil !== null && from < h.derivedUntil && this.derive) {
+      // Derived up to the first bucket the kept rings start in, kept from there on.
+      const bucketMs = stepMs < MINUTE ? stepMs : Math.max(MINUTE, Math.ceil(stepMs / MINUTE) * MINUTE);
+      const seam = Math.floor(h.derivedUntil / bucketMs) * bucketMs;
+      const out = emptySeries();
+      if (seam > from) deriveSeries(this.derive.deriver, serviceId, from, seam - 1, stepMs, this.derive.tickMs, out);
+      const kept = this.queryKept(h.seconds, minutes, Math.max(from, seam), to, stepMs);
+      out.t.push(...kept.t);
+      for (const k of SIGNALS) out[k].push(...kept[k]);
+      return out;
+    }
+    return this.queryKept(h.seconds, minutes, from, to, stepMs);
+  }
+
+  private queryKept(seconds: SeriesRing, minutes: SeriesRing, from: number, to: number, stepMs: number): Series {
+    const secondsFrom = seconds.firstT();
+    const minutesFrom = minutes.firstT();
     // Fine steps come from the tick ring unless the rollups reach further back than it does.
     const rollupsOlder = minutesFrom !== null && secondsFrom !== null && minutesFrom < secondsFrom - MINUTE;
     const useSeconds = stepMs < MINUTE && secondsFrom !== null && (from >= secondsFrom || !rollupsOlder);
-    const ring = useSeconds ? h.seconds : h.minutes;
+    const ring = useSeconds ? seconds : minutes;
     const bucketMs = useSeconds ? stepMs : Math.max(MINUTE, Math.ceil(stepMs / MINUTE) * MINUTE);
     return bucketed(ring, from, to, bucketMs, emptySeries());
   }

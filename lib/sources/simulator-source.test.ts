@@ -50,4 +50,23 @@ describe("simulated history derived on demand (lib/signals/derive.ts)", () => {
     const live = (await source.sampleAll(WEDNESDAY_2PM + 5 * MINUTE + 30_000)).checkout.errorPct;
     expect(at(WEDNESDAY_2PM + 5 * MINUTE)).toBe(live);
   });
+
+  it("a service that gets pushed samples keeps them from then on; before that its history stays derived", async () => {
+    const source = new SimulatorSource({ seed: 7, services: demoServices, drills });
+    const history = derivedHistory(source, 60);
+    const pushedFrom = WEDNESDAY_2PM + 3 * 3600_000;
+    for (let t = pushedFrom - 30_000; t < pushedFrom; t += 1000) history.record("auth", t, (await source.sampleAll(t)).auth);
+    history.keep("auth", pushedFrom);
+    const pushed = { ...(await source.sampleAll(pushedFrom)).auth, rps: 12_345 };
+    for (let t = pushedFrom; t < pushedFrom + 5 * MINUTE; t += 1000) history.record("auth", t, pushed);
+    expect(history.derived("auth")).toBe(false);
+    const hour = history.query("auth", pushedFrom - 55 * MINUTE, pushedFrom + 5 * MINUTE - 1000, 60);
+    expect(hour.t).toHaveLength(60);
+    expect(hour.rps.slice(0, 55).every((r) => r > 0 && r < 5000)).toBe(true);
+    expect(hour.rps.slice(55)).toEqual([12_345, 12_345, 12_345, 12_345, 12_345]);
+    // The last 10 minutes at 1 s: derived, then the simulator's ticks, then the pushed ones.
+    const recent = history.recent("auth", pushedFrom - 5 * MINUTE);
+    expect(recent.t).toHaveLength(10 * 60);
+    expect(recent.rps.filter((r) => r === 12_345)).toHaveLength(5 * 60);
+  });
 });
