@@ -15,9 +15,10 @@ import {
 import { burnRatePolicy, evaluateBurnAlerts } from "./burn-alerts";
 import type { SignalValues } from "../signals/types";
 import type { Store } from "../store/store";
-import { listSliCounts, listSliCountsBySlo, latestSliStart, purgeSliCountsBefore, sliStartBounds, sumSliCounts, sumSliCountsBySlo, upsertSliCounts, type SliRow } from "./repo";
+import { listSliCounts, listSliCountsBySlo, latestSliStart, purgeSliCountsBefore, sliStartBounds, sumSliCounts, upsertSliCounts, type SliRow } from "./repo";
 import { MinuteRing } from "./recent";
-import { SpanSampler, countRows, deriveSpans, spanRows, spanStarts, sumSpans, type DerivedSpans } from "./derived";
+import { refreshWindows, slideWindows, type Tracked } from "./window-sums";
+import { SpanSampler, countRows, deriveSpans, spanRows, spanStarts, sumSpans } from "./derived";
 import type { HistoryDeriver } from "../signals/derive";
 
 const MINUTE = 60_000;
@@ -33,17 +34,6 @@ export const SLI_RETENTION_MS = 32 * 24 * 3600_000;
 const BURN_WINDOW_MS = BURN_WINDOWS.map((w) => WINDOWS_MS[w]);
 
 export type { BurnAlertStatus, SloStatus } from "./contract";
-
-type Tracked = {
-  slo: SloConfig;
-  recent: MinuteRing;
-  /** Counts before the first live minute, derived from a pure source (lib/slo/derived.ts); never stored. */
-  derived: DerivedSpans | null;
-  /** The open minute, not yet in the store. */
-  open: { minute: number; good: number; total: number } | null;
-  /** Store sum over [from, to) plus derived spans starting in it: closed minutes of the current SLO window. */
-  stored: { from: number; to: number; counts: Counts };
-};
 
 /**
  * Error budgets of every SLO, live: ticks add events to the open minute; closed minutes are
@@ -147,7 +137,7 @@ export class SloTracker {
         if (r.start === currentMinute) tr.open = { minute: r.start, good: r.good, total: r.total };
       }
     }
-    await this.refreshMany(all, now);
+    await refreshWindows(this.store, all, now);
   }
 
   /** Derives each SLO's past before its first stored minute, and stores the minutes of a downtime gap. */
@@ -244,57 +234,11 @@ export class SloTracker {
         }
         moved.add(tr);
       }
-      await this.slide([...moved], t);
+      await slideWindows(this.store, [...moved], t);
     }
   }
 
-  /**
-   * Moves the stored sums of these SLOs to the window at `now` without re-summing it: adds nothing
-   * (written rows were added), subtracts what fell out of the window. One query per window start.
-   */
-  private async slide(trs: readonly Tracked[], now: number): Promise<void> {
-    const groups = new Map<string, { from: number; newFrom: number; trs: Tracked[] }>();
-    for (const tr of trs) {
-      const newFrom = windowRange(tr.slo.window, now).from;
-      tr.stored.to = tr.open ? tr.open.minute : Math.floor(now / MINUTE) * MINUTE + MINUTE;
-      if (newFrom <= tr.stored.from) continue;
-      const key = `${tr.stored.from}:${newFrom}`;
-      const g = groups.get(key) ?? { from: tr.stored.from, newFrom, trs: [] };
-      g.trs.push(tr);
-      groups.set(key, g);
-    }
-    for (const g of groups.values()) {
-      const out = await sumSliCountsBySlo(this.store, g.trs.map((tr) => tr.slo.id), g.from, g.newFrom);
-      for (const tr of g.trs) {
-        const gone = out.get(tr.slo.id) ?? { good: 0, total: 0 };
-        const spans = sumSpans(tr.derived, g.from, g.newFrom);
-        tr.stored.counts.good -= gone.good + spans.good;
-        tr.stored.counts.total -= gone.total + spans.total;
-        tr.stored.from = g.newFrom;
-      }
-    }
-  }
 
-  /** Sums each SLO's window afresh: one query per distinct window start. */
-  private async refreshMany(trs: readonly Tracked[], now: number): Promise<void> {
-    const groups = new Map<string, { from: number; to: number; trs: Tracked[] }>();
-    for (const tr of trs) {
-      const { from } = windowRange(tr.slo.window, now);
-      const to = tr.open ? tr.open.minute : Math.floor(now / MINUTE) * MINUTE + MINUTE;
-      const key = `${from}:${to}`;
-      const g = groups.get(key) ?? { from, to, trs: [] };
-      g.trs.push(tr);
-      groups.set(key, g);
-    }
-    for (const g of groups.values()) {
-      const out = await sumSliCountsBySlo(this.store, g.trs.map((tr) => tr.slo.id), g.from, g.to);
-      for (const tr of g.trs) {
-        const c = out.get(tr.slo.id) ?? { good: 0, total: 0 };
-        const spans = sumSpans(tr.derived, g.from, g.to);
-        tr.stored = { from: g.from, to: g.to, counts: { good: c.good + spans.good, total: c.total + spans.total } };
-      }
-    }
-  }
 
   status(now: number): SloStatus[] {
     return [...this.tracked.values()].map((tr) => this.statusOf(tr, now));
