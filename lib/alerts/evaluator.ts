@@ -105,10 +105,9 @@ export class AlertEvaluator {
       else if (entry) this.noData(t, obs.key, entry, changes);
       return;
     }
-    const live = { value, threshold: obs.threshold, annotations: obs.annotations };
-
+    // Annotations are read only for an alert: most observations are quiet and never render them (lib/alerts/threshold.ts).
     if (!obs.active) {
-      if (entry) this.end(t, obs.key, { ...entry.alert, ...live }, changes);
+      if (entry) this.end(t, obs.key, { ...entry.alert, value, threshold: obs.threshold, annotations: obs.annotations }, changes);
       return;
     }
     if (!entry) {
@@ -119,7 +118,7 @@ export class AlertEvaluator {
       changes.push({ type: started.state === "firing" ? "firing" : "pending", alert: started });
       return;
     }
-    const alert: Alert = { ...entry.alert, ...live };
+    const alert: Alert = { ...entry.alert, value, threshold: obs.threshold, annotations: obs.annotations };
     if (alert.state === "pending" && t - alert.activeAt >= obs.forMs) {
       const fired: Alert = { ...alert, state: "firing", firedAt: t };
       this.active.set(obs.key, { alert: fired, lastDataAt: t });

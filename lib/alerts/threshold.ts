@@ -38,25 +38,8 @@ export function thresholdObservations(
       const values = valuesByService[service];
       const stale = isStale(values, service, t, opts.staleAfterMs);
       const value = stale ? null : currentValue(values, rule.signal);
-      for (const tier of rule.tiers) {
-        const summary = rule.summary
-          ? renderSummary(rule.summary, { value, threshold: tier.value, service, signal: rule.signal })
-          : defaultSummary(rule.signal, rule.op, tier.value, service, value);
-        out.push({
-          key: observationKey("threshold", rule.name, service, tier.tier),
-          name: rule.name,
-          service,
-          tier: tier.tier,
-          kind: "threshold",
-          active: value !== null && breaches(rule.op, value, tier.value),
-          value,
-          threshold: tier.value,
-          forMs: tier.forMs,
-          labels: rule.labels,
-          annotations: rule.runbook_url !== undefined ? { summary, runbook_url: rule.runbook_url } : { summary },
-          ...(stale && !failing(service) ? { stale: true } : {}),
-        });
-      }
+      const absent = stale && !failing(service);
+      for (const tier of rule.tiers) out.push(new ThresholdObservation(rule, tier, service, value, absent));
     }
   }
   return out;
@@ -65,6 +48,52 @@ export function thresholdObservations(
 function isStale(values: ServiceValues, service: string, t: number, staleAfterMs: ThresholdObservationOptions["staleAfterMs"]): boolean {
   if (!values || staleAfterMs === undefined || !("t" in values) || typeof values.t !== "number") return false;
   return t - values.t > (typeof staleAfterMs === "number" ? staleAfterMs : staleAfterMs(service));
+}
+
+type Tier = AlertRule["tiers"][number];
+
+/**
+ * An observation whose annotations are rendered when read, i.e. for an alert: a large estate has
+ * thousands of quiet observations a tick (lib/alerts/evaluator.ts reads them only for alerts).
+ * A class, so the lazy getter is shared instead of two closures per observation.
+ */
+class ThresholdObservation implements Observation {
+  readonly key: string;
+  readonly name: string;
+  readonly tier: Tier["tier"];
+  readonly kind = "threshold" as const;
+  readonly active: boolean;
+  readonly threshold: number;
+  readonly forMs: number;
+  readonly labels: Record<string, string>;
+  /** The series is absent (stale data, its source not failing): see `Observation.stale`. */
+  readonly stale?: true;
+  private rendered: Observation["annotations"] | null = null;
+
+  constructor(
+    private readonly rule: AlertRule,
+    tier: Tier,
+    readonly service: string,
+    readonly value: number | null,
+    absent: boolean,
+  ) {
+    this.key = observationKey("threshold", rule.name, service, tier.tier);
+    this.name = rule.name;
+    this.tier = tier.tier;
+    this.active = value !== null && breaches(rule.op, value, tier.value);
+    this.threshold = tier.value;
+    this.forMs = tier.forMs;
+    this.labels = rule.labels;
+    if (absent) this.stale = true;
+  }
+
+  get annotations(): Observation["annotations"] {
+    if (this.rendered) return this.rendered;
+    const { rule, threshold, service, value } = this;
+    const summary = rule.summary ? renderSummary(rule.summary, { value, threshold, service, signal: rule.signal }) : defaultSummary(rule.signal, rule.op, threshold, service, value);
+    this.rendered = rule.runbook_url !== undefined ? { summary, runbook_url: rule.runbook_url } : { summary };
+    return this.rendered;
+  }
 }
 
 function currentValue(values: ServiceValues, signal: SignalName): number | null {

@@ -62,6 +62,8 @@ export class PushApplier {
         continue;
       }
       newest.set(s.service, s.t);
+      // Pushed values are not what the simulator derives: this service's history is kept from now on.
+      this.d.history.keep(s.service, s.t);
       const last = prev;
       todo.push({ s, values: toSignals(s.raw, () => last) });
     }

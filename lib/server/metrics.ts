@@ -31,6 +31,7 @@ export class WarRoomMetrics {
   readonly sourceQuery: Histogram<"outcome">;
   readonly shed: Counter<"reason">;
   private load: (() => { eventLoopDelayMs: number; active: number; waiting: number }) | null = null;
+  readonly tickDuration: Histogram;
 
   constructor(src: MetricsSources) {
     const registers = [this.registry];
@@ -81,6 +82,12 @@ export class WarRoomMetrics {
         const l = load();
         if (l) this.set(l.waiting);
       },
+    });
+    this.tickDuration = new Histogram({
+      name: "warroom_tick_duration_seconds",
+      help: "One whole tick: source sample, recording, SLO and alert evaluation, board frames",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
     });
     new Gauge({
       name: "warroom_cluster_leader",

@@ -16,7 +16,8 @@ import { DrillService } from "../drills/service";
 import { SimScrapeTarget } from "../simulator/scrape";
 import { createSources, sloBackfillSource } from "../sources/compose";
 import { prometheusSettings, servicesBySource, simulatorSeed, sourceOf } from "../sources/config";
-import { BACKFILL_SECONDS_MS, backfillHistory, backfillSloCounts } from "../sources/backfill";
+import { BACKFILL_SECONDS_MS, DERIVED_TICKS_MS, backfillHistory, backfillSloCounts } from "../sources/backfill";
+import { SimulatorSource } from "../sources/simulator-source";
 import { SloTracker } from "../slo/tracker";
 import { SloChannel } from "../slo/channel";
 import { AlertEngine } from "../alerts/engine";
@@ -72,6 +73,8 @@ export type ComposeOptions = {
   postmortemTemplatesDir?: string;
   /** Told how long each tick's source sample took and whether it worked (/metrics). */
   onSourceSample?: (ms: number, ok: boolean) => void;
+  /** Told how long each whole tick took: sample, record, evaluate, publish (/metrics, bench/scale). */
+  onTick?: (ms: number) => void;
   /** Several instances (docs/architecture.md): REDIS_URL and the key prefix; the lease timings for tests. */
   cluster?: { redisUrl?: string; prefix: string; leaseTtlMs?: number; leaseRenewMs?: number; presenceBeatMs?: number };
   /** A bus message this root does not handle itself (e.g. a sign-out for the socket layer). */
@@ -129,15 +132,22 @@ export function composeWarRoom(opts: ComposeOptions) {
   /** The tick's role here: the leader samples; a follower takes the leader's ticks, or samples for itself while the broker is away. */
   const tickRole = () => (node.samples() ? "leader" : node.brokerUp() ? "follower" : "standalone");
   const leads = () => node.isLeader();
-  const history = new SignalHistory(catalog.ids(), { secondsCapacity: Math.ceil(BACKFILL_SECONDS_MS / tickMs) });
   const rollup = new MinuteRollup();
   const drills = new DrillService({ store, clock, serviceIds: catalog.ids(), simulated: bySource.simulator, onChange: () => board.publishDrills() });
   const source = createSources({ config, bySource, drills: (from) => drills.effectiveSince(from), logger });
+  // Simulated history is a pure function of time and the stored drills: derived on demand, not
+  // kept per service (PITFALLS: simulator backfill). Without backfill (tests) it is kept as recorded.
+  const simulator = source.get("simulator");
+  const deriver = opts.backfill !== false && simulator instanceof SimulatorSource ? simulator.deriver : undefined;
+  const history = new SignalHistory(catalog.ids(), {
+    secondsCapacity: Math.ceil(BACKFILL_SECONDS_MS / tickMs),
+    derive: deriver ? { deriver, tickMs, ticks: Math.ceil(DERIVED_TICKS_MS / tickMs) } : undefined,
+  });
   // A follower shows the leader's source state (its own source is idle).
   const sourceStatus = (): SourceStatus => (tickRole() === "follower" && leaderSource ? leaderSource : source.status());
   // How old a service's newest point may be before it is stale: two of its update intervals (API, status, threshold alerts).
   const freshness = new Freshness(tickMs);
-  const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus, freshness });
+  const board = new BoardChannels({ hub, clock, title: config.title, tickMs, catalog, history, drills, sourceStatus, freshness, publishUnwatched: node.mode === "cluster" });
   const slos = new SloTracker({ store, slos: config.slos });
   const sloChannel = new SloChannel({ hub, clock, slos });
   const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: (id) => freshness.boundMs(id), sourceFailing: (id) => (source.sourceOf(id)?.status().state ?? "ok") !== "ok" });
@@ -219,6 +229,7 @@ export function composeWarRoom(opts: ComposeOptions) {
       run: () => {
         hub.heartbeat();
         incidentLive.evictIdle(INCIDENT_CHANNEL_IDLE_MS);
+        if (node.mode !== "cluster") board.evictIdle(INCIDENT_CHANNEL_IDLE_MS);
       },
     } satisfies Job,
     presence: {
@@ -326,15 +337,15 @@ export function composeWarRoom(opts: ComposeOptions) {
       await alerts.load(now - ALERT_RESTORE_MS, now);
       if (opts.backfill !== false) {
         // A source that is down at start must not stop the war room: it starts with what the store has.
-        await backfillHistory({ source, history, rollup, store, tickMs, logger, services: catalog.services.length }, clock.now())
+        await backfillHistory({ source, history, rollup, store, tickMs, logger, services: catalog.services.length, deriver }, clock.now())
           .then((last) => jobs.tick.resumeAfter(last))
           .catch((err: unknown) => logger.warn({ err: String(err) }, "history backfill failed; starting without it"));
-        await backfillSloCounts({ source: sloBackfillSource(source, config.slos), slos, logger }, clock.now());
+        await backfillSloCounts({ source: sloBackfillSource(source, config.slos), slos, logger, deriver }, clock.now());
       } else {
         await slos.load(clock.now());
       }
       board.syncDrills();
-      scheduler.start([...(opts.autoTick !== false ? [jobs.tick] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention]);
+      scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick)] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention]);
     },
 
     /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */
@@ -373,4 +384,19 @@ export function composeWarRoom(opts: ComposeOptions) {
 /** A job that must happen once among several instances runs on the leader only. */
 function onlyOnLeader(job: Job, leads: () => boolean): Job {
   return { name: job.name, everyMs: job.everyMs, aligned: job.aligned, run: (t) => (leads() ? job.run(t) : undefined) };
+}
+
+/** The job with its run time reported (the tick histogram of /metrics). */
+function timed(job: Job, onDone: ((ms: number) => void) | undefined): Job {
+  if (!onDone) return job;
+  return Object.assign(Object.create(job) as Job, {
+    run: async (t: number) => {
+      const began = performance.now();
+      try {
+        await job.run(t);
+      } finally {
+        onDone(performance.now() - began);
+      }
+    },
+  });
 }

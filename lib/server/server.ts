@@ -132,6 +132,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR),
     postmortemTemplatesDir: opts.postmortemTemplatesDir ?? postmortemTemplatesDirOf(config),
     onSourceSample: (ms, ok) => metrics.sourceQuery.observe({ outcome: ok ? "ok" : "error" }, ms / 1000),
+    onTick: (ms) => metrics.tickDuration.observe(ms / 1000),
     cluster: { redisUrl: env.REDIS_URL, prefix: env.WAR_ROOM_CLUSTER_PREFIX, ...opts.lease, presenceBeatMs: opts.presenceBeatMs },
     // A sign-out on another instance closes this instance's sockets of that session too.
     onBusMessage: (m) => {

@@ -30,9 +30,13 @@ export class BoardChannels {
   private readonly sourceStatus: () => SourceStatus;
   private readonly freshness: Freshness;
   private activeDrillKey = "";
+  /** `service:<id>` channels that exist (someone subscribed since the last eviction), with since when nobody watches; see publishServiceTick. */
+  private readonly watched = new Map<string, number | null>();
+  private readonly publishUnwatched: boolean;
   private lastSourceKey: string;
 
-  constructor(opts: { hub: Hub; clock: Clock; title: string; tickMs: number; catalog: ServiceCatalog; history: SignalHistory; drills: DrillService; sourceStatus: () => SourceStatus; freshness?: Freshness }) {
+  constructor(opts: { hub: Hub; clock: Clock; title: string; tickMs: number; catalog: ServiceCatalog; history: SignalHistory; drills: DrillService; sourceStatus: () => SourceStatus; freshness?: Freshness; publishUnwatched?: boolean }) {
+    this.publishUnwatched = opts.publishUnwatched ?? true;
     this.hub = opts.hub;
     this.clock = opts.clock;
     this.title = opts.title;
@@ -46,6 +50,7 @@ export class BoardChannels {
     this.hub.route("board", (name) => (name === "board" ? { historyLimit: RESUME_HISTORY, lossless: false, snapshot: () => this.boardSnapshot() } : null));
     this.hub.route("service:", (name) => {
       const svc = this.catalog.get(name.slice("service:".length));
+      if (svc) this.watched.set(svc.id, null);
       return svc ? { historyLimit: RESUME_HISTORY, lossless: false, snapshot: () => this.serviceSnapshot(svc.id) } : null;
     });
   }
@@ -97,8 +102,30 @@ export class BoardChannels {
     this.hub.publish("board", "tick", { t, points });
   }
 
+  /**
+   * On one instance a service channel nobody ever subscribed to is not created by its ticks: each
+   * would keep its resume history (RESUME_HISTORY frames) for every service of a large estate. Its
+   * first subscriber gets a snapshot anyway. With several instances the subscriber may be elsewhere.
+   */
   publishServiceTick(id: string, t: number, point: PointValues): void {
+    if (!this.publishUnwatched && !this.watched.has(id)) return;
     this.hub.publish(`service:${id}`, "tick", { t, point });
+  }
+
+  /** Drops the service channels nobody has watched for `idleMs` (their ticks stop creating them again). */
+  evictIdle(idleMs: number): void {
+    const now = this.clock.now();
+    for (const [id, since] of this.watched) {
+      const subscribed = (this.hub.channel(`service:${id}`)?.subscriberCount ?? 0) > 0;
+      if (subscribed) this.watched.set(id, null);
+      else if (since === null) this.watched.set(id, now);
+      else if (now - since >= idleMs) {
+        // Whatever its last activity (its ticks keep it active): the hub drops it now. A prefix
+        // sibling without viewers (service:ab for service:a) is dropped too, and only recreated.
+        this.watched.delete(id);
+        this.hub.evictIdle(`service:${id}`, -Infinity);
+      }
+    }
   }
 
   /** Tells board viewers when the source's state or error changes (not on every tick). */

@@ -2,6 +2,7 @@ import { Aggregator } from "./aggregate";
 import { SeriesRing } from "./ring";
 import { SIGNALS, type SignalPoint, type SignalValues } from "./types";
 import type { Series } from "./contract";
+import { deriveSeries, deriveTicks, type HistoryDeriver } from "./derive";
 
 const MINUTE = 60_000;
 
@@ -10,11 +11,24 @@ export type HistoryOptions = {
   secondsCapacity?: number;
   /** One-minute rollups kept; default 7 days + 1 hour. */
   minutesCapacity?: number;
+  /**
+   * Services whose history is a pure function of time keep only their newest `ticks` points;
+   * longer ranges and the part of a recent window before them are derived (lib/signals/derive.ts).
+   */
+  derive?: { deriver: HistoryDeriver; tickMs: number; ticks: number };
 };
 
 export const MAX_SERIES_POINTS = 2000;
 
-type ServiceHistory = { seconds: SeriesRing; minutes: SeriesRing; minuteAgg: Aggregator; minuteStart: number | null };
+/** `minutes` is null for a derived service (its long ranges are computed on demand). */
+type ServiceHistory = {
+  seconds: SeriesRing;
+  minutes: SeriesRing | null;
+  minuteAgg: Aggregator;
+  minuteStart: number | null;
+  /** A derived service that started being fed otherwise (pushed samples): before this its history is still derived. */
+  derivedUntil: number | null;
+};
 
 /**
  * Recent golden signals per service, in memory: the last hour at tick resolution and
@@ -22,18 +36,54 @@ type ServiceHistory = { seconds: SeriesRing; minutes: SeriesRing; minuteAgg: Agg
  */
 export class SignalHistory {
   private readonly services = new Map<string, ServiceHistory>();
+  private readonly derive: HistoryOptions["derive"];
 
   constructor(serviceIds: readonly string[], opts: HistoryOptions = {}) {
     const secondsCapacity = opts.secondsCapacity ?? 3600;
     const minutesCapacity = opts.minutesCapacity ?? 7 * 1440 + 60;
+    this.derive = opts.derive;
     for (const id of serviceIds) {
+      const derived = this.derive?.deriver.derives(id) ?? false;
       this.services.set(id, {
-        seconds: new SeriesRing(secondsCapacity),
-        minutes: new SeriesRing(minutesCapacity),
+        seconds: new SeriesRing(derived ? this.derive!.ticks : secondsCapacity),
+        minutes: derived ? null : new SeriesRing(minutesCapacity),
         minuteAgg: new Aggregator(),
         minuteStart: null,
+        derivedUntil: null,
       });
     }
+    this.secondsCapacity = secondsCapacity;
+    this.minutesCapacity = minutesCapacity;
+  }
+
+  private readonly secondsCapacity: number;
+  private readonly minutesCapacity: number;
+
+  /**
+   * From now on the service's history is kept as recorded (pushed samples are not what the
+   * simulator derives, lib/ingest/apply.ts); what came before `t` stays derived.
+   */
+  keep(serviceId: string, t: number): void {
+    const h = this.get(serviceId);
+    if (h.minutes) return;
+    const seconds = new SeriesRing(this.secondsCapacity);
+    for (let i = 0; i < h.seconds.size; i++) seconds.push(h.seconds.timeAt(i), h.seconds.pointAt(i));
+    this.services.set(serviceId, { seconds, minutes: new SeriesRing(this.minutesCapacity), minuteAgg: new Aggregator(), minuteStart: null, derivedUntil: t });
+  }
+
+  /** True when the service's history before `t` is derived (wholly derived, or before it was fed otherwise). */
+  private derivedBefore(serviceId: string, t: number): boolean {
+    const h = this.get(serviceId);
+    return h.minutes === null || (h.derivedUntil !== null && t <= h.derivedUntil);
+  }
+
+  /** True when the service's history beyond its newest ticks is derived, not kept. */
+  derived(serviceId: string): boolean {
+    return this.get(serviceId).minutes === null;
+  }
+
+  ids(): string[] {
+    return [...this.services.keys()];
   }
 
   has(serviceId: string): boolean {
@@ -44,6 +94,7 @@ export class SignalHistory {
   record(serviceId: string, t: number, values: SignalValues): boolean {
     const h = this.get(serviceId);
     if (!h.seconds.push(t, values)) return false;
+    if (!h.minutes) return true;
     const minute = Math.floor(t / MINUTE) * MINUTE;
     if (h.minuteStart !== null && minute !== h.minuteStart) h.minuteAgg.reset();
     h.minuteStart = minute;
@@ -55,7 +106,7 @@ export class SignalHistory {
 
   /** Records a ready-made one-minute rollup (backfill). */
   recordMinute(serviceId: string, minute: number, values: SignalValues): void {
-    this.get(serviceId).minutes.push(Math.floor(minute / MINUTE) * MINUTE, values);
+    this.get(serviceId).minutes?.push(Math.floor(minute / MINUTE) * MINUTE, values);
   }
 
   latest(serviceId: string): SignalPoint | null {
@@ -65,7 +116,11 @@ export class SignalHistory {
   /** The newest `seconds` worth of tick points, unaggregated. */
   recent(serviceId: string, sinceT: number): Series {
     const ring = this.get(serviceId).seconds;
-    return collect(ring, ring.lowerBound(sinceT), ring.size);
+    const out = emptySeries();
+    const first = ring.firstT();
+    if (this.derive && first !== null && first > sinceT && this.derivedBefore(serviceId, first)) deriveTicks(this.derive.deriver, serviceId, sinceT, first, this.derive.tickMs, out);
+    collect(ring, ring.lowerBound(sinceT), ring.size, out);
+    return out;
   }
 
   /** Only the named signals of recent points (board sparklines). */
@@ -74,6 +129,13 @@ export class SignalHistory {
     const start = ring.lowerBound(sinceT);
     const cols: Record<string, number[]> = { t: [] };
     for (const k of keys) cols[k] = [];
+    const first = ring.firstT();
+    if (this.derive && first !== null && first > sinceT && this.derivedBefore(serviceId, first)) {
+      const d = emptySeries();
+      deriveTicks(this.derive.deriver, serviceId, sinceT, first, this.derive.tickMs, d);
+      cols.t.push(...d.t);
+      for (const k of keys) cols[k].push(...d[k]);
+    }
     for (let i = start; i < ring.size; i++) {
       cols.t.push(ring.timeAt(i));
       for (const k of keys) cols[k].push(ring.valueAt(i, k));
@@ -88,28 +150,41 @@ export class SignalHistory {
   query(serviceId: string, from: number, to: number, stepSeconds: number): Series {
     const h = this.get(serviceId);
     const stepMs = stepSeconds * 1000;
-    const secondsFrom = h.seconds.firstT();
-    const minutesFrom = h.minutes.firstT();
+    const minutes = h.minutes;
+    if (!minutes) return this.queryDerived(h.seconds, serviceId, from, to, stepMs);
+    if (h.derivedUntil !== null && from < h.derivedUntil && this.derive) {
+      // Derived up to the first bucket the kept rings start in, kept from there on.
+      const bucketMs = stepMs < MINUTE ? stepMs : Math.max(MINUTE, Math.ceil(stepMs / MINUTE) * MINUTE);
+      const seam = Math.floor(h.derivedUntil / bucketMs) * bucketMs;
+      const out = emptySeries();
+      if (seam > from) deriveSeries(this.derive.deriver, serviceId, from, seam - 1, stepMs, this.derive.tickMs, out);
+      const kept = this.queryKept(h.seconds, minutes, Math.max(from, seam), to, stepMs);
+      out.t.push(...kept.t);
+      for (const k of SIGNALS) out[k].push(...kept[k]);
+      return out;
+    }
+    return this.queryKept(h.seconds, minutes, from, to, stepMs);
+  }
+
+  private queryKept(seconds: SeriesRing, minutes: SeriesRing, from: number, to: number, stepMs: number): Series {
+    const secondsFrom = seconds.firstT();
+    const minutesFrom = minutes.firstT();
     // Fine steps come from the tick ring unless the rollups reach further back than it does.
     const rollupsOlder = minutesFrom !== null && secondsFrom !== null && minutesFrom < secondsFrom - MINUTE;
     const useSeconds = stepMs < MINUTE && secondsFrom !== null && (from >= secondsFrom || !rollupsOlder);
-    const ring = useSeconds ? h.seconds : h.minutes;
+    const ring = useSeconds ? seconds : minutes;
     const bucketMs = useSeconds ? stepMs : Math.max(MINUTE, Math.ceil(stepMs / MINUTE) * MINUTE);
+    return bucketed(ring, from, to, bucketMs, emptySeries());
+  }
+
+  /** Fine steps the tick ring covers come from it; the rest is derived, never past the newest tick. */
+  private queryDerived(ring: SeriesRing, serviceId: string, from: number, to: number, stepMs: number): Series {
     const out = emptySeries();
-    const agg = new Aggregator();
-    let bucket: number | null = null;
-    for (let i = ring.lowerBound(from); i < ring.size; i++) {
-      const t = ring.timeAt(i);
-      if (t > to) break;
-      const b = Math.floor(t / bucketMs) * bucketMs;
-      if (bucket !== null && b !== bucket) {
-        pushAgg(out, bucket, agg);
-        agg.reset();
-      }
-      bucket = b;
-      agg.add(ring.pointAt(i));
-    }
-    if (bucket !== null && agg.count > 0) pushAgg(out, bucket, agg);
+    const last = ring.lastT();
+    const first = ring.firstT();
+    if (last === null || first === null || !this.derive) return out;
+    if (stepMs < MINUTE && from >= first) return bucketed(ring, from, to, stepMs, out);
+    deriveSeries(this.derive.deriver, serviceId, from, Math.min(to, last), stepMs, this.derive.tickMs, out);
     return out;
   }
 
@@ -126,8 +201,25 @@ export function emptySeries(): Series {
   return s;
 }
 
-function collect(ring: SeriesRing, start: number, end: number): Series {
-  const out = emptySeries();
+function bucketed(ring: SeriesRing, from: number, to: number, bucketMs: number, out: Series): Series {
+  const agg = new Aggregator();
+  let bucket: number | null = null;
+  for (let i = ring.lowerBound(from); i < ring.size; i++) {
+    const t = ring.timeAt(i);
+    if (t > to) break;
+    const b = Math.floor(t / bucketMs) * bucketMs;
+    if (bucket !== null && b !== bucket) {
+      pushAgg(out, bucket, agg);
+      agg.reset();
+    }
+    bucket = b;
+    agg.add(ring.pointAt(i));
+  }
+  if (bucket !== null && agg.count > 0) pushAgg(out, bucket, agg);
+  return out;
+}
+
+function collect(ring: SeriesRing, start: number, end: number, out: Series): Series {
   for (let i = start; i < end; i++) {
     out.t.push(ring.timeAt(i));
     for (const k of SIGNALS) out[k].push(ring.valueAt(i, k));

@@ -8,6 +8,8 @@ export class SeriesRing {
   readonly capacity: number;
   private readonly t: Float64Array;
   private readonly cols: Record<SignalName, Float64Array>;
+  /** The same columns in SIGNALS order, for the hot push loop. */
+  private readonly colList: Float64Array[];
   private head = 0;
   private count = 0;
 
@@ -17,6 +19,7 @@ export class SeriesRing {
     this.t = new Float64Array(capacity);
     this.cols = {} as Record<SignalName, Float64Array>;
     for (const s of SIGNALS) this.cols[s] = new Float64Array(capacity);
+    this.colList = SIGNALS.map((s) => this.cols[s]);
   }
 
   get size(): number {
@@ -39,7 +42,8 @@ export class SeriesRing {
       if (this.count < this.capacity) this.count++;
     }
     this.t[idx] = t;
-    for (const s of SIGNALS) this.cols[s][idx] = values[s];
+    const cols = this.colList;
+    for (let i = 0; i < cols.length; i++) cols[i][idx] = values[SIGNALS[i]];
     return true;
   }
 

@@ -20,6 +20,10 @@ export class Simulator {
     this.byId = new Map(this.models.map((m) => [m.id, m]));
   }
 
+  has(serviceId: string): boolean {
+    return this.byId.has(serviceId);
+  }
+
   /** Signals of one service at t (epoch ms); drills outside their window (+ ramp-out) have no effect. */
   sample(serviceId: string, t: number, drills: readonly DrillEffect[]): SignalValues {
     const model = this.byId.get(serviceId);

@@ -12,6 +12,7 @@ export function burnObservations(statuses: readonly SloStatus[]): Observation[] 
     for (const b of s.burnAlerts) {
       const tier = SEVERITY_TIER[b.rule.severity];
       const name = `ErrorBudgetBurn:${s.id}:${b.rule.id}`;
+      let annotations: Observation["annotations"] | null = null;
       const value = b.longBurn === null || b.shortBurn === null ? null : Math.min(b.longBurn, b.shortBurn);
       out.push({
         key: observationKey("burn-rate", name, s.service, tier),
@@ -24,8 +25,11 @@ export function burnObservations(statuses: readonly SloStatus[]): Observation[] 
         threshold: b.rule.factor,
         forMs: 0,
         labels: { slo: s.id, window: `${b.rule.longWindow}/${b.rule.shortWindow}` },
-        annotations: {
-          summary: `${s.name}: error budget burning ${fmt(b.longBurn)} over ${b.rule.longWindow} and ${fmt(b.shortBurn)} over ${b.rule.shortWindow} (threshold ${b.rule.factor.toFixed(b.rule.factor % 1 ? 2 : 0)}×: ${Math.round(b.rule.budgetConsumedAtAlert * 100)}% of the budget in ${b.rule.longWindow})`,
+        // Rendered when read (an alert), not for every quiet SLO every tick (lib/alerts/evaluator.ts).
+        get annotations() {
+          return (annotations ??= {
+            summary: `${s.name}: error budget burning ${fmt(b.longBurn)} over ${b.rule.longWindow} and ${fmt(b.shortBurn)} over ${b.rule.shortWindow} (threshold ${b.rule.factor.toFixed(b.rule.factor % 1 ? 2 : 0)}×: ${Math.round(b.rule.budgetConsumedAtAlert * 100)}% of the budget in ${b.rule.longWindow})`,
+          });
         },
       });
     }

@@ -2,7 +2,11 @@ import type { Hub } from "../live/hub";
 import type { Clock } from "../time";
 import type { SloStatus, SloTracker } from "./tracker";
 
-const HISTORY_LIMIT = 60;
+/**
+ * One minute of updates. Each is the full status of every SLO (~1.6 KB per SLO: 8 MB for 5,000),
+ * so replaying more buys nothing a snapshot does not give, and 60 of them held ~490 MB at 5,000.
+ */
+const HISTORY_LIMIT = 12;
 /** SLO budgets move slowly; the channel gets a fresh status every few seconds, not every tick. */
 export const SLO_PUBLISH_EVERY_MS = 5_000;
 

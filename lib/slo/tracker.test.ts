@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,5 +106,72 @@ describe("SloTracker while the store cannot be reached", () => {
     ]);
     const [status] = tracker.status(start + 3 * MINUTE);
     expect(status.total).toBe(40); // three stored minutes and the open one
+  });
+});
+
+const BACKENDS = [{ name: "SQLite", databaseUrl: undefined as string | undefined }, ...(process.env.DATABASE_URL ? [{ name: "PostgreSQL", databaseUrl: process.env.DATABASE_URL }] : [])];
+
+describe.each(BACKENDS)("SloTracker with a source that derives its past (the simulator), on $name", ({ databaseUrl }) => {
+  const pgSchema = `wr_tracker_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  afterEach(async () => {
+    if (databaseUrl && store) await sql.raw(`drop schema if exists "${pgSchema}" cascade`).execute(store.db);
+  });
+
+  const deriver = {
+    derives: (id: string) => id === "checkout",
+    // 10 requests/s, 1 % of them 5xx, at any time.
+    sample: (_id: string, times: readonly number[]) => times.map(() => ({ ...(Object.fromEntries(SIGNALS.map((s) => [s, 0])) as SignalValues), rps: 10, errorPct: 1, error5xxPct: 1 })),
+  };
+
+  it("counts the whole window before the first live minute without storing it, and a restart gives the same budget", async () => {
+    dir = mkdtempSync(join(tmpdir(), "war-room-tracker-"));
+    store = await openStore(databaseUrl ? { databaseUrl, pgSchema, dataDir: dir } : { dataDir: dir });
+    const m0 = Math.floor(NOW / MINUTE) * MINUTE;
+    const first = new SloTracker({ store, slos: [slo] });
+    await first.load(NOW, undefined, undefined, deriver);
+    expect(await listSliCounts(store, slo.id, 0, NOW + 86400_000)).toEqual([]);
+    const [atStart] = first.status(NOW);
+    // Seven days of 10 requests/s, to the minute: every minute from the window's first one to now.
+    const windowMinutes = (m0 - Math.ceil((NOW - 7 * 86400_000) / MINUTE) * MINUTE) / MINUTE;
+    expect(atStart.total).toBeCloseTo(windowMinutes * 600, 6);
+    expect(atStart.errorRatio).toBeCloseTo(0.01, 9);
+    expect(atStart.burnRates["5m"]).toBeCloseTo(10, 6);
+    expect(atStart.burnRates["3d"]).toBeCloseTo(10, 6);
+
+    const v = deriver.sample("checkout", [0])[0];
+    for (let k = 0; k <= 3; k++) await first.record(m0 + k * MINUTE, { checkout: v }, 60);
+    await first.flush();
+    const later = m0 + 3 * MINUTE;
+    const before = first.status(later)[0];
+    const restarted = new SloTracker({ store, slos: [slo] });
+    await restarted.load(later, undefined, undefined, deriver);
+    const after = restarted.status(later)[0];
+    expect(after.total).toBeCloseTo(before.total, 6);
+    expect(after.bad).toBeCloseTo(before.bad, 6);
+    expect(after.burnRates).toEqual(before.burnRates);
+    // Only the live minutes are stored.
+    expect((await listSliCounts(store, slo.id, 0, later + MINUTE)).map((r) => r.start - m0)).toEqual([0, MINUTE, 2 * MINUTE, 3 * MINUTE]);
+
+    // Down for half an hour: the gap is derived and stored, minute by minute.
+    const back = later + 30 * MINUTE;
+    await new SloTracker({ store, slos: [slo] }).load(back, undefined, undefined, deriver);
+    const gap = await listSliCounts(store, slo.id, m0 + 4 * MINUTE, back);
+    expect(gap).toHaveLength(29); // minutes 4 … 32: minute 3 was flushed at shutdown, 33 is open
+    expect(gap.every((r) => r.spanMs === MINUTE && r.total === 600)).toBe(true);
+  });
+});
+
+describe("derived SLO spans (lib/slo/derived.ts)", () => {
+  it("tile the time before the anchor without a gap or overlap, finer towards the anchor", async () => {
+    const { spanStarts } = await import("./derived");
+    const anchor = Math.floor(NOW / MINUTE) * MINUTE;
+    const from = anchor - 30 * 86400_000 + 7 * MINUTE + 30_000;
+    const spans = spanStarts(from, anchor);
+    expect(spans[0].start).toBe(Math.ceil(from / MINUTE) * MINUTE);
+    spans.forEach((s, i) => i > 0 && expect(s.start).toBe(spans[i - 1].start + spans[i - 1].spanMs));
+    expect(spans.at(-1)!.start + spans.at(-1)!.spanMs).toBe(anchor);
+    // The last hour minute by minute (the 5m, 30m and 1h burn windows), few spans for 30 days.
+    expect(spans.filter((s) => s.start >= anchor - 60 * MINUTE).every((s) => s.spanMs === MINUTE)).toBe(true);
+    expect(spans.length).toBeLessThan(320);
   });
 });

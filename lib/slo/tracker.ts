@@ -15,7 +15,11 @@ import {
 import { burnRatePolicy, evaluateBurnAlerts } from "./burn-alerts";
 import type { SignalValues } from "../signals/types";
 import type { Store } from "../store/store";
-import { listSliCounts, latestSliStart, purgeSliCountsBefore, sumSliCounts, upsertSliCounts, type SliRow } from "./repo";
+import { listSliCounts, listSliCountsBySlo, latestSliStart, purgeSliCountsBefore, sliStartBounds, sumSliCounts, upsertSliCounts, type SliRow } from "./repo";
+import { MinuteRing } from "./recent";
+import { refreshWindows, slideWindows, type Tracked } from "./window-sums";
+import { SpanSampler, countRows, deriveSpans, spanRows, spanStarts, sumSpans } from "./derived";
+import type { HistoryDeriver } from "../signals/derive";
 
 const MINUTE = 60_000;
 /** Minutes kept in memory: the longest burn window (3d) plus margin. */
@@ -27,50 +31,9 @@ const MAX_UNSAVED_ROWS = 50_000;
 /** Rows are kept for the longest SLO window (31 days) plus a day. */
 export const SLI_RETENTION_MS = 32 * 24 * 3600_000;
 
+const BURN_WINDOW_MS = BURN_WINDOWS.map((w) => WINDOWS_MS[w]);
+
 export type { BurnAlertStatus, SloStatus } from "./contract";
-
-/** Per-minute minute counts of one SLO for the last three days, indexed by minute number. */
-class MinuteRing {
-  private readonly minute = new Float64Array(RECENT_MINUTES).fill(-1);
-  private readonly good = new Float64Array(RECENT_MINUTES);
-  private readonly total = new Float64Array(RECENT_MINUTES);
-
-  add(start: number, c: Counts): void {
-    const m = Math.floor(start / MINUTE);
-    const i = m % RECENT_MINUTES;
-    if (this.minute[i] !== m) {
-      this.minute[i] = m;
-      this.good[i] = 0;
-      this.total[i] = 0;
-    }
-    this.good[i] += c.good;
-    this.total[i] += c.total;
-  }
-
-  /** Sum of minutes in [from, to). */
-  sum(from: number, to: number): Counts {
-    let good = 0;
-    let total = 0;
-    const last = Math.floor((to - 1) / MINUTE);
-    for (let m = Math.ceil(from / MINUTE); m <= last; m++) {
-      const i = m % RECENT_MINUTES;
-      if (this.minute[i] === m) {
-        good += this.good[i];
-        total += this.total[i];
-      }
-    }
-    return { good, total };
-  }
-}
-
-type Tracked = {
-  slo: SloConfig;
-  recent: MinuteRing;
-  /** The open minute, not yet in the store. */
-  open: { minute: number; good: number; total: number } | null;
-  /** Store sum over [from, to): closed minutes of the current SLO window. */
-  stored: { from: number; to: number; counts: Counts };
-};
 
 /**
  * Error budgets of every SLO, live: ticks add events to the open minute; closed minutes are
@@ -85,8 +48,10 @@ export class SloTracker {
 
   constructor(opts: { store: Store; slos: readonly SloConfig[] }) {
     this.store = opts.store;
-    for (const slo of opts.slos) {
-      this.tracked.set(slo.id, { slo, recent: new MinuteRing(), open: null, stored: { from: 0, to: 0, counts: { good: 0, total: 0 } } });
+    // One allocation for every SLO's burn-window ring: thousands of small typed arrays are slow to create.
+    const slab = new Float32Array(2 * RECENT_MINUTES * opts.slos.length);
+    for (const [k, slo] of opts.slos.entries()) {
+      this.tracked.set(slo.id, { slo, recent: new MinuteRing(RECENT_MINUTES, { buffer: slab, offset: 2 * RECENT_MINUTES * k }), derived: null, open: null, stored: { from: 0, to: 0, counts: { good: 0, total: 0 } } });
       const list = this.servicesOf.get(slo.service) ?? [];
       list.push(slo);
       this.servicesOf.set(slo.service, list);
@@ -106,11 +71,18 @@ export class SloTracker {
     backfill?: (from: number, to: number, stepMs: number) => Promise<Record<string, { t: number; values: SignalValues }[]>>,
     /** When the source counts events itself (Prometheus `increase`), rows come from here instead of from sampled values. */
     countsBackfill?: (slo: SloConfig, from: number, to: number, stepMs: number) => Promise<{ t: number; good: number; total: number }[]>,
+    /** SLOs of services it derives get their past from it, not from the store or the backfills (lib/slo/derived.ts). */
+    deriver?: HistoryDeriver,
   ): Promise<void> {
     const currentMinute = Math.floor(now / MINUTE) * MINUTE;
-    if (countsBackfill && this.tracked.size > 0) {
-      const rows: SliRow[] = [];
-      for (const tr of this.tracked.values()) {
+    const all = [...this.tracked.values()];
+    const derivedTrs = deriver ? all.filter((tr) => deriver.derives(tr.slo.service)) : [];
+    const rest = deriver ? all.filter((tr) => !deriver.derives(tr.slo.service)) : all;
+    if (deriver && derivedTrs.length > 0) await this.loadDerived(derivedTrs, deriver, now);
+    if (countsBackfill && rest.length > 0) {
+      for (const tr of rest) {
+        // Written per SLO, so a large estate never holds every SLO's rows in objects at once.
+        const rows: SliRow[] = [];
         // No row may start before the window (the window sums rows by start): minutes up to the
         // first 10-minute boundary, 10-minute spans until the burn windows, then minutes again.
         const windowFrom = Math.ceil(windowRange(tr.slo.window, now).from / MINUTE) * MINUTE;
@@ -123,11 +95,11 @@ export class SloTracker {
         if (coarseFrom > from) (await countsBackfill(tr.slo, from, coarseFrom, MINUTE)).forEach(add(MINUTE));
         if (coarseTo > coarseFrom) (await countsBackfill(tr.slo, coarseFrom, coarseTo, COARSE_SPAN)).forEach(add(COARSE_SPAN));
         if (currentMinute > coarseTo) (await countsBackfill(tr.slo, coarseTo, currentMinute, MINUTE)).forEach(add(MINUTE));
+        await upsertSliCounts(this.store, rows);
       }
-      await upsertSliCounts(this.store, rows);
-    } else if (backfill && this.tracked.size > 0) {
+    } else if (backfill && rest.length > 0) {
       const fromBySlo = new Map<string, number>();
-      for (const tr of this.tracked.values()) {
+      for (const tr of rest) {
         const windowFrom = Math.floor(windowRange(tr.slo.window, now).from / MINUTE) * MINUTE;
         const latest = await latestSliStart(this.store, tr.slo.id);
         fromBySlo.set(tr.slo.id, latest === null ? windowFrom : Math.max(windowFrom, latest + MINUTE));
@@ -142,7 +114,7 @@ export class SloTracker {
           { points: await backfill(Math.floor(fine / COARSE_SPAN) * COARSE_SPAN, currentMinute, MINUTE), span: MINUTE },
         ];
         const rows: SliRow[] = [];
-        for (const tr of this.tracked.values()) {
+        for (const tr of rest) {
           const sloFrom = fromBySlo.get(tr.slo.id)!;
           for (const part of parts) {
             for (const p of part.points[tr.slo.service] ?? []) {
@@ -154,13 +126,40 @@ export class SloTracker {
         await upsertSliCounts(this.store, rows);
       }
     }
-    for (const tr of this.tracked.values()) {
-      for (const r of await listSliCounts(this.store, tr.slo.id, currentMinute - RECENT_MINUTES * MINUTE, currentMinute + MINUTE)) {
+    // One query for every SLO's recent rows and one per window for the sums: a large estate has thousands.
+    const recentFrom = currentMinute - RECENT_MINUTES * MINUTE;
+    const recentRows = await listSliCountsBySlo(this.store, recentFrom, currentMinute + MINUTE);
+    for (const tr of all) {
+      for (const r of spanRows(tr.slo.id, tr.derived, recentFrom, currentMinute)) tr.recent.add(r.start, r);
+      for (const r of recentRows.get(tr.slo.id) ?? []) {
         tr.recent.add(r.start, r);
         // A minute flushed at shutdown continues where it stopped instead of being overwritten.
         if (r.start === currentMinute) tr.open = { minute: r.start, good: r.good, total: r.total };
       }
-      await this.refreshStored(tr, now);
+    }
+    await refreshWindows(this.store, all, now);
+  }
+
+  /** Derives each SLO's past before its first stored minute, and stores the minutes of a downtime gap. */
+  private async loadDerived(trs: readonly Tracked[], deriver: HistoryDeriver, now: number): Promise<void> {
+    const currentMinute = Math.floor(now / MINUTE) * MINUTE;
+    const bounds = await sliStartBounds(this.store);
+    const sampler = new SpanSampler(deriver);
+    const byService = new Map<string, Tracked[]>();
+    for (const tr of trs) byService.set(tr.slo.service, [...(byService.get(tr.slo.service) ?? []), tr]);
+    for (const [service, list] of byService) {
+      const rows: SliRow[] = [];
+      for (const tr of list) {
+        const windowFrom = Math.ceil(windowRange(tr.slo.window, now).from / MINUTE) * MINUTE;
+        const b = bounds.get(tr.slo.id);
+        tr.derived = deriveSpans(tr.slo, sampler, windowFrom, b ? b.earliest : currentMinute);
+        const gapFrom = b ? Math.max(b.latest + MINUTE, windowFrom) : currentMinute;
+        // A long downtime is filled in the same growing spans (minutes only for its last hour).
+        const gap = spanStarts(gapFrom, currentMinute);
+        if (gap.length > 0) rows.push(...countRows(tr.slo, gap, sampler.values(service, gap)));
+      }
+      sampler.release(service);
+      await upsertSliCounts(this.store, rows);
     }
   }
 
@@ -226,9 +225,20 @@ export class SloTracker {
       }
       const written = new Set(rows);
       this.unsaved = this.unsaved.filter((r) => !written.has(r));
-      for (const sloId of new Set(rows.map((r) => r.sloId))) await this.refreshStored(this.tracked.get(sloId)!, t);
+      const moved = new Set<Tracked>();
+      for (const r of rows) {
+        const tr = this.tracked.get(r.sloId)!;
+        if (r.start >= tr.stored.from) {
+          tr.stored.counts.good += r.good;
+          tr.stored.counts.total += r.total;
+        }
+        moved.add(tr);
+      }
+      await slideWindows(this.store, [...moved], t);
     }
   }
+
+
 
   status(now: number): SloStatus[] {
     return [...this.tracked.values()].map((tr) => this.statusOf(tr, now));
@@ -243,7 +253,7 @@ export class SloTracker {
     const tr = this.tracked.get(sloId);
     if (!tr) throw new Error(`unknown SLO ${sloId}`);
     const { from, lengthMs } = windowRange(tr.slo.window, now);
-    const rows = await listSliCounts(this.store, sloId, from, now);
+    const rows = [...spanRows(sloId, tr.derived, from, now), ...(await listSliCounts(this.store, sloId, from, now))];
     if (tr.open) rows.push({ sloId, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
     const total = rows.reduce((a, r) => a + r.total, 0);
     const allowed = total * (1 - tr.slo.target);
@@ -272,7 +282,9 @@ export class SloTracker {
   private async refreshStored(tr: Tracked, now: number): Promise<void> {
     const { from } = windowRange(tr.slo.window, now);
     const to = tr.open ? tr.open.minute : Math.floor(now / MINUTE) * MINUTE + MINUTE;
-    tr.stored = { from, to, counts: await sumSliCounts(this.store, tr.slo.id, from, to) };
+    const c = await sumSliCounts(this.store, tr.slo.id, from, to);
+    const spans = sumSpans(tr.derived, from, to);
+    tr.stored = { from, to, counts: { good: c.good + spans.good, total: c.total + spans.total } };
   }
 
   private statusOf(tr: Tracked, now: number): SloStatus {
@@ -283,7 +295,8 @@ export class SloTracker {
       total: tr.stored.counts.total + (tr.open?.total ?? 0),
     };
     const burnRates = { window: burnRate(window, slo.target) } as SloStatus["burnRates"];
-    for (const w of BURN_WINDOWS) burnRates[w] = burnRate(tr.recent.sum(now - WINDOWS_MS[w], now + 1), slo.target);
+    const sums = tr.recent.windows(now, BURN_WINDOW_MS);
+    BURN_WINDOWS.forEach((w, k) => (burnRates[w] = burnRate(sums[k], slo.target)));
     const remaining = budgetRemaining(window, slo.target);
     const policy = burnRatePolicy(range.lengthMs);
     const bad = Math.max(0, window.total - window.good);

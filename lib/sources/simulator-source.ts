@@ -4,6 +4,7 @@ import type { SourceStatus } from "../signals/contract";
 import type { DrillEffect } from "../drills/types";
 import { Simulator } from "../simulator";
 import type { SimulatedService } from "../simulator/config";
+import type { HistoryDeriver } from "../signals/derive";
 
 /** The embedded default source: simulated services with drills applied. */
 export class SimulatorSource implements MetricSource {
@@ -40,6 +41,16 @@ export class SimulatorSource implements MetricSource {
     for (let t = from; t < to; t += stepMs) out.push({ t, values: await this.sampleAll(t) });
     return out;
   }
+
+  /** Its history is a pure function of time and the drills (kept in the store): derived, not kept (lib/signals/derive.ts). */
+  readonly deriver: HistoryDeriver = {
+    derives: (id) => this.sim.has(id),
+    sample: (id, times) => {
+      if (times.length === 0) return [];
+      const drills = this.drills(times[0] - 60_000);
+      return times.map((t) => this.sim.sample(id, t, drills));
+    },
+  };
 
   status(): SourceStatus {
     return { kind: this.kind, state: "ok", lastSuccessAt: this.lastSuccessAt };
