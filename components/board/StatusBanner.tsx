@@ -76,7 +76,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
   const ui = BANNER_UI[status];
   const look = STATE_UI[ui.state];
   const stale = summary?.stale ?? true;
-  const n = summary?.views.length ?? 0;
+  const n = summary?.services ?? 0;
   const c = summary?.counts;
 
   const p99 = summary?.worstP99;
@@ -118,6 +118,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
                   {n} services · {c.ok} ok
                   {c.warn > 0 && <span className="text-warn"> · {c.warn} warn</span>}
                   {c.critical > 0 && <span className="text-critical"> · {c.critical} critical</span>}
+                  {c.unknown > 0 && <span> · {c.unknown} no data</span>}
                 </span>
               ) : (
                 <span>Waiting for data…</span>

@@ -73,7 +73,7 @@ export async function ingestBatch({ ctx, body }: { ctx: IngestCtx; body: unknown
   if (accepted > 0) {
     const points: Record<string, PointValues> = {};
     for (const [id, v] of Object.entries(newest)) points[id] = roundValues(v);
-    ctx.board.publishBoardTick(newestT, points);
+    ctx.board.publishBoardTick(newestT, points, { partial: true });
   }
   return { accepted, duplicates: samples.length - fresh.size, late };
 }

@@ -1,15 +1,23 @@
 import type { Hub } from "../live/hub";
-import type { BoardSnapshot, PointValues, Series, ServiceSnapshot, SourceStatus } from "./contract";
+import { BoardTickSchema, type BoardFrame, type BoardSnapshot, type BoardSummary, type BoardTick, type PointValues, type Series, type ServiceSnapshot, type SourceStatus } from "./contract";
 import type { Clock } from "../time";
 import type { DrillService } from "../drills/service";
 import { drillEnd, type DrillEffect } from "../drills/types";
 import type { ServiceCatalog } from "./catalog";
 import type { SignalHistory } from "./history";
-import { roundArray, roundValues } from "./round";
+import { roundArray, roundSig, roundValues } from "./round";
 import { overallStatus, serviceStates } from "./state";
 import { SIGNALS, type SignalValues } from "./types";
+import { BoardDelta } from "./board-delta";
+import { commonThreshold, summarizeBoard } from "./summary";
 
 const SPARK_SECONDS = 120;
+/**
+ * Sparkline points in one board snapshot over all services: 8 services get every second of the
+ * last 2 minutes, 1,000 get every 10th, so the first page of a large estate stays small (SPEC §11,
+ * ≤ 500 KB). Live ticks then add every second.
+ */
+const SPARK_POINT_BUDGET = 12_000;
 const SERVICE_SNAPSHOT_SECONDS = 15 * 60;
 /** Events kept per channel for resume (docs/protocol.md); older cursors get a snapshot. */
 const RESUME_HISTORY = 300;
@@ -29,6 +37,8 @@ export class BoardChannels {
   private readonly sourceStatus: () => SourceStatus;
   private activeDrillKey = "";
   private lastSourceKey: string;
+  private readonly delta = new BoardDelta();
+  private readonly errThreshold: ReturnType<typeof commonThreshold>;
 
   constructor(opts: { hub: Hub; clock: Clock; title: string; tickMs: number; catalog: ServiceCatalog; history: SignalHistory; drills: DrillService; sourceStatus: () => SourceStatus }) {
     this.hub = opts.hub;
@@ -40,6 +50,15 @@ export class BoardChannels {
     this.drills = opts.drills;
     this.sourceStatus = opts.sourceStatus;
     this.lastSourceKey = sourceKey(opts.sourceStatus());
+    this.errThreshold = commonThreshold(this.catalog.services, "errorPct");
+    // Ticks another instance published are what viewers hold now: the next diff starts from them.
+    this.hub.onRemote("board", (_f, parsed) => {
+      const m = parsed();
+      if (m?.event !== "tick") return;
+      const tick = BoardTickSchema.safeParse(m.data);
+      if (tick.success) this.delta.absorb(tick.data.points);
+    });
+    this.hub.onResync(() => this.delta.reset());
     this.hub.route("board", (name) => (name === "board" ? { historyLimit: RESUME_HISTORY, lossless: false, snapshot: () => this.boardSnapshot() } : null));
     this.hub.route("service:", (name) => {
       const svc = this.catalog.get(name.slice("service:".length));
@@ -51,11 +70,14 @@ export class BoardChannels {
     const latest: BoardSnapshot["latest"] = {};
     const spark: BoardSnapshot["spark"] = {};
     const since = this.clock.now() - SPARK_SECONDS * 1000;
+    const perService = SPARK_POINT_BUDGET / Math.max(1, this.catalog.services.length);
+    const stride = Math.max(1, Math.ceil(SPARK_SECONDS / Math.max(1, perService) / (this.tickMs / 1000)));
     for (const s of this.catalog.services) {
       const p = this.history.latest(s.id);
       latest[s.id] = p ? roundValues(p) : null;
       const cols = this.history.recentColumns(s.id, since, ["p99", "rps", "errorPct"] as const);
-      spark[s.id] = { t: cols.t, p99: roundArray(cols.p99), rps: roundArray(cols.rps), errorPct: roundArray(cols.errorPct) };
+      const pick = thin(cols.t.length, stride);
+      spark[s.id] = { t: pick(cols.t), p99: roundArray(pick(cols.p99)), rps: roundArray(pick(cols.rps)), errorPct: roundArray(pick(cols.errorPct)) };
     }
     return {
       title: this.title,
@@ -65,7 +87,25 @@ export class BoardChannels {
       spark,
       drills: this.recentDrills(),
       source: this.sourceStatus(),
+      summary: this.summary(),
     };
+  }
+
+  /** The snapshot with the `board` channel's position, for the page and the polling fallback (GET /api/v1/board). */
+  boardFrame(): BoardFrame {
+    const ch = this.hub.channel("board");
+    return { epoch: ch?.epoch ?? "", seq: ch?.seq ?? 0, data: this.boardSnapshot() };
+  }
+
+  /** The banner's aggregates from every service's fresh point (lib/signals/summary.ts), rounded like points. */
+  summary(): BoardSummary {
+    const now = this.clock.now();
+    const s = summarizeBoard(this.catalog.services, (id) => {
+      const p = this.history.latest(id);
+      return p && now - p.t <= 2 * this.tickMs ? p : null;
+    }, this.errThreshold);
+    const r = <T extends { value: number } | null>(h: T): T => (h ? { ...h, value: roundSig(h.value) } : h);
+    return { ...s, worstP99: r(s.worstP99), errorRate: r(s.errorRate), saturation: r(s.saturation), throughput: s.throughput === null ? null : roundSig(s.throughput) };
   }
 
   serviceSnapshot(id: string): ServiceSnapshot {
@@ -89,9 +129,23 @@ export class BoardChannels {
     return overallStatus(states);
   }
 
-  /** One board tick: the newest point of each service in `points`. */
-  publishBoardTick(t: number, points: Record<string, PointValues>): void {
-    this.hub.publish("board", "tick", { t, points });
+  /**
+   * One board tick: of the newest points in `points`, only what changed since the last tick
+   * (docs/protocol.md), plus the banner's aggregates. `partial`: only these services were sampled
+   * (push ingest); their points go in full, so instances that publish in turn never disagree.
+   */
+  publishBoardTick(t: number, points: Record<string, PointValues>, opts: { partial?: boolean } = {}): void {
+    this.hub.publish("board", "tick", this.boardTick(t, points, opts));
+  }
+
+  /** The `tick` event for `points` (separate from publishing so a test can read it). */
+  boardTick(t: number, points: Record<string, PointValues>, opts: { partial?: boolean } = {}): BoardTick {
+    if (opts.partial) {
+      this.delta.diff(points);
+      return { t, points, partial: true, summary: this.summary() };
+    }
+    const absent = this.catalog.services.filter((s) => !(s.id in points)).map((s) => s.id);
+    return { t, points: this.delta.diff(points), ...(absent.length ? { absent } : {}), summary: this.summary() };
   }
 
   publishServiceTick(id: string, t: number, point: PointValues): void {
@@ -146,6 +200,16 @@ function sourceKey(st: { state: string; error?: string }): string {
 
 function toEffect(d: DrillEffect): DrillEffect {
   return { id: d.id, kind: d.kind, target: d.target, magnitude: d.magnitude, startedAt: d.startedAt, endsAt: d.endsAt, stoppedAt: d.stoppedAt };
+}
+
+/** Every `stride`-th element, always ending with the newest. */
+function thin(n: number, stride: number): <T>(a: readonly T[]) => T[] {
+  return (a) => {
+    if (stride <= 1) return a.slice();
+    const out: (typeof a)[number][] = [];
+    for (let i = (n - 1) % stride; i < n; i += stride) out.push(a[i]);
+    return out;
+  };
 }
 
 function roundSeries(s: Series): Series {

@@ -1,0 +1,45 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+
+/**
+ * Which tiles are on screen (or within a screen of it), from one IntersectionObserver. Tiles off
+ * screen keep their last render (ServiceTile's memo) instead of re-rendering every tick.
+ */
+export function useVisible(): { visible: ReadonlySet<string>; observe: (el: Element | null) => (() => void) | undefined } {
+  const [visible, setVisible] = useState<ReadonlySet<string>>(() => new Set());
+  const observer = useRef<IntersectionObserver | null>(null);
+  const pending = useRef<Element[]>([]);
+
+  useEffect(() => {
+    const io = new IntersectionObserver(
+      (entries) => {
+        setVisible((old) => {
+          let next: Set<string> | null = null;
+          for (const e of entries) {
+            const id = (e.target as HTMLElement).dataset.serviceId;
+            if (!id || old.has(id) === e.isIntersecting) continue;
+            next ??= new Set(old);
+            if (e.isIntersecting) next.add(id);
+            else next.delete(id);
+          }
+          return next ?? old;
+        });
+      },
+      { rootMargin: "100% 0px" },
+    );
+    observer.current = io;
+    for (const el of pending.current) io.observe(el);
+    pending.current = [];
+    return () => io.disconnect();
+  }, []);
+
+  const observe = useCallback((el: Element | null) => {
+    if (!el) return;
+    if (observer.current) observer.current.observe(el);
+    else pending.current.push(el);
+    return () => observer.current?.unobserve(el);
+  }, []);
+
+  return { visible, observe };
+}
