@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
 import { Board } from "@/components/board/Board";
-import { parseBoardView } from "@/components/board/BoardControls";
+import { parseBoardView } from "@/components/board/view";
 import { boardForPage } from "@/lib/signals/page-feed";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };

@@ -3,15 +3,9 @@
 import { useEffect, type RefObject } from "react";
 import clsx from "clsx";
 import { isTypingTarget, SEQUENCE_TIMEOUT_MS } from "@/components/shell/shortcuts";
-import type { GroupBy } from "./groups";
+import type { BoardView } from "./view";
 
-export type BoardView = { group: GroupBy; compact: boolean; filter: string };
-
-/** The view lives in the URL (`group`, `density`, `q`) so a link pasted into the call shows the same board. */
-export function parseBoardView(q: Record<string, string | string[] | undefined>): BoardView {
-  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
-  return { group: one(q.group) === "state" ? "state" : "team", compact: one(q.density) === "compact", filter: one(q.q).slice(0, 200) };
-}
+export type { BoardView };
 
 export function writeBoardView(v: BoardView): void {
   const url = new URL(window.location.href);

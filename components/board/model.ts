@@ -1,5 +1,4 @@
-import type { z } from "zod";
-import { BoardDrillsSchema, BoardTickSchema, SourceStatusSchema, type SparkSchema, type BoardSnapshot, type BoardSummary as ServerSummary, type BoardTick, type PointValues, type ServiceInfo, type SourceStatus } from "@/lib/signals/contract";
+import { BoardDrillsSchema, BoardTickSchema, SourceStatusSchema, type BoardSnapshot, type BoardSummary as ServerSummary, type BoardTick, type PointValues, type ServiceInfo, type SourceStatus, type Spark as SparkType, type PackedSpark } from "@/lib/signals/contract";
 import { SIGNALS } from "@/lib/signals/types";
 import { parsed } from "@/components/contract";
 import type { DrillEffect } from "@/lib/drills/types";
@@ -11,7 +10,7 @@ import type { BannerStatus } from "@/components/ui/state";
 export const SPARK_WINDOW_MS = 120_000;
 const MAX_SPARK_POINTS = 600;
 
-export type Spark = z.infer<typeof SparkSchema>;
+export type Spark = SparkType;
 
 /** The board as the browser holds it in the query cache, patched by `board` channel frames. */
 export type BoardState = {
@@ -38,19 +37,27 @@ function tail<T>(a: readonly T[] | undefined, n: number): T[] {
   return a.length > n ? a.slice(a.length - n) : a.slice();
 }
 
+function unpack(sp: PackedSpark, cap: number): Spark {
+  const t: number[] = [];
+  let x = 0;
+  for (const d of sp.dt ?? []) t.push((x += d));
+  return { t: tail(t, cap), p99: tail(sp.p99, cap), rps: tail(sp.rps, cap), errorPct: tail(sp.errorPct, cap) };
+}
+
 export function boardFromSnapshot(s: BoardSnapshot): BoardState {
   const cap = sparkCapacity(s.tickMs);
   const spark: Record<string, Spark> = {};
   let lastTickAt: number | null = null;
-  for (const [id, sp] of Object.entries(s.spark ?? {})) {
-    spark[id] = { t: tail(sp.t, cap), p99: tail(sp.p99, cap), rps: tail(sp.rps, cap), errorPct: tail(sp.errorPct, cap) };
-    const last = sp.t?.[sp.t.length - 1];
+  for (const [id, packed] of Object.entries(s.spark ?? {})) {
+    const sp = unpack(packed, cap);
+    spark[id] = sp;
+    const last = sp.t[sp.t.length - 1];
     if (typeof last === "number" && (lastTickAt === null || last > lastTickAt)) lastTickAt = last;
   }
   return {
     title: s.title,
     tickMs: s.tickMs,
-    services: s.services ?? [],
+    services: (s.services ?? []).map((svc) => ({ ...svc, thresholds: svc.thresholds ?? s.thresholds ?? {} })),
     latest: s.latest ?? {},
     lastTickAt,
     spark,
@@ -58,6 +65,13 @@ export function boardFromSnapshot(s: BoardSnapshot): BoardState {
     source: s.source,
     summary: s.summary ?? null,
   };
+}
+
+/** A fresh snapshot over the board held so far: the same service list keeps its objects, so tiles do not all re-render. */
+export function replaceBoard(old: BoardState | undefined, next: BoardState): BoardState {
+  if (!old || old.services.length !== next.services.length) return next;
+  for (let i = 0; i < next.services.length; i++) if (JSON.stringify(old.services[i]) !== JSON.stringify(next.services[i])) return next;
+  return { ...next, services: old.services };
 }
 
 function push(a: number[], v: number, cap: number): number[] {

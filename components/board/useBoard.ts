@@ -6,7 +6,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection } from "@/components/live/LiveProvider";
 import { BoardFrameSchema, BoardSnapshotSchema, type BoardFrame } from "@/lib/signals/contract";
 import { parsed } from "@/components/contract";
-import { applyBoardEvent, boardFromSnapshot, type BoardState } from "./model";
+import { applyBoardEvent, boardFromSnapshot, replaceBoard, type BoardState } from "./model";
 
 export const boardQueryKey = ["live", "board"] as const;
 
@@ -42,7 +42,7 @@ export function useBoard(initial: BoardFrame | null): BoardFeed {
     {
       onSnapshot: (data) => {
         const snapshot = parsed(BoardSnapshotSchema, data);
-        if (snapshot) qc.setQueryData<BoardState>(boardQueryKey, boardFromSnapshot(snapshot));
+        if (snapshot) qc.setQueryData<BoardState>(boardQueryKey, (old) => replaceBoard(old, boardFromSnapshot(snapshot)));
       },
       onEvent: (event, data) => qc.setQueryData<BoardState>(boardQueryKey, (old) => (old ? applyBoardEvent(old, event, data) : old)),
     },
@@ -58,7 +58,7 @@ export function useBoard(initial: BoardFrame | null): BoardFeed {
       try {
         const r = await fetch("/api/v1/board", { signal: ctl.signal, headers: { accept: "application/json" } });
         const frame = r.ok ? parsed(BoardFrameSchema, await r.json()) : null;
-        if (frame && !stop) qc.setQueryData<BoardState>(boardQueryKey, boardFromSnapshot(frame.data));
+        if (frame && !stop) qc.setQueryData<BoardState>(boardQueryKey, (old) => replaceBoard(old, boardFromSnapshot(frame.data)));
       } catch {
         // The next poll tries again; the board meanwhile turns STALE by itself.
       } finally {

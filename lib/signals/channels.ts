@@ -1,5 +1,5 @@
 import type { Hub } from "../live/hub";
-import { BoardTickSchema, type BoardFrame, type BoardSnapshot, type BoardSummary, type BoardTick, type PointValues, type Series, type ServiceSnapshot, type SourceStatus } from "./contract";
+import { BoardTickSchema, type BoardFrame, type BoardSnapshot, type BoardSummary, type BoardTick, type PointValues, type Series, type ServiceInfo, type ServiceSnapshot, type SourceStatus } from "./contract";
 import type { Clock } from "../time";
 import type { DrillService } from "../drills/service";
 import { drillEnd, type DrillEffect } from "../drills/types";
@@ -7,17 +7,17 @@ import type { ServiceCatalog } from "./catalog";
 import type { SignalHistory } from "./history";
 import { roundArray, roundSig, roundValues } from "./round";
 import { overallStatus, serviceStates } from "./state";
-import { SIGNALS, type SignalValues } from "./types";
+import { SIGNALS, type SignalValues, type Thresholds } from "./types";
 import { BoardDelta } from "./board-delta";
 import { commonThreshold, summarizeBoard } from "./summary";
 
 const SPARK_SECONDS = 120;
 /**
  * Sparkline points in one board snapshot over all services: 8 services get every second of the
- * last 2 minutes, 1,000 get every 10th, so the first page of a large estate stays small (SPEC §11,
+ * last 2 minutes, 1,000 get every 20th, so the first page of a large estate stays small (SPEC §11,
  * ≤ 500 KB). Live ticks then add every second.
  */
-const SPARK_POINT_BUDGET = 12_000;
+const SPARK_POINT_BUDGET = 6_000;
 const SERVICE_SNAPSHOT_SECONDS = 15 * 60;
 /** Events kept per channel for resume (docs/protocol.md); older cursors get a snapshot. */
 const RESUME_HISTORY = 300;
@@ -39,6 +39,7 @@ export class BoardChannels {
   private lastSourceKey: string;
   private readonly delta = new BoardDelta();
   private readonly errThreshold: ReturnType<typeof commonThreshold>;
+  private readonly commonThresholds: Thresholds;
 
   constructor(opts: { hub: Hub; clock: Clock; title: string; tickMs: number; catalog: ServiceCatalog; history: SignalHistory; drills: DrillService; sourceStatus: () => SourceStatus }) {
     this.hub = opts.hub;
@@ -51,6 +52,7 @@ export class BoardChannels {
     this.sourceStatus = opts.sourceStatus;
     this.lastSourceKey = sourceKey(opts.sourceStatus());
     this.errThreshold = commonThreshold(this.catalog.services, "errorPct");
+    this.commonThresholds = mostCommonThresholds(this.catalog.services);
     // Ticks another instance published are what viewers hold now: the next diff starts from them.
     this.hub.onRemote("board", (_f, parsed) => {
       const m = parsed();
@@ -77,12 +79,14 @@ export class BoardChannels {
       latest[s.id] = p ? roundValues(p) : null;
       const cols = this.history.recentColumns(s.id, since, ["p99", "rps", "errorPct"] as const);
       const pick = thin(cols.t.length, stride);
-      spark[s.id] = { t: pick(cols.t), p99: roundArray(pick(cols.p99)), rps: roundArray(pick(cols.rps)), errorPct: roundArray(pick(cols.errorPct)) };
+      const t = pick(cols.t);
+      spark[s.id] = { dt: t.map((x, i) => (i === 0 ? x : x - t[i - 1])), p99: pick(cols.p99).map(display), rps: pick(cols.rps).map(display), errorPct: pick(cols.errorPct).map(display) };
     }
     return {
       title: this.title,
       tickMs: this.tickMs,
-      services: [...this.catalog.services],
+      thresholds: this.commonThresholds,
+      services: this.catalog.services.map((s) => (sameThresholds(s.thresholds, this.commonThresholds) ? { id: s.id, name: s.name, ...(s.team ? { team: s.team } : {}), ...(s.description ? { description: s.description } : {}), dependsOn: s.dependsOn } : s)),
       latest,
       spark,
       drills: this.recentDrills(),
@@ -200,6 +204,29 @@ function sourceKey(st: { state: string; error?: string }): string {
 
 function toEffect(d: DrillEffect): DrillEffect {
   return { id: d.id, kind: d.kind, target: d.target, magnitude: d.magnitude, startedAt: d.startedAt, endsAt: d.endsAt, stoppedAt: d.stoppedAt };
+}
+
+/** The thresholds object most services have, so the snapshot names it once. */
+function mostCommonThresholds(services: readonly ServiceInfo[]): Thresholds {
+  const tally = new Map<string, { t: Thresholds; n: number }>();
+  for (const s of services) {
+    const k = JSON.stringify(s.thresholds);
+    const e = tally.get(k) ?? { t: s.thresholds, n: 0 };
+    e.n++;
+    tally.set(k, e);
+  }
+  let best: { t: Thresholds; n: number } | undefined;
+  for (const e of tally.values()) if (!best || e.n > best.n) best = e;
+  return best?.t ?? {};
+}
+
+function sameThresholds(a: Thresholds, b: Thresholds): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** 3 significant digits: what a sparkline can show. */
+function display(v: number): number {
+  return Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(3)) : Number.isFinite(v) ? v : 0;
 }
 
 /** Every `stride`-th element, always ending with the newest. */

@@ -47,6 +47,17 @@ export const SourceStatusSchema = z.object({
 export type SourceStatus = z.infer<typeof SourceStatusSchema>;
 
 export const SparkSchema = z.object({ t: z.array(z.number()), p99: z.array(z.number()), rps: z.array(z.number()), errorPct: z.array(z.number()) });
+export type Spark = z.infer<typeof SparkSchema>;
+
+/**
+ * A sparkline as the board snapshot sends it: `dt` holds the first time (epoch ms) and then the gap to
+ * each next point (1000, 1000 …: a fifth of the bytes of whole timestamps); values at 3 significant digits.
+ */
+export const PackedSparkSchema = z.object({ dt: z.array(z.number()), p99: z.array(z.number()), rps: z.array(z.number()), errorPct: z.array(z.number()) });
+export type PackedSpark = z.infer<typeof PackedSparkSchema>;
+
+/** A service in the board snapshot: `thresholds` only where they differ from the snapshot's `thresholds`. */
+export const BoardServiceSchema = ServiceInfoSchema.extend({ thresholds: ThresholdsSchema.optional() });
 
 /** One headline figure of the banner: its value and state, and the service (and signal) it comes from. */
 export const BoardHeadlineSchema = z.object({
@@ -74,13 +85,15 @@ export const BoardSummarySchema = z.object({
 });
 export type BoardSummary = z.infer<typeof BoardSummarySchema>;
 
-/** `board` snapshot. `spark` holds the last `sparkSeconds` of p99, rps and errorPct per service. */
+/** `board` snapshot. `spark` holds the last 2 minutes of p99, rps and errorPct per service (thinned for large estates). */
 export const BoardSnapshotSchema = z.object({
   title: z.string(),
   tickMs: z.number(),
-  services: z.array(ServiceInfoSchema),
+  /** The thresholds most services have (the config defaults); a service without its own has these. */
+  thresholds: ThresholdsSchema,
+  services: z.array(BoardServiceSchema),
   latest: z.record(z.string(), PointValuesSchema.nullable()),
-  spark: z.record(z.string(), SparkSchema),
+  spark: z.record(z.string(), PackedSparkSchema),
   drills: z.array(DrillEffectSchema),
   source: SourceStatusSchema,
   summary: BoardSummarySchema.optional(),

@@ -1,0 +1,95 @@
+import { expect, test, type Page } from "@playwright/test";
+import { WarRoomProcess } from "./server";
+import { estateEnv } from "./estate";
+
+// 1,000 services is the target (SPEC §11); until 1,000-service configs start fast (issue #15 item 1),
+// this runs what starts today. WAR_ROOM_E2E_ESTATE overrides.
+const N = Number(process.env.WAR_ROOM_E2E_ESTATE ?? 200);
+const srv = new WarRoomProcess();
+test.describe.configure({ mode: "serial" });
+test.setTimeout(180_000);
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  await srv.start(estateEnv(srv.dataDir, N));
+});
+test.afterAll(async () => {
+  await srv.dispose();
+});
+
+const groupCounts = async (page: Page) =>
+  (await page.getByTestId("group-count").allTextContents()).reduce((n, t) => n + Number(/^(\d+)/.exec(t)?.[1] ?? 0), 0);
+
+test(`a board of ${N} services groups them by team, worst first, and typing filters them`, async ({ page }) => {
+  await page.goto(srv.url + "/");
+  await expect(page.getByRole("status", { name: "Connection" })).toContainText("LIVE");
+  await expect(page.getByText(`${N} services`, { exact: true })).toBeVisible();
+  await expect(page.getByRole("region", { name: /^Group / })).toHaveCount(12);
+  expect(await groupCounts(page)).toBe(N);
+  await expect(page.getByRole("article")).toHaveCount(N);
+  // Hot services (latency 420 ms) are critical or warn: their team's group comes first, them at its top.
+  const firstTile = page.getByRole("region", { name: /^Group / }).first().getByRole("article").first();
+  await expect(firstTile).toContainText(/critical|warn/i);
+
+  // Typing anywhere (no focus on a field) goes to the filter.
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.type("payments");
+  await expect(page.getByLabel("Filter services")).toHaveValue("payments");
+  const payments = Math.ceil(N / 12);
+  await expect(page.getByText(`${payments} of ${N} services`)).toBeVisible();
+  await expect(page.getByRole("article")).toHaveCount(payments);
+  await expect(page).toHaveURL(/q=payments/);
+
+  // `f` focuses the filter; a second word narrows further.
+  await page.getByLabel("Filter services").blur();
+  await page.keyboard.press("f");
+  await expect(page.getByLabel("Filter services")).toBeFocused();
+  await page.getByLabel("Filter services").fill("payments 0012");
+  await expect(page.getByRole("article")).toHaveCount(1);
+  await expect(page.getByRole("article", { name: "payments svc 12" })).toBeVisible();
+});
+
+test("group by state and the compact density are kept in the URL", async ({ page }) => {
+  await page.goto(srv.url + "/?group=state&density=compact");
+  await expect(page.getByRole("button", { name: "State" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByRole("button", { name: "Compact" })).toHaveAttribute("aria-pressed", "true");
+  const first = page.getByRole("region", { name: /^Group / }).first();
+  await expect(first).toHaveAccessibleName(/Group (Critical|Warning)/);
+  expect(await groupCounts(page)).toBe(N);
+  await page.getByRole("button", { name: "Compact" }).click();
+  await expect(page).not.toHaveURL(/density=compact/);
+});
+
+test("with WebSockets blocked the board shows the page's data, says live updates are unavailable, and polls", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  await ctx.routeWebSocket(/\/ws$/, (ws) => ws.close({ code: 1006 }));
+  const page = await ctx.newPage();
+  const polls: number[] = [];
+  page.on("response", (r) => {
+    if (r.url().endsWith("/api/v1/board") && r.status() === 200) polls.push(Date.now());
+  });
+  await page.goto(srv.url + "/");
+  // The data came with the page.
+  await expect(page.getByTestId("overall-status")).toHaveText(/HEALTHY|DEGRADED|CRITICAL/);
+  await expect(page.getByRole("article")).toHaveCount(N);
+  await expect(page.getByRole("alert").filter({ hasText: "Live updates unavailable" })).toBeVisible({ timeout: 15_000 });
+  const age = page.getByTestId("banner-data-age");
+  // Polling keeps it current: two polls, and the data age stays under the 2-tick stale mark after them.
+  await expect.poll(() => polls.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId("overall-status")).not.toHaveText("STALE");
+  await expect(age).toHaveText(/\d/);
+  await ctx.close();
+});
+
+for (const width of [1280, 1920, 3840]) {
+  test(`screenshot at ${width} px`, async ({ browser }) => {
+    const ctx = await browser.newContext({ viewport: { width, height: 1200 } });
+    const page = await ctx.newPage();
+    await page.goto(srv.url + "/");
+    await expect(page.getByRole("status", { name: "Connection" })).toContainText("LIVE");
+    await page.screenshot({ path: `/tmp/wave/shots/s2-board-${N}-${width}.png` });
+    await page.goto(srv.url + "/?density=compact");
+    await expect(page.getByRole("article").first()).toBeVisible();
+    await page.screenshot({ path: `/tmp/wave/shots/s2-board-${N}-compact-${width}.png` });
+    await ctx.close();
+  });
+}
