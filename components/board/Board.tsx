@@ -132,7 +132,7 @@ function Group({ group, compact, children }: { group: TileGroup; compact: boolea
       <div
         className={clsx(
           "grid",
-          compact ? "grid-cols-[repeat(auto-fill,minmax(15rem,1fr))] gap-1.5" : "grid-cols-[repeat(auto-fill,minmax(24rem,1fr))] gap-4 kiosk:gap-3",
+          compact ? "grid-cols-[repeat(auto-fill,minmax(19rem,1fr))] gap-1.5" : "grid-cols-[repeat(auto-fill,minmax(24rem,1fr))] gap-4 kiosk:gap-3",
         )}
       >
         {children}

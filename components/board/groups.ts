@@ -31,7 +31,7 @@ export function matchesFilter(v: TileView, filter: string): boolean {
   return words.every((w) => hay.includes(w));
 }
 
-const byWorst = (a: TileView, b: TileView) => ORDER[a.state] - ORDER[b.state] || a.info.name.localeCompare(b.info.name);
+const byWorst = (a: TileView, b: TileView) => ORDER[a.state] - ORDER[b.state] || a.info.name.localeCompare(b.info.name, undefined, { numeric: true });
 
 /**
  * Groups (by team or by state) ordered worst first, tiles in each worst first then by name, so a
