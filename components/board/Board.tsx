@@ -72,7 +72,7 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
           <StateMark state="warn" />
           <span className="font-semibold text-fg">Live updates unavailable</span>
           <span className="text-muted">
-            The WebSocket to the server cannot connect (a proxy may block it). Refreshing the board every {BOARD_POLL_MS / 1000} s instead.
+            The WebSocket to the server does not connect (a proxy may block it, or the server is away). Refreshing the board over HTTP every {BOARD_POLL_MS / 1000} s.
           </span>
         </div>
       )}
@@ -101,6 +101,7 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
                       stale={stale}
                       drilled={drilled.has(t.info.id)}
                       live={visible.has(t.info.id) || !mounted}
+                      state={t.state}
                       compact={view.compact}
                       observe={observe}
                     />

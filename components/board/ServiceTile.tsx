@@ -23,6 +23,8 @@ type Props = {
   drilled: boolean;
   /** On screen (components/board/useVisible.ts): off screen a tile keeps its last render. */
   live: boolean;
+  /** The service's state (components/board/groups.ts): off screen, the only change that re-renders it. */
+  state: string;
   compact: boolean;
   observe: (el: Element | null) => (() => void) | undefined;
 };
@@ -75,7 +77,7 @@ function Metric({
 
 /** Off screen, only what changes its place or look from afar (state, staleness, drills) re-renders it. */
 function sameForViewer(a: Props, b: Props): boolean {
-  if (a.info !== b.info || a.live !== b.live || a.compact !== b.compact || a.stale !== b.stale || a.drilled !== b.drilled) return false;
+  if (a.info !== b.info || a.state !== b.state || a.live !== b.live || a.compact !== b.compact || a.stale !== b.stale || a.drilled !== b.drilled) return false;
   if (!b.live) return true;
   return a.values === b.values && a.spark === b.spark && a.end === b.end;
 }

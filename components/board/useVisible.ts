@@ -26,7 +26,7 @@ export function useVisible(): { visible: ReadonlySet<string>; observe: (el: Elem
           return next ?? old;
         });
       },
-      { rootMargin: "100% 0px" },
+      { rootMargin: "50% 0px" },
     );
     observer.current = io;
     for (const el of pending.current) io.observe(el);
