@@ -12,11 +12,12 @@ import { ActiveIncidents } from "@/components/incidents/ActiveIncidents";
 import { StateMark } from "@/components/ui/state";
 import { StatusBanner } from "./StatusBanner";
 import { ServiceTile } from "./ServiceTile";
-import { BoardControls, useFilterKeys, writeBoardView, type BoardView } from "./BoardControls";
+import { useFilterKeys } from "@/components/ui/useFilterKeys";
+import { BoardControls, writeBoardView, type BoardView } from "./BoardControls";
 import { groupTiles, tileViews, type TileGroup } from "./groups";
 import { summarize } from "./model";
 import { BOARD_POLL_MS, useBoard } from "./useBoard";
-import { useVisible } from "./useVisible";
+import { useVisible } from "@/components/ui/useVisible";
 
 const NO_SERVICES: ServiceInfo[] = [];
 /** Tiles in the server-rendered page and the first paint; the rest follow once the page is live. */

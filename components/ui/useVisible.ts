@@ -3,8 +3,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 /**
- * Which tiles are on screen (or within a screen of it), from one IntersectionObserver. Tiles off
- * screen keep their last render (ServiceTile's memo) instead of re-rendering every tick.
+ * Which elements (by `data-service-id`) are on screen or within half a screen of it, from one
+ * IntersectionObserver. Memoised tiles and cards off screen keep their last render instead of
+ * re-rendering with every update.
  */
 export function useVisible(): { visible: ReadonlySet<string>; observe: (el: Element | null) => (() => void) | undefined } {
   const [visible, setVisible] = useState<ReadonlySet<string>>(() => new Set());
