@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { WarRoomProcess } from "./server";
-import { estateEnv } from "./estate";
+import { estateEnv, estateSlos } from "./estate";
 
 // 1,000 services is the target (SPEC §11); until 1,000-service configs start fast (issue #15 item 1),
 // this runs what starts today. WAR_ROOM_E2E_ESTATE overrides.
@@ -78,6 +78,24 @@ test("with WebSockets blocked the board shows the page's data, says live updates
   await expect(page.getByTestId("overall-status")).not.toHaveText("STALE");
   await expect(age).toHaveText(/\d/);
   await ctx.close();
+});
+
+test("the SLO page lists the estate's SLOs worst first and filters them by typing", async ({ page }) => {
+  const total = estateSlos(N);
+  await page.goto(srv.url + "/slos");
+  await expect(page.getByText(`${total} SLOs`, { exact: true })).toBeVisible();
+  await expect(page.getByRole("article", { name: /^SLO / })).toHaveCount(total);
+  // The hot services (p99 ≈ 420 ms against a 300 ms objective) have burnt their budget: they come first.
+  await expect(page.getByRole("article", { name: /^SLO / }).first()).toHaveAccessibleName(/svc (5|102|199|296|393|490|587|684|781|878|975) latency/);
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.type("payments");
+  await expect(page.getByLabel("Filter SLOs")).toHaveValue("payments");
+  await expect(page.getByText(new RegExp(`^\\d+ of ${total} SLOs$`))).toBeVisible();
+  const shown = await page.getByRole("article", { name: /^SLO / }).count();
+  expect(shown).toBeGreaterThan(0);
+  expect(shown).toBeLessThan(total);
+  for (const name of await page.getByRole("article", { name: /^SLO / }).evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")))) expect(name).toMatch(/payments/);
+  await page.screenshot({ path: `/tmp/wave/shots/s2-slos-${N}.png` });
 });
 
 for (const width of [1280, 1920, 3840]) {
