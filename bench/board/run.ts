@@ -62,6 +62,11 @@ async function main() {
       { timeout: 60_000, polling: "raf" },
     );
     const firstDataMs = await page.evaluate(() => performance.now());
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+      const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+      return { ttfbMs: Math.round(n?.responseStart ?? 0), htmlDoneMs: Math.round(n?.responseEnd ?? 0), firstContentfulPaintMs: Math.round(fcp?.startTime ?? 0) };
+    });
     const firstBytes = { http, ws };
     await page.getByRole("status", { name: "Connection" }).filter({ hasText: "LIVE" }).waitFor({ timeout: 30_000 });
     const liveMs = await page.evaluate(() => performance.now());
@@ -82,6 +87,7 @@ async function main() {
       tiles,
       serverStartMs: startMs,
       firstLiveDataMs: Math.round(firstDataMs),
+      ...nav,
       socketLiveMs: Math.round(liveMs),
       bytesAtFirstData: firstBytes.http + firstBytes.ws,
       bytesAtLive: { http: atLive.http, ws: atLive.ws, wsBoardSnapshot: atLive.wsSnapshot, total: atLive.http + atLive.ws },

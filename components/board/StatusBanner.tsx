@@ -85,10 +85,10 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
 
   return (
     <section aria-label="Status banner" className="overflow-hidden rounded-2xl border border-line bg-surface">
-      <div className="grid grid-cols-1 xl:grid-cols-[minmax(22rem,27rem)_1fr] kiosk:xl:grid-cols-[minmax(18rem,22rem)_1fr]">
+      <div className="grid grid-cols-1 2xl:grid-cols-[minmax(22rem,27rem)_1fr] kiosk:2xl:grid-cols-[minmax(18rem,22rem)_1fr]">
         <div
           className={clsx(
-            "flex items-center gap-5 border-b border-line px-7 py-6 xl:border-r xl:border-b-0",
+            "flex items-center gap-5 border-b border-line px-7 py-6 2xl:border-r 2xl:border-b-0",
             {
               ok: "bg-ok/8",
               warn: "bg-warn/10",
