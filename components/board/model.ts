@@ -89,13 +89,14 @@ function applyTick(state: BoardState, tick: BoardTick): BoardState {
   const absent = tick.absent ? new Set(tick.absent) : null;
   for (const id of sampled) {
     if (absent?.has(id)) continue;
+    const old = spark[id] ?? { t: [], p99: [], rps: [], errorPct: [] };
+    // Replayed, out of order, or older than a snapshot fetched meanwhile (polling): already included.
+    if (old.t.length && old.t[old.t.length - 1] >= tick.t) continue;
     const patch = tick.points[id];
     const prev = latest[id];
     const p = patch ? (prev ? { ...prev, ...patch } : complete(patch)) : prev;
     if (!p) continue;
     latest[id] = p;
-    const old = spark[id] ?? { t: [], p99: [], rps: [], errorPct: [] };
-    if (old.t.length && old.t[old.t.length - 1] >= tick.t) continue; // replayed or out of order
     spark[id] = {
       t: push(old.t, tick.t, cap),
       p99: push(old.p99, p.p99, cap),
