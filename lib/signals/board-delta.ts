@@ -1,5 +1,9 @@
 import type { PointValues } from "./contract";
-import { SIGNALS } from "./types";
+import { signalState } from "./state";
+import { SIGNALS, type SignalName, type Thresholds } from "./types";
+
+/** The signals a board tile shows as figures; the others show only while they breach (components/board/ServiceTile.tsx). */
+const ON_TILE: ReadonlySet<SignalName> = new Set(["p99", "rps", "errorPct", "cpuPct"]);
 
 type Patch = Partial<PointValues>;
 
@@ -17,8 +21,12 @@ function display(v: number): number {
 export class BoardDelta {
   private readonly base = new Map<string, PointValues>();
 
-  /** The changed signals of each service in `points`, and remembers them as told. */
-  diff(points: Record<string, PointValues>): Record<string, Patch> {
+  /**
+   * The changed signals of each service in `points`, and remembers them as told. A signal the tile
+   * does not show goes out only while it breaches its threshold or when its state changes, so the
+   * held value always gives the right state and a breaching one is current.
+   */
+  diff(points: Record<string, PointValues>, thresholdsOf: (id: string) => Thresholds | undefined = () => undefined): Record<string, Patch> {
     const out: Record<string, Patch> = {};
     for (const [id, p] of Object.entries(points)) {
       const old = this.base.get(id);
@@ -28,8 +36,13 @@ export class BoardDelta {
         continue;
       }
       let patch: Patch | null = null;
+      const th = thresholdsOf(id);
       for (const k of SIGNALS) {
         if (display(p[k]) === display(old[k])) continue;
+        if (!ON_TILE.has(k)) {
+          const now = signalState(p[k], th?.[k]);
+          if (now === "ok" && signalState(old[k], th?.[k]) === "ok") continue;
+        }
         (patch ??= {})[k] = p[k];
         old[k] = p[k];
       }

@@ -8,7 +8,7 @@ import { BoardTickSchema, type ServiceInfo } from "./contract";
 import type { SignalValues } from "./types";
 
 const T0 = 1_795_000_000_000;
-const thresholds = { p99: { warn: 300, critical: 800 }, errorPct: { warn: 1, critical: 5 } };
+const thresholds = { p99: { warn: 300, critical: 800 }, errorPct: { warn: 1, critical: 5 }, memPct: { warn: 80, critical: 92 } };
 const svc = (id: string, team: string): ServiceInfo => ({ id, name: id, team, dependsOn: [], thresholds });
 const point = (p99: number, rps = 100, errorPct = 0.1): SignalValues => ({ p50: 10, p95: 50, p99, p999: 400, rps, errorPct, error5xxPct: 0.05, cpuPct: 40, memPct: 50, poolPct: 30 });
 
@@ -47,6 +47,13 @@ describe("board tick", () => {
     expect(second.summary?.worstP99).toMatchObject({ serviceId: "svc-7", value: 900, state: "critical" });
     // 999 × 100 + 250 req/s, rounded to 4 significant digits like every figure.
     expect(second.summary?.throughput).toBe(100_200);
+
+    // p50, p95, p999, memory … are not figures on a tile: while they are ok their moves stay home;
+    // a breach (and every move during it) and the way back to ok go out.
+    const quiet = tick(T0 + 1500, all((i) => ({ ...(i === 7 ? point(900) : i === 8 ? point(120, 250) : i === 9 ? point(120, 100, 2) : point(120.04)), p50: 11, memPct: i === 3 ? 85 : 50 })));
+    expect(quiet.points).toEqual({ "svc-3": { memPct: 85 } });
+    const back = tick(T0 + 1800, all((i) => (i === 7 ? point(900) : i === 8 ? point(120, 250) : i === 9 ? point(120, 100, 2) : point(120.04))));
+    expect(back.points).toEqual({ "svc-3": { memPct: 50 } });
 
     const third = tick(T0 + 2000, all((i) => (i === 7 ? point(900) : i === 8 ? point(120, 250) : i === 9 ? point(120, 100, 2) : point(120.04))));
     expect(third.points).toEqual({});

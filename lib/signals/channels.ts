@@ -149,7 +149,7 @@ export class BoardChannels {
       return { t, points, partial: true, summary: this.summary() };
     }
     const absent = this.catalog.services.filter((s) => !(s.id in points)).map((s) => s.id);
-    return { t, points: this.delta.diff(points), ...(absent.length ? { absent } : {}), summary: this.summary() };
+    return { t, points: this.delta.diff(points, (id) => this.catalog.get(id)?.thresholds), ...(absent.length ? { absent } : {}), summary: this.summary() };
   }
 
   publishServiceTick(id: string, t: number, point: PointValues): void {
