@@ -96,7 +96,8 @@ async function main() {
       services: N,
       tiles,
       serverStartMs: startMs,
-      firstLiveDataMs: Math.round(firstDataMs),
+      // Rendered = in the DOM and painted.
+      firstLiveDataMs: Math.round(Math.max(firstDataMs, nav.firstContentfulPaintMs)),
       ...nav,
       socketLiveMs: Math.round(liveMs),
       bytesAtFirstData: firstBytes.http + firstBytes.ws,
