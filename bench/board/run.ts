@@ -72,10 +72,15 @@ async function main() {
       { timeout: 60_000, polling: "raf" },
     );
     const firstDataMs = Number(await seen.jsonValue());
-    const nav = await page.evaluate(() => {
+    const nav = await page.evaluate(async () => {
       const n = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-      const fcp = performance.getEntriesByName("first-contentful-paint")[0];
-      return { ttfbMs: Math.round(n?.responseStart ?? 0), htmlDoneMs: Math.round(n?.responseEnd ?? 0), firstContentfulPaintMs: Math.round(fcp?.startTime ?? 0) };
+      const fcp = await new Promise<number>((resolve) => {
+        new PerformanceObserver((l) => {
+          const e = l.getEntries().find((x) => x.name === "first-contentful-paint");
+          if (e) resolve(e.startTime);
+        }).observe({ type: "paint", buffered: true });
+      });
+      return { ttfbMs: Math.round(n?.responseStart ?? 0), htmlDoneMs: Math.round(n?.responseEnd ?? 0), firstContentfulPaintMs: Math.round(fcp) };
     });
     const firstBytes = { http, ws };
     await page.getByRole("status", { name: "Connection" }).filter({ hasText: "LIVE" }).waitFor({ timeout: 30_000 });
