@@ -126,7 +126,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
             </div>
           </div>
         </div>
-        <dl className="grid grid-cols-2 divide-line md:grid-cols-3 xl:grid-cols-6 xl:divide-x">
+        <dl className="grid grid-cols-2 divide-line md:grid-cols-3 2xl:grid-cols-6 2xl:divide-x">
           <Cell
             label="Worst p99 latency"
             value={p99 ? formatMs(p99.value) : "—"}
