@@ -126,7 +126,7 @@ function Group({ group, compact, children }: { group: TileGroup; compact: boolea
     <section aria-label={`Group ${group.label}`} className="flex flex-col gap-2">
       <h3 className="num flex flex-wrap items-baseline gap-x-3 text-sm font-semibold tracking-wide text-muted uppercase">
         <span className="text-fg">{group.label}</span>
-        <span data-testid="group-count">{group.tiles.length} services</span>
+        <span data-testid="group-count">{group.tiles.length} {group.tiles.length === 1 ? "service" : "services"}</span>
         {c.critical > 0 && <span className="text-critical">{c.critical} critical</span>}
         {c.warn > 0 && <span className="text-warn">{c.warn} warn</span>}
         {c.unknown > 0 && <span>{c.unknown} no data</span>}
