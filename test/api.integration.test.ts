@@ -25,6 +25,7 @@ describe("HTTP API", () => {
     const slo = ((await (await fetch(`${base}/api/v1/slos`)).json()) as { slos: { id: string }[] }).slos[0].id;
     const now = ctx.clock.now();
     const paths = [
+      "/api/v1/board",
       "/api/v1/services",
       "/api/v1/services/checkout",
       "/api/v1/services/nope",
@@ -144,6 +145,18 @@ describe("HTTP API", () => {
       expect.arrayContaining(["/api/v1/drills", "/api/v1/services/{id}/signals", "/api/v1/slos", "/api/v1/slos/{id}/burndown", "/api/v1/alerts"]),
     );
     expect(doc.components.schemas.Alert.properties.severity.enum).toEqual(["page", "urgent-ticket", "ticket"]);
+  });
+
+  it("GET /api/v1/board is the board channel's snapshot with its position, every service in it", async () => {
+    const r = await fetch(`${base}/api/v1/board`);
+    expect(r.headers.get("cache-control")).toBe("no-store");
+    const frame = (await r.json()) as { epoch: string; seq: number; data: { services: { id: string }[]; latest: Record<string, unknown>; summary: { services: number } } };
+    const ch = ctx.server.warRoom.hub.channel("board")!;
+    expect(frame.epoch).toBe(ch.epoch);
+    expect(frame.seq).toBe(ch.seq);
+    expect(frame.data.services.length).toBe(8);
+    expect(Object.values(frame.data.latest).every((p) => p !== null)).toBe(true);
+    expect(frame.data.summary.services).toBe(8);
   });
 
   it("health endpoints answer as load balancers expect", async () => {

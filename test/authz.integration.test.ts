@@ -128,6 +128,9 @@ describe("every route × every caller in oidc mode", () => {
       ["token [alertmanager]", "POST", "/api/v1/integrations/alertmanager", "allowed"],
       ["forged cookie", "GET", "/api/v1/services", 401],
       ["forged token", "GET", "/api/v1/services", 401],
+      ["nobody", "GET", "/api/v1/board", 401],
+      ["token [read]", "GET", "/api/v1/board", "allowed"],
+      ["token [ingest]", "GET", "/api/v1/board", 403],
     ];
     for (const [who, method, path, want] of spot) {
       const caller = callers.find((c) => c.name === who)!;

@@ -1,25 +1,55 @@
 "use client";
 
-import { useMemo } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import clsx from "clsx";
 import { isDrillActive } from "@/lib/drills/types";
-import type { ServiceInfo } from "@/lib/signals/contract";
+import type { BoardFrame, ServiceInfo } from "@/lib/signals/contract";
 import { useServerNow } from "@/components/live/LiveProvider";
 import { ActiveDrills } from "@/components/drills/ActiveDrills";
 import { DrillLauncher } from "@/components/drills/DrillLauncher";
 import { FiringAlerts } from "@/components/alerts/FiringAlerts";
 import { ActiveIncidents } from "@/components/incidents/ActiveIncidents";
+import { StateMark } from "@/components/ui/state";
 import { StatusBanner } from "./StatusBanner";
 import { ServiceTile } from "./ServiceTile";
+import { useFilterKeys } from "@/components/ui/useFilterKeys";
+import { BoardControls, writeBoardView, type BoardView } from "./BoardControls";
+import { groupTiles, tileViews, type TileGroup } from "./groups";
 import { sourceDownFor, summarize } from "./model";
-import { useBoard } from "./useBoard";
+import { BOARD_POLL_MS, useBoard } from "./useBoard";
+import { useVisible } from "@/components/ui/useVisible";
 
 const NO_SERVICES: ServiceInfo[] = [];
+/** Tiles in the server-rendered page and the first paint; the rest follow once the page is live. */
+const FIRST_PAINT_TILES = 48;
 
-/** The war-room page: banner, drills, one tile per service, drill launcher. */
-export function Board() {
-  const board = useBoard();
+/** The war-room page: banner, drills, services grouped worst first, drill launcher. */
+export function Board({ initial, initialView }: { initial: BoardFrame | null; initialView: BoardView }) {
+  const { board, polling } = useBoard(initial);
   const now = useServerNow(500);
-  const summary = useMemo(() => (board ? summarize(board, now) : null), [board, now]);
+  const [view, setView] = useState(initialView);
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const input = useRef<HTMLInputElement>(null);
+  const change = useCallback((v: BoardView) => {
+    setView(v);
+    writeBoardView(v);
+  }, []);
+  const typed = useCallback((text: string) => setView((v) => {
+    const next = { ...v, filter: v.filter + text };
+    writeBoardView(next);
+    return next;
+  }), []);
+  useFilterKeys(input, typed);
+  const { visible, observe } = useVisible();
+
+  const byId = useMemo(() => new Map((board?.services ?? []).map((s) => [s.id, s])), [board?.services]);
+  const summary = useMemo(() => (board ? summarize(board, now, byId) : null), [board, now, byId]);
+  // Services whose own data stopped (a push-fed service whose pushes ended), as the server judges it.
+  const staleIds = useMemo(() => new Set(board?.summary?.stale ?? []), [board?.summary?.stale]);
+  const views = useMemo(() => (board ? tileViews(board.services, board.latest) : []), [board]);
+  const groups = useMemo(() => groupTiles(views, view.group, view.filter), [views, view.group, view.filter]);
+  const shown = groups.reduce((n, g) => n + g.tiles.length, 0);
 
   const { drilled, activeDrills } = useMemo(() => {
     const set = new Set<string>();
@@ -35,42 +65,82 @@ export function Board() {
 
   const dataAge = board?.lastTickAt != null && now !== null ? Math.max(0, now - board.lastTickAt) : null;
   const stale = summary?.stale ?? true;
+  let budget = mounted ? Infinity : FIRST_PAINT_TILES;
 
   return (
-    <main className="mx-auto flex max-w-[120rem] flex-col gap-5 px-6 py-5 kiosk:gap-3 kiosk:px-5 kiosk:py-3">
+    <main className="mx-auto flex max-w-[240rem] flex-col gap-5 px-6 py-5 kiosk:gap-3 kiosk:px-5 kiosk:py-3">
       <h1 className="sr-only">{board?.title ?? "War Room"} — live board</h1>
-      <StatusBanner
-        summary={summary}
-        dataAge={dataAge}
-        tickMs={board?.tickMs ?? 1000}
-        activeDrills={activeDrills}
-        source={board?.source ?? null}
-        now={now}
-      />
+      {polling && (
+        <div role="alert" className="flex flex-wrap items-center gap-3 rounded-xl border border-warn/40 bg-warn/10 px-5 py-2.5 text-sm">
+          <StateMark state="warn" />
+          <span className="font-semibold text-fg">Live updates unavailable</span>
+          <span className="text-muted">
+            The WebSocket to the server does not connect (a proxy may block it, or the server is away). Refreshing the board over HTTP every {BOARD_POLL_MS / 1000} s.
+          </span>
+        </div>
+      )}
+      <StatusBanner summary={summary} dataAge={dataAge} tickMs={board?.tickMs ?? 1000} activeDrills={activeDrills} source={board?.source ?? null} now={now} />
       <ActiveIncidents />
       <ActiveDrills drills={board?.drills ?? []} services={board?.services ?? []} now={now} />
       <FiringAlerts />
-      <section aria-label="Services">
-        <h2 className="mb-3 text-sm font-semibold tracking-wide text-muted uppercase kiosk:sr-only">Services</h2>
+      <section aria-label="Services" className="flex flex-col gap-4">
+        <h2 className="sr-only">Services</h2>
         {board ? (
-          <div className="grid grid-cols-[repeat(auto-fill,minmax(24rem,1fr))] gap-4 kiosk:gap-3">
-            {board.services.map((s) => (
-              <ServiceTile
-                key={s.id}
-                info={s}
-                values={board.latest[s.id] ?? null}
-                spark={board.spark[s.id]}
-                end={board.lastTickAt}
-                stale={stale || sourceDownFor(board.source, s)}
-                drilled={drilled.has(s.id)}
-              />
-            ))}
-          </div>
+          <>
+            <BoardControls view={view} onChange={change} input={input} shown={shown} total={board.services.length} />
+            {groups.length === 0 && <p className="rounded-xl border border-dashed border-line px-4 py-8 text-center text-muted">No service matches “{view.filter}”.</p>}
+            {groups.map((g) => {
+              const n = Math.max(0, Math.min(g.tiles.length, budget));
+              budget -= n;
+              return (
+                <Group key={g.key} group={g} compact={view.compact}>
+                  {g.tiles.slice(0, n).map((t) => (
+                    <ServiceTile
+                      key={t.info.id}
+                      info={t.info}
+                      values={t.values}
+                      spark={board.spark[t.info.id]}
+                      end={board.lastTickAt}
+                      stale={stale || staleIds.has(t.info.id) || sourceDownFor(board.source, t.info)}
+                      drilled={drilled.has(t.info.id)}
+                      live={visible.has(t.info.id) || !mounted}
+                      state={t.state}
+                      compact={view.compact}
+                      observe={observe}
+                    />
+                  ))}
+                </Group>
+              );
+            })}
+          </>
         ) : (
           <p className="rounded-xl border border-dashed border-line px-4 py-10 text-center text-muted">Connecting to the live board…</p>
         )}
       </section>
       <DrillLauncher services={board?.services ?? NO_SERVICES} />
     </main>
+  );
+}
+
+function Group({ group, compact, children }: { group: TileGroup; compact: boolean; children: React.ReactNode }) {
+  const c = group.counts;
+  return (
+    <section aria-label={`Group ${group.label}`} className="flex flex-col gap-2">
+      <h3 className="num flex flex-wrap items-baseline gap-x-3 text-sm font-semibold tracking-wide text-muted uppercase">
+        <span className="text-fg">{group.label}</span>
+        <span data-testid="group-count">{group.tiles.length} {group.tiles.length === 1 ? "service" : "services"}</span>
+        {c.critical > 0 && <span className="text-critical">{c.critical} critical</span>}
+        {c.warn > 0 && <span className="text-warn">{c.warn} warn</span>}
+        {c.unknown > 0 && <span>{c.unknown} no data</span>}
+      </h3>
+      <div
+        className={clsx(
+          "grid",
+          compact ? "grid-cols-[repeat(auto-fill,minmax(19rem,1fr))] gap-1.5" : "grid-cols-[repeat(auto-fill,minmax(24rem,1fr))] gap-4 kiosk:gap-3",
+        )}
+      >
+        {children}
+      </div>
+    </section>
   );
 }

@@ -21,6 +21,12 @@ type Props = {
   end: number | null;
   stale: boolean;
   drilled: boolean;
+  /** On screen (components/board/useVisible.ts): off screen a tile keeps its last render. */
+  live: boolean;
+  /** The service's state (components/board/groups.ts): off screen, the only change that re-renders it. */
+  state: string;
+  compact: boolean;
+  observe: (el: Element | null) => (() => void) | undefined;
 };
 
 const HIDDEN_SIGNALS: SignalName[] = ["p50", "p95", "p999", "error5xxPct", "memPct", "poolPct"];
@@ -69,8 +75,48 @@ function Metric({
   );
 }
 
+/** Off screen, only what changes its place or look from afar (state, staleness, drills) re-renders it. */
+function sameForViewer(a: Props, b: Props): boolean {
+  if (a.info !== b.info || a.state !== b.state || a.live !== b.live || a.compact !== b.compact || a.stale !== b.stale || a.drilled !== b.drilled) return false;
+  if (!b.live) return true;
+  return a.values === b.values && a.spark === b.spark && a.end === b.end;
+}
+
 /** One service on the board; the whole tile opens the service page. */
-export const ServiceTile = memo(function ServiceTile({ info, values, spark, end, stale, drilled }: Props) {
+export const ServiceTile = memo(function ServiceTile(props: Props) {
+  return props.compact ? <CompactTile {...props} /> : <FullTile {...props} />;
+}, sameForViewer);
+
+function Mark({ display }: { display: DisplayState }) {
+  const ui = STATE_UI[display];
+  return <ui.Icon aria-label={ui.label} role="img" className={clsx("size-4 shrink-0", ui.text)} strokeWidth={2.5} />;
+}
+
+/** Wall-screen density: one line per service, no sparklines. */
+function CompactTile({ info, values, stale, drilled, observe }: Props) {
+  const states = values ? serviceStates(values, info.thresholds ?? {}) : null;
+  const display: DisplayState = !states ? "unknown" : stale ? "stale" : states.state;
+  const v = (n: SignalName, f: (x: number) => string) => (values ? f(values[n]) : "—");
+  const tone = (n: SignalName) => (!stale && states && states.signals[n] !== "ok" ? STATE_UI[states.signals[n]].text : stale ? "text-stale" : "text-fg");
+  return (
+    <article
+      ref={observe}
+      data-service-id={info.id}
+      aria-label={info.name}
+      className={clsx("rounded-lg border border-l-4 border-line bg-surface [contain-intrinsic-size:auto_3.5rem] [content-visibility:auto] hover:bg-surface-2", ACCENT[display])}
+    >
+      <Link href={`/services/${encodeURIComponent(info.id)}`} className="flex items-center gap-2 rounded-lg px-2.5 py-1.5">
+        <Mark display={display} />
+        <span className="min-w-0 flex-1 truncate text-sm font-semibold text-fg">{info.name}</span>
+        {drilled && <DrillBadge label="DRILL" />}
+        <span data-testid="tile-p99" className={clsx("num text-sm font-semibold", tone("p99"))}>{v("p99", formatMs)}</span>
+        <span className={clsx("num w-14 text-right text-xs", tone("errorPct"))}>{v("errorPct", formatPct)}</span>
+      </Link>
+    </article>
+  );
+}
+
+function FullTile({ info, values, spark, end, stale, drilled, observe }: Props) {
   const states = useMemo(() => (values ? serviceStates(values, info.thresholds ?? {}) : null), [values, info.thresholds]);
   const display: DisplayState = !states ? "unknown" : stale ? "stale" : states.state;
   const s = (n: SignalName) => states?.signals[n] ?? null;
@@ -81,9 +127,11 @@ export const ServiceTile = memo(function ServiceTile({ info, values, spark, end,
 
   return (
     <article
+      ref={observe}
+      data-service-id={info.id}
       aria-label={info.name}
       className={clsx(
-        "rounded-xl border border-l-4 border-line bg-surface hover:border-muted/60 hover:bg-surface-2",
+        "rounded-xl border border-l-4 border-line bg-surface [contain-intrinsic-size:auto_9.5rem] [content-visibility:auto] hover:border-muted/60 hover:bg-surface-2",
         ACCENT[display],
       )}
     >
@@ -151,4 +199,4 @@ export const ServiceTile = memo(function ServiceTile({ info, values, spark, end,
       </Link>
     </article>
   );
-});
+}

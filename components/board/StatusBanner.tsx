@@ -76,7 +76,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
   const ui = BANNER_UI[status];
   const look = STATE_UI[ui.state];
   const stale = summary?.stale ?? true;
-  const n = summary?.views.length ?? 0;
+  const n = summary?.services ?? 0;
   const c = summary?.counts;
 
   const p99 = summary?.worstP99;
@@ -85,10 +85,10 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
 
   return (
     <section aria-label="Status banner" className="overflow-hidden rounded-2xl border border-line bg-surface">
-      <div className="grid grid-cols-1 xl:grid-cols-[minmax(22rem,27rem)_1fr] kiosk:xl:grid-cols-[minmax(18rem,22rem)_1fr]">
+      <div className="grid grid-cols-1 2xl:grid-cols-[minmax(22rem,27rem)_1fr] kiosk:2xl:grid-cols-[minmax(18rem,22rem)_1fr]">
         <div
           className={clsx(
-            "flex items-center gap-5 border-b border-line px-7 py-6 xl:border-r xl:border-b-0",
+            "flex items-center gap-5 border-b border-line px-7 py-6 2xl:border-r 2xl:border-b-0",
             {
               ok: "bg-ok/8",
               warn: "bg-warn/10",
@@ -118,6 +118,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
                   {n} services · {c.ok} ok
                   {c.warn > 0 && <span className="text-warn"> · {c.warn} warn</span>}
                   {c.critical > 0 && <span className="text-critical"> · {c.critical} critical</span>}
+                  {c.unknown > 0 && <span> · {c.unknown} no data</span>}
                 </span>
               ) : (
                 <span>Waiting for data…</span>
@@ -125,7 +126,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
             </div>
           </div>
         </div>
-        <dl className="grid grid-cols-2 divide-line md:grid-cols-3 xl:grid-cols-6 xl:divide-x">
+        <dl className="grid grid-cols-2 divide-line md:grid-cols-3 2xl:grid-cols-6 2xl:divide-x">
           <Cell
             label="Worst p99 latency"
             value={p99 ? formatMs(p99.value) : "—"}

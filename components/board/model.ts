@@ -1,8 +1,8 @@
-import type { z } from "zod";
-import { BoardDrillsSchema, BoardTickSchema, SourceStatusSchema, type SparkSchema, type BoardSnapshot, type BoardTick, type PointValues, type ServiceInfo, type SourceStatus } from "@/lib/signals/contract";
+import { BoardDrillsSchema, BoardTickSchema, SourceStatusSchema, type BoardSnapshot, type BoardSummary as ServerSummary, type BoardTick, type PointValues, type ServiceInfo, type SourceStatus, type Spark as SparkType, type PackedSpark } from "@/lib/signals/contract";
+import { SIGNALS } from "@/lib/signals/types";
 import { parsed } from "@/components/contract";
 import type { DrillEffect } from "@/lib/drills/types";
-import { isStale, overallStatus, serviceStates, signalState, type ServiceStates } from "@/lib/signals/state";
+import { isStale } from "@/lib/signals/state";
 import type { SignalName, SignalState, Threshold } from "@/lib/signals/types";
 import type { BannerStatus } from "@/components/ui/state";
 
@@ -10,7 +10,7 @@ import type { BannerStatus } from "@/components/ui/state";
 export const SPARK_WINDOW_MS = 120_000;
 const MAX_SPARK_POINTS = 600;
 
-export type Spark = z.infer<typeof SparkSchema>;
+export type Spark = SparkType;
 
 /** The board as the browser holds it in the query cache, patched by `board` channel frames. */
 export type BoardState = {
@@ -23,9 +23,10 @@ export type BoardState = {
   spark: Record<string, Spark>;
   drills: DrillEffect[];
   source: SourceStatus;
+  /** The banner's aggregates as the server computed them (lib/signals/summary.ts). */
+  summary: ServerSummary | null;
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function sparkCapacity(tickMs: number): number {
   return Math.min(MAX_SPARK_POINTS, Math.ceil(SPARK_WINDOW_MS / Math.max(1, tickMs)) + 1);
@@ -36,25 +37,41 @@ function tail<T>(a: readonly T[] | undefined, n: number): T[] {
   return a.length > n ? a.slice(a.length - n) : a.slice();
 }
 
+function unpack(sp: PackedSpark, cap: number): Spark {
+  const t: number[] = [];
+  let x = 0;
+  for (const d of sp.dt ?? []) t.push((x += d));
+  return { t: tail(t, cap), p99: tail(sp.p99, cap), rps: tail(sp.rps, cap), errorPct: tail(sp.errorPct, cap) };
+}
+
 export function boardFromSnapshot(s: BoardSnapshot): BoardState {
   const cap = sparkCapacity(s.tickMs);
   const spark: Record<string, Spark> = {};
   let lastTickAt: number | null = null;
-  for (const [id, sp] of Object.entries(s.spark ?? {})) {
-    spark[id] = { t: tail(sp.t, cap), p99: tail(sp.p99, cap), rps: tail(sp.rps, cap), errorPct: tail(sp.errorPct, cap) };
-    const last = sp.t?.[sp.t.length - 1];
+  for (const [id, packed] of Object.entries(s.spark ?? {})) {
+    const sp = unpack(packed, cap);
+    spark[id] = sp;
+    const last = sp.t[sp.t.length - 1];
     if (typeof last === "number" && (lastTickAt === null || last > lastTickAt)) lastTickAt = last;
   }
   return {
     title: s.title,
     tickMs: s.tickMs,
-    services: s.services ?? [],
+    services: (s.services ?? []).map((svc) => ({ ...svc, thresholds: svc.thresholds ?? s.thresholds ?? {} })),
     latest: s.latest ?? {},
     lastTickAt,
     spark,
     drills: s.drills ?? [],
     source: s.source,
+    summary: s.summary ?? null,
   };
+}
+
+/** A fresh snapshot over the board held so far: the same service list keeps its objects, so tiles do not all re-render. */
+export function replaceBoard(old: BoardState | undefined, next: BoardState): BoardState {
+  if (!old || old.services.length !== next.services.length) return next;
+  for (let i = 0; i < next.services.length; i++) if (JSON.stringify(old.services[i]) !== JSON.stringify(next.services[i])) return next;
+  return { ...next, services: old.services };
 }
 
 function push(a: number[], v: number, cap: number): number[] {
@@ -67,11 +84,19 @@ function applyTick(state: BoardState, tick: BoardTick): BoardState {
   const cap = sparkCapacity(state.tickMs);
   const latest = { ...state.latest };
   const spark = { ...state.spark };
-  for (const [id, p] of Object.entries(tick.points)) {
-    if (!isObject(p)) continue;
-    latest[id] = p;
+  // A service sampled at t but absent from `points` held its values (docs/protocol.md).
+  const sampled = tick.partial ? Object.keys(tick.points) : state.services.map((s) => s.id);
+  const absent = tick.absent ? new Set(tick.absent) : null;
+  for (const id of sampled) {
+    if (absent?.has(id)) continue;
     const old = spark[id] ?? { t: [], p99: [], rps: [], errorPct: [] };
-    if (old.t.length && old.t[old.t.length - 1] >= tick.t) continue; // replayed or out of order
+    // Replayed, out of order, or older than a snapshot fetched meanwhile (polling): already included.
+    if (old.t.length && old.t[old.t.length - 1] >= tick.t) continue;
+    const patch = tick.points[id];
+    const prev = latest[id];
+    const p = patch ? (prev ? { ...prev, ...patch } : complete(patch)) : prev;
+    if (!p) continue;
+    latest[id] = p;
     spark[id] = {
       t: push(old.t, tick.t, cap),
       p99: push(old.p99, p.p99, cap),
@@ -79,7 +104,11 @@ function applyTick(state: BoardState, tick: BoardTick): BoardState {
       errorPct: push(old.errorPct, p.errorPct, cap),
     };
   }
-  return { ...state, latest, spark, lastTickAt: Math.max(state.lastTickAt ?? tick.t, tick.t) };
+  return { ...state, latest, spark, summary: tick.summary ?? state.summary, lastTickAt: Math.max(state.lastTickAt ?? tick.t, tick.t) };
+}
+
+function complete(p: Partial<PointValues>): PointValues | null {
+  return SIGNALS.every((k) => typeof p[k] === "number") ? (p as PointValues) : null;
 }
 
 export function applyBoardEvent(state: BoardState, event: string, data: unknown): BoardState {
@@ -103,10 +132,6 @@ export function applyBoardEvent(state: BoardState, event: string, data: unknown)
 
 // ---- what the banner says ---------------------------------------------------
 
-const RANK: Record<SignalState, number> = { ok: 0, warn: 1, critical: 2 };
-
-export type ServiceView = { info: ServiceInfo; values: PointValues | null; states: ServiceStates | null };
-
 export type Headline = {
   value: number;
   state: SignalState;
@@ -118,97 +143,29 @@ export type Headline = {
 export type BoardSummary = {
   status: BannerStatus;
   stale: boolean;
-  views: ServiceView[];
-  counts: Record<SignalState, number>;
+  services: number;
+  counts: Record<SignalState | "unknown", number>;
   worstP99: Headline | null;
   errorRate: Headline | null;
   throughput: number | null;
   saturation: Headline | null;
 };
 
-function limitOf(t: Threshold | undefined): number | undefined {
-  return t?.below ? undefined : (t?.warn ?? t?.critical);
-}
-
-/** The threshold most services share (in practice the config default). */
-function commonThreshold(services: ServiceInfo[], signal: SignalName): Threshold | undefined {
-  const tally = new Map<string, { t: Threshold; n: number }>();
-  for (const s of services) {
-    const t = s.thresholds?.[signal];
-    if (!t) continue;
-    const k = JSON.stringify(t);
-    const e = tally.get(k);
-    if (e) e.n++;
-    else tally.set(k, { t, n: 1 });
-  }
-  let best: { t: Threshold; n: number } | undefined;
-  for (const e of tally.values()) if (!best || e.n > best.n) best = e;
-  return best?.t;
-}
-
-export function summarize(board: BoardState, now: number | null): BoardSummary {
+/** The server's aggregates, with service names, and STALE when the newest point is older than two ticks. */
+export function summarize(board: BoardState, now: number | null, byId: ReadonlyMap<string, ServiceInfo>): BoardSummary {
   const stale = now === null ? board.lastTickAt === null : isStale(board.lastTickAt, now, board.tickMs);
-  const views: ServiceView[] = board.services.map((info) => {
-    const values = board.latest[info.id] ?? null;
-    return { info, values, states: values ? serviceStates(values, info.thresholds ?? {}) : null };
-  });
-  const counts: Record<SignalState, number> = { ok: 0, warn: 0, critical: 0 };
-  for (const v of views) if (v.states) counts[v.states.state]++;
-
-  const status = overallStatus(views.map((v) => v.states?.state ?? null));
-
-  let worstP99: Headline | null = null;
-  let bestKey: [number, number] = [-1, -Infinity];
-  for (const v of views) {
-    if (!v.values || !v.states) continue;
-    const value = v.values.p99;
-    if (!Number.isFinite(value)) continue;
-    const limit = limitOf(v.info.thresholds?.p99);
-    const key: [number, number] = [RANK[v.states.signals.p99], limit ? value / limit : value / 1e9];
-    if (key[0] > bestKey[0] || (key[0] === bestKey[0] && key[1] > bestKey[1])) {
-      bestKey = key;
-      worstP99 = { value, state: v.states.signals.p99, threshold: v.info.thresholds?.p99, service: v.info, signal: "p99" };
-    }
-  }
-
-  let rps = 0;
-  let errors = 0;
-  let any = false;
-  for (const v of views) {
-    if (!v.values || !Number.isFinite(v.values.rps) || !Number.isFinite(v.values.errorPct)) continue;
-    any = true;
-    rps += v.values.rps;
-    errors += (v.values.errorPct / 100) * v.values.rps;
-  }
-  const errThreshold = commonThreshold(board.services, "errorPct");
-  // No traffic is not an error: 0 %, not NaN.
-  const errorPct = rps > 0 ? (errors / rps) * 100 : 0;
-  const errorRate: Headline | null = any
-    ? { value: errorPct, state: signalState(errorPct, errThreshold), threshold: errThreshold, signal: "errorPct" }
-    : null;
-
-  let saturation: Headline | null = null;
-  for (const v of views) {
-    if (!v.values || !v.states) continue;
-    for (const signal of ["cpuPct", "memPct", "poolPct"] as const) {
-      const value = v.values[signal];
-      if (!Number.isFinite(value)) continue;
-      const state = v.states.signals[signal];
-      if (!saturation || RANK[state] > RANK[saturation.state] || (state === saturation.state && value > saturation.value)) {
-        saturation = { value, state, threshold: v.info.thresholds?.[signal], service: v.info, signal };
-      }
-    }
-  }
-
+  const s = board.summary;
+  const named = (h: ServerSummary["worstP99"]): Headline | null => (h ? { value: h.value, state: h.state, threshold: h.threshold, signal: h.signal, service: h.serviceId ? byId.get(h.serviceId) : undefined } : null);
+  const status = s?.status ?? "UNKNOWN";
   return {
     status: stale && status !== "UNKNOWN" ? "STALE" : status,
     stale,
-    views,
-    counts,
-    worstP99,
-    errorRate,
-    throughput: any ? rps : null,
-    saturation,
+    services: s?.services ?? board.services.length,
+    counts: s?.counts ?? { ok: 0, warn: 0, critical: 0, unknown: board.services.length },
+    worstP99: named(s?.worstP99 ?? null),
+    errorRate: named(s?.errorRate ?? null),
+    throughput: s?.throughput ?? null,
+    saturation: named(s?.saturation ?? null),
   };
 }
 

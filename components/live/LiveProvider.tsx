@@ -2,6 +2,7 @@
 
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { LiveClient, defaultLiveUrl, type ChannelHandlers, type ConnectionInfo } from "@/lib/live/client";
+import type { Cursor } from "@/lib/live/protocol";
 
 const LiveContext = createContext<LiveClient | null>(null);
 
@@ -40,19 +41,25 @@ export function useConnection(): ConnectionInfo {
 }
 
 /** Subscribe to a channel for the lifetime of the component; handlers may change freely. */
-export function useChannel<S, E = unknown>(channel: string | null, handlers: ChannelHandlers<S, E>): void {
+export function useChannel<S, E = unknown>(channel: string | null, handlers: ChannelHandlers<S, E>, since?: () => Cursor | null): void {
   const client = useLiveClient();
   const ref = useRef(handlers);
+  const sinceRef = useRef(since);
   useEffect(() => {
     ref.current = handlers;
+    sinceRef.current = since;
   });
   useEffect(() => {
     if (!client || !channel) return;
-    return client.subscribe<S, E>(channel, {
-      onSnapshot: (d, m) => ref.current.onSnapshot(d, m),
-      onEvent: (e, d, m) => ref.current.onEvent(e, d, m),
-      onError: (m) => ref.current.onError?.(m),
-    });
+    return client.subscribe<S, E>(
+      channel,
+      {
+        onSnapshot: (d, m) => ref.current.onSnapshot(d, m),
+        onEvent: (e, d, m) => ref.current.onEvent(e, d, m),
+        onError: (m) => ref.current.onError?.(m),
+      },
+      { since: sinceRef.current?.() ?? null },
+    );
   }, [client, channel]);
 }
 

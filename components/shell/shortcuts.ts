@@ -9,6 +9,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ["g", "i"], description: "Go to incidents", href: "/incidents" },
   { keys: ["g", "r"], description: "Go to runbooks", href: "/runbooks" },
   { keys: ["d"], description: "Declare an incident", action: "declare" },
+  { keys: ["f"], description: "Filter services on the board (or just start typing)" },
   { keys: ["Esc"], description: "Close this dialog" },
 ];
 

@@ -4,8 +4,8 @@ import Link from "next/link";
 import clsx from "clsx";
 import { STATE_UI, StateMark } from "@/components/ui/state";
 import { ValueWithUnit } from "@/components/ui/ValueWithUnit";
-import { budgetState, budgetText, formatTarget, windowLabel, worstSlo } from "./model";
-import { useSlos } from "./useSlos";
+import { budgetState, budgetText, formatTarget, windowLabel } from "./model";
+import { useWorstSlo } from "./useSlos";
 
 type Props = {
   /**
@@ -18,17 +18,18 @@ type Props = {
 
 /** Banner cell: the least error budget left across all SLOs, which SLO, and its state. Links to /slos. */
 export function BudgetSummary({ variant = "cell", className }: Props) {
-  const { slos, stale } = useSlos();
-  const worst = slos ? worstSlo(slos) : null;
+  const { worst: w, stale } = useWorstSlo();
+  const loaded = w !== undefined;
+  const worst = w ?? null;
   const state = budgetState(worst?.budgetRemaining);
   const breach = !stale && (state === "warn" || state === "critical");
-  const value = !slos ? "—" : !worst ? "no SLOs" : budgetText(worst.budgetRemaining);
+  const value = !loaded ? "—" : !worst ? "no SLOs" : budgetText(worst.budgetRemaining);
 
   const cell = (
     <div className={clsx("flex min-w-0 flex-col justify-center gap-1 px-6 py-5", className)} data-testid="budget-summary">
       <dt className="flex items-center gap-2 text-xs font-semibold tracking-wider text-muted uppercase">
         Worst error budget
-        {slos && stale ? <StateMark state="stale" /> : breach && <StateMark state={state} />}
+        {loaded && stale ? <StateMark state="stale" /> : breach && <StateMark state={state} />}
       </dt>
       <dd
         className={clsx(

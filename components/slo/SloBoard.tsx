@@ -1,18 +1,42 @@
 "use client";
 
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import clsx from "clsx";
 import { StatePill } from "@/components/ui/state";
+import { useFilterKeys } from "@/components/ui/useFilterKeys";
+import { useVisible } from "@/components/ui/useVisible";
 import { formatAge } from "@/lib/signals/format";
 import { useNow } from "@/components/live/LiveProvider";
-import { SloCard } from "./SloCard";
-import { budgetState, groupByService } from "./model";
+import { SloSlot } from "./SloSlot";
+import { budgetState, groupWorstFirst } from "./model";
 import { useSlos } from "./useSlos";
 
-/** The /slos page: every SLO, grouped by service, live over the `slos` channel. */
+/** Up to this many SLOs every card is drawn at once; beyond, a card is drawn when it first comes on screen. */
+const DRAW_ALL_UP_TO = 40;
+
+/** The /slos page: every SLO grouped by service, worst first (firing burn alerts, then least budget), filterable, live over the `slos` channel. */
 export function SloBoard() {
   const { slos, stale, receivedAt } = useSlos();
   const now = useNow(1000);
-  const groups = slos ? groupByService(slos) : [];
+  const [filter, setFilter] = useState("");
+  // The filter lives in the URL (`q`); read after hydration so the server's HTML and the first client render agree.
+  useEffect(() => setFilter(new URLSearchParams(window.location.search).get("q") ?? ""), []);
+  const input = useRef<HTMLInputElement>(null);
+  const write = useCallback((q: string) => {
+    setFilter(q);
+    const url = new URL(window.location.href);
+    if (q) url.searchParams.set("q", q);
+    else url.searchParams.delete("q");
+    window.history.replaceState(window.history.state, "", url);
+  }, []);
+  const typed = useCallback((text: string) => write((input.current?.value ?? "") + text), [write]);
+  useFilterKeys(input, typed);
+  const { visible, observe } = useVisible();
+  const seen = useRef(new Set<string>());
+  for (const id of visible) seen.current.add(id);
+  const groups = useMemo(() => (slos ? groupWorstFirst(slos, filter) : []), [slos, filter]);
+  const shown = groups.reduce((n, g) => n + g.slos.length, 0);
+  const drawAll = (slos?.length ?? 0) <= DRAW_ALL_UP_TO;
   const counts = { ok: 0, warn: 0, critical: 0, unknown: 0 };
   for (const s of slos ?? []) {
     const st = budgetState(s.budgetRemaining);
@@ -43,6 +67,26 @@ export function SloBoard() {
         </div>
       </header>
 
+      {slos && slos.length > 0 && (
+        <div className="flex flex-wrap items-center gap-3">
+          <label className="flex min-w-64 flex-1 items-center gap-2 rounded-lg border border-line bg-surface px-3 py-1.5 focus-within:border-muted sm:max-w-md">
+            <span className="text-xs font-semibold tracking-wider text-muted uppercase">Filter</span>
+            <input
+              ref={input}
+              type="search"
+              aria-label="Filter SLOs"
+              placeholder="service, name, firing, critical — press f"
+              value={filter}
+              onChange={(e) => write(e.target.value)}
+              className="min-w-0 flex-1 bg-transparent text-sm text-fg placeholder:text-faint focus:outline-none"
+            />
+          </label>
+          <span className="num text-sm text-muted" aria-live="polite">
+            {shown === slos.length ? `${slos.length} SLOs` : `${shown} of ${slos.length} SLOs`}
+          </span>
+        </div>
+      )}
+
       {!slos ? (
         <p className="rounded-xl border border-dashed border-line px-4 py-10 text-center text-muted">Connecting to live SLO data…</p>
       ) : slos.length === 0 ? (
@@ -60,7 +104,7 @@ export function SloBoard() {
               <h2 className="text-sm font-semibold tracking-wide text-muted uppercase">{g.service}</h2>
               <div className={clsx("grid gap-5", g.slos.length > 1 && "2xl:grid-cols-2")}>
                 {g.slos.map((s) => (
-                  <SloCard key={s.id} slo={s} stale={stale} />
+                  <SloSlot key={s.id} slo={s} stale={stale} live={drawAll || visible.has(s.id)} seen={drawAll || seen.current.has(s.id)} observe={observe} />
                 ))}
               </div>
             </section>

@@ -138,3 +138,30 @@ export function burndownRows(b: Burndown, windowMs: number): { rows: BurndownRow
   if (end > b.to + 60_000) rows.push({ t: end, remaining: null, ideal: 0 });
   return { rows, domain: [b.from, end] };
 }
+
+/** Worst first: a paging burn alert, any firing burn alert, then the least budget left; no data last. */
+export function sloRank(s: SloStatus): [number, number] {
+  const firing = s.burnAlerts.filter((a) => a.firing);
+  const alert = firing.some((a) => a.rule.severity === "page") ? 0 : firing.length ? 1 : 2;
+  const budget = s.budgetRemaining !== null && Number.isFinite(s.budgetRemaining) ? s.budgetRemaining : Infinity;
+  return [alert, budget];
+}
+
+export function bySeverity(a: SloStatus, b: SloStatus): number {
+  const [x, y] = [sloRank(a), sloRank(b)];
+  return x[0] - y[0] || x[1] - y[1] || a.name.localeCompare(b.name, undefined, { numeric: true });
+}
+
+/** Every word must appear in the SLO's service, name or id, or its state ("firing", "critical", "warn", "ok"). */
+export function sloMatches(s: SloStatus, filter: string): boolean {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return true;
+  const firing = s.burnAlerts.some((a) => a.firing) ? "firing" : "";
+  const hay = `${s.service} ${s.name} ${s.id} ${budgetState(s.budgetRemaining)} ${firing}`.toLowerCase();
+  return words.every((w) => hay.includes(w));
+}
+
+/** SLOs of the filter, grouped by service, worst SLO first and the group of the worst SLO first. */
+export function groupWorstFirst(slos: readonly SloStatus[], filter: string): { service: string; slos: SloStatus[] }[] {
+  return groupByService(slos.filter((s) => sloMatches(s, filter)).sort(bySeverity));
+}

@@ -3,7 +3,7 @@
 import { useLiveCache } from "@/components/live/useLiveCache";
 import { useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection, useNow } from "@/components/live/LiveProvider";
-import { SlosSnapshotSchema, type SloStatus } from "@/lib/slo/contract";
+import { SloWorstSchema, SlosSnapshotSchema, type SloStatus } from "@/lib/slo/contract";
 import { parsed } from "@/components/contract";
 
 export const slosQueryKey = ["live", "slos"] as const;
@@ -49,4 +49,29 @@ export function useSlos(): UseSlos {
   const stale =
     receivedAt === null || connection.state !== "live" || (now !== null && now - receivedAt > SLOS_STALE_AFTER_MS);
   return { slos: state?.slos, stale, receivedAt };
+}
+
+export const sloWorstQueryKey = ["live", "slos:worst"] as const;
+
+type WorstState = { worst: SloStatus | null; total: number; receivedAt: number };
+
+/** `slos:worst`: the SLO with the least budget left, for the board's banner (not every SLO of the estate). */
+export function useWorstSlo(): { worst: SloStatus | null | undefined; total: number; stale: boolean } {
+  const qc = useQueryClient();
+  const write = (data: unknown) => {
+    const w = parsed(SloWorstSchema, data);
+    if (w) qc.setQueryData<WorstState>(sloWorstQueryKey, { ...w, receivedAt: Date.now() });
+  };
+  useChannel<unknown>("slos:worst", {
+    onSnapshot: write,
+    onEvent: (event, data) => {
+      if (event === "update") write(data);
+    },
+  });
+  const state = useLiveCache<WorstState>(sloWorstQueryKey);
+  const connection = useConnection();
+  const now = useNow(1000);
+  const receivedAt = state?.receivedAt ?? null;
+  const stale = receivedAt === null || connection.state !== "live" || (now !== null && now - receivedAt > SLOS_STALE_AFTER_MS);
+  return { worst: state ? state.worst : undefined, total: state?.total ?? 0, stale };
 }

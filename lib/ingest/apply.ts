@@ -106,6 +106,6 @@ export class PushApplier {
       if (this.open.size > OPEN_BATCHES) this.open.delete(this.open.keys().next().value!);
       return;
     }
-    if (role !== "follower") this.d.board.publishBoardTick(board.t, board.points);
+    if (role !== "follower") this.d.board.publishBoardTick(board.t, board.points, { partial: true });
   }
 }

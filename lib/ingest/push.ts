@@ -94,7 +94,7 @@ export async function storeAndApply(ctx: IngestCtx, samples: readonly IngestSamp
       board[p.service] = roundValues(p.values);
       t = Math.max(t, p.t);
     }
-    ctx.board.publishBoardTick(t, board);
+    ctx.board.publishBoardTick(t, board, { partial: true });
   }
   laps.lap("apply");
   return { accepted, duplicates, late };

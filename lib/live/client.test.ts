@@ -566,3 +566,19 @@ describe("LiveClient presence", () => {
     c.stop();
   });
 });
+
+describe("LiveClient subscribe with the page's position", () => {
+  it("asks for the events after it and applies them without a snapshot", () => {
+    const c = makeClient();
+    const { log, handlers } = recorder();
+    c.subscribe("board", handlers, { since: { epoch: "e1", seq: 41 } });
+    c.start();
+    latest().accept();
+    expect(latest().subscribes()).toEqual([{ type: "subscribe", channel: "board", since: { epoch: "e1", seq: 41 } }]);
+    latest().receive(ev(42));
+    latest().receive({ type: "resumed", channel: "board", epoch: "e1", seq: 42, replayed: 1 });
+    latest().receive(ev(43));
+    expect(log).toEqual(["tick e1/42", "tick e1/43"]);
+    expect(c.cursorOf("board")).toEqual({ epoch: "e1", seq: 43 });
+  });
+});

@@ -211,13 +211,15 @@ export class LiveClient {
 
   // ---- channels -------------------------------------------------------------
 
-  subscribe<S = unknown, E = unknown>(channel: string, handlers: ChannelHandlers<S, E>): () => void {
+  /** `since`: the position of state the caller already holds (e.g. rendered with the page): missed events only, or a snapshot. */
+  subscribe<S = unknown, E = unknown>(channel: string, handlers: ChannelHandlers<S, E>, opts: { since?: Cursor | null } = {}): () => void {
     const h = handlers as unknown as ChannelHandlers;
     let sub = this.subs.get(channel);
     if (!sub) {
-      sub = { listeners: new Set([h]), cursor: null, healing: false };
+      const since = opts.since ? { ...opts.since } : null;
+      sub = { listeners: new Set([h]), cursor: since, healing: false };
       this.subs.set(channel, sub);
-      this.send({ type: "subscribe", channel });
+      this.send(since ? { type: "subscribe", channel, since: { ...since } } : { type: "subscribe", channel });
     } else {
       sub.listeners.add(h);
       // The new listener needs the full state, and the client keeps none: ask for a fresh snapshot.

@@ -9,7 +9,7 @@ import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
 import { DrillAnswerSchema, DrillListSchema, StartDrillInputSchema, isDrillActive } from "../drills/types";
-import { ServiceDetailSchema, ServiceListSchema, SignalHistorySchema } from "../signals/contract";
+import { BoardFrameSchema, ServiceDetailSchema, ServiceListSchema, SignalHistorySchema } from "../signals/contract";
 import { BurndownSchema, SloStatusSchema } from "../slo/contract";
 import { AlertSchema } from "../alerts/model";
 import { addIncidentRoutes } from "./incident-routes";
@@ -54,6 +54,11 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   const drillService = wr.drills;
 
   api.add("GET", "/api/v1/openapi.json", () => ({ body: openApiDocument(api.routes()) }), { summary: "This document (OpenAPI 3.1)" });
+
+  api.add("GET", "/api/v1/board", () => ({ body: wr.board.boardFrame(), headers: { "cache-control": "no-store" } }), {
+    summary: "The board snapshot with its `board` channel position (the page's first data, and the fallback when WebSockets are blocked)",
+    response: BoardFrameSchema,
+  });
 
   api.add("GET", "/api/v1/services", () => ({ body: { services: catalog.services } }), {
     summary: "List services",

@@ -20,6 +20,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "GET /api/v1/openapi.json": { public: true },
   "GET /api/v1/me": { public: true },
 
+  "GET /api/v1/board": read,
   "GET /api/v1/services": read,
   "GET /api/v1/services/:id": read,
   "GET /api/v1/services/:id/signals": read,

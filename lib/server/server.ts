@@ -18,6 +18,10 @@ import { WarRoomMetrics } from "./metrics";
 import type { HttpApi } from "./http";
 import type { BreakerState, MetricSource } from "../sources/types";
 import { identifyRequest } from "./access";
+import { identify } from "../auth/identify";
+import { authorize } from "../auth/policy";
+import { ROUTE_POLICY } from "./policy";
+import { provideBoardFeed } from "../signals/page-feed";
 import { createSignIn } from "./signin";
 import { sessionStillValid } from "../auth/sessions";
 import { applyDocumentCsp, checkBind, checkRequest, checkUpgrade, refuseUpgrade, securityCtxOf, setSecurityHeaders, type SecurityCtx } from "./security";
@@ -145,6 +149,17 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   try {
     await warRoom.start();
     if (opts.ui !== "none") nextHandler = await prepareNext(opts.ui === "dev", env, security);
+    // The board page renders with the current board (app/page.tsx), for the caller's credentials like GET /api/v1/board.
+    if (opts.ui !== "none")
+      provideBoardFeed(async (caller) => {
+        const identity = await identify(warRoom.auth, { cookie: caller.cookie, authorization: caller.authorization });
+        try {
+          authorize(identity, ROUTE_POLICY["GET /api/v1/board"]);
+        } catch {
+          return null;
+        }
+        return warRoom.board.boardFrame();
+      });
   } catch (err) {
     warRoom.stopTimers();
     await warRoom.cluster.stop().catch(() => undefined);
@@ -337,6 +352,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   const close = (graceMs = 8_000) =>
     (closed ??= (async () => {
       closing = true;
+      provideBoardFeed(null);
       api.drain();
       loopLag.stop();
       clearInterval(expireWaiters);

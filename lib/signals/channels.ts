@@ -1,16 +1,24 @@
 import type { Hub } from "../live/hub";
-import type { BoardSnapshot, PointValues, Series, ServiceSnapshot, SourceStatus } from "./contract";
+import { BoardTickSchema, type BoardFrame, type BoardSnapshot, type BoardSummary, type BoardTick, type PointValues, type Series, type ServiceInfo, type ServiceSnapshot, type SourceStatus } from "./contract";
 import type { Clock } from "../time";
 import type { DrillService } from "../drills/service";
 import { drillEnd, type DrillEffect } from "../drills/types";
 import type { ServiceCatalog } from "./catalog";
 import type { SignalHistory } from "./history";
 import { Freshness } from "./freshness";
-import { roundArray, roundValues } from "./round";
+import { roundArray, roundSig, roundValues } from "./round";
 import { overallStatus, serviceStates } from "./state";
-import { SIGNALS, type SignalValues } from "./types";
+import { SIGNALS, type SignalValues, type Thresholds } from "./types";
+import { BoardDelta } from "./board-delta";
+import { commonThreshold, summarizeBoard } from "./summary";
 
 const SPARK_SECONDS = 120;
+/**
+ * Sparkline points in one board snapshot over all services: 8 services get every second of the
+ * last 2 minutes, 1,000 get every 20th, so the first page of a large estate stays small (SPEC §11,
+ * ≤ 500 KB). Live ticks then add every second.
+ */
+const SPARK_POINT_BUDGET = 6_000;
 const SERVICE_SNAPSHOT_SECONDS = 15 * 60;
 /** Events kept per channel for resume (docs/protocol.md); older cursors get a snapshot. */
 const RESUME_HISTORY = 300;
@@ -34,6 +42,9 @@ export class BoardChannels {
   private readonly watched = new Map<string, number | null>();
   private readonly publishUnwatched: boolean;
   private lastSourceKey: string;
+  private readonly delta = new BoardDelta();
+  private readonly errThreshold: ReturnType<typeof commonThreshold>;
+  private readonly commonThresholds: Thresholds;
 
   constructor(opts: { hub: Hub; clock: Clock; title: string; tickMs: number; catalog: ServiceCatalog; history: SignalHistory; drills: DrillService; sourceStatus: () => SourceStatus; freshness?: Freshness; publishUnwatched?: boolean }) {
     this.publishUnwatched = opts.publishUnwatched ?? true;
@@ -47,6 +58,16 @@ export class BoardChannels {
     this.sourceStatus = opts.sourceStatus;
     this.freshness = opts.freshness ?? new Freshness(opts.tickMs);
     this.lastSourceKey = sourceKey(opts.sourceStatus());
+    this.errThreshold = commonThreshold(this.catalog.services, "errorPct");
+    this.commonThresholds = mostCommonThresholds(this.catalog.services);
+    // Ticks another instance published are what viewers hold now: the next diff starts from them.
+    this.hub.onRemote("board", (_f, parsed) => {
+      const m = parsed();
+      if (m?.event !== "tick") return;
+      const tick = BoardTickSchema.safeParse(m.data);
+      if (tick.success) this.delta.absorb(tick.data.points);
+    });
+    this.hub.onResync(() => this.delta.reset());
     this.hub.route("board", (name) => (name === "board" ? { historyLimit: RESUME_HISTORY, lossless: false, snapshot: () => this.boardSnapshot() } : null));
     this.hub.route("service:", (name) => {
       const svc = this.catalog.get(name.slice("service:".length));
@@ -59,20 +80,54 @@ export class BoardChannels {
     const latest: BoardSnapshot["latest"] = {};
     const spark: BoardSnapshot["spark"] = {};
     const since = this.clock.now() - SPARK_SECONDS * 1000;
+    const perService = SPARK_POINT_BUDGET / Math.max(1, this.catalog.services.length);
+    const stride = Math.max(1, Math.ceil(SPARK_SECONDS / Math.max(1, perService) / (this.tickMs / 1000)));
     for (const s of this.catalog.services) {
       const p = this.history.latest(s.id);
       latest[s.id] = p ? roundValues(p) : null;
       const cols = this.history.recentColumns(s.id, since, ["p99", "rps", "errorPct"] as const);
-      spark[s.id] = { t: cols.t, p99: roundArray(cols.p99), rps: roundArray(cols.rps), errorPct: roundArray(cols.errorPct) };
+      const pick = thin(cols.t.length, stride);
+      const t = pick(cols.t);
+      spark[s.id] = { dt: t.map((x, i) => (i === 0 ? x : x - t[i - 1])), p99: pick(cols.p99).map(display), rps: pick(cols.rps).map(display), errorPct: pick(cols.errorPct).map(display) };
     }
     return {
       title: this.title,
       tickMs: this.tickMs,
-      services: [...this.catalog.services],
+      thresholds: this.commonThresholds,
+      services: this.catalog.services.map((s) => (sameThresholds(s.thresholds, this.commonThresholds) ? { id: s.id, name: s.name, ...(s.team ? { team: s.team } : {}), ...(s.description ? { description: s.description } : {}), dependsOn: s.dependsOn } : s)),
       latest,
       spark,
       drills: this.recentDrills(),
       source: this.sourceStatus(),
+      summary: this.summary(),
+    };
+  }
+
+  /** The snapshot with the `board` channel's position, for the page and the polling fallback (GET /api/v1/board). */
+  boardFrame(): BoardFrame {
+    const ch = this.hub.channel("board");
+    return { epoch: ch?.epoch ?? "", seq: ch?.seq ?? 0, data: this.boardSnapshot() };
+  }
+
+  /** The banner's aggregates from every service's fresh point (lib/signals/summary.ts), rounded like points. */
+  summary(): BoardSummary {
+    const now = this.clock.now();
+    const stale: string[] = [];
+    const s = summarizeBoard(this.catalog.services, (id) => {
+      const p = this.history.latest(id);
+      if (!p) return null;
+      if (!this.freshness.isStale(id, p.t, now)) return p;
+      stale.push(id);
+      return null;
+    }, this.errThreshold);
+    const r = <T extends { value: number } | null>(h: T): T => (h ? { ...h, value: roundSig(h.value) } : h);
+    return {
+      ...s,
+      worstP99: r(s.worstP99),
+      errorRate: r(s.errorRate),
+      saturation: r(s.saturation),
+      throughput: s.throughput === null ? null : roundSig(s.throughput),
+      ...(stale.length ? { stale } : {}),
     };
   }
 
@@ -97,9 +152,23 @@ export class BoardChannels {
     return overallStatus(states);
   }
 
-  /** One board tick: the newest point of each service in `points`. */
-  publishBoardTick(t: number, points: Record<string, PointValues>): void {
-    this.hub.publish("board", "tick", { t, points });
+  /**
+   * One board tick: of the newest points in `points`, only what changed since the last tick
+   * (docs/protocol.md), plus the banner's aggregates. `partial`: only these services were sampled
+   * (push ingest); their points go in full, so instances that publish in turn never disagree.
+   */
+  publishBoardTick(t: number, points: Record<string, PointValues>, opts: { partial?: boolean } = {}): void {
+    this.hub.publish("board", "tick", this.boardTick(t, points, opts));
+  }
+
+  /** The `tick` event for `points` (separate from publishing so a test can read it). */
+  boardTick(t: number, points: Record<string, PointValues>, opts: { partial?: boolean } = {}): BoardTick {
+    if (opts.partial) {
+      this.delta.diff(points);
+      return { t, points, partial: true, summary: this.summary() };
+    }
+    const absent = this.catalog.services.filter((s) => !(s.id in points)).map((s) => s.id);
+    return { t, points: this.delta.diff(points, (id) => this.catalog.get(id)?.thresholds), ...(absent.length ? { absent } : {}), summary: this.summary() };
   }
 
   /**
@@ -176,6 +245,39 @@ function sourceKey(st: { state: string; error?: string }): string {
 
 function toEffect(d: DrillEffect): DrillEffect {
   return { id: d.id, kind: d.kind, target: d.target, magnitude: d.magnitude, startedAt: d.startedAt, endsAt: d.endsAt, stoppedAt: d.stoppedAt };
+}
+
+/** The thresholds object most services have, so the snapshot names it once. */
+function mostCommonThresholds(services: readonly ServiceInfo[]): Thresholds {
+  const tally = new Map<string, { t: Thresholds; n: number }>();
+  for (const s of services) {
+    const k = JSON.stringify(s.thresholds);
+    const e = tally.get(k) ?? { t: s.thresholds, n: 0 };
+    e.n++;
+    tally.set(k, e);
+  }
+  let best: { t: Thresholds; n: number } | undefined;
+  for (const e of tally.values()) if (!best || e.n > best.n) best = e;
+  return best?.t ?? {};
+}
+
+function sameThresholds(a: Thresholds, b: Thresholds): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** 3 significant digits: what a sparkline can show. */
+function display(v: number): number {
+  return Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(3)) : Number.isFinite(v) ? v : 0;
+}
+
+/** Every `stride`-th element, always ending with the newest. */
+function thin(n: number, stride: number): <T>(a: readonly T[]) => T[] {
+  return (a) => {
+    if (stride <= 1) return a.slice();
+    const out: (typeof a)[number][] = [];
+    for (let i = (n - 1) % stride; i < n; i += stride) out.push(a[i]);
+    return out;
+  };
 }
 
 function roundSeries(s: Series): Series {

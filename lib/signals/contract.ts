@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DrillEffectSchema } from "../drills/types";
-import { SIGNALS, SIGNAL_STATES, SignalNameSchema, ThresholdsSchema, type SignalName } from "./types";
+import { SIGNALS, SIGNAL_STATES, SignalNameSchema, ThresholdSchema, ThresholdsSchema, type SignalName } from "./types";
 
 /**
  * What the signals domain sends: the service list, points, columnar series, and the `board` and
@@ -55,21 +55,79 @@ export const SourceStatusSchema = z.object({
 export type SourceStatus = z.infer<typeof SourceStatusSchema>;
 
 export const SparkSchema = z.object({ t: z.array(z.number()), p99: z.array(z.number()), rps: z.array(z.number()), errorPct: z.array(z.number()) });
+export type Spark = z.infer<typeof SparkSchema>;
 
-/** `board` snapshot. `spark` holds the last `sparkSeconds` of p99, rps and errorPct per service. */
+/**
+ * A sparkline as the board snapshot sends it: `dt` holds the first time (epoch ms) and then the gap to
+ * each next point (1000, 1000 …: a fifth of the bytes of whole timestamps); values at 3 significant digits.
+ */
+export const PackedSparkSchema = z.object({ dt: z.array(z.number()), p99: z.array(z.number()), rps: z.array(z.number()), errorPct: z.array(z.number()) });
+export type PackedSpark = z.infer<typeof PackedSparkSchema>;
+
+/** A service in the board snapshot: `thresholds` only where they differ from the snapshot's `thresholds`. */
+export const BoardServiceSchema = ServiceInfoSchema.extend({ thresholds: ThresholdsSchema.optional() });
+
+/** One headline figure of the banner: its value and state, and the service (and signal) it comes from. */
+export const BoardHeadlineSchema = z.object({
+  value: z.number(),
+  state: SignalStateSchema,
+  signal: SignalNameSchema,
+  serviceId: z.string().optional(),
+  threshold: ThresholdSchema.optional(),
+});
+export type BoardHeadline = z.infer<typeof BoardHeadlineSchema>;
+
+/**
+ * The banner's aggregates over every service, computed on the server (lib/signals/summary.ts) so a
+ * viewer of 1,000 services gets them without the 1,000 points. Services whose newest point is older
+ * than two ticks count as `unknown`.
+ */
+export const BoardSummarySchema = z.object({
+  status: z.enum(["HEALTHY", "DEGRADED", "CRITICAL", "UNKNOWN"]),
+  services: z.number(),
+  counts: z.object({ ok: z.number(), warn: z.number(), critical: z.number(), unknown: z.number() }),
+  worstP99: BoardHeadlineSchema.nullable(),
+  errorRate: BoardHeadlineSchema.nullable(),
+  throughput: z.number().nullable(),
+  saturation: BoardHeadlineSchema.nullable(),
+  /** Services that have data but whose newest point is older than their staleness bound (lib/signals/freshness.ts): their tiles say STALE. */
+  stale: z.array(z.string()).optional(),
+});
+export type BoardSummary = z.infer<typeof BoardSummarySchema>;
+
+/** `board` snapshot. `spark` holds the last 2 minutes of p99, rps and errorPct per service (thinned for large estates). */
 export const BoardSnapshotSchema = z.object({
   title: z.string(),
   tickMs: z.number(),
-  services: z.array(ServiceInfoSchema),
+  /** The thresholds most services have (the config defaults); a service without its own has these. */
+  thresholds: ThresholdsSchema,
+  services: z.array(BoardServiceSchema),
   latest: z.record(z.string(), PointValuesSchema.nullable()),
-  spark: z.record(z.string(), SparkSchema),
+  spark: z.record(z.string(), PackedSparkSchema),
   drills: z.array(DrillEffectSchema),
   source: SourceStatusSchema,
+  summary: BoardSummarySchema.optional(),
 });
 export type BoardSnapshot = z.infer<typeof BoardSnapshotSchema>;
 
-/** `board` event `tick`: the newest point of every service. */
-export const BoardTickSchema = z.object({ t: z.number(), points: z.record(z.string(), PointValuesSchema) });
+/** GET /api/v1/board and the page's first board: the snapshot and the `board` channel position it includes. */
+export const BoardFrameSchema = z.object({ epoch: z.string(), seq: z.number(), data: BoardSnapshotSchema });
+export type BoardFrame = z.infer<typeof BoardFrameSchema>;
+
+/**
+ * `board` event `tick` (docs/protocol.md): only what changed since the previous tick on the channel.
+ * `points` holds, per service whose values moved at display precision (3 significant digits), only the
+ * signals that moved; a service sampled at `t` but absent from `points` still holds its values.
+ * `partial`: only the services in `points` were sampled at `t` (push ingest); otherwise every service
+ * was, except those in `absent`. `summary`: the banner's aggregates after this tick.
+ */
+export const BoardTickSchema = z.object({
+  t: z.number(),
+  points: z.record(z.string(), PointValuesSchema.partial()),
+  partial: z.boolean().optional(),
+  absent: z.array(z.string()).optional(),
+  summary: BoardSummarySchema.optional(),
+});
 export type BoardTick = z.infer<typeof BoardTickSchema>;
 
 /** `board` and `service:<id>` event `drills`: the active and recent drills changed. */

@@ -66,3 +66,7 @@ export const BurndownSchema = z.object({
 
 /** `slos` snapshot and `update` event. */
 export const SlosSnapshotSchema = z.object({ slos: z.array(SloStatusSchema) });
+
+/** `slos:worst` (docs/protocol.md): what the board's banner shows, without every SLO: the one with the least budget left, and how many there are. */
+export const SloWorstSchema = z.object({ worst: SloStatusSchema.nullable(), total: z.number() });
+export type SloWorst = z.infer<typeof SloWorstSchema>;

@@ -16,7 +16,7 @@ import {
 } from "../../lib/incidents/contract";
 import { PostmortemSavedSchema } from "../../lib/postmortems/contract";
 import { BoardDrillsSchema, BoardSnapshotSchema, BoardTickSchema, ServiceSnapshotSchema, ServiceTickSchema, SourceStatusSchema } from "../../lib/signals/contract";
-import { SlosSnapshotSchema } from "../../lib/slo/contract";
+import { SloWorstSchema, SlosSnapshotSchema } from "../../lib/slo/contract";
 
 /**
  * Fails when `body` does not match its contract: a field missing, of another type, outside an
@@ -64,6 +64,7 @@ export function channelContract(channel: string): ChannelContract | null {
   if (channel.startsWith("service:")) return { snapshot: ServiceSnapshotSchema, events: { tick: ServiceTickSchema, drills: BoardDrillsSchema } };
   if (channel === "alerts") return { snapshot: AlertsSnapshotSchema, events: { change: AlertChangeSchema } };
   if (channel === "slos") return { snapshot: SlosSnapshotSchema, events: { update: SlosSnapshotSchema } };
+  if (channel === "slos:worst") return { snapshot: SloWorstSchema, events: { update: SloWorstSchema } };
   if (channel === "incidents") return { snapshot: IncidentListSnapshotSchema, events: { upsert: IncidentUpsertSchema } };
   if (channel.startsWith("incident:")) {
     return {
