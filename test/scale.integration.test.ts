@@ -54,11 +54,11 @@ describe("an estate of 1,000 services", () => {
     const ws = new TestClient(url.replace("http", "ws") + "/ws");
     await ws.opened;
     ws.send({ type: "subscribe", channel: "board" });
-    const snap = (await ws.next((f) => f.type === "snapshot" && f.channel === "board")) as unknown as { data: { services: { id: string }[]; latest: Record<string, { p99: number } | null>; spark: Record<string, { t: number[] }> } };
+    const snap = (await ws.next((f) => f.type === "snapshot" && f.channel === "board")) as unknown as { data: { services: { id: string }[]; latest: Record<string, { p99: number } | null>; spark: Record<string, { dt: number[] }> } };
     expect(snap.data.services).toHaveLength(SERVICES);
     expect(snap.data.services.map((s) => s.id)).toContain(estateServiceId(SERVICES - 1));
     // Every tile has figures and a sparkline from the first frame on.
-    const withData = snap.data.services.filter((s) => snap.data.latest[s.id] !== null && snap.data.spark[s.id].t.length > 0);
+    const withData = snap.data.services.filter((s) => snap.data.latest[s.id] !== null && snap.data.spark[s.id].dt.length > 0);
     expect(withData).toHaveLength(SERVICES);
     ws.close();
 

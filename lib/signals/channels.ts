@@ -94,7 +94,7 @@ export class BoardChannels {
       title: this.title,
       tickMs: this.tickMs,
       thresholds: this.commonThresholds,
-      services: this.catalog.services.map((s) => (sameThresholds(s.thresholds, this.commonThresholds) ? { id: s.id, name: s.name, ...(s.team ? { team: s.team } : {}), ...(s.description ? { description: s.description } : {}), dependsOn: s.dependsOn } : s)),
+      services: this.catalog.services.map((s) => (sameThresholds(s.thresholds, this.commonThresholds) ? { ...s, thresholds: undefined } : s)),
       latest,
       spark,
       drills: this.recentDrills(),
