@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runServerProcess } from "./support/server-process";
 import { demoConfig } from "../lib/config/demo";
 
 const dataDir = mkdtempSync(join(tmpdir(), "war-room-inc-durable-"));
@@ -11,25 +11,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const configFile = join(dataDir, "config.yaml");
 writeFileSync(configFile, JSON.stringify({ ...demoConfig, services: demoConfig.services.map((s) => (s.id === "search" ? { ...s, source: "push" } : s)) }));
 
-/** The real server process on SQLite in `dataDir`; resolves with its URL once it says it is live. */
-function runServer() {
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts", "--no-ui"], {
-    env: { ...process.env, DATABASE_URL: "", HOST: "127.0.0.1", PORT: "0", WAR_ROOM_DATA_DIR: dataDir, WAR_ROOM_CONFIG: configFile, LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stderr.on("data", (d) => (out += d));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code)));
-  const live = new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/War Room is live at (http:\/\/\S+)/);
-      if (m) resolve(m[1]);
-    });
-    void exited.then((code) => reject(new Error(`server exited (${code}) before it was live: ${out}`)));
-  });
-  return { child, exited, live };
-}
+const runServer = () => runServerProcess(dataDir, configFile);
 
 const post = (url: string, body: unknown) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-war-room-user": "Ada" }, body: JSON.stringify(body) });

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runServerProcess } from "./support/server-process";
 import { REMOTE_WRITE_HEADERS, remoteWriteBody, scrapeSeries } from "./support/remote-write";
 import { demoConfig } from "../lib/config/demo";
 
@@ -12,25 +12,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const configFile = join(dataDir, "config.yaml");
 writeFileSync(configFile, JSON.stringify({ ...demoConfig, source: { kind: "push" } }));
 
-/** The real server process on SQLite in `dataDir`; resolves with its URL once it says it is live. */
-function runServer() {
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts", "--no-ui"], {
-    env: { ...process.env, DATABASE_URL: "", HOST: "127.0.0.1", PORT: "0", WAR_ROOM_DATA_DIR: dataDir, WAR_ROOM_CONFIG: configFile, LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stderr.on("data", (d) => (out += d));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code)));
-  const live = new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/War Room is live at (http:\/\/\S+)/);
-      if (m) resolve(m[1]);
-    });
-    void exited.then((code) => reject(new Error(`server exited (${code}) before it was live: ${out}`)));
-  });
-  return { child, exited, live };
-}
+const runServer = () => runServerProcess(dataDir, configFile);
 
 type Answer = { samples: number; points: { accepted: number; duplicates: number; late: number } };
 const write = async (base: string, body: Buffer): Promise<{ status: number; body: Answer }> => {
