@@ -1,4 +1,4 @@
-/** The look shared by the recharts time charts (service signals, SLO burn-down). */
+/** The look shared by the time charts: the canvas tooltip (components/service/TimeCanvas.tsx) and the recharts SLO burn-down. */
 export const GRID_STYLE = { stroke: "var(--color-chart-grid)" };
 export const AXIS_LINE = { stroke: "var(--color-line)" };
 export const TOOLTIP_STYLE = {

@@ -100,7 +100,7 @@ export function hostAllowed(hostHeader: string | undefined, ctx: SecurityCtx): b
 // Same-origin writes (CSRF).
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-/** Reserved for a future remote_write path: application/x-protobuf, application/x-snappy. JSON only now. */
+/** Writes are JSON; the one exception is remote_write's protobuf body on POST /api/v1/write (below). */
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
 function underPrefix(path: string, prefix: string): boolean {

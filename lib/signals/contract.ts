@@ -80,7 +80,7 @@ export type BoardHeadline = z.infer<typeof BoardHeadlineSchema>;
 /**
  * The banner's aggregates over every service, computed on the server (lib/signals/summary.ts) so a
  * viewer of 1,000 services gets them without the 1,000 points. Services whose newest point is older
- * than two ticks count as `unknown`.
+ * than two of their own update intervals (lib/signals/freshness.ts) count as `unknown`.
  */
 export const BoardSummarySchema = z.object({
   status: z.enum(["HEALTHY", "DEGRADED", "CRITICAL", "UNKNOWN"]),
