@@ -1,7 +1,7 @@
 // `npm start`: build the UI when there is no build yet, then run the production server.
 import { existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -18,6 +18,8 @@ if (!existsSync(join(root, ".next", "BUILD_ID"))) {
 }
 
 process.env.NODE_ENV = "production";
-const { register } = await import("tsx/esm/api");
-register();
-await import("../server.ts");
+// Source maps keep stack traces pointing at the TypeScript files.
+process.setSourceMapsEnabled(true);
+const { ensureServerBundle } = await import("./server-bundle.mjs");
+const bundle = await ensureServerBundle(root);
+await import(pathToFileURL(bundle).href);

@@ -7,7 +7,10 @@
  * steady-state wait (after a full GC through the inspector), tick duration from /metrics
  * (`warroom_tick_duration_seconds`) and the board snapshot's size in bytes.
  *
- *   npm run bench:scale -- [--sizes 100,1000,5000] [--steady 60] [--format yaml|json]
+ *   npm run bench:scale -- [--sizes 100,1000,5000] [--steady 60] [--format yaml|json] [--tsx]
+ *
+ * The server runs as `npm start` runs it: the prebuilt bundle (scripts/server-bundle.mjs, built
+ * first when stale); `--tsx` runs server.ts through tsx instead (TypeScript compiled at start).
  *
  * Writes bench/results/scale-<time>.json.
  */
@@ -17,9 +20,10 @@ import path from "node:path";
 import WebSocket from "ws";
 import { estateConfig } from "../../test/support/estate";
 import { inspectorUrl } from "./inspect";
-import { collectGarbage, cpuMs, freePort, killAll, ROOT, rssKiB, sleep, spawnTs, stop, type Managed } from "../ws-fanout/procs";
+import { collectGarbage, cpuMs, freePort, killAll, ROOT, rssKiB, sleep, spawnNode, spawnTs, stop, type Managed } from "../ws-fanout/procs";
+import { ensureServerBundle } from "../../scripts/server-bundle.mjs";
 
-type Settings = { sizes: number[]; steadyS: number; format: "yaml" | "json" };
+type Settings = { sizes: number[]; steadyS: number; format: "yaml" | "json"; tsx: boolean; bundle: string };
 
 function parseArgs(argv: string[]): Settings {
   const get = (name: string) => {
@@ -30,6 +34,8 @@ function parseArgs(argv: string[]): Settings {
     sizes: (get("--sizes") ?? "100,1000,5000").split(",").map(Number),
     steadyS: Number(get("--steady") ?? 60),
     format: get("--format") === "json" ? "json" : "yaml",
+    tsx: argv.includes("--tsx"),
+    bundle: "",
   };
 }
 
@@ -133,7 +139,8 @@ async function runSize(n: number, s: Settings): Promise<Result> {
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
     const began = performance.now();
-    const p = spawnTs(`war-room-${n}`, "server.ts", ["--no-ui"], env, ["--inspect=127.0.0.1:0"]);
+    // What `npm start` runs (the prebuilt bundle), or with --tsx the TypeScript compiled at start.
+    const p = s.tsx ? spawnTs(`war-room-${n}`, "server.ts", ["--no-ui"], env, ["--inspect=127.0.0.1:0"]) : spawnNode(`war-room-${n}`, s.bundle, ["--no-ui"], env, ["--inspect=127.0.0.1:0", "--enable-source-maps"]);
     try {
       const liveAt = await whenPrinted(p, "War Room is live at", 180_000);
       const startCpuS = cpuMs(p.pid) / 1000;
@@ -170,6 +177,7 @@ async function runSize(n: number, s: Settings): Promise<Result> {
 
 async function main(): Promise<void> {
   const s = parseArgs(process.argv.slice(2));
+  if (!s.tsx) s.bundle = await ensureServerBundle(ROOT);
   const results: Result[] = [];
   for (const n of s.sizes) {
     const r = await runSize(n, s);

@@ -35,6 +35,12 @@ export function spawnTs(name: string, script: string, args: string[], env: NodeJ
   return track(child, name, true);
 }
 
+/** A plain ES module (no tsx), e.g. the production server bundle (scripts/server-bundle.mjs). */
+export function spawnNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Managed {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  return track(child, name, true);
+}
+
 /** Like spawnTs, with an IPC channel (process.send) to the child. */
 export function forkTs(name: string, script: string, args: string[], env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []): Managed {
   const child = fork(path.resolve(ROOT, script), args, { cwd: ROOT, env, execArgv: [...TSX, ...nodeArgs], stdio: ["ignore", "pipe", "pipe", "ipc"] });
