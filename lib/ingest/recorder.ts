@@ -11,6 +11,7 @@ import { roundValues } from "../signals/round";
 import type { SignalPoint, SignalValues } from "../signals/types";
 import type { SloChannel } from "../slo/channel";
 import type { SloTracker } from "../slo/tracker";
+import type { SliRow } from "../slo/repo";
 import { burnObservations } from "../slo/burn-observations";
 import type { AlertChannel } from "../alerts/channel";
 import type { AlertEngine } from "../alerts/engine";
@@ -124,6 +125,7 @@ export class Recorder {
     const closed: SignalMinute[] = [];
     const newest = new Map<string, PushedPoint>();
     let taken = 0;
+    const closedSli: SliRow[] = [];
     for (const p of points) {
       const id = p.service;
       if (!d.history.record(id, p.t, p.values)) continue;
@@ -134,8 +136,12 @@ export class Recorder {
       if (done) closed.push(done);
       newest.set(id, p);
       d.freshness?.note(id, p.intervalMs);
+      // Synchronous unless a minute closes (SloTracker.count): no promise per sample.
+      closedSli.length = 0;
+      d.slos.count(countAt, id, p.values, dtSeconds, p.shareFaster, closedSli);
+      if (closedSli.length === 0) continue;
       try {
-        await d.slos.record(countAt, { [id]: p.values }, dtSeconds, p.shareFaster ? { [id]: p.shareFaster } : undefined, !opts.replica);
+        await d.slos.persistClosed(closedSli, countAt, !opts.replica);
       } catch (err) {
         // Counts the store did not take stay in the tracker for the next minute (as in `record`).
         if (opts.replica || !(err instanceof StoreUnavailable)) throw err;

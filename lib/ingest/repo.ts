@@ -5,6 +5,7 @@ import { ingestKey } from "./convert";
 export type IngestRow = { service: string; t: number; intervalMs: number; raw: unknown };
 
 const BATCH = 500;
+const INSERT_SQL = "insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing";
 
 /**
  * Stores pushed samples; a (service, t) already stored is left as it was (idempotent).
@@ -13,13 +14,34 @@ const BATCH = 500;
 export async function insertIngestSamples(store: Store, rows: readonly IngestRow[], receivedAt: number): Promise<boolean[]> {
   const fresh: boolean[] = new Array<boolean>(rows.length).fill(false);
   if (rows.length === 0) return fresh;
-  if (store.sqliteBatch) {
-    // Hot path: one prepared statement in one transaction, in the database's worker thread.
-    const changes = await store.sqliteBatch(
-      "insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing",
-      rows.map((r) => [r.service, r.t, r.intervalMs, JSON.stringify(r.raw), receivedAt]),
-    );
-    for (let i = 0; i < rows.length; i++) fresh[i] = changes[i] === 1;
+  if (store.sqliteBatchPacked) {
+    // Hot path: one prepared statement in one transaction, in the database's worker thread, the
+    // rows sent as columns (lib/store/sqlite-worker-client.ts PackedBatch). JSON.stringify never
+    // writes a raw "\n" (it escapes control characters in strings), so the samples join on it.
+    const n = rows.length;
+    const services: string[] = [];
+    const serviceAt = new Map<string, number>();
+    const index = new Uint32Array(n);
+    const t = new Float64Array(n);
+    const intervalMs = new Float64Array(n);
+    const samples = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      let k = serviceAt.get(r.service);
+      if (k === undefined) {
+        k = services.push(r.service) - 1;
+        serviceAt.set(r.service, k);
+      }
+      index[i] = k;
+      t[i] = r.t;
+      intervalMs[i] = r.intervalMs;
+      samples[i] = JSON.stringify(r.raw);
+    }
+    const changes = await store.sqliteBatchPacked(INSERT_SQL, {
+      rows: n,
+      columns: [{ dict: services, index }, { numbers: t }, { numbers: intervalMs }, { lines: samples.join("\n") }, { value: receivedAt }],
+    });
+    for (let i = 0; i < n; i++) fresh[i] = changes[i] === 1;
     return fresh;
   }
   const index = new Map<string, number>();

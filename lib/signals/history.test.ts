@@ -65,6 +65,21 @@ describe("SignalHistory", () => {
     expect(s.rps).toEqual([0, 1, 2, 3, 4, 50]);
   });
 
+  it("shows the open minute as it grows between reads, and each closed minute as it closed", () => {
+    const h = new SignalHistory(["a"], { secondsCapacity: 10 });
+    const base = 1_700_000_000_000 - (1_700_000_000_000 % 60_000);
+    const minutes = () => h.query("a", base, base + 3 * 60_000, 60).rps;
+    h.record("a", base + 1000, values({ rps: 10 }));
+    expect(minutes()).toEqual([10]);
+    h.record("a", base + 2000, values({ rps: 30 }));
+    expect(minutes()).toEqual([20]);
+    h.record("a", base + 3000, values({ rps: 50 }));
+    for (let i = 0; i < 20; i++) h.record("a", base + 60_000 + i * 1000, values({ rps: 100 }));
+    h.record("a", base + 120_000, values({ rps: 7 }));
+    // The 10-point seconds ring no longer covers the first minutes: these come from the rollups.
+    expect(minutes()).toEqual([30, 100, 7]);
+  });
+
   it("refuses points older than the newest one so replays cannot rewrite history", () => {
     const h = new SignalHistory(["a"]);
     expect(h.record("a", 2000, values())).toBe(true);

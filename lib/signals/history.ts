@@ -26,9 +26,18 @@ type ServiceHistory = {
   minutes: SeriesRing | null;
   minuteAgg: Aggregator;
   minuteStart: number | null;
+  /** The open minute's aggregate has points `minutes` does not show yet (written by `flushMinute`). */
+  minutePending: boolean;
   /** A derived service that started being fed otherwise (pushed samples): before this its history is still derived. */
   derivedUntil: number | null;
 };
+
+/** Writes the open minute's aggregate into `minutes` (replacing what it showed of that minute before). */
+function flushMinute(h: ServiceHistory): void {
+  if (!h.minutePending || !h.minutes || h.minuteStart === null) return;
+  h.minutes.push(h.minuteStart, h.minuteAgg.result());
+  h.minutePending = false;
+}
 
 /**
  * Recent golden signals per service, in memory: the last hour at tick resolution and
@@ -49,6 +58,7 @@ export class SignalHistory {
         minutes: derived ? null : new SeriesRing(minutesCapacity),
         minuteAgg: new Aggregator(),
         minuteStart: null,
+        minutePending: false,
         derivedUntil: null,
       });
     }
@@ -68,7 +78,7 @@ export class SignalHistory {
     if (h.minutes) return;
     const seconds = new SeriesRing(this.secondsCapacity);
     for (let i = 0; i < h.seconds.size; i++) seconds.push(h.seconds.timeAt(i), h.seconds.pointAt(i));
-    this.services.set(serviceId, { seconds, minutes: new SeriesRing(this.minutesCapacity), minuteAgg: new Aggregator(), minuteStart: null, derivedUntil: t });
+    this.services.set(serviceId, { seconds, minutes: new SeriesRing(this.minutesCapacity), minuteAgg: new Aggregator(), minuteStart: null, minutePending: false, derivedUntil: t });
   }
 
   /** True when the service's history before `t` is derived (wholly derived, or before it was fed otherwise). */
@@ -96,17 +106,23 @@ export class SignalHistory {
     if (!h.seconds.push(t, values)) return false;
     if (!h.minutes) return true;
     const minute = Math.floor(t / MINUTE) * MINUTE;
-    if (h.minuteStart !== null && minute !== h.minuteStart) h.minuteAgg.reset();
+    if (h.minuteStart !== null && minute !== h.minuteStart) {
+      flushMinute(h);
+      h.minuteAgg.reset();
+    }
     h.minuteStart = minute;
     h.minuteAgg.add(values);
-    // The open minute is visible too, so long ranges reach up to now.
-    h.minutes.push(minute, h.minuteAgg.result());
+    // The open minute is visible too (long ranges reach up to now), but written to `minutes` only
+    // when it closes or is read: push ingest records thousands of points a minute per service.
+    h.minutePending = true;
     return true;
   }
 
   /** Records a ready-made one-minute rollup (backfill). */
   recordMinute(serviceId: string, minute: number, values: SignalValues): void {
-    this.get(serviceId).minutes?.push(Math.floor(minute / MINUTE) * MINUTE, values);
+    const h = this.get(serviceId);
+    flushMinute(h);
+    h.minutes?.push(Math.floor(minute / MINUTE) * MINUTE, values);
   }
 
   latest(serviceId: string): SignalPoint | null {
@@ -149,6 +165,7 @@ export class SignalHistory {
    */
   query(serviceId: string, from: number, to: number, stepSeconds: number): Series {
     const h = this.get(serviceId);
+    flushMinute(h);
     const stepMs = stepSeconds * 1000;
     const minutes = h.minutes;
     if (!minutes) return this.queryDerived(h.seconds, serviceId, from, to, stepMs);

@@ -191,54 +191,65 @@ export class SloTracker {
     /** False on a follower (lib/ingest/recorder.ts replica): the leader writes the closed minutes. */
     persist = true,
   ): Promise<void> {
-    const minute = Math.floor(t / MINUTE) * MINUTE;
     const closed: SliRow[] = [];
     // Only the SLOs of services in this call move on (a pushed sample carries one service).
-    for (const [service, values] of Object.entries(valuesByService)) {
-      for (const slo of this.servicesOf.get(service) ?? []) {
-        const tr = this.tracked.get(slo.id)!;
-        if (tr.open && minute < tr.open.minute) continue; // a late sample must not reopen a closed minute
-        if (tr.open && tr.open.minute !== minute) {
-          closed.push({ sloId: tr.slo.id, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
-          tr.open = null;
-        }
-        const c = sliCounts(tr.slo.sli, values, seconds, shareFaster?.[service]);
-        tr.open ??= { minute, good: 0, total: 0 };
-        tr.open.good += c.good;
-        tr.open.total += c.total;
-        tr.recent.add(t, c);
+    for (const [service, values] of Object.entries(valuesByService)) this.count(t, service, values, seconds, shareFaster?.[service], closed);
+    if (closed.length > 0) await this.persistClosed(closed, t, persist);
+  }
+
+  /**
+   * The synchronous part of `record` for one service: adds its events to the open minutes and
+   * pushes the minutes this closes onto `closed`, for `persistClosed`. Push ingest
+   * (lib/ingest/recorder.ts recordPushed) calls it per sample and awaits only when a minute
+   * closes: a promise per sample cost more than the counting (BENCHMARKS.md "Push ingest").
+   */
+  count(t: number, service: string, values: SignalValues, seconds: number, shareFaster: ((thresholdMs: number) => number) | undefined, closed: SliRow[]): void {
+    const slos = this.servicesOf.get(service);
+    if (!slos) return;
+    const minute = Math.floor(t / MINUTE) * MINUTE;
+    for (const slo of slos) {
+      const tr = this.tracked.get(slo.id)!;
+      if (tr.open && minute < tr.open.minute) continue; // a late sample must not reopen a closed minute
+      if (tr.open && tr.open.minute !== minute) {
+        closed.push({ sloId: tr.slo.id, start: tr.open.minute, spanMs: MINUTE, good: tr.open.good, total: tr.open.total });
+        tr.open = null;
       }
-    }
-    if (closed.length > 0) {
-      if (!persist) {
-        // A follower: the leader writes the closed minutes; this instance only reads them back.
-        for (const row of closed) await this.refreshStored(this.tracked.get(row.sloId)!, t);
-        return;
-      }
-      this.unsaved.push(...closed);
-      const rows = [...this.unsaved];
-      try {
-        await upsertSliCounts(this.store, rows);
-      } catch (err) {
-        if (this.unsaved.length > MAX_UNSAVED_ROWS) this.unsaved.splice(0, this.unsaved.length - MAX_UNSAVED_ROWS);
-        throw err;
-      }
-      const written = new Set(rows);
-      this.unsaved = this.unsaved.filter((r) => !written.has(r));
-      const moved = new Set<Tracked>();
-      for (const r of rows) {
-        const tr = this.tracked.get(r.sloId)!;
-        if (r.start >= tr.stored.from) {
-          tr.stored.counts.good += r.good;
-          tr.stored.counts.total += r.total;
-        }
-        moved.add(tr);
-      }
-      await slideWindows(this.store, [...moved], t);
+      const c = sliCounts(tr.slo.sli, values, seconds, shareFaster);
+      tr.open ??= { minute, good: 0, total: 0 };
+      tr.open.good += c.good;
+      tr.open.total += c.total;
+      tr.recent.add(t, c);
     }
   }
 
-
+  /** Writes minutes `count` closed (with any the store did not take before) and slides the windows; a follower only re-reads its sums. */
+  async persistClosed(closed: readonly SliRow[], t: number, persist = true): Promise<void> {
+    if (!persist) {
+      // A follower: the leader writes the closed minutes; this instance only reads them back.
+      for (const row of closed) await this.refreshStored(this.tracked.get(row.sloId)!, t);
+      return;
+    }
+    this.unsaved.push(...closed);
+    const rows = [...this.unsaved];
+    try {
+      await upsertSliCounts(this.store, rows);
+    } catch (err) {
+      if (this.unsaved.length > MAX_UNSAVED_ROWS) this.unsaved.splice(0, this.unsaved.length - MAX_UNSAVED_ROWS);
+      throw err;
+    }
+    const written = new Set(rows);
+    this.unsaved = this.unsaved.filter((r) => !written.has(r));
+    const moved = new Set<Tracked>();
+    for (const r of rows) {
+      const tr = this.tracked.get(r.sloId)!;
+      if (r.start >= tr.stored.from) {
+        tr.stored.counts.good += r.good;
+        tr.stored.counts.total += r.total;
+      }
+      moved.add(tr);
+    }
+    await slideWindows(this.store, [...moved], t);
+  }
 
   status(now: number): SloStatus[] {
     return [...this.tracked.values()].map((tr) => this.statusOf(tr, now));

@@ -4,6 +4,16 @@ import BetterSqlite3 from "better-sqlite3";
 type Reply = { id: number; ok?: Record<string, unknown>; error?: { name: string; message: string; code?: string } };
 type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void };
 
+/**
+ * Parameter columns of a batch, packed so the message to the worker is a few strings and typed
+ * arrays instead of an array per row: structured clone of 4,000 small arrays cost more than the
+ * inserts on the main thread (BENCHMARKS.md "Push ingest"). `lines` is the column's values joined
+ * with "\n" (for values that cannot contain one, e.g. JSON.stringify output); `dict` names each
+ * row's value by index into `values`; `value` is the same for every row.
+ */
+export type PackedColumn = { lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { value: string | number };
+export type PackedBatch = { rows: number; columns: PackedColumn[] };
+
 export type QueryResult = { rows?: Record<string, unknown>[]; changes?: number; lastInsertRowid?: number | bigint };
 
 /**
@@ -52,6 +62,11 @@ export class SqliteWorkerClient {
   /** Runs one statement for each parameter row, all in one transaction; the changes of each row. */
   async batch(sql: string, rows: readonly (readonly unknown[])[]): Promise<number[]> {
     return (await this.call({ op: "batch", sql, rows })).changes as number[];
+  }
+
+  /** `batch` with the rows packed by column (PackedBatch); the changes (0 or 1) of each row. */
+  async batchPacked(sql: string, packed: PackedBatch): Promise<Uint8Array> {
+    return (await this.call({ op: "batch", sql, packed })).changes as Uint8Array;
   }
 
   /** A round trip to the worker: it answers once the statement it is running (if any) is done. */

@@ -53,7 +53,34 @@ function prepare(d, sql) {
   return stmt;
 }
 
-/** @param {{ op: string; sql?: string; params?: unknown[]; rows?: unknown[][] }} m */
+/**
+ * Runs `stmt` once per row of a packed batch (lib/store/sqlite-worker-client.ts PackedBatch),
+ * building each row's parameters here rather than receiving an array per row.
+ * @param {import("better-sqlite3").Statement} stmt
+ * @param {{ rows: number; columns: ({ lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { value: string | number })[] }} packed
+ */
+function runPacked(stmt, packed) {
+  const n = packed.rows;
+  /** @type {((i: number) => unknown)[]} */
+  const get = packed.columns.map((c) => {
+    if ("lines" in c) {
+      const values = c.lines.split("\n");
+      return (i) => values[i];
+    }
+    if ("numbers" in c) return (i) => c.numbers[i];
+    if ("dict" in c) return (i) => c.dict[c.index[i]];
+    return () => c.value;
+  });
+  const args = new Array(get.length);
+  const changes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < get.length; k++) args[k] = get[k](i);
+    changes[i] = stmt.run(args).changes;
+  }
+  return changes;
+}
+
+/** @param {{ op: string; sql?: string; params?: unknown[]; rows?: unknown[][]; packed?: Parameters<typeof runPacked>[1] }} m */
 function run(m) {
   if (m.op === "open") {
     db = new Database(file);
@@ -77,6 +104,7 @@ function run(m) {
     case "batch": {
       // One statement for many parameter rows, in one transaction (push ingest, lib/ingest/repo.ts).
       const stmt = prepare(d, m.sql ?? "");
+      if (m.packed) return { changes: d.transaction(() => runPacked(stmt, m.packed))() };
       const rows = m.rows ?? [];
       const changes = d.transaction(() => rows.map((r) => stmt.run(bindable(r)).changes))();
       return { changes };

@@ -63,6 +63,22 @@ describe("SQLite worker store", () => {
     expect(rows.map((r) => [Number(r.t), Number(r.received_at)])).toEqual([[1, 5], [2, 6]]);
   });
 
+  it("batches rows packed by column and tells which rows changed", async () => {
+    const insert = "insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing";
+    const pack = (services: string[], index: number[], t: number[], samples: string[], at: number) => ({
+      rows: t.length,
+      columns: [{ dict: services, index: Uint32Array.from(index) }, { numbers: Float64Array.from(t) }, { numbers: Float64Array.from(t.map(() => 1000)) }, { lines: samples.join("\n") }, { value: at }],
+    });
+    expect([...(await store.sqliteBatchPacked!(insert, pack(["api"], [0], [1], ['{"a":"x\\ny"}'], 5)))]).toEqual([1]);
+    expect([...(await store.sqliteBatchPacked!(insert, pack(["db", "api"], [1, 0, 1], [1, 1, 2], ["{}", '{"b":1}', "[]"], 6)))]).toEqual([0, 1, 1]);
+    const rows = await store.db.selectFrom("ingest_samples").select(["service", "t", "interval_ms", "sample", "received_at"]).orderBy("service").orderBy("t").execute();
+    expect(rows.map((r) => [r.service, Number(r.t), Number(r.interval_ms), r.sample, Number(r.received_at)])).toEqual([
+      ["api", 1, 1000, '{"a":"x\\ny"}', 5],
+      ["api", 2, 1000, "[]", 6],
+      ["db", 1, 1000, '{"b":1}', 6],
+    ]);
+  });
+
   it("serves background work (ticks, jobs) before request work waiting at the connection", async () => {
     const order: string[] = [];
     const heavy = HEAVY.execute(store.db).then(() => order.push("heavy"));

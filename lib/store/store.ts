@@ -6,7 +6,7 @@ import { describeError } from "./errors";
 import { migrateToLatest } from "./migrations";
 import { openSqliteFile } from "./sqlite";
 import { SqliteWorkerDialect } from "./sqlite-worker-dialect";
-import type { SqliteWorkerClient } from "./sqlite-worker-client";
+import type { PackedBatch, SqliteWorkerClient } from "./sqlite-worker-client";
 import { assertPgSchemaName, createPgPool, parsePgUrl, type PgTarget } from "./postgres";
 import { GuardedPostgresDialect, StoreOutage } from "./outage";
 
@@ -21,6 +21,8 @@ export type Store = {
    * transaction is open meanwhile; resolves with the changes of each row. For hot paths (push ingest).
    */
   sqliteBatch?(sql: string, rows: readonly (readonly unknown[])[]): Promise<number[]>;
+  /** `sqliteBatch` with the rows packed by column (cheaper to send to the worker); the changes (0 or 1) of each row. */
+  sqliteBatchPacked?(sql: string, packed: PackedBatch): Promise<Uint8Array>;
   /** e.g. "sqlite:data/war-room.sqlite" or "postgres:127.0.0.1:5432/test"; never a password. */
   describe(): string;
   /** Cheap round trip; rejects within timeoutMs. */
@@ -136,7 +138,12 @@ function makeStore(db: Kysely<Database>, dialect: Dialect, label: string, sqlite
   return {
     db,
     dialect,
-    ...(sqlite ? { sqliteBatch: (text, rows) => db.connection().execute(() => sqlite.batch(text, rows)) } : {}),
+    ...(sqlite
+      ? {
+          sqliteBatch: (text, rows) => db.connection().execute(() => sqlite.batch(text, rows)),
+          sqliteBatchPacked: (text, packed) => db.connection().execute(() => sqlite.batchPacked(text, packed)),
+        }
+      : {}),
     describe: () => label,
     ping: async (timeoutMs = DEFAULT_PING_TIMEOUT_MS) => {
       if (closing) throw new Error(`${label} is closed`);
