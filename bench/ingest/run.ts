@@ -25,6 +25,7 @@ import path from "node:path";
 import { createServer } from "node:net";
 import { demoConfig } from "../../lib/config/demo";
 import { REMOTE_WRITE_HEADERS, remoteWriteBody, type TestSeries } from "../../test/support/remote-write";
+import { ensureServerBundle } from "../../scripts/server-bundle.mjs";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -194,7 +195,9 @@ async function main() {
   // Only push-fed services take pushes (lib/ingest/ownership.ts): the demo, every service push-fed (JSON is YAML).
   const configFile = path.join(dataDir, "config.yaml");
   writeFileSync(configFile, JSON.stringify({ ...demoConfig, source: { kind: "push" } }));
-  const child = spawn(process.execPath, [...(args.includes("--prof") ? ["--cpu-prof", "--cpu-prof-dir=bench/results/prof"] : []), "--import", "tsx", "server.ts", "--no-ui"], {
+  // The server as `npm start` runs it (the prebuilt bundle, scripts/server-bundle.mjs); --tsx: server.ts through tsx.
+  const server = args.includes("--tsx") ? ["--import", "tsx", "server.ts"] : ["--enable-source-maps", await ensureServerBundle(process.cwd())];
+  const child = spawn(process.execPath, [...(args.includes("--prof") ? ["--cpu-prof", "--cpu-prof-dir=bench/results/prof"] : []), ...server, "--no-ui"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, WAR_ROOM_CONFIG: configFile, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -89,6 +89,7 @@ function run(m) {
     db.pragma("synchronous = FULL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
+    db.pragma("wal_autocheckpoint = 10000");
     return { journal };
   }
   if (!db) throw new Error("SQLite database is not open");
