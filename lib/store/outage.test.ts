@@ -76,6 +76,30 @@ describe("StoreOutage", () => {
     expect(lines.filter((l) => l.level === "warn")).toHaveLength(2);
   });
 
+  it("a statement begun during the outage that fails after the database is back does not start a second outage; a new one does", () => {
+    const { o, lines } = outage();
+    const dead = () => withCode("read ECONNRESET", "ECONNRESET");
+    o.classify(dead());
+    // A tick's statement starts while the database is away and waits on its dead connection…
+    const inFlight = o.generation;
+    o.reached();
+    // …and fails only after another statement found the database back.
+    expect(o.classify(dead(), inFlight)).toBeInstanceOf(StoreUnavailable);
+    expect(o.down).toBe(false);
+    expect(lines.map((l) => l.msg)).toEqual([expect.stringMatching(/store unreachable/), "store reachable again"]);
+    // A statement begun after the recovery that cannot reach the database is a new outage.
+    expect(o.classify(dead(), o.generation)).toBeInstanceOf(StoreUnavailable);
+    expect(o.down).toBe(true);
+    expect(lines.filter((l) => l.level === "warn")).toHaveLength(2);
+  });
+
+  it("an idle connection that fails never starts an outage by itself", () => {
+    const { o, lines } = outage();
+    expect(o.classifyIdle(withCode("read ECONNRESET", "ECONNRESET"))).toBeInstanceOf(StoreUnavailable);
+    expect(o.down).toBe(false);
+    expect(lines).toEqual([]);
+  });
+
   it("while down, lets one connection attempt at a time find out whether the database is back; the others fail at once", async () => {
     const { o } = outage();
     let calls = 0;

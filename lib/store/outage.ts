@@ -12,6 +12,8 @@ export type OutageLogger = { info(o: object, msg?: string): void; warn(o: object
 export class StoreOutage {
   private downSince: number | null = null;
   private failures = 0;
+  /** Counts the ends of outages: a statement begun before the last one ended cannot start a new outage. */
+  private recoveries = 0;
   private probing = false;
   private readonly label: string;
   private readonly logger: OutageLogger;
@@ -27,17 +29,36 @@ export class StoreOutage {
     return this.downSince !== null;
   }
 
-  /** StoreUnavailable for an unreachable database (the first one of an outage is logged); any other error unchanged. */
-  classify(err: unknown): unknown {
+  /** Taken when a statement begins, for `classify`. */
+  get generation(): number {
+    return this.recoveries;
+  }
+
+  /**
+   * StoreUnavailable for an unreachable database (the first one of an outage is logged); any other
+   * error unchanged. `began` (the `generation` when the statement began): a statement that was
+   * already under way during the outage and fails after the database came back (it waited on a
+   * dead connection) is refused but does not start a second outage.
+   */
+  classify(err: unknown, began = this.recoveries): unknown {
     if (err instanceof StoreUnavailable) return err;
     if (!isStoreUnreachable(err)) return err;
     this.failures++;
-    if (this.downSince === null) {
+    if (this.downSince === null && began === this.recoveries) {
       this.downSince = this.now();
       // describeError: the driver's message and code only; the connection string (and its password) is never in it.
       this.logger.warn({ store: this.label, err: describeError(err) }, "store unreachable: writes answer 503 until it is back");
     }
     return new StoreUnavailable(err);
+  }
+
+  /**
+   * An idle pooled connection that failed: counted in an outage under way, never the start of one
+   * (a connection dropped after the database came back, or by an idle timeout, says nothing about
+   * the next statement, which finds out for itself).
+   */
+  classifyIdle(err: unknown): unknown {
+    return this.classify(err, -1);
   }
 
   /**
@@ -65,6 +86,7 @@ export class StoreOutage {
     this.logger.info({ store: this.label, downMs: this.now() - this.downSince, failedStatements: this.failures }, "store reachable again");
     this.downSince = null;
     this.failures = 0;
+    this.recoveries++;
   }
 }
 
@@ -92,20 +114,22 @@ class GuardedConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const began = this.outage.generation;
     try {
       const result = await this.inner.executeQuery<R>(query);
       this.outage.reached();
       return result;
     } catch (err) {
-      throw this.outage.classify(err);
+      throw this.outage.classify(err, began);
     }
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    const began = this.outage.generation;
     try {
       yield* this.inner.streamQuery<R>(query, chunkSize);
     } catch (err) {
-      throw this.outage.classify(err);
+      throw this.outage.classify(err, began);
     }
   }
 }

@@ -84,7 +84,7 @@ async function openPostgres(databaseUrl: string, schema: string | undefined, log
   const outage = new StoreOutage({ label, logger });
   // An idle connection dropped by a database that went away is part of the outage, logged once with it.
   const onIdleError = (err: Error) => {
-    if (!(outage.classify(err) instanceof StoreUnavailable)) logger.warn({ store: label, err: describeError(err) }, "idle Postgres connection failed");
+    if (!(outage.classifyIdle(err) instanceof StoreUnavailable)) logger.warn({ store: label, err: describeError(err) }, "idle Postgres connection failed");
   };
 
   const applied = await migratePostgres(target, schema, label, onIdleError);
