@@ -17,10 +17,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
+import { freePort } from "../ws-fanout/procs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -31,17 +31,6 @@ function arg(name: string): string | undefined {
 const SECONDS = Number(arg("--seconds") ?? 30);
 const RUNS = Number(arg("--runs") ?? 1);
 const APP = path.resolve(arg("--app") ?? ROOT);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 type Server = { url: string; child: ChildProcess; dataDir: string };
 
