@@ -24,37 +24,46 @@ export type Tracked = {
  * (written rows were added), subtracts what fell out of the window. One query per window start.
  */
 export async function slideWindows(store: Store, trs: readonly Tracked[], now: number): Promise<void> {
-  const groups = new Map<string, { from: number; newFrom: number; trs: Tracked[] }>();
+  const sliding: { tr: Tracked; from: number; to: number }[] = [];
   for (const tr of trs) {
     const newFrom = windowRange(tr.slo.window, now).from;
-    tr.stored.to = tr.open ? tr.open.minute : Math.floor(now / MINUTE) * MINUTE + MINUTE;
-    if (newFrom <= tr.stored.from) continue;
-    const key = `${tr.stored.from}:${newFrom}`;
-    const g = groups.get(key) ?? { from: tr.stored.from, newFrom, trs: [] };
-    g.trs.push(tr);
-    groups.set(key, g);
+    tr.stored.to = storedTo(tr, now);
+    if (newFrom > tr.stored.from) sliding.push({ tr, from: tr.stored.from, to: newFrom });
   }
-  for (const g of groups.values()) {
-    const out = await sumSliCountsBySlo(store, g.trs.map((tr) => tr.slo.id), g.from, g.newFrom);
-    for (const tr of g.trs) {
-      const gone = out.get(tr.slo.id) ?? { good: 0, total: 0 };
-      const spans = sumSpans(tr.derived, g.from, g.newFrom);
-      tr.stored.counts.good -= gone.good + spans.good;
-      tr.stored.counts.total -= gone.total + spans.total;
-      tr.stored.from = g.newFrom;
-    }
-  }
+  await sumByRange(store, sliding, (tr, gone, range) => {
+    tr.stored.counts.good -= gone.good;
+    tr.stored.counts.total -= gone.total;
+    tr.stored.from = range.to;
+  });
 }
 
 /** Sums each SLO's window afresh: one query per distinct window start. */
 export async function refreshWindows(store: Store, trs: readonly Tracked[], now: number): Promise<void> {
+  const ranges = trs.map((tr) => ({ tr, from: windowRange(tr.slo.window, now).from, to: storedTo(tr, now) }));
+  await sumByRange(store, ranges, (tr, counts, { from, to }) => {
+    tr.stored = { from, to, counts };
+  });
+}
+
+/** Where a tracker's stored sum ends: at its open minute, else after the current minute. */
+function storedTo(tr: Tracked, now: number): number {
+  return tr.open ? tr.open.minute : Math.floor(now / MINUTE) * MINUTE + MINUTE;
+}
+
+/**
+ * Stored plus derived counts of each SLO over its own [from, to), one query per distinct range
+ * (most SLOs share their window), handed to `use`.
+ */
+async function sumByRange(
+  store: Store,
+  ranges: readonly { tr: Tracked; from: number; to: number }[],
+  use: (tr: Tracked, counts: { good: number; total: number }, range: { from: number; to: number }) => void,
+): Promise<void> {
   const groups = new Map<string, { from: number; to: number; trs: Tracked[] }>();
-  for (const tr of trs) {
-    const { from } = windowRange(tr.slo.window, now);
-    const to = tr.open ? tr.open.minute : Math.floor(now / MINUTE) * MINUTE + MINUTE;
-    const key = `${from}:${to}`;
-    const g = groups.get(key) ?? { from, to, trs: [] };
-    g.trs.push(tr);
+  for (const r of ranges) {
+    const key = `${r.from}:${r.to}`;
+    const g = groups.get(key) ?? { from: r.from, to: r.to, trs: [] };
+    g.trs.push(r.tr);
     groups.set(key, g);
   }
   for (const g of groups.values()) {
@@ -62,7 +71,7 @@ export async function refreshWindows(store: Store, trs: readonly Tracked[], now:
     for (const tr of g.trs) {
       const c = out.get(tr.slo.id) ?? { good: 0, total: 0 };
       const spans = sumSpans(tr.derived, g.from, g.to);
-      tr.stored = { from: g.from, to: g.to, counts: { good: c.good + spans.good, total: c.total + spans.total } };
+      use(tr, { good: c.good + spans.good, total: c.total + spans.total }, g);
     }
   }
 }
