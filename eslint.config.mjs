@@ -7,7 +7,7 @@ import reactHooks from "eslint-plugin-react-hooks";
  * root (errors, log, time, severity, jobs) and the folders listed before it, never one after it;
  * scripts/check-cycles.mjs fails on any cycle besides. Domains never import transport or UI.
  */
-const LAYERS = ["store", "live", "cluster", "auth", "markdown", "drills", "signals", "alerts", "slo", "simulator", "sources", "runbooks", "incidents", "postmortems", "ingest", "config", "server"];
+const LAYERS = ["store", "live", "cluster", "auth", "markdown", "drills", "signals", "alerts", "slo", "simulator", "sources", "runbooks", "incidents", "postmortems", "ingest", "notifications", "comms", "config", "server"];
 const TRANSPORT = {
   paths: [
     { name: "ws", message: "lib/<domain> must not import transport; put adapters in lib/server" },

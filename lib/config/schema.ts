@@ -7,6 +7,8 @@ import { SimulationSchema } from "../simulator/config";
 import { PrometheusSectionSchema, ServiceSourceSchema, SourceSchema, sourceProblems } from "../sources/config";
 import { RemoteWriteConfigSchema } from "../ingest/remote-write/config";
 import { AuthConfigSchema } from "../auth/config";
+import { NotificationsConfigSchema } from "../notifications/config";
+import { StatusPageConfigSchema, statusPageProblems } from "../comms/config";
 
 const id = z
   .string()
@@ -59,6 +61,10 @@ export const ConfigSchema = z
       .strict()
       .prefault({}),
     auth: AuthConfigSchema.prefault({}),
+    /** Notifications out (lib/notifications/config.ts): channels (secrets named by env variable), rules, delivery. */
+    notifications: NotificationsConfigSchema.prefault({}),
+    /** Status updates and the public status page (lib/comms/config.ts). */
+    statusPage: StatusPageConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -80,6 +86,7 @@ export const ConfigSchema = z
     });
     for (const p of sourceProblems(cfg)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
     const ids = new Set(seen.keys());
+    for (const p of statusPageProblems(cfg.statusPage, ids)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
     for (const p of [...unknownServiceProblems(cfg.slos, ids), ...unknownAlertServiceProblems(cfg.alerts, ids)]) {
       ctx.addIssue({ code: "custom", path: pathOf(p.path), message: p.message });
     }

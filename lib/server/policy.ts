@@ -61,6 +61,8 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "DELETE /api/v1/tokens/:id": admin,
   "GET /api/v1/audit": admin,
   "GET /api/v1/audit/export": admin,
+
+  "GET /api/v1/admin/notifications": admin,
 };
 
 /** What a WebSocket client message needs (lib/server/ws.ts): watching is reading; presence names come from the identity. */

@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema";
-import { effectiveThresholds } from "../config/load";
+import { ConfigError, effectiveThresholds } from "../config/load";
+import { createNotifications } from "../notifications";
 import type { Clock } from "../time";
 import type { Logger } from "../log";
 import { Scheduler, type Job } from "../jobs";
@@ -79,6 +80,8 @@ export type ComposeOptions = {
   cluster?: { redisUrl?: string; prefix: string; leaseTtlMs?: number; leaseRenewMs?: number; presenceBeatMs?: number };
   /** A bus message this root does not handle itself (e.g. a sign-out for the socket layer). */
   onBusMessage?: (m: BusMessage) => void;
+  /** Where notification channel secrets are read (default process.env; lib/notifications/config.ts). */
+  secretsEnv?: Record<string, string | undefined>;
 };
 
 export type WarRoom = ReturnType<typeof composeWarRoom>;
@@ -198,6 +201,8 @@ export function composeWarRoom(opts: ComposeOptions) {
   });
   const alertmanager: AlertmanagerCtx = { incidents, alerts, alertChannel, config: config.integrations.alertmanager, serviceName: (id) => catalog.get(id)?.name, logger };
   const auth: AuthCtx = { store, clock, config: config.auth };
+  const notifications = createNotifications({ store, clock, logger, config: config.notifications, holder: opts.serverId, secretsEnv: opts.secretsEnv ?? process.env });
+  if (notifications.problems.length > 0) throw new ConfigError("config", notifications.problems);
   // Only simulator-fed services are simulated, scraped and drilled (null: /sim/metrics answers 404).
   const simulated = new Set(bySource.simulator);
   const simScrape =
@@ -237,6 +242,7 @@ export function composeWarRoom(opts: ComposeOptions) {
       everyMs: presenceBeatMs,
       run: () => incidentLive.presenceBeat().catch((err: unknown) => logger.debug({ err: String(err) }, "could not send the presence beat")),
     } satisfies Job,
+    notifications: onlyOnLeader(notifications.job, leads),
     retention: onlyOnLeader(retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
   };
 
@@ -322,6 +328,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     alertmanager,
     simScrape,
     auth,
+    notifications,
     jobs,
     cluster: node,
 
@@ -345,7 +352,7 @@ export function composeWarRoom(opts: ComposeOptions) {
         await slos.load(clock.now());
       }
       board.syncDrills();
-      scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick)] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention]);
+      scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick)] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention, jobs.notifications]);
     },
 
     /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */

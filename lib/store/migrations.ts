@@ -1,5 +1,6 @@
 import { Migrator, SqliteAdapter, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import { describeError } from "./errors";
+import { commsMigration } from "./migrations-comms";
 
 /**
  * Schema migrations, run in name order. Append only: never edit or rename a migration that
@@ -274,6 +275,11 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.alterTable("runbook_checks").addColumn("seq", "bigint", (c) => c.notNull().defaultTo(0)).execute();
       // The write floor (lib/incidents/context.ts writeTime): the newest recordedAt of one incident.
       await db.schema.createIndex("timeline_entries_incident_recorded_idx").on("timeline_entries").columns(["incident_id", "recorded_at"]).execute();
+    },
+  },
+  "0013_comms": {
+    async up(db: Kysely<unknown>) {
+      await commsMigration(db);
     },
   },
 };

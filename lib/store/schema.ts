@@ -216,6 +216,9 @@ export interface ClusterLeaseTable {
   expires_at: number;
 }
 
+import type { NotificationEventsTable, NotificationDeliveriesTable, StatusUpdatesTable, StatusOverridesTable } from "./schema-comms";
+export type { NotificationEventsTable, NotificationDeliveriesTable, StatusUpdatesTable, StatusOverridesTable } from "./schema-comms";
+
 export interface Database {
   drills: DrillsTable;
   meta: MetaTable;
@@ -233,4 +236,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   cluster_lease: ClusterLeaseTable;
+  notification_events: NotificationEventsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  status_updates: StatusUpdatesTable;
+  status_overrides: StatusOverridesTable;
 }

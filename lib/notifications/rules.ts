@@ -1,0 +1,26 @@
+import { SEVERITIES } from "../severity";
+import type { NotificationRule } from "./config";
+import type { NotificationEvent } from "./events";
+
+/** The channels an event goes to: every channel of every rule it matches (each once). */
+export function channelsFor(event: NotificationEvent, rules: readonly NotificationRule[]): string[] {
+  const out = new Set<string>();
+  for (const r of rules) if (matches(event, r)) for (const c of r.channels) out.add(c);
+  // A status update goes only to the channels its author chose, among those the rules allow.
+  if (event.channels) return [...out].filter((c) => event.channels!.includes(c));
+  return [...out];
+}
+
+export function matches(event: NotificationEvent, rule: NotificationRule): boolean {
+  if (!rule.events.includes(event.type)) return false;
+  const inc = event.incident;
+  const drill = inc?.drill ?? event.type === "gameday.verdict";
+  if (rule.drills === "exclude" && drill) return false;
+  if (rule.drills === "only" && !drill) return false;
+  if (rule.minSeverity && inc && SEVERITIES.indexOf(inc.severity) > SEVERITIES.indexOf(rule.minSeverity)) return false;
+  if (rule.services) {
+    const touched = inc?.services ?? (event.alert ? [event.alert.service] : []);
+    if (!touched.some((s) => rule.services!.includes(s))) return false;
+  }
+  return true;
+}
