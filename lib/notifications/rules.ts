@@ -4,10 +4,10 @@ import type { NotificationEvent } from "./events";
 
 /** The channels an event goes to: every channel of every rule it matches (each once). */
 export function channelsFor(event: NotificationEvent, rules: readonly NotificationRule[]): string[] {
+  // A status update goes to the channels its author chose (lib/comms/status-updates.ts), whatever the rules say.
+  if (event.channels) return [...new Set(event.channels)];
   const out = new Set<string>();
   for (const r of rules) if (matches(event, r)) for (const c of r.channels) out.add(c);
-  // A status update goes only to the channels its author chose, among those the rules allow.
-  if (event.channels) return [...out].filter((c) => event.channels!.includes(c));
   return [...out];
 }
 

@@ -19,7 +19,7 @@ import { addRemoteWriteRoute } from "./remote-write-route";
 import { addPostmortemRoutes } from "./postmortem-routes";
 import { addAuthRoutes } from "./auth-routes";
 import { createApiAccess } from "./access";
-import { addNotificationRoutes } from "./comms-routes";
+import { addNotificationRoutes, addStatusUpdateRoutes } from "./comms-routes";
 
 const time = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
@@ -171,6 +171,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   addPostmortemRoutes(api, wr.postmortems);
   addAuthRoutes(api, wr.auth);
   addNotificationRoutes(api, { store: wr.store, notifications: wr.notifications });
+  addStatusUpdateRoutes(api, wr.comms);
 
   return api;
 }

@@ -63,6 +63,8 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "GET /api/v1/audit/export": admin,
 
   "GET /api/v1/admin/notifications": admin,
+  "GET /api/v1/incidents/:id/status-updates": read,
+  "POST /api/v1/incidents/:id/status-updates": write,
 };
 
 /** What a WebSocket client message needs (lib/server/ws.ts): watching is reading; presence names come from the identity. */

@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema";
 import { ConfigError, effectiveThresholds } from "../config/load";
 import { createNotifications } from "../notifications";
+import type { StatusUpdateCtx } from "../comms/status-updates";
 import type { Clock } from "../time";
 import type { Logger } from "../log";
 import { Scheduler, type Job } from "../jobs";
@@ -203,6 +204,7 @@ export function composeWarRoom(opts: ComposeOptions) {
   const auth: AuthCtx = { store, clock, config: config.auth };
   const notifications = createNotifications({ store, clock, logger, config: config.notifications, holder: opts.serverId, secretsEnv: opts.secretsEnv ?? process.env });
   if (notifications.problems.length > 0) throw new ConfigError("config", notifications.problems);
+  const comms: StatusUpdateCtx = { store, clock, outbox: notifications.outbox, channels: notifications.channels, config: config.statusPage, linkBase: config.notifications.linkBase };
   // Only simulator-fed services are simulated, scraped and drilled (null: /sim/metrics answers 404).
   const simulated = new Set(bySource.simulator);
   const simScrape =
@@ -329,6 +331,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     simScrape,
     auth,
     notifications,
+    comms,
     jobs,
     cluster: node,
 
