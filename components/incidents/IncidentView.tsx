@@ -16,6 +16,7 @@ import { RolesPanel } from "./RolesPanel";
 import { Timeline } from "./Timeline";
 import { IncidentRunbooks } from "@/components/runbooks/IncidentRunbooks";
 import { useAuth } from "@/components/auth/useCan";
+import { StatusUpdatesPanel } from "@/components/comms/StatusUpdatesPanel";
 
 function NotFound({ id }: { id: string }) {
   return (
@@ -70,6 +71,7 @@ export function IncidentView({ id }: { id: string }) {
         <Timeline incidentId={incident.id} entries={timeline} tz={tz} serverNow={serverNow} />
         <div className="flex flex-col gap-5">
           <RolesPanel incident={incident} />
+          <StatusUpdatesPanel incidentId={incident.id} services={incident.services} now={now} tz={tz} />
           <IncidentRunbooks incident={incident} tz={tz} />
           <ActionItems incidentId={incident.id} items={actionItems} now={now} tz={tz} />
         </div>
