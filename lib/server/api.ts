@@ -20,6 +20,7 @@ import { addPostmortemRoutes } from "./postmortem-routes";
 import { addAuthRoutes } from "./auth-routes";
 import { createApiAccess } from "./access";
 import { addNotificationRoutes, addStatusUpdateRoutes } from "./comms-routes";
+import { addStatusRoutes } from "./status-routes";
 
 const time = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
@@ -172,6 +173,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   addAuthRoutes(api, wr.auth);
   addNotificationRoutes(api, { store: wr.store, notifications: wr.notifications });
   addStatusUpdateRoutes(api, wr.comms);
+  addStatusRoutes(api, { page: wr.statusPage, info: () => ({ id: "war-room", name: wr.config.statusPage.title ?? wr.config.title, url: `${wr.config.notifications.linkBase?.replace(/\/$/, "") ?? ""}/status` }) });
 
   return api;
 }

@@ -13,8 +13,9 @@ describe("the authorisation table", () => {
     expect(Object.keys(ROUTE_POLICY).filter((r) => !routes.includes(r))).toEqual([]);
   });
 
-  it("lets nobody write without a role or scope: only reads of the document and of who is signed in are public", () => {
+  it("lets nobody write without a role or scope: only reads of the document, of who is signed in and of the public status page are public", () => {
     const open = Object.entries(ROUTE_POLICY).filter(([, p]) => "public" in p).map(([r]) => r);
-    expect(open.sort()).toEqual(["GET /api/v1/me", "GET /api/v1/openapi.json"]);
+    const statusPage = ["components.json", "history.atom", "incidents.json", "status.json", "summary.json", "uptime.json"].map((f) => `GET /api/v2/${f}`);
+    expect(open.sort()).toEqual(["GET /api/v1/me", "GET /api/v1/openapi.json", ...statusPage]);
   });
 });

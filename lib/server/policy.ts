@@ -65,6 +65,16 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "GET /api/v1/admin/notifications": admin,
   "GET /api/v1/incidents/:id/status-updates": read,
   "POST /api/v1/incidents/:id/status-updates": write,
+  "PUT /api/v1/admin/status-components/:id": admin,
+  "DELETE /api/v1/admin/status-components/:id": admin,
+
+  // The public status page (lib/server/status-routes.ts): no sign-in, and nothing internal in it.
+  "GET /api/v2/summary.json": { public: true },
+  "GET /api/v2/status.json": { public: true },
+  "GET /api/v2/components.json": { public: true },
+  "GET /api/v2/incidents.json": { public: true },
+  "GET /api/v2/uptime.json": { public: true },
+  "GET /api/v2/history.atom": { public: true },
 };
 
 /** What a WebSocket client message needs (lib/server/ws.ts): watching is reading; presence names come from the identity. */

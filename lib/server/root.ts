@@ -2,6 +2,8 @@ import type { Config } from "../config/schema";
 import { ConfigError, effectiveThresholds } from "../config/load";
 import { createNotifications } from "../notifications";
 import type { StatusUpdateCtx } from "../comms/status-updates";
+import { StatusPage } from "../comms/status-page";
+import { serviceStates } from "../signals/state";
 import type { Clock } from "../time";
 import type { Logger } from "../log";
 import { Scheduler, type Job } from "../jobs";
@@ -205,6 +207,19 @@ export function composeWarRoom(opts: ComposeOptions) {
   const notifications = createNotifications({ store, clock, logger, config: config.notifications, holder: opts.serverId, secretsEnv: opts.secretsEnv ?? process.env });
   if (notifications.problems.length > 0) throw new ConfigError("config", notifications.problems);
   const comms: StatusUpdateCtx = { store, clock, outbox: notifications.outbox, channels: notifications.channels, config: config.statusPage, linkBase: config.notifications.linkBase };
+  // The public status page judges each service as the board does: its newest point, if fresh, against its thresholds.
+  const statusPage = new StatusPage({
+    store,
+    clock,
+    config: config.statusPage,
+    services: catalog.services.map((s) => ({ id: s.id, name: s.name })),
+    health: (id) => {
+      const p = history.latest(id);
+      const svc = catalog.get(id);
+      if (!p || !svc || freshness.isStale(id, p.t, clock.now())) return null;
+      return serviceStates(p, svc.thresholds).state;
+    },
+  });
   // Only simulator-fed services are simulated, scraped and drilled (null: /sim/metrics answers 404).
   const simulated = new Set(bySource.simulator);
   const simScrape =
@@ -245,6 +260,7 @@ export function composeWarRoom(opts: ComposeOptions) {
       run: () => incidentLive.presenceBeat().catch((err: unknown) => logger.debug({ err: String(err) }, "could not send the presence beat")),
     } satisfies Job,
     notifications: onlyOnLeader(notifications.job, leads),
+    statusPage: { name: "status-page", everyMs: 5_000, run: () => statusPage.observe() } satisfies Job,
     retention: onlyOnLeader(retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
   };
 
@@ -332,6 +348,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     auth,
     notifications,
     comms,
+    statusPage,
     jobs,
     cluster: node,
 
@@ -355,7 +372,7 @@ export function composeWarRoom(opts: ComposeOptions) {
         await slos.load(clock.now());
       }
       board.syncDrills();
-      scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick)] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention, jobs.notifications]);
+      scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick)] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention, jobs.notifications, jobs.statusPage]);
     },
 
     /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */
