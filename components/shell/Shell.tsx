@@ -27,6 +27,7 @@ const NAV = [
 const ADMIN_NAV = [
   { href: "/admin/tokens", label: "Tokens", match: (p: string) => p.startsWith("/admin/tokens") },
   { href: "/admin/audit", label: "Audit", match: (p: string) => p.startsWith("/admin/audit") },
+  { href: "/admin/notifications", label: "Notifications", match: (p: string) => p.startsWith("/admin/notifications") },
 ];
 
 /** Local/none mode: the display name from this browser. OIDC: the signed-in user, or "Sign in". */
@@ -135,6 +136,8 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
   const me = useMe().data;
   const { role } = useAuth();
   const nav = role && can(role, "tokens.manage") ? [...NAV, ...ADMIN_NAV] : NAV;
+  // The public status page stands alone: no navigation, shortcuts' targets or sign-in chrome.
+  if (pathname === "/status" || pathname.startsWith("/status/")) return <>{children}</>;
 
   return (
     <IncidentUiProvider>

@@ -1,0 +1,65 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { person, warRoomForFile } from "./server";
+
+const srv = warRoomForFile();
+test.describe.configure({ mode: "serial" });
+
+/** Where screenshots go for a person to look at (unset: none are taken). */
+const SHOTS = process.env.WAR_ROOM_SCREENSHOTS;
+
+type Incident = { id: string; number: number; version: number };
+
+async function declare(request: APIRequestContext, body: Record<string, unknown>): Promise<Incident> {
+  const r = await request.post(`${srv.url}/api/v1/incidents`, { data: { severity: "SEV1", services: ["payments"], ...body }, headers: { "x-war-room-user": "Ada" } });
+  expect(r.status()).toBe(201);
+  return ((await r.json()) as { incident: Incident }).incident;
+}
+
+const MARKUP = "<b>Card payments</b> <img src=x onerror=alert(1)> are failing for some customers.";
+
+test("the comms lead publishes a customer update from the incident page; everyone sees when the next is due", async ({ browser, request }) => {
+  const incident = await declare(request, { title: "Payments failing" });
+  await request.post(`${srv.url}/api/v1/incidents/${incident.id}/timeline`, { data: { kind: "note", body: "INTERNAL: db-7 primary lost quorum" }, headers: { "x-war-room-user": "Ada" } });
+  const grace = await person(browser, "Grace");
+  await grace.goto(`${srv.url}/incidents/${incident.id}`);
+  const panel = grace.getByRole("region", { name: "Status updates (customer-facing)" });
+  await expect(panel.getByTestId("update-due")).toHaveText(/Next customer update due in (29|30) min/);
+  await panel.getByRole("button", { name: "Investigating" }).click();
+  const text = panel.getByRole("textbox", { name: /Update text/ });
+  await expect(text).toHaveValue(/We are investigating reports of problems with payments/);
+  await text.fill(MARKUP);
+  await panel.getByRole("button", { name: "Publish to status page" }).click();
+  const published = panel.getByRole("list", { name: "Published status updates" });
+  await expect(published.getByText(MARKUP, { exact: true })).toBeVisible();
+  await expect(grace.locator("img[src=x]")).toHaveCount(0);
+  await expect(text).toHaveValue("");
+  if (SHOTS) await panel.screenshot({ path: join(SHOTS, "status-updates-panel.png") });
+  await grace.context().close();
+});
+
+test("/status shows public incidents' updates as text, and nothing internal or about a drill", async ({ browser, request }) => {
+  const drill = await declare(request, { title: "DRILL-GAMEDAY checkout", services: ["checkout"], drill: true });
+  await request.post(`${srv.url}/api/v1/incidents/${drill.id}/status-updates`, { data: { status: "investigating", body: "DRILL-UPDATE" }, headers: { "x-war-room-user": "Ada" } });
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  for (const width of [1366, 1920]) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.goto(`${srv.url}/status`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(/status$/);
+    await expect(page.getByRole("status")).toHaveText(/Major Service Outage|Partial System Outage|Minor Service Outage|All Systems Operational/);
+    const current = page.getByRole("region", { name: "Current incidents" });
+    await expect(current.getByRole("article", { name: "Payments failing" })).toContainText(MARKUP);
+    await expect(page.getByRole("region", { name: "Components" }).getByText("Payments", { exact: true })).toBeVisible();
+    await expect(page.getByRole("img", { name: /uptime|No uptime data/ }).first()).toBeVisible();
+    const body = await page.locator("body").innerText();
+    for (const hidden of ["INTERNAL", "DRILL-GAMEDAY", "DRILL-UPDATE", "Declared", "Incidents", "Runbooks"]) expect(body).not.toContain(hidden);
+    await expect(page.locator("img[src=x]")).toHaveCount(0);
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, `status-${width}.png`), fullPage: true });
+    }
+  }
+  await ctx.close();
+});
