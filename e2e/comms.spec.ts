@@ -33,6 +33,7 @@ test("the comms lead publishes a customer update from the incident page; everyon
   await panel.getByRole("button", { name: "Publish to status page" }).click();
   const published = panel.getByRole("list", { name: "Published status updates" });
   await expect(published.getByText(MARKUP, { exact: true })).toBeVisible();
+  await expect(published).toContainText("by Grace");
   await expect(grace.locator("img[src=x]")).toHaveCount(0);
   await expect(text).toHaveValue("");
   if (SHOTS) await panel.screenshot({ path: join(SHOTS, "status-updates-panel.png") });

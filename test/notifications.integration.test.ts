@@ -226,3 +226,25 @@ describe("channel config", () => {
     ).rejects.toThrow(/notifications\.channels\[0\]\.urlEnv: environment variable TEST_MISSING_URL is not set/);
   });
 });
+
+describe("start-up with a channel whose secret is missing", () => {
+  it("the server exits with code 2 naming the config path and the variable", { timeout: 60_000 }, async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { spawn } = await import("node:child_process");
+    const dir = mkdtempSync(join(tmpdir(), "war-room-notify-config-"));
+    try {
+      const file = join(dir, "config.yaml");
+      writeFileSync(file, JSON.stringify({ ...demoConfig, notifications: { channels: [{ id: "hook", kind: "webhook", url: "http://127.0.0.1:1/x", secretEnv: "NOT_SET_ANYWHERE_SECRET" }] } }));
+      const child = spawn(process.execPath, ["--import", "tsx", "server.ts", "--no-ui"], { env: { ...process.env, DATABASE_URL: "", PORT: "0", WAR_ROOM_DATA_DIR: dir, WAR_ROOM_CONFIG: file }, stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      child.stderr.on("data", (d) => (err += d));
+      const code = await new Promise((r) => child.once("exit", r));
+      expect(code).toBe(2);
+      expect(err).toContain("notifications.channels[0].secretEnv: environment variable NOT_SET_ANYWHERE_SECRET is not set");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

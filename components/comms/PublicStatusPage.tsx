@@ -48,7 +48,7 @@ function UptimeBars({ days }: { days: { day: number; availability: number | null
       </div>
       <div className="mt-1 flex justify-between text-xs text-faint">
         <span>90 days ago</span>
-        <span>{avg === null ? "no data" : `${(avg * 100).toFixed(2)} % uptime`}</span>
+        <span>{avg === null ? "no data" : `${(avg * 100).toFixed(2)} % uptime${known.length < days.length ? ` (${known.length} day${known.length === 1 ? "" : "s"} of data)` : ""}`}</span>
         <span>Today</span>
       </div>
     </div>

@@ -7,6 +7,7 @@ import { apiFetch, ApiError } from "@/components/api";
 import { useCan } from "@/components/auth/useCan";
 import { ReadOnlyNote, denied } from "@/components/auth/Gate";
 import { StatusUpdateSchema, UPDATE_STATUSES, UpdateDueSchema } from "@/lib/comms/status-updates";
+import { useIncidentUi } from "@/components/incidents/IncidentUi";
 
 const PanelSchema = z.object({
   updates: z.array(StatusUpdateSchema),
@@ -39,6 +40,8 @@ export function UpdateDue({ nextDueAt, now }: { nextDueAt: number | null; now: n
 /** Customer-facing status updates (the comms lead's panel): apart from the internal timeline. */
 export function StatusUpdatesPanel({ incidentId, services, now, tz }: { incidentId: string; services: string[]; now: number | null; tz: string }) {
   const qc = useQueryClient();
+  // Attributed like every incident write: the signed-in person, or (local mode) the name asked for once.
+  const { write } = useIncidentUi();
   const perm = useCan()("timeline.write");
   const noteId = useId();
   const { data } = useQuery({
@@ -50,7 +53,7 @@ export function StatusUpdatesPanel({ incidentId, services, now, tz }: { incident
   const [body, setBody] = useState("");
   const [channels, setChannels] = useState<string[]>([]);
   const publish = useMutation({
-    mutationFn: () => apiFetch(`/api/v1/incidents/${incidentId}/status-updates`, { method: "POST", json: { status, body, channels } }),
+    mutationFn: () => write(`/api/v1/incidents/${incidentId}/status-updates`, "POST", { status, body, channels }),
     onSuccess: () => {
       setBody("");
       void qc.invalidateQueries({ queryKey: key(incidentId) });

@@ -9,6 +9,7 @@ import { formatPath } from "../errors";
 import { mergeThresholds } from "../signals/state";
 import { loadOpenSloFile } from "../slo/openslo-file";
 import { SloDocumentError } from "../slo/openslo";
+import { resolveChannels } from "../notifications/config";
 
 export type ConfigProblem = { path: string; message: string };
 
@@ -164,6 +165,9 @@ export function withEnvOverrides(config: Config, env: { PROMETHEUS_URL?: string 
       out = { ...config, prometheus: section };
     } else out = { ...config, source: r.data };
   }
+  // Notification channels name their secrets by environment variable: each must be set (lib/notifications/config.ts).
+  const channelProblems = resolveChannels(out.notifications, secretsEnv).problems;
+  if (channelProblems.length > 0) throw new ConfigError("config", channelProblems);
   const prom = prometheusSettings(out);
   const used = out.source.kind === "prometheus" || servicesBySource(out).prometheus.length > 0;
   if (prom && used) {
