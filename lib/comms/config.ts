@@ -19,6 +19,8 @@ export const StatusPageConfigSchema = z
       .optional(),
     /** A component's derived state changes only after the new state held this long (no flapping on the public page). */
     hysteresisSeconds: z.number().int().min(0).max(3600).default(60),
+    /** E-mail subscriptions with double opt-in: sent through this `kind: email` notification channel (off without it). */
+    subscriptions: z.object({ emailChannel: componentId }).strict().optional(),
   })
   .strict();
 export type StatusPageConfig = z.output<typeof StatusPageConfigSchema>;
@@ -35,4 +37,15 @@ export function statusPageProblems(cfg: StatusPageConfig, serviceIds: ReadonlySe
     });
   });
   return out;
+}
+
+/** `subscriptions.emailChannel` must name an e-mail channel of `notifications.channels`. */
+export function subscriptionProblems(cfg: StatusPageConfig, channels: readonly { id: string; kind: string }[], linkBase: string | undefined): { path: (string | number)[]; message: string }[] {
+  const id = cfg.subscriptions?.emailChannel;
+  if (id === undefined) return [];
+  // The links in the e-mails must be absolute.
+  if (!linkBase) return [{ path: ["notifications", "linkBase"], message: "e-mail subscriptions need notifications.linkBase (where people reach /status)" }];
+  const c = channels.find((x) => x.id === id);
+  if (!c) return [{ path: ["statusPage", "subscriptions", "emailChannel"], message: `unknown channel "${id}"` }];
+  return c.kind === "email" ? [] : [{ path: ["statusPage", "subscriptions", "emailChannel"], message: `channel "${id}" is ${c.kind}, not email` }];
 }

@@ -7,6 +7,7 @@ import type { IncidentSeverity } from "../severity";
 import type { NotificationOutbox } from "../notifications/outbox";
 import type { NotificationEvent } from "../notifications/events";
 import type { StatusPageConfig } from "./config";
+import { enqueueForSubscribers, type SubscriptionCtx } from "./subscriptions";
 
 export const UPDATE_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
 
@@ -59,6 +60,8 @@ export type StatusUpdateCtx = {
   channels: readonly { id: string }[];
   config: StatusPageConfig;
   linkBase?: string;
+  /** E-mail subscribers of the public page (lib/comms/subscriptions.ts); told of non-drill updates. */
+  subscriptions?: SubscriptionCtx;
 };
 
 type Incident = { id: string; number: number; title: string; severity: IncidentSeverity; status: string; services: string[]; drill: boolean; detectedAt: number };
@@ -111,6 +114,7 @@ export async function publishStatusUpdate({ ctx, incidentId, input, author }: { 
       .values({ id: update.id, incident_id: incidentId, status: update.status, body: update.body, channels: JSON.stringify(update.channels), published_at: now, author })
       .execute();
     await ctx.outbox.enqueue(event, trx);
+    if (ctx.subscriptions && !incident.drill) await enqueueForSubscribers(ctx.subscriptions, trx, { id: update.id, status: update.status, body: update.body, incidentName: incident.title, at: now });
   });
   return update;
 }

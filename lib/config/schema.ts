@@ -8,7 +8,7 @@ import { PrometheusSectionSchema, ServiceSourceSchema, SourceSchema, sourceProbl
 import { RemoteWriteConfigSchema } from "../ingest/remote-write/config";
 import { AuthConfigSchema } from "../auth/config";
 import { NotificationsConfigSchema } from "../notifications/config";
-import { StatusPageConfigSchema, statusPageProblems } from "../comms/config";
+import { StatusPageConfigSchema, statusPageProblems, subscriptionProblems } from "../comms/config";
 
 const id = z
   .string()
@@ -86,7 +86,7 @@ export const ConfigSchema = z
     });
     for (const p of sourceProblems(cfg)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
     const ids = new Set(seen.keys());
-    for (const p of statusPageProblems(cfg.statusPage, ids)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
+    for (const p of [...statusPageProblems(cfg.statusPage, ids), ...subscriptionProblems(cfg.statusPage, cfg.notifications.channels, cfg.notifications.linkBase)]) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
     for (const p of [...unknownServiceProblems(cfg.slos, ids), ...unknownAlertServiceProblems(cfg.alerts, ids)]) {
       ctx.addIssue({ code: "custom", path: pathOf(p.path), message: p.message });
     }

@@ -13,10 +13,13 @@ export const EventIncidentSchema = z.object({
   drill: z.boolean(),
 });
 
+/** Events addressed to one status-page subscriber (lib/comms/subscriptions.ts); no rule selects them. */
+export const SUBSCRIBER_EVENT_TYPES = ["subscription.confirm"] as const;
+
 /** One event in the outbox, as stored and as the webhook's CloudEvent `data` carries it. */
 export const NotificationEventSchema = z.object({
   id: z.string(),
-  type: z.enum(EVENT_TYPES),
+  type: z.enum([...EVENT_TYPES, ...SUBSCRIBER_EVENT_TYPES]),
   occurredAt: z.number().int(),
   /** One line saying what happened ("Severity changed: SEV2 → SEV1"). */
   summary: z.string(),
@@ -31,6 +34,10 @@ export const NotificationEventSchema = z.object({
   url: z.string().optional(),
   /** status_update.published: only these channels (the comms lead's choice); otherwise the rules decide. */
   channels: z.array(z.string()).optional(),
+  /** E-mail to these addresses instead of the channel's `to` (one subscriber). */
+  to: z.array(z.string()).optional(),
+  /** Links for the recipient: confirm a subscription; unsubscribe (in every subscriber e-mail). */
+  actions: z.array(z.object({ label: z.string(), url: z.string() })).optional(),
 });
 export type NotificationEvent = z.infer<typeof NotificationEventSchema>;
 

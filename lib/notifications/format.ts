@@ -11,6 +11,7 @@ const TITLES: Record<NotificationEvent["type"], string> = {
   "status_update.published": "Status update",
   "alert.firing": "Page-tier alert firing",
   "gameday.verdict": "Game-day verdict",
+  "subscription.confirm": "Confirm your status updates subscription",
 };
 
 export function headline(e: NotificationEvent): string {
@@ -91,15 +92,17 @@ export function escapeHtml(s: string): string {
 }
 
 /** An e-mail: a plain-text part and an HTML part where every value is escaped (an update's `<script>` stays text). */
-export function emailMessage(e: NotificationEvent, extraFooter?: string) {
-  const f = facts(e);
-  const text = [headline(e), "", detail(e), "", ...f.map((x) => `${x.title}: ${x.value}`), ...(e.url ? ["", e.url] : []), ...(extraFooter ? ["", extraFooter] : [])].join("\n");
+export function emailMessage(e: NotificationEvent) {
+  // A subscriber's e-mail says only what the public page says: no internal facts.
+  const f = e.to ? [] : facts(e);
+  const actions = e.actions ?? [];
+  const text = [headline(e), "", detail(e), "", ...f.map((x) => `${x.title}: ${x.value}`), ...(e.url ? ["", e.url] : []), ...actions.flatMap((a) => ["", `${a.label}: ${a.url}`])].join("\n");
   const html = [
     `<h2>${escapeHtml(headline(e))}</h2>`,
     `<p>${escapeHtml(detail(e))}</p>`,
     f.length ? `<table>${f.map((x) => `<tr><th align="left">${escapeHtml(x.title)}</th><td>${escapeHtml(x.value)}</td></tr>`).join("")}</table>` : "",
     e.url ? `<p><a href="${escapeHtml(e.url)}">Open in War Room</a></p>` : "",
-    extraFooter ? `<p>${escapeHtml(extraFooter)}</p>` : "",
+    ...actions.map((a) => `<p><a href="${escapeHtml(a.url)}">${escapeHtml(a.label)}</a></p>`),
   ].join("\n");
   return { subject: headline(e).replace(/[\r\n]+/g, " ").slice(0, 200), text, html };
 }

@@ -12,7 +12,7 @@ export function channelsFor(event: NotificationEvent, rules: readonly Notificati
 }
 
 export function matches(event: NotificationEvent, rule: NotificationRule): boolean {
-  if (!rule.events.includes(event.type)) return false;
+  if (!(rule.events as readonly string[]).includes(event.type)) return false;
   const inc = event.incident;
   const drill = inc?.drill ?? event.type === "gameday.verdict";
   if (rule.drills === "exclude" && drill) return false;

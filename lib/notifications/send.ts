@@ -15,6 +15,8 @@ export const USER_AGENT = "war-room-notifications/1";
 export async function deliver(channel: ResolvedChannel, event: NotificationEvent, opts: SendOptions): Promise<Outcome> {
   try {
     if (channel.kind === "email") return await sendEmail(channel, event, opts);
+    // A subscriber's event is for e-mail only; it never goes to a chat or webhook.
+    if (event.to) return { ok: false, status: null, error: "a subscriber e-mail cannot go to a non-e-mail channel", retry: false };
     const body = JSON.stringify(channel.kind === "slack" ? slackMessage(event) : channel.kind === "teams" ? teamsMessage(event) : cloudEvent(event));
     const headers: Record<string, string> = { "content-type": "application/json", "user-agent": USER_AGENT, "idempotency-key": event.id };
     if (channel.kind === "webhook") {
@@ -47,7 +49,7 @@ async function sendEmail(channel: Extract<ResolvedChannel, { kind: "email" }>, e
   });
   try {
     const m = emailMessage(event);
-    await transport.sendMail({ from: channel.from, to: channel.to, subject: m.subject, text: m.text, html: m.html, headers: { "Idempotency-Key": event.id }, messageId: `<${event.id}@war-room>` });
+    await transport.sendMail({ from: channel.from, to: event.to ?? channel.to, subject: m.subject, text: m.text, html: m.html, headers: { "Idempotency-Key": event.id }, messageId: `<${event.id}@war-room>` });
     return { ok: true, status: null };
   } catch (err) {
     const code = (err as { responseCode?: number }).responseCode;

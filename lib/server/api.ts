@@ -173,7 +173,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   addAuthRoutes(api, wr.auth);
   addNotificationRoutes(api, { store: wr.store, notifications: wr.notifications });
   addStatusUpdateRoutes(api, wr.comms);
-  addStatusRoutes(api, { page: wr.statusPage, info: () => ({ id: "war-room", name: wr.config.statusPage.title ?? wr.config.title, url: `${wr.config.notifications.linkBase?.replace(/\/$/, "") ?? ""}/status` }) });
+  addStatusRoutes(api, { page: wr.statusPage, subscriptions: wr.subscriptions, info: () => ({ id: "war-room", name: wr.config.statusPage.title ?? wr.config.title, url: `${wr.config.notifications.linkBase?.replace(/\/$/, "") ?? ""}/status` }) });
 
   return api;
 }

@@ -15,7 +15,9 @@ describe("the authorisation table", () => {
 
   it("lets nobody write without a role or scope: only reads of the document, of who is signed in and of the public status page are public", () => {
     const open = Object.entries(ROUTE_POLICY).filter(([, p]) => "public" in p).map(([r]) => r);
-    const statusPage = ["components.json", "history.atom", "incidents.json", "status.json", "summary.json", "uptime.json"].map((f) => `GET /api/v2/${f}`);
-    expect(open.sort()).toEqual(["GET /api/v1/me", "GET /api/v1/openapi.json", ...statusPage]);
+    const statusPage = ["components.json", "history.atom", "incidents.json", "status.json", "subscriptions", "summary.json", "uptime.json"].map((f) => `GET /api/v2/${f}`);
+    // Subscribing to the status page by e-mail (double opt-in) is the only public write.
+    const subscribing = ["", "/confirm", "/unsubscribe"].map((p) => `POST /api/v2/subscriptions${p}`);
+    expect(open.sort()).toEqual(["GET /api/v1/me", "GET /api/v1/openapi.json", ...statusPage, ...subscribing].sort());
   });
 });

@@ -75,6 +75,11 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "GET /api/v2/incidents.json": { public: true },
   "GET /api/v2/uptime.json": { public: true },
   "GET /api/v2/history.atom": { public: true },
+  // Subscribing is public by nature (double opt-in: nothing is sent but the confirmation until the address's owner confirms).
+  "GET /api/v2/subscriptions": { public: true },
+  "POST /api/v2/subscriptions": { public: true },
+  "POST /api/v2/subscriptions/confirm": { public: true },
+  "POST /api/v2/subscriptions/unsubscribe": { public: true },
 };
 
 /** What a WebSocket client message needs (lib/server/ws.ts): watching is reading; presence names come from the identity. */

@@ -3,6 +3,7 @@ import { ConfigError, effectiveThresholds } from "../config/load";
 import { createNotifications } from "../notifications";
 import type { StatusUpdateCtx } from "../comms/status-updates";
 import { StatusPage } from "../comms/status-page";
+import type { SubscriptionCtx } from "../comms/subscriptions";
 import { serviceStates } from "../signals/state";
 import type { Clock } from "../time";
 import type { Logger } from "../log";
@@ -206,7 +207,15 @@ export function composeWarRoom(opts: ComposeOptions) {
   const auth: AuthCtx = { store, clock, config: config.auth };
   const notifications = createNotifications({ store, clock, logger, config: config.notifications, holder: opts.serverId, secretsEnv: opts.secretsEnv ?? process.env });
   if (notifications.problems.length > 0) throw new ConfigError("config", notifications.problems);
-  const comms: StatusUpdateCtx = { store, clock, outbox: notifications.outbox, channels: notifications.channels, config: config.statusPage, linkBase: config.notifications.linkBase };
+  const subscriptions: SubscriptionCtx = {
+    store,
+    clock,
+    outbox: notifications.outbox,
+    emailChannel: config.statusPage.subscriptions?.emailChannel,
+    pageUrl: `${config.notifications.linkBase?.replace(/\/$/, "") ?? ""}/status`,
+    pageName: config.statusPage.title ?? config.title,
+  };
+  const comms: StatusUpdateCtx = { store, clock, outbox: notifications.outbox, channels: notifications.channels, config: config.statusPage, linkBase: config.notifications.linkBase, subscriptions };
   // The public status page judges each service as the board does: its newest point, if fresh, against its thresholds.
   const statusPage = new StatusPage({
     store,
@@ -348,6 +357,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     auth,
     notifications,
     comms,
+    subscriptions,
     statusPage,
     jobs,
     cluster: node,

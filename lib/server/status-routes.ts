@@ -3,13 +3,14 @@ import type { HttpApi } from "./http";
 import type { StatusPage, PublicComponent } from "../comms/status-page";
 import { OverrideInputSchema, UPTIME_DAYS } from "../comms/status-page";
 import { COMPONENT_STATES } from "../comms/components";
+import { SubscribeSchema, TokenSchema, confirmSubscription, subscribe, unsubscribe, type SubscriptionCtx } from "../comms/subscriptions";
 import { atomFeed, component, incident, overall, page, type PageInfo } from "../comms/statuspage-format";
 
 /** The public page's answers may be cached briefly by a CDN in front of it; they hold nothing internal. */
 const PUBLIC_CACHE = { "cache-control": "public, max-age=15" };
 const DocSchema = z.record(z.string(), z.unknown());
 
-export type StatusRoutesCtx = { page: StatusPage; info: () => Omit<PageInfo, "updatedAt"> };
+export type StatusRoutesCtx = { page: StatusPage; info: () => Omit<PageInfo, "updatedAt">; subscriptions: SubscriptionCtx };
 
 /**
  * The public status page's API (no sign-in; lib/server/policy.ts marks these public): Statuspage-
@@ -57,6 +58,30 @@ export function addStatusRoutes(api: HttpApi, ctx: StatusRoutesCtx): void {
     const [components, all] = await Promise.all([ctx.page.components(), ctx.page.incidents()]);
     return { text: atomFeed(info(components, all.map((i) => i.updatedAt)), all), headers: { ...PUBLIC_CACHE, "content-type": "application/atom+xml; charset=utf-8" } };
   }, { summary: "Public incidents as an Atom feed (public)", produces: "application/atom+xml" });
+
+  const done = (status: string) => z.object({ status: z.literal(status) });
+  api.add("GET", "/api/v2/subscriptions", () => ({ headers: PUBLIC_CACHE, body: { enabled: Boolean(ctx.subscriptions.emailChannel) } }), {
+    summary: "Whether the page takes e-mail subscriptions (public)",
+    response: z.object({ enabled: z.boolean() }),
+  });
+  api.add("POST", "/api/v2/subscriptions", async ({ body }) => {
+    await subscribe(ctx.subscriptions, await body());
+    return { status: 202, body: { status: "confirmation_sent" } };
+  }, {
+    summary: "Subscribe an e-mail address: a confirmation link is e-mailed (double opt-in); the same answer whether or not it was subscribed (public)",
+    body: SubscribeSchema,
+    status: 202,
+    response: done("confirmation_sent"),
+    errors: { 400: "Not an e-mail address", 503: "Subscriptions are not enabled" },
+  });
+  api.add("POST", "/api/v2/subscriptions/confirm", async ({ body }) => {
+    await confirmSubscription(ctx.subscriptions, await body());
+    return { body: { status: "confirmed" } };
+  }, { summary: "Confirm a subscription with the token from its e-mail (public)", body: TokenSchema, response: done("confirmed"), errors: { 400: "Malformed token", 404: "Unknown or used token" } });
+  api.add("POST", "/api/v2/subscriptions/unsubscribe", async ({ body }) => {
+    await unsubscribe(ctx.subscriptions, await body());
+    return { body: { status: "unsubscribed" } };
+  }, { summary: "Stop e-mail to the address the token (from any subscriber e-mail) belongs to (public)", body: TokenSchema, response: done("unsubscribed"), errors: { 400: "Malformed token", 404: "Unknown token" } });
 
   const override = z.object({ component: z.object({ id: z.string(), name: z.string(), state: z.enum(COMPONENT_STATES), since: z.number(), override: z.object({ note: z.string(), setAt: z.number() }).nullable() }) });
   api.add("PUT", "/api/v1/admin/status-components/:id", async ({ params, body, author }) => ({ body: { component: await ctx.page.setOverride(params.id, await body(), author) } }), {

@@ -47,6 +47,18 @@ export async function commsMigration(db: Kysely<unknown>): Promise<void> {
     .addColumn("set_by", "text", (c) => c.notNull())
     .addColumn("set_at", "bigint", (c) => c.notNull())
     .execute();
+  // Status-page e-mail subscribers (double opt-in): the confirmation token is stored hashed; the
+  // unsubscribe token (it can only stop e-mail to that address) in clear, to put in every e-mail.
+  await db.schema
+    .createTable("status_subscribers")
+    .addColumn("id", "text", (c) => c.primaryKey().notNull())
+    .addColumn("email", "text", (c) => c.notNull().unique())
+    .addColumn("state", "text", (c) => c.notNull())
+    .addColumn("token_hash", "text", (c) => c.notNull().unique())
+    .addColumn("unsubscribe_token", "text", (c) => c.notNull().unique())
+    .addColumn("created_at", "bigint", (c) => c.notNull())
+    .addColumn("confirmed_at", "bigint")
+    .execute();
   // The outbox feed (lib/notifications/feed.ts) starts after what is already there: an upgrade does not announce old history.
   await sql`insert into meta (key, value) select 'notifications_timeline_seq', cast(coalesce(max(seq), 0) as text) from timeline_entries`.execute(db);
   await sql`insert into meta (key, value) select 'notifications_alert_at', cast(coalesce(max(at), 0) as text) from alert_events`.execute(db);

@@ -49,3 +49,16 @@ export interface StatusOverridesTable {
   set_by: string;
   set_at: number;
 }
+
+/** A status-page e-mail subscriber: `pending` until the link in the confirmation e-mail is used. */
+export interface StatusSubscribersTable {
+  id: string;
+  email: string;
+  state: string;
+  /** SHA-256 (hex) of the token in the confirmation link. */
+  token_hash: string;
+  /** The token of the unsubscribe link in every e-mail (it can only stop e-mail to this address). */
+  unsubscribe_token: string;
+  created_at: number;
+  confirmed_at: number | null;
+}

@@ -216,8 +216,8 @@ export interface ClusterLeaseTable {
   expires_at: number;
 }
 
-import type { NotificationEventsTable, NotificationDeliveriesTable, StatusUpdatesTable, StatusOverridesTable } from "./schema-comms";
-export type { NotificationEventsTable, NotificationDeliveriesTable, StatusUpdatesTable, StatusOverridesTable } from "./schema-comms";
+import type { NotificationEventsTable, NotificationDeliveriesTable, StatusUpdatesTable, StatusOverridesTable, StatusSubscribersTable } from "./schema-comms";
+export type { NotificationEventsTable, NotificationDeliveriesTable, StatusUpdatesTable, StatusOverridesTable, StatusSubscribersTable } from "./schema-comms";
 
 export interface Database {
   drills: DrillsTable;
@@ -240,4 +240,5 @@ export interface Database {
   notification_deliveries: NotificationDeliveriesTable;
   status_updates: StatusUpdatesTable;
   status_overrides: StatusOverridesTable;
+  status_subscribers: StatusSubscribersTable;
 }
