@@ -1,9 +1,39 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { SMTPServer } from "smtp-server";
 import { person, warRoomForFile } from "./server";
+import { demoConfig } from "../lib/config/demo";
 
-const srv = warRoomForFile();
+// An SMTP sink on loopback plays the mail server, so a subscription can be confirmed from its e-mail.
+const mails: string[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ["STARTTLS"],
+  onData(stream, _s, cb) {
+    let raw = "";
+    stream.on("data", (d: Buffer) => (raw += d.toString()));
+    stream.on("end", () => {
+      mails.push(raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
+      cb();
+    });
+  },
+});
+const configDir = mkdtempSync(join(tmpdir(), "war-room-e2e-comms-"));
+const configFile = join(configDir, "config.json");
+test.beforeAll(async () => {
+  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
+  const port = (smtp.server.address() as { port: number }).port;
+  const notifications = { linkBase: "https://status.example.com", channels: [{ id: "mail", kind: "email", smtp: { host: "127.0.0.1", port }, from: "status@example.com", to: ["ops@example.com"] }] };
+  writeFileSync(configFile, JSON.stringify({ ...demoConfig, notifications, statusPage: { subscriptions: { emailChannel: "mail" } } }));
+});
+test.afterAll(async () => {
+  await new Promise((r) => smtp.close(() => r(undefined)));
+  rmSync(configDir, { recursive: true, force: true });
+});
+
+const srv = warRoomForFile(() => ({ WAR_ROOM_CONFIG: configFile }));
 test.describe.configure({ mode: "serial" });
 
 /** Where screenshots go for a person to look at (unset: none are taken). */
@@ -49,7 +79,7 @@ test("/status shows public incidents' updates as text, and nothing internal or a
     await page.setViewportSize({ width, height: 1000 });
     await page.goto(`${srv.url}/status`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(/status$/);
-    await expect(page.getByRole("status")).toHaveText(/Major Service Outage|Partial System Outage|Minor Service Outage|All Systems Operational/);
+    await expect(page.getByRole("status").first()).toHaveText(/Major Service Outage|Partial System Outage|Minor Service Outage|All Systems Operational/);
     const current = page.getByRole("region", { name: "Current incidents" });
     await expect(current.getByRole("article", { name: "Payments failing" })).toContainText(MARKUP);
     await expect(page.getByRole("region", { name: "Components" }).getByText("Payments", { exact: true })).toBeVisible();
@@ -62,5 +92,23 @@ test("/status shows public incidents' updates as text, and nothing internal or a
       await page.screenshot({ path: join(SHOTS, `status-${width}.png`), fullPage: true });
     }
   }
+  await ctx.close();
+});
+
+test("a reader subscribes on /status, confirms from the e-mail, and can unsubscribe from the next one", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 1000 } });
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/status`);
+  const box = page.getByRole("region", { name: "Get updates by e-mail" });
+  await box.getByLabel("E-mail address").fill("reader@example.com");
+  await box.getByRole("button", { name: "Subscribe" }).click();
+  await expect(box.getByRole("status")).toHaveText("Check your inbox: follow the link in the e-mail to confirm.");
+  await expect.poll(() => mails.filter((m) => m.includes("reader@example.com")).length, { timeout: 15_000 }).toBe(1);
+  const token = /status\?confirm=([A-Za-z0-9_-]{43})/.exec(mails.find((m) => m.includes("reader@example.com"))!)![1];
+  // The link from the e-mail, on this server: nothing happens until the reader presses the button.
+  await page.goto(`${srv.url}/status?confirm=${token}`);
+  await box.getByRole("button", { name: "Confirm my subscription" }).click();
+  await expect(box.getByRole("status")).toHaveText("Subscribed: you will get an e-mail with every update.");
+  if (SHOTS) await box.screenshot({ path: join(SHOTS, "status-subscribed.png") });
   await ctx.close();
 });

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import clsx from "clsx";
+import { Subscribe } from "./Subscribe";
 
 type Component = { id: string; name: string; status: State };
 type State = "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
@@ -129,6 +130,7 @@ export function PublicStatusPage() {
           {past.map((i) => <IncidentCard key={i.id} incident={i} />)}
         </section>
       )}
+      <Subscribe />
       <footer className="flex gap-4 text-xs text-muted">
         <a href="/api/v2/history.atom" className="underline">Atom feed</a>
         <a href="/api/v2/summary.json" className="underline">summary.json</a>
