@@ -95,7 +95,7 @@ test("/status shows public incidents' updates as text, and nothing internal or a
   await ctx.close();
 });
 
-test("a reader subscribes on /status, confirms from the e-mail, and can unsubscribe from the next one", async ({ browser }) => {
+test("a reader subscribes on /status and confirms with the link from the e-mail", async ({ browser }) => {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 1000 } });
   const page = await ctx.newPage();
   await page.goto(`${srv.url}/status`);

@@ -133,10 +133,10 @@ export class StatusPage {
     const rows = services.length
       ? await this.ctx.store.db
           .selectFrom("signal_minutes")
-          .select(["service", sql<number>`cast(start / ${DAY_MS} as bigint)`.as("day"), sql<number>`sum(requests)`.as("requests"), sql<number>`sum(errors_5xx)`.as("bad")])
+          .select(["service", sql<number>`cast(start / ${sql.lit(DAY_MS)} as bigint)`.as("day"), sql<number>`sum(requests)`.as("requests"), sql<number>`sum(errors_5xx)`.as("bad")])
           .where("start", ">=", from)
           .where("service", "in", services)
-          .groupBy(["service", sql`cast(start / ${DAY_MS} as bigint)`])
+          .groupBy(["service", sql`cast(start / ${sql.lit(DAY_MS)} as bigint)`])
           .execute()
       : [];
     const byKey = new Map(rows.map((r) => [`${r.service}:${Number(r.day)}`, { requests: Number(r.requests), bad: Number(r.bad) }]));
