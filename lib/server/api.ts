@@ -5,6 +5,7 @@ import type { WarRoom } from "./root";
 import { Invalid, NotFound, parseOrInvalid } from "../errors";
 import { MAX_SERIES_POINTS } from "../signals/history";
 import { serviceStates } from "../signals/state";
+import { serviceStale } from "../signals/freshness";
 import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
@@ -69,12 +70,14 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
     const service = catalog.get(params.id);
     if (!service) throw new NotFound(`no service "${params.id}"`);
     const p = history.latest(service.id);
+    // The board's rule (lib/signals/freshness.ts): stale values keep `latest` but have no state.
+    const stale = serviceStale(freshness, wr.board.sourceState(), service, p?.t ?? null, clock.now());
     return {
       body: {
         service,
         latest: p ? { t: p.t, ...roundValues(p) } : null,
-        state: p ? serviceStates(p, service.thresholds) : null,
-        stale: freshness.isStale(service.id, p?.t ?? null, clock.now()),
+        state: p && !stale ? serviceStates(p, service.thresholds) : null,
+        stale,
       },
     };
   }, { summary: "One service with its newest point and states", response: ServiceDetailSchema, errors: noService });
