@@ -3,7 +3,7 @@
 import { memo, useState, type FormEvent } from "react";
 import clsx from "clsx";
 import { Clock3, Pin, PinOff } from "lucide-react";
-import { formatDateTime, formatMs, formatPct, formatRps, formatTime, type TimeZoneMode } from "@/lib/signals/format";
+import { formatDateTime, formatMs, formatPct, formatRps, formatTime, formatTimeZoned, zoneName, type TimeZoneMode } from "@/lib/signals/format";
 import { ConflictNotice } from "./ConflictNotice";
 import { KIND_UI } from "./meta";
 import { TimelineMarkdown } from "./TimelineMarkdown";
@@ -41,7 +41,7 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
   const pinPerm = check("timeline.pin");
   const timePerm = check("timeline.editTime");
   const [inputError, setInputError] = useState<string | null>(null);
-  const tzLabel = tz === "utc" ? "UTC" : "local";
+  const tzLabel = tz === "utc" ? "UTC" : `local, ${zoneName(entry.occurredAt, tz)}`;
   const recordedLater = Math.abs(entry.recordedAt - entry.occurredAt) >= 60_000;
 
   const saveTime = async (e: FormEvent) => {
@@ -61,7 +61,7 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
 
   return (
     <article
-      aria-label={`${ui.label} at ${formatTime(entry.occurredAt, tz)} by ${entry.author}`}
+      aria-label={`${ui.label} at ${formatTimeZoned(entry.occurredAt, tz)} by ${entry.author}`}
       className={clsx(
         "grid grid-cols-[6.5rem_1fr] gap-x-4 border-b border-line/60 px-4 py-3 last:border-b-0",
         entry.pinned && "bg-warn/5",
@@ -71,7 +71,7 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
       <div className="flex flex-col gap-1">
         <time dateTime={new Date(entry.occurredAt).toISOString()} title={formatDateTime(entry.occurredAt, tz)} className="num font-mono text-sm font-semibold text-fg">
           {formatTime(entry.occurredAt, tz)}
-          <span className="ml-1 text-[0.65rem] font-normal text-faint">{tzLabel === "UTC" ? "UTC" : ""}</span>
+          <span className="ml-1 text-[0.65rem] font-normal text-faint">{zoneName(entry.occurredAt, tz)}</span>
         </time>
         <span className={clsx("inline-flex items-center gap-1 text-xs font-semibold", ui.tone)}>
           <ui.Icon aria-hidden className="size-3.5 shrink-0" />

@@ -2,7 +2,7 @@
 
 import { useDeferredValue, useEffect, useId } from "react";
 import { Info } from "lucide-react";
-import { formatTime, type TimeZoneMode } from "@/lib/signals/format";
+import { formatTimeZoned, type TimeZoneMode } from "@/lib/signals/format";
 import { useIncidentUi } from "@/components/incidents/IncidentUi";
 import { useCan } from "@/components/auth/useCan";
 import { ReadOnlyNote, denied } from "@/components/auth/Gate";
@@ -58,7 +58,7 @@ export function PostmortemEditor({ server, incident, tz }: { server: Postmortem;
               {s.ahead.updatedBy} {s.ahead.status === s.base.status ? "saved" : s.ahead.status === "published" ? "published" : `moved to ${STATUS_LABEL[s.ahead.status].toLowerCase()}`} version{" "}
               {s.ahead.version}
             </strong>{" "}
-            at <span className="num">{formatTime(s.ahead.updatedAt, tz)}</span> while you were editing version {s.base.version}. Your next save will not overwrite it:
+            at <span className="num">{formatTimeZoned(s.ahead.updatedAt, tz)}</span> while you were editing version {s.base.version}. Your next save will not overwrite it:
             you will see both versions and choose.
           </span>
         </p>

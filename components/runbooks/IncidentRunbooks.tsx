@@ -4,7 +4,7 @@ import { memo, useState } from "react";
 import Link from "next/link";
 import clsx from "clsx";
 import { BookOpen, ChevronDown, ChevronRight, ExternalLink } from "lucide-react";
-import { formatTime, type TimeZoneMode } from "@/lib/signals/format";
+import { formatTimeZoned, type TimeZoneMode } from "@/lib/signals/format";
 import type { Incident } from "@/components/incidents/types";
 import { useRunbook, useRunbookChecks, useRunbooksForServices, useTickStep } from "./api";
 import { useCan } from "@/components/auth/useCan";
@@ -69,7 +69,7 @@ function Checklist({ incident, slug, tz }: { incident: Incident; slug: string; t
                 {c.checked && c.by && (
                   <span className="num ml-2 text-xs text-faint no-underline">
                     ✓ {c.by}
-                    {c.at ? ` · ${formatTime(c.at, tz)}` : ""}
+                    {c.at ? ` · ${formatTimeZoned(c.at, tz)}` : ""}
                   </span>
                 )}
               </span>
