@@ -8,7 +8,7 @@ type Firing = "page" | "ticket" | null;
 function slo(id: string, service: string, budgetRemaining: number | null, firing: Firing = null): SloStatus {
   const rule = (severity: "page" | "ticket") => ({ id: `${severity}-1h-5m`, severity, longWindow: "1h", shortWindow: "5m", factor: 14.4, budgetConsumedAtAlert: 0.02, exhaustionMs: DAY });
   return {
-    id, service, name: id, sli: { kind: "availability", good: "non-5xx" }, target: 0.999, window: "30d", windowFrom: 0, windowMs: 30 * DAY,
+    id, service, name: id, sli: { kind: "ratio", good: "non-5xx" }, target: 0.999, window: "30d", windowFrom: 0, windowMs: 30 * DAY,
     good: 0, total: 0, bad: 0, allowedBad: 0, errorRatio: null, budgetConsumed: null, budgetRemaining,
     burnRates: { "5m": null, "30m": null, "1h": null, "2h": null, "6h": null, "1d": null, "3d": null, window: null },
     timeToExhaustionMs: null,

@@ -3,7 +3,7 @@ import { summarizeBoard } from "./summary";
 import type { ServiceInfo } from "./contract";
 import type { SignalValues } from "./types";
 
-const point = (p99: number): SignalValues => ({ p50: 10, p95: 20, p99, rps: 100, errorPct: 0, cpuPct: 10, memPct: 10, poolPct: 10 });
+const point = (p99: number): SignalValues => ({ p50: 10, p95: 20, p99, p999: p99, rps: 100, errorPct: 0, error5xxPct: 0, cpuPct: 10, memPct: 10, poolPct: 10 });
 const svc = (id: string, warn: number, critical: number): ServiceInfo => ({ id, name: id, dependsOn: [], thresholds: { p99: { warn, critical } } });
 
 describe("the banner's p99 headline", () => {
