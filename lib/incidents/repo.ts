@@ -254,7 +254,7 @@ function toIncident(r: Selectable<IncidentsTable>): Incident {
   };
 }
 
-function toEntry(r: Selectable<TimelineEntriesTable>): TimelineEntry {
+export function toEntry(r: Selectable<TimelineEntriesTable>): TimelineEntry {
   return {
     id: r.id,
     incidentId: r.incident_id,
@@ -268,6 +268,7 @@ function toEntry(r: Selectable<TimelineEntriesTable>): TimelineEntry {
     version: Number(r.version),
     snapshot: JSON.parse(r.snapshot) as SignalSnapshot,
     seq: Number(r.seq),
+    ...(r.edited_at !== null && r.edited_at !== undefined ? { edited: { at: Number(r.edited_at), by: r.edited_by ?? "", revisions: Number(r.revisions) } } : {}),
   };
 }
 
