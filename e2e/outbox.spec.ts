@@ -45,6 +45,10 @@ test("a note whose answer is lost waits, survives a reload, and is on the timeli
   await ada.reload();
   await live(ada);
   await expect(pending(ada)).toContainText("Rolled back deploy 42 while the API was away");
+  for (const width of [1366, 1920]) {
+    await ada.setViewportSize({ width, height: 1000 });
+    await timeline(ada).screenshot({ path: test.info().outputPath(`pending-${width}.png`) });
+  }
   // Sent again after the reload (and every few seconds): each retry arrived, none was written twice.
   await expect.poll(() => delivered, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
 
