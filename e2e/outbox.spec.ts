@@ -119,3 +119,28 @@ test("an entry's text is edited, every viewer sees it marked edited, and its his
   await ada.context().close();
   await bob.context().close();
 });
+
+test("an action item whose answer was lost keeps its form, and Add again writes it once", async ({ browser, request }) => {
+  const id = await declare(request, "Auth timeouts");
+  const ada = await person(browser, "Ada");
+  await ada.goto(`${srv.url}/incidents/${id}`);
+  await live(ada);
+  await ada.context().route("**/api/v1/incidents/*/action-items", async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    await route.fetch();
+    await route.abort("connectionreset");
+  });
+  const title = ada.getByLabel("Action item title");
+  await title.fill("Add a canary for auth");
+  await ada.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(ada.getByRole("alert").filter({ hasText: "cannot be reached" })).toBeVisible();
+  await expect(title).toHaveValue("Add a canary for auth");
+
+  await ada.context().unroute("**/api/v1/incidents/*/action-items");
+  await ada.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(title).toHaveValue("");
+  await expect(ada.getByRole("alert").filter({ hasText: "cannot be reached" })).toHaveCount(0);
+  const detail = (await (await request.get(`${srv.url}/api/v1/incidents/${id}`)).json()) as { actionItems: { title: string }[] };
+  expect(detail.actionItems.map((a) => a.title)).toEqual(["Add a canary for auth"]);
+  await ada.context().close();
+});

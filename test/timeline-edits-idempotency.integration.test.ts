@@ -97,6 +97,19 @@ describe.each(BACKENDS)("timeline edits and Idempotency-Key on $name", ({ databa
     expect((await timeline(i.id)).filter((e) => e.body === "racing")).toHaveLength(1);
   });
 
+  it("an action item POSTed twice with one key is one item; the replay is the first answer", async () => {
+    const i = await declare();
+    const k = key();
+    const item = { title: "Add a canary for checkout", type: "prevent" };
+    const first = await call("POST", `/api/v1/incidents/${i.id}/action-items`, item, { "idempotency-key": k });
+    expect(first.status).toBe(201);
+    const again = await call("POST", `/api/v1/incidents/${i.id}/action-items`, item, { "idempotency-key": k });
+    expect(again.body).toEqual(first.body);
+    expect((await call("POST", `/api/v1/incidents/${i.id}/action-items`, { ...item, title: "other" }, { "idempotency-key": k })).status).toBe(422);
+    const items = ((await call("GET", `/api/v1/incidents/${i.id}`)).body as unknown as IncidentDetail).actionItems;
+    expect(items.map((a) => a.title)).toEqual(["Add a canary for checkout"]);
+  });
+
   it("editing the body keeps a revision, marks the entry edited, and reaches a viewer live", async () => {
     const i = await declare();
     const created = (await call("POST", `/api/v1/incidents/${i.id}/timeline`, { kind: "note", body: "DB failver started" })).body.entry as TimelineEntry;

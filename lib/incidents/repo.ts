@@ -176,7 +176,11 @@ export async function updateEntry(store: Store, expectedVersion: number, next: T
 }
 
 export async function insertActionItem(store: Store, item: ActionItem): Promise<void> {
-  await store.db
+  await insertActionItemIn(store.db, item);
+}
+
+export async function insertActionItemIn(db: Db, item: ActionItem): Promise<void> {
+  await db
     .insertInto("action_items")
     .values({ ...itemRow(item), id: item.id, incident_id: item.incidentId, created_at: item.createdAt, created_by: item.createdBy, version: item.version })
     .execute();

@@ -8,7 +8,7 @@ import type { SystemChange } from "./lifecycle";
 
 export { addEntry, addEntryOnce, recordAlertChange } from "./timeline";
 export { entryHistory, patchEntry } from "./entry-edits";
-export { addActionItem, patchActionItem } from "./action-items";
+export { addActionItem, addActionItemOnce, patchActionItem } from "./action-items";
 export { checkRunbookStep, runbookSteps } from "./runbook-steps";
 export type { IncidentCtx, IncidentEvents, RunbookCheck, Writer } from "./context";
 

@@ -3,6 +3,7 @@ import type { HttpApi, RequestCtx } from "./http";
 import type { IncidentCtx } from "../incidents/context";
 import {
   addActionItem,
+  addActionItemOnce,
   addEntry,
   addEntryOnce,
   declareIncident,
@@ -102,10 +103,21 @@ export function addIncidentRoutes(api: HttpApi, ctx: IncidentCtx): void {
     errors: { 404: "No such incident or entry" },
   });
 
-  api.add("POST", "/api/v1/incidents/:id/action-items", async (req) => ({
+  api.add("POST", "/api/v1/incidents/:id/action-items", async (req) => {
+    const input = await req.body();
+    const args = { ctx, incidentId: req.params.id, input, writer: writerOf(req) };
+    const request = idempotentRequest(req, input);
+    if (!request) return { status: 201, body: { item: await addActionItem(args) } };
+    return onceReply(await addActionItemOnce({ ...args, once: { request, answer: (item) => ({ status: 201, body: { item } }) } }));
+  }, {
+    summary: "Add an action item (at most once per Idempotency-Key)",
+    author: true,
+    idempotent: true,
+    body: CreateActionItemSchema,
     status: 201,
-    body: { item: await addActionItem({ ctx, incidentId: req.params.id, input: await req.body(), writer: writerOf(req) }) },
-  }), { summary: "Add an action item", author: true, body: CreateActionItemSchema, status: 201, response: itemBody, errors: writeErrors });
+    response: itemBody,
+    errors: { ...writeErrors, ...reusedKey },
+  });
 
   api.add("PATCH", "/api/v1/incidents/:id/action-items/:aid", async (req) => ({
     body: { item: await patchActionItem({ ctx, incidentId: req.params.id, itemId: req.params.aid, input: await req.body() }) },
