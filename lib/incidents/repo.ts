@@ -176,7 +176,11 @@ export async function updateEntry(store: Store, expectedVersion: number, next: T
 }
 
 export async function insertActionItem(store: Store, item: ActionItem): Promise<void> {
-  await store.db
+  await insertActionItemIn(store.db, item);
+}
+
+export async function insertActionItemIn(db: Db, item: ActionItem): Promise<void> {
+  await db
     .insertInto("action_items")
     .values({ ...itemRow(item), id: item.id, incident_id: item.incidentId, created_at: item.createdAt, created_by: item.createdBy, version: item.version })
     .execute();
@@ -254,7 +258,7 @@ function toIncident(r: Selectable<IncidentsTable>): Incident {
   };
 }
 
-function toEntry(r: Selectable<TimelineEntriesTable>): TimelineEntry {
+export function toEntry(r: Selectable<TimelineEntriesTable>): TimelineEntry {
   return {
     id: r.id,
     incidentId: r.incident_id,
@@ -268,6 +272,7 @@ function toEntry(r: Selectable<TimelineEntriesTable>): TimelineEntry {
     version: Number(r.version),
     snapshot: JSON.parse(r.snapshot) as SignalSnapshot,
     seq: Number(r.seq),
+    ...(r.edited_at !== null && r.edited_at !== undefined ? { edited: { at: Number(r.edited_at), by: r.edited_by ?? "", revisions: Number(r.revisions) } } : {}),
   };
 }
 

@@ -6,8 +6,9 @@ import type { EntryDraft, Incident, IncidentDetail } from "./model";
 import { CreateIncidentSchema, ListIncidentsQuerySchema, PatchIncidentSchema } from "./schemas";
 import type { SystemChange } from "./lifecycle";
 
-export { addEntry, patchEntry, recordAlertChange } from "./timeline";
-export { addActionItem, patchActionItem } from "./action-items";
+export { addEntry, addEntryOnce, recordAlertChange } from "./timeline";
+export { entryHistory, patchEntry } from "./entry-edits";
+export { addActionItem, addActionItemOnce, patchActionItem } from "./action-items";
 export { checkRunbookStep, runbookSteps } from "./runbook-steps";
 export type { IncidentCtx, IncidentEvents, RunbookCheck, Writer } from "./context";
 

@@ -37,7 +37,9 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "GET /api/v1/incidents/:id": read,
   "PATCH /api/v1/incidents/:id": write,
   "POST /api/v1/incidents/:id/timeline": write,
+  // Any responder edits any entry's body, time or pin (incident.io does so); the revisions name who (lib/incidents/entry-edits.ts).
   "PATCH /api/v1/incidents/:id/timeline/:eid": write,
+  "GET /api/v1/incidents/:id/timeline/:eid/revisions": read,
   "POST /api/v1/incidents/:id/action-items": write,
   "PATCH /api/v1/incidents/:id/action-items/:aid": write,
 

@@ -276,6 +276,40 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex("timeline_entries_incident_recorded_idx").on("timeline_entries").columns(["incident_id", "recorded_at"]).execute();
     },
   },
+  "0010_timeline_edits_idempotency": {
+    async up(db: Kysely<unknown>) {
+      // Who last changed an entry's body or time, when, and how many times (the "edited" mark).
+      await db.schema.alterTable("timeline_entries").addColumn("edited_at", "bigint").execute();
+      await db.schema.alterTable("timeline_entries").addColumn("edited_by", "text").execute();
+      await db.schema.alterTable("timeline_entries").addColumn("revisions", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      // One row per edit: the body and time the edit replaced, who replaced them and when.
+      await db.schema
+        .createTable("timeline_entry_revisions")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("entry_id", "text", (c) => c.notNull().references("timeline_entries.id").onDelete("cascade"))
+        .addColumn("incident_id", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("occurred_at", "bigint", (c) => c.notNull())
+        .addColumn("edited_by", "text", (c) => c.notNull())
+        .addColumn("edited_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("timeline_entry_revisions_entry_idx").on("timeline_entry_revisions").columns(["entry_id", "version"]).execute();
+      // Idempotency-Key (lib/store/idempotency.ts): the answer to the first request with a key,
+      // per client; written in the same transaction as what the request wrote.
+      await db.schema
+        .createTable("idempotency_keys")
+        .addColumn("scope", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("fingerprint", "text", (c) => c.notNull())
+        .addColumn("status", "integer", (c) => c.notNull())
+        .addColumn("response", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("idempotency_keys_pk", ["scope", "key"])
+        .execute();
+      await db.schema.createIndex("idempotency_keys_created_at_idx").on("idempotency_keys").column("created_at").execute();
+    },
+  },
 };
 
 export type MigrateOptions = {

@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 /**
  * Row types of the database, as stored (snake_case). Each table gets an interface here and a
@@ -83,6 +83,32 @@ export interface TimelineEntriesTable {
   snapshot: string;
   /** Store-assigned, strictly increasing (migration 0008): PostgreSQL sequence default, SQLite counter row. */
   seq: Generated<number>;
+  /** Migration 0010: the last edit of body or time (null: never edited), and how many there were. */
+  edited_at: ColumnType<number | null, number | null | undefined, number | null>;
+  edited_by: ColumnType<string | null, string | null | undefined, string | null>;
+  revisions: Generated<number>;
+}
+
+/** One edit of a timeline entry: what it replaced (migration 0010). */
+export interface TimelineEntryRevisionsTable {
+  id: string;
+  entry_id: string;
+  incident_id: string;
+  version: number;
+  body: string;
+  occurred_at: number;
+  edited_by: string;
+  edited_at: number;
+}
+
+/** The first answer to a request with an Idempotency-Key, per client (migration 0010). */
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  status: number;
+  response: string;
+  created_at: number;
 }
 
 export interface ActionItemsTable {
@@ -233,4 +259,6 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   cluster_lease: ClusterLeaseTable;
+  timeline_entry_revisions: TimelineEntryRevisionsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
