@@ -14,12 +14,18 @@
  *
  *   npm run bench:ingest -- [--samples 200000] [--batch 4000] [--services 8] [--concurrency 1]
  *                           [--scrapes 250] [--instances 3] [--rw-batch 2000] [--prof]
+ *                           [--baseline <git ref>] [--rounds 1]
+ *
+ * `--baseline main` runs a second server built from that commit (exported with `git archive` into
+ * a temp folder, sharing node_modules) side by side: each round feeds both, one after the other,
+ * so the two are measured under the same load on the machine. `--rounds N` repeats the feed N
+ * times per server (later timestamps each round, remote_write's scrapes cut into N parts).
  *
  * Every sample is new, so each is validated, stored, and applied to the board, rollups and SLOs
  * exactly as in production. Writes bench/results/ingest-<UTC>.json.
  */
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createServer } from "node:net";
@@ -40,6 +46,8 @@ const INSTANCES = arg("instances", 3);
 const RW_BATCH = arg("rw-batch", 2000);
 // One request at a time by default: batches sent in parallel can arrive out of order, which makes later samples "late".
 const CONCURRENCY = arg("concurrency", 1);
+const ROUNDS = arg("rounds", 1);
+const BASELINE = args.includes("--baseline") ? args[args.indexOf("--baseline") + 1] : undefined;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -125,16 +133,16 @@ async function phase(base: string, pid: number, path: Phase["path"], bodies: rea
   };
 }
 
-/** JSON batches: one sample per millisecond per service, just after `start`. */
-function jsonBodies(start: number): Buffer[] {
-  const perService = Math.ceil(SAMPLES / SERVICES.length);
+/** JSON batches of `total` samples: one sample per millisecond per service, just after `start`. */
+function jsonBodies(start: number, total: number): Buffer[] {
+  const perService = Math.ceil(total / SERVICES.length);
   if (perService > 250_000) throw new Error("at most 250,000 samples per service (timestamps must stay within 5 minutes ahead)");
   const bodies: Buffer[] = [];
   let made = 0;
   let batch: unknown[] = [];
-  for (let i = 0; i < perService && made < SAMPLES; i++) {
+  for (let i = 0; i < perService && made < total; i++) {
     for (const service of SERVICES) {
-      if (made >= SAMPLES) break;
+      if (made >= total) break;
       batch.push({
         service,
         t: start + i,
@@ -159,8 +167,8 @@ function jsonBodies(start: number): Buffer[] {
 const CODES = ["200", "404", "429", "500", "503"];
 const LE = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2.5, 5, 10, Infinity];
 
-/** remote_write requests: SCRAPES scrapes 1 s apart from `start`, of INSTANCES targets per service, cut into requests of RW_BATCH samples as Prometheus' queue does. */
-function remoteWriteBodies(start: number): Buffer[] {
+/** remote_write requests: SCRAPES scrapes `spacingMs` apart from `start`, of INSTANCES targets per service, cut into requests of RW_BATCH samples as Prometheus' queue does. */
+function remoteWriteBodies(start: number, spacingMs: number): Buffer[] {
   const bodies: Buffer[] = [];
   let series: TestSeries[] = [];
   let inBatch = 0;
@@ -174,7 +182,7 @@ function remoteWriteBodies(start: number): Buffer[] {
     inBatch = 0;
   };
   for (let k = 0; k < SCRAPES; k++) {
-    const t = start + k * 1000;
+    const t = start + k * spacingMs;
     for (const service of SERVICES) {
       for (let i = 0; i < INSTANCES; i++) {
         const instance = `10.0.0.${i}:8080`;
@@ -189,59 +197,103 @@ function remoteWriteBodies(start: number): Buffer[] {
   return bodies;
 }
 
-async function main() {
+type Server = { name: string; base: string; pid: number; child: ChildProcess; dataDir: string };
+
+/** The server bundle of `ref`, built in a temp folder from `git archive` (node_modules shared). */
+async function baselineBundle(ref: string): Promise<{ bundle: string; dir: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "war-room-ingest-baseline-"));
+  execFileSync("sh", ["-c", `git archive ${JSON.stringify(ref)} | tar -x -C ${JSON.stringify(dir)}`]);
+  symlinkSync(path.join(process.cwd(), "node_modules"), path.join(dir, "node_modules"));
+  return { bundle: await ensureServerBundle(dir), dir };
+}
+
+async function startServer(name: string, bundle: string | null): Promise<Server> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "war-room-ingest-bench-"));
   // Only push-fed services take pushes (lib/ingest/ownership.ts): the demo, every service push-fed (JSON is YAML).
   const configFile = path.join(dataDir, "config.yaml");
   writeFileSync(configFile, JSON.stringify({ ...demoConfig, source: { kind: "push" } }));
   // The server as `npm start` runs it (the prebuilt bundle, scripts/server-bundle.mjs); --tsx: server.ts through tsx.
-  const server = args.includes("--tsx") ? ["--import", "tsx", "server.ts"] : ["--enable-source-maps", await ensureServerBundle(process.cwd())];
-  const child = spawn(process.execPath, [...(args.includes("--prof") ? ["--cpu-prof", "--cpu-prof-dir=bench/results/prof"] : []), ...server, "--no-ui"], {
+  const server = bundle ? ["--enable-source-maps", bundle] : args.includes("--tsx") ? ["--import", "tsx", "server.ts"] : ["--enable-source-maps", await ensureServerBundle(process.cwd())];
+  const child = spawn(process.execPath, [...(args.includes("--prof") ? ["--cpu-prof", `--cpu-prof-dir=bench/results/prof/${name}`] : []), ...server, "--no-ui"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, WAR_ROOM_CONFIG: configFile, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(`${base}/health/live`).then((r) => r.ok).catch(() => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`${name} server did not start within 60 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { name, base, pid: child.pid!, child, dataDir };
+}
+
+async function stopServer(s: Server): Promise<void> {
+  s.child.kill("SIGTERM");
+  await new Promise((r) => s.child.once("exit", r));
+  rmSync(s.dataDir, { recursive: true, force: true });
+}
+
+/** `parts` contiguous slices of `xs`, in order. */
+const slices = <T>(xs: readonly T[], parts: number): T[][] => Array.from({ length: parts }, (_, i) => xs.slice(Math.floor((i * xs.length) / parts), Math.floor(((i + 1) * xs.length) / parts)));
+
+async function main() {
+  const baseline = BASELINE ? await baselineBundle(BASELINE) : undefined;
+  const servers: Server[] = [];
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ok = await fetch(`${base}/health/live`).then((r) => r.ok).catch(() => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error("server did not start within 60 s");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    // Timestamps just after now (the simulator already filled the past, and a sample older than a
-    // service's newest point is late), inside the +5 min limit: JSON first, remote_write after it.
+    if (baseline) servers.push(await startServer(`baseline`, baseline.bundle));
+    servers.push(await startServer("current", null));
+    // Timestamps just after now (a sample older than a service's newest point is late), inside
+    // the +5 min limit: JSON first, remote_write after it.
     const now = Date.now();
-    const json = jsonBodies(now + 2_000);
-    const rw = remoteWriteBodies(now + 20_000);
-    const postJson = async (body: Buffer) => {
+    const json = slices(jsonBodies(now + 2_000, SAMPLES * ROUNDS), ROUNDS);
+    // remote_write after the JSON samples of every round; its scrapes closer together than 1 s when
+    // the rounds would otherwise take it beyond the 5 minutes ahead.
+    const rwStart = now + 10_000 + Math.ceil((SAMPLES * ROUNDS) / SERVICES.length);
+    const rw = slices(remoteWriteBodies(rwStart, Math.min(1000, Math.floor((now + 290_000 - rwStart) / SCRAPES))), ROUNDS);
+    const postJson = (base: string) => async (body: Buffer) => {
       const r = await fetch(`${base}/api/v1/ingest`, { method: "POST", headers: { "content-type": "application/json" }, body: new Uint8Array(body) });
       const out = (await r.json()) as { accepted?: number; error?: { message: string } };
       if (!r.ok) throw new Error(`ingest failed: ${r.status} ${out.error?.message}`);
       return out.accepted ?? 0;
     };
-    const postRw = async (body: Buffer) => {
+    const postRw = (base: string) => async (body: Buffer) => {
       const r = await fetch(`${base}/api/v1/write`, { method: "POST", headers: REMOTE_WRITE_HEADERS, body: new Uint8Array(body) });
       const out = (await r.json()) as { samples?: number; rejected?: Record<string, number>; error?: { message: string } };
       if (!r.ok || Object.keys(out.rejected ?? {}).length) throw new Error(`remote_write failed: ${r.status} ${out.error?.message ?? JSON.stringify(out.rejected)}`);
       return out.samples ?? 0;
     };
-    const phases = [await phase(base, child.pid!, "json", json, postJson), await phase(base, child.pid!, "remote_write", rw, postRw)];
+    const rounds: { round: number; server: string; phases: Phase[] }[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const s of servers) {
+        const phases = [await phase(s.base, s.pid, "json", json[r], postJson(s.base)), await phase(s.base, s.pid, "remote_write", rw[r], postRw(s.base))];
+        if (phases[0].accepted !== SAMPLES) throw new Error(`${s.name} JSON: accepted ${phases[0].accepted} of ${SAMPLES}`);
+        rounds.push({ round: r + 1, server: s.name, phases });
+      }
+    }
     const result = {
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg().map((x) => +x.toFixed(2)) },
-      params: { samples: SAMPLES, batch: BATCH, services: SERVICES.length, concurrency: CONCURRENCY, scrapes: SCRAPES, instances: INSTANCES, rwBatch: RW_BATCH, store: "sqlite" },
-      phases,
+      params: { samples: SAMPLES, batch: BATCH, services: SERVICES.length, concurrency: CONCURRENCY, scrapes: SCRAPES, instances: INSTANCES, rwBatch: RW_BATCH, store: "sqlite", rounds: ROUNDS, baseline: BASELINE ?? null },
+      // With one server and one round, `phases` as before; `rounds` has every (round, server).
+      phases: rounds[rounds.length - 1].phases,
+      rounds,
     };
     console.log(JSON.stringify(result, null, 2));
+    console.log("\nround  server    path          samples/server-CPU-s  parse / validate / store / apply µs");
+    for (const x of rounds) {
+      for (const p of x.phases) {
+        const st = p.stagesMicrosPerSample;
+        console.log(`${String(x.round).padEnd(6)} ${x.server.padEnd(9)} ${p.path.padEnd(13)} ${String(p.samplesPerServerCpuSecond).padStart(20)}  ${[st.parse, st.validate, st.store, st.apply].join(" / ")}`);
+      }
+    }
     mkdirSync("bench/results", { recursive: true });
     writeFileSync(`bench/results/ingest-${result.at.replace(/[:.]/g, "-").slice(0, 19)}Z.json`, JSON.stringify(result, null, 2));
-    if (phases[0].accepted !== SAMPLES) throw new Error(`JSON: accepted ${phases[0].accepted} of ${SAMPLES}`);
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const s of servers) await stopServer(s);
+    if (baseline) rmSync(baseline.dir, { recursive: true, force: true });
   }
 }
 

@@ -9,9 +9,10 @@ type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Erro
  * arrays instead of an array per row: structured clone of 4,000 small arrays cost more than the
  * inserts on the main thread (BENCHMARKS.md "Push ingest"). `lines` is the column's values joined
  * with "\n" (for values that cannot contain one, e.g. JSON.stringify output); `dict` names each
- * row's value by index into `values`; `value` is the same for every row.
+ * row's value by index into `values`; `blobs` gives row i the bytes of `blobs[offsets[i] .. offsets[i + 1])`
+ * (packed ingest samples, lib/ingest/packed.ts); `value` is the same for every row.
  */
-export type PackedColumn = { lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { value: string | number };
+export type PackedColumn = { lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { blobs: Float64Array; offsets: Uint32Array } | { value: string | number };
 export type PackedBatch = { rows: number; columns: PackedColumn[] };
 
 export type QueryResult = { rows?: Record<string, unknown>[]; changes?: number; lastInsertRowid?: number | bigint };
