@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type { Store } from "../store/store";
 import { ingestKey } from "./convert";
 import { packSampleBytes, packSamples } from "./packed";
@@ -8,7 +7,7 @@ import type { Sample } from "./schema";
 export type IngestRow = { service: string; t: number; intervalMs: number; raw: Sample };
 
 const BATCH = 500;
-const INSERT_SQL = "insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing";
+const INSERT_SQL = "insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (t, service) do nothing";
 
 /**
  * Stores pushed samples; a (service, t) already stored is left as it was (idempotent).
@@ -53,7 +52,7 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
       const inserted = await trx
         .insertInto("ingest_samples")
         .values(rows.slice(i, i + BATCH).map((r) => ({ service: r.service, t: r.t, interval_ms: r.intervalMs, sample: packSampleBytes(r.raw), received_at: receivedAt })))
-        .onConflict((oc) => oc.columns(["service", "t"]).doNothing())
+        .onConflict((oc) => oc.columns(["t", "service"]).doNothing())
         .returning(["service", "t"])
         .execute();
       for (const r of inserted) fresh[index.get(ingestKey(r.service, Number(r.t)))!] = true;
@@ -68,23 +67,8 @@ export const INGEST_RETENTION_MS = 2 * 24 * 3600_000;
 /** Retention (lib/store/retention.ts) of `ingest_samples`. */
 export const ingestSamplesPurger = (store: Store) => ({ name: "pushed", purge: (now: number) => purgeIngestSamplesBefore(store, now - INGEST_RETENTION_MS) });
 
-/**
- * The table has no index on `t` alone (one B-tree per row fewer on the ingest path, migration
- * 0015_ingest_samples), so old samples go service by service along the primary key. The services
- * are found by skipping through the key (one lookup per service, not a scan of every row).
- */
+/** The primary key starts with `t` (migration 0015_ingest_samples): this deletes one range of it. */
 export async function purgeIngestSamplesBefore(store: Store, t: number): Promise<number> {
-  const found = await sql<{ service: string }>`
-    with recursive s(service) as (
-      select min(service) from ingest_samples
-      union all
-      select (select min(service) from ingest_samples where service > s.service) from s where s.service is not null
-    )
-    select service from s where service is not null`.execute(store.db);
-  let deleted = 0;
-  for (const { service } of found.rows) {
-    const r = await store.db.deleteFrom("ingest_samples").where("service", "=", service).where("t", "<", t).executeTakeFirst();
-    deleted += Number(r.numDeletedRows);
-  }
-  return deleted;
+  const r = await store.db.deleteFrom("ingest_samples").where("t", "<", t).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -279,9 +279,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0015_ingest_samples": {
     async up(db: Kysely<unknown>) {
       // Pushed samples, narrower (BENCHMARKS.md "Push ingest"): on SQLite a WITHOUT ROWID table
-      // keyed by (service, t) with no index on t (one B-tree per row instead of three), and the
-      // sample packed as float64s (lib/ingest/packed.ts). Rows already stored keep their JSON text
-      // (as bytes), which decodeSample still reads.
+      // keyed by (t, service), one B-tree per row instead of three, and a request's samples (sorted
+      // by t) go in at its right edge instead of into one place per service; retention deletes
+      // a range of that key. The sample is packed as float64s (lib/ingest/packed.ts); rows already
+      // stored keep their JSON text (as bytes), which decodeSample still reads.
       const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
       await db.schema
         .createTable("ingest_samples_0015")
@@ -290,7 +291,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn("interval_ms", "integer", (c) => c.notNull())
         .addColumn("sample", sqlite ? "blob" : "bytea", (c) => c.notNull())
         .addColumn("received_at", "bigint", (c) => c.notNull())
-        .addPrimaryKeyConstraint("ingest_samples_0015_pk", ["service", "t"])
+        .addPrimaryKeyConstraint("ingest_samples_0015_pk", ["t", "service"])
         .$call((b) => (sqlite ? b.modifyEnd(sql`without rowid`) : b))
         .execute();
       const bytes = sqlite ? sql`cast(sample as blob)` : sql`convert_to(sample, 'UTF8')`;
