@@ -14,7 +14,7 @@
  *
  *   npm run bench:ingest -- [--samples 200000] [--batch 4000] [--services 8] [--concurrency 1]
  *                           [--scrapes 250] [--instances 3] [--rw-batch 2000] [--prof]
- *                           [--baseline <git ref>] [--rounds 1]
+ *                           [--baseline <git ref>] [--rounds 1] [--paths json,remote_write]
  *
  * `--baseline main` runs a second server built from that commit (exported with `git archive` into
  * a temp folder, sharing node_modules) side by side: each round feeds both, one after the other,
@@ -25,7 +25,7 @@
  * exactly as in production. Writes bench/results/ingest-<UTC>.json.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createServer } from "node:net";
@@ -47,6 +47,7 @@ const RW_BATCH = arg("rw-batch", 2000);
 // One request at a time by default: batches sent in parallel can arrive out of order, which makes later samples "late".
 const CONCURRENCY = arg("concurrency", 1);
 const ROUNDS = arg("rounds", 1);
+const PATHS = args.includes("--paths") ? args[args.indexOf("--paths") + 1].split(",") : ["json", "remote_write"];
 const BASELINE = args.includes("--baseline") ? args[args.indexOf("--baseline") + 1] : undefined;
 
 async function freePort(): Promise<number> {
@@ -67,6 +68,28 @@ function cpuSeconds(pid: number): number {
   return ticks / 100; // USER_HZ
 }
 
+/** CPU seconds of each of the process's threads by name/tid ("main"; the SQLite worker, V8's GC helpers and libuv's pool are all named "node"). */
+function threadCpuSeconds(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tasks) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = tid === String(pid) ? "main" : `${stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"))}/${tid}`;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // The thread ended in between.
+    }
+  }
+  return out;
+}
+
 type Phase = {
   path: "json" | "remote_write";
   requests: number;
@@ -78,6 +101,8 @@ type Phase = {
   samplesPerServerCpuSecond: number;
   /** Server CPU per stage, from /metrics (microseconds per sample). */
   stagesMicrosPerSample: Record<string, number>;
+  /** Server CPU per thread (by name, from /proc/<pid>/task; microseconds per sample). */
+  threadsMicrosPerSample: Record<string, number>;
   batchLatencyMs: { p50: number; p99: number };
 };
 
@@ -99,6 +124,7 @@ async function stageCounters(base: string, path: string): Promise<{ samples: num
 async function phase(base: string, pid: number, path: Phase["path"], bodies: readonly Buffer[], post: (body: Buffer) => Promise<number>): Promise<Phase> {
   const before = await stageCounters(base, path);
   const cpu0 = cpuSeconds(pid);
+  const threads0 = threadCpuSeconds(pid);
   const t0 = process.hrtime.bigint();
   let next = 0;
   const latencies: number[] = [];
@@ -114,11 +140,17 @@ async function phase(base: string, pid: number, path: Phase["path"], bodies: rea
   );
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = cpuSeconds(pid) - cpu0;
+  const threads1 = threadCpuSeconds(pid);
   const after = await stageCounters(base, path);
   const accepted = after.samples - before.samples;
   latencies.sort((a, b) => a - b);
   const stagesMicrosPerSample: Record<string, number> = {};
   for (const k of Object.keys(after.stages)) stagesMicrosPerSample[k] = +((1e6 * (after.stages[k] - (before.stages[k] ?? 0))) / accepted).toFixed(2);
+  const threadsMicrosPerSample: Record<string, number> = {};
+  for (const k of Object.keys(threads1)) {
+    const d = threads1[k] - (threads0[k] ?? 0);
+    if (d > 0) threadsMicrosPerSample[k] = +((1e6 * d) / accepted).toFixed(2);
+  }
   return {
     path,
     requests: bodies.length,
@@ -129,6 +161,7 @@ async function phase(base: string, pid: number, path: Phase["path"], bodies: rea
     samplesPerSecondWall: Math.round(accepted / wall),
     samplesPerServerCpuSecond: Math.round(accepted / cpu),
     stagesMicrosPerSample,
+    threadsMicrosPerSample,
     batchLatencyMs: { p50: +latencies[Math.floor(latencies.length * 0.5)].toFixed(1), p99: +latencies[Math.floor(latencies.length * 0.99)].toFixed(1) },
   };
 }
@@ -268,8 +301,10 @@ async function main() {
     const rounds: { round: number; server: string; phases: Phase[] }[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       for (const s of servers) {
-        const phases = [await phase(s.base, s.pid, "json", json[r], postJson(s.base)), await phase(s.base, s.pid, "remote_write", rw[r], postRw(s.base))];
-        if (phases[0].accepted !== SAMPLES) throw new Error(`${s.name} JSON: accepted ${phases[0].accepted} of ${SAMPLES}`);
+        const phases: Phase[] = [];
+        if (PATHS.includes("json")) phases.push(await phase(s.base, s.pid, "json", json[r], postJson(s.base)));
+        if (phases[0]?.path === "json" && phases[0].accepted !== SAMPLES) throw new Error(`${s.name} JSON: accepted ${phases[0].accepted} of ${SAMPLES}`);
+        if (PATHS.includes("remote_write")) phases.push(await phase(s.base, s.pid, "remote_write", rw[r], postRw(s.base)));
         rounds.push({ round: r + 1, server: s.name, phases });
       }
     }
@@ -282,11 +317,12 @@ async function main() {
       rounds,
     };
     console.log(JSON.stringify(result, null, 2));
-    console.log("\nround  server    path          samples/server-CPU-s  parse / validate / store / apply µs");
+    console.log("\nround  server    path          samples/server-CPU-s  parse / validate / store / apply µs   (per-thread µs per sample)");
     for (const x of rounds) {
       for (const p of x.phases) {
         const st = p.stagesMicrosPerSample;
-        console.log(`${String(x.round).padEnd(6)} ${x.server.padEnd(9)} ${p.path.padEnd(13)} ${String(p.samplesPerServerCpuSecond).padStart(20)}  ${[st.parse, st.validate, st.store, st.apply].join(" / ")}`);
+        const th = Object.entries(p.threadsMicrosPerSample).map(([k, v]) => `${k} ${v}`).join(", ");
+        console.log(`${String(x.round).padEnd(6)} ${x.server.padEnd(9)} ${p.path.padEnd(13)} ${String(p.samplesPerServerCpuSecond).padStart(20)}  ${[st.parse, st.validate, st.store, st.apply].join(" / ")}   threads µs: ${th}`);
       }
     }
     mkdirSync("bench/results", { recursive: true });
