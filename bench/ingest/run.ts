@@ -15,6 +15,7 @@
  *   npm run bench:ingest -- [--samples 200000] [--batch 4000] [--services 8] [--concurrency 1]
  *                           [--scrapes 250] [--instances 3] [--rw-batch 2000] [--prof]
  *                           [--baseline <git ref>] [--rounds 1] [--paths json,remote_write]
+ *                           [--node-flags "--max-semi-space-size=64"]
  *
  * `--baseline main` runs a second server built from that commit (exported with `git archive` into
  * a temp folder, sharing node_modules) side by side: each round feeds both, one after the other,
@@ -49,6 +50,8 @@ const CONCURRENCY = arg("concurrency", 1);
 const ROUNDS = arg("rounds", 1);
 const PATHS = args.includes("--paths") ? args[args.indexOf("--paths") + 1].split(",") : ["json", "remote_write"];
 const BASELINE = args.includes("--baseline") ? args[args.indexOf("--baseline") + 1] : undefined;
+// Extra node flags for the current server only (e.g. "--max-semi-space-size=64"), to compare V8 settings side by side.
+const NODE_FLAGS = args.includes("--node-flags") ? args[args.indexOf("--node-flags") + 1].split(" ").filter(Boolean) : [];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -248,7 +251,7 @@ async function startServer(name: string, bundle: string | null): Promise<Server>
   writeFileSync(configFile, JSON.stringify({ ...demoConfig, source: { kind: "push" } }));
   // The server as `npm start` runs it (the prebuilt bundle, scripts/server-bundle.mjs); --tsx: server.ts through tsx.
   const server = bundle ? ["--enable-source-maps", bundle] : args.includes("--tsx") ? ["--import", "tsx", "server.ts"] : ["--enable-source-maps", await ensureServerBundle(process.cwd())];
-  const child = spawn(process.execPath, [...(args.includes("--prof") ? ["--cpu-prof", `--cpu-prof-dir=bench/results/prof/${name}`] : []), ...server, "--no-ui"], {
+  const child = spawn(process.execPath, [...(name === "current" ? NODE_FLAGS : []), ...(args.includes("--prof") ? ["--cpu-prof", `--cpu-prof-dir=bench/results/prof/${name}`] : []), ...server, "--no-ui"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, WAR_ROOM_CONFIG: configFile, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -311,7 +314,7 @@ async function main() {
     const result = {
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg().map((x) => +x.toFixed(2)) },
-      params: { samples: SAMPLES, batch: BATCH, services: SERVICES.length, concurrency: CONCURRENCY, scrapes: SCRAPES, instances: INSTANCES, rwBatch: RW_BATCH, store: "sqlite", rounds: ROUNDS, baseline: BASELINE ?? null },
+      params: { samples: SAMPLES, batch: BATCH, services: SERVICES.length, concurrency: CONCURRENCY, scrapes: SCRAPES, instances: INSTANCES, rwBatch: RW_BATCH, store: "sqlite", rounds: ROUNDS, baseline: BASELINE ?? null, nodeFlags: NODE_FLAGS },
       // With one server and one round, `phases` as before; `rounds` has every (round, server).
       phases: rounds[rounds.length - 1].phases,
       rounds,
