@@ -14,7 +14,8 @@ import type { Sample } from "./schema";
  *       buckets   → [9] n, then n × (leMs, count), leMs +Inf as Infinity
  *
  * decodeSample gives the sample back (lib/ingest/packed.test.ts checks the round trip), so what
- * was acknowledged can be read again.
+ * was acknowledged can be read again; two spellings are not kept: `t` comes back as epoch
+ * milliseconds when it was sent as an RFC 3339 time, and an empty `saturation: {}` as none.
  */
 export const PACKED_FORMAT = 1;
 const HEAD = 9;
