@@ -310,6 +310,30 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex("idempotency_keys_created_at_idx").on("idempotency_keys").column("created_at").execute();
     },
   },
+  "0015_ingest_samples": {
+    async up(db: Kysely<unknown>) {
+      // Pushed samples, narrower (BENCHMARKS.md "Push ingest"): on SQLite a WITHOUT ROWID table
+      // keyed by (t, service), one B-tree per row instead of three, and a request's samples (sorted
+      // by t) go in at its right edge instead of into one place per service; retention deletes
+      // a range of that key. The sample is packed as float64s (lib/ingest/packed.ts); rows already
+      // stored keep their JSON text (as bytes), which decodeSample still reads.
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      await db.schema
+        .createTable("ingest_samples_0015")
+        .addColumn("service", "text", (c) => c.notNull())
+        .addColumn("t", "bigint", (c) => c.notNull())
+        .addColumn("interval_ms", "integer", (c) => c.notNull())
+        .addColumn("sample", sqlite ? "blob" : "bytea", (c) => c.notNull())
+        .addColumn("received_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("ingest_samples_0015_pk", ["t", "service"])
+        .$call((b) => (sqlite ? b.modifyEnd(sql`without rowid`) : b))
+        .execute();
+      const bytes = sqlite ? sql`cast(sample as blob)` : sql`convert_to(sample, 'UTF8')`;
+      await sql`insert into ingest_samples_0015 (service, t, interval_ms, sample, received_at) select service, t, interval_ms, ${bytes}, received_at from ingest_samples`.execute(db);
+      await db.schema.dropTable("ingest_samples").execute();
+      await db.schema.alterTable("ingest_samples_0015").renameTo("ingest_samples").execute();
+    },
+  },
 };
 
 export type MigrateOptions = {

@@ -166,12 +166,12 @@ export interface SignalMinutesTable {
   error_pct_max: number;
 }
 
-/** A pushed sample (POST /api/v1/ingest) as received, JSON in `sample`. */
+/** A pushed sample (POST /api/v1/ingest, /api/v1/write), packed in `sample` (lib/ingest/packed.ts). */
 export interface IngestSamplesTable {
   service: string;
   t: number;
   interval_ms: number;
-  sample: string;
+  sample: Uint8Array;
   received_at: number;
 }
 
