@@ -85,6 +85,16 @@ export class AlertActions {
     return { ...alert, ack: ack ? { by: ack.by, at: ack.at } : null, silence: s ? { id: s.id, by: s.createdBy, reason: s.reason, endsAt: s.endsAt } : null };
   }
 
+  /**
+   * Another instance served this alert with an acknowledgement or silence this one does not know
+   * (or the other way round): its memory is behind the store (lib/server/root.ts reloads it).
+   */
+  behind(remote: Alert, now = this.clock.now()): boolean {
+    if (remote.ack === undefined && remote.silence === undefined) return false;
+    const mine = this.decorate(remote, now);
+    return (mine.ack?.at ?? null) !== (remote.ack?.at ?? null) || (mine.silence?.id ?? null) !== (remote.silence?.id ?? null);
+  }
+
   isSilenced(alert: Alert, now = this.clock.now()): boolean {
     return silenceOf(alert, this.silences.values(), now) !== null;
   }

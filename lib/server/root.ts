@@ -256,7 +256,11 @@ export function composeWarRoom(opts: ComposeOptions) {
   hub.onRemote("alerts", (f, parsed) => {
     const p = parsed();
     const change = p && f.event === "change" ? AlertChangeSchema.safeParse(p.data) : null;
-    if (change?.success) alerts.applyRemote(change.data, clock.now());
+    if (change?.success) {
+      alerts.applyRemote(change.data, clock.now());
+      // An ack or silence written through another instance: read them again (lib/alerts/actions.ts).
+      if (alertDecisions.behind(change.data.alert)) void alertDecisions.load().catch(() => undefined);
+    }
     else logger.warn({ channel: f.channel, event: f.event }, "ignored an alert event that does not parse");
   });
   hub.onRemote("board", (f, parsed) => {
