@@ -93,3 +93,41 @@ test("a bad matcher is refused with the server's reason, nothing silenced", asyn
   await expect(search.getByText(/Silenced by/)).toHaveCount(0);
   await page.context().close();
 });
+
+test("a checkout latency alert opens the checkout runbook, and its value moves with every evaluation", async ({ browser }) => {
+  const page = await person(browser, "Ada");
+  const drill = await page.request.post(srv.url + "/api/v1/drills", { data: { kind: "latency", target: "checkout", durationSeconds: 300, magnitude: 10 } });
+  expect(drill.status()).toBe(201);
+  await page.goto(srv.url + "/");
+  const group = page.getByRole("region", { name: "Firing alerts" }).getByTestId("alert-group").filter({ hasText: "HighLatencyP99" }).filter({ hasText: "checkout" });
+  await expect(group).toBeVisible({ timeout: 20_000 });
+  // The rule's runbook_url names the generic runbook; the checkout one ranks first (lib/runbooks/rank.ts).
+  await expect(group.getByRole("link", { name: "Runbook" })).toHaveAttribute("href", "/runbooks/checkout/high-latency");
+  const value = group.getByTestId("alert-value");
+  const first = await value.textContent();
+  await expect.poll(() => value.textContent(), { timeout: 15_000 }).not.toBe(first);
+  await page.context().close();
+});
+
+test("resolving a SEV1 while its alert fires asks first; Resolve anyway resolves it", async ({ browser }, testInfo) => {
+  const page = await person(browser, "Ada");
+  const res = await page.request.post(srv.url + "/api/v1/incidents", { data: { title: "Search down", severity: "SEV1", services: ["search"] }, headers: { "X-War-Room-User": "Ada" } });
+  expect(res.status()).toBe(201);
+  const { incident } = (await res.json()) as { incident: { id: string } };
+  // SearchSlow (first test) still fires on search.
+  await page.goto(`${srv.url}/incidents/${incident.id}`);
+  const status = page.getByRole("group", { name: "Change status" });
+  await status.getByRole("button", { name: "Resolved" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("Alerts are still firing");
+  await expect(dialog.getByRole("listitem")).toContainText(["SearchSlow on search"]);
+  await dialog.screenshot({ path: testInfo.outputPath("resolve-confirm.png") });
+  await dialog.getByRole("button", { name: "Keep it open" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("region", { name: "Incident" })).toContainText("Investigating");
+  await status.getByRole("button", { name: "Resolved" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Resolve anyway" }).click();
+  await expect(page.getByRole("dialog")).toBeHidden();
+  await expect(status.getByText("Reopen as")).toBeVisible();
+  await page.context().close();
+});
