@@ -131,3 +131,33 @@ test("resolving a SEV1 while its alert fires asks first; Resolve anyway resolves
   await expect(status.getByText("Reopen as")).toBeVisible();
   await page.context().close();
 });
+
+test("the incident page lists the firing alert's runbook first", async ({ browser }, testInfo) => {
+  const page = await person(browser, "Ada");
+  const fired = await page.request.post(srv.url + "/api/v1/integrations/alertmanager", {
+    data: {
+      version: "4",
+      groupKey: "e2e-runbook",
+      status: "firing",
+      alerts: [
+        {
+          status: "firing",
+          labels: { alertname: "HighErrorRate", service: "checkout", severity: "critical" },
+          annotations: { summary: "Checkout failing", runbook_url: "/runbooks/high-error-rate" },
+          startsAt: new Date(Date.now() - 60_000).toISOString(),
+        },
+      ],
+    },
+  });
+  expect(fired.status()).toBe(200);
+  const res = await page.request.post(srv.url + "/api/v1/incidents", { data: { title: "Checkout failing", severity: "SEV2", services: ["checkout"] }, headers: { "X-War-Room-User": "Ada" } });
+  const { incident } = (await res.json()) as { incident: { id: string } };
+  await page.goto(`${srv.url}/incidents/${incident.id}`);
+  const runbooks = page.getByRole("region", { name: "Runbooks" }).getByRole("listitem");
+  // By title "Checkout slow" would come first; the firing alert's best runbook for checkout leads
+  // (the silenced CheckoutErrors of the first test does not count).
+  await expect(runbooks.first()).toContainText("firing: HighErrorRate");
+  await expect(runbooks.first().getByRole("link", { name: /^Read / })).toHaveAttribute("href", "/runbooks/checkout/payment-provider-degraded");
+  await page.getByRole("region", { name: "Runbooks" }).screenshot({ path: testInfo.outputPath("incident-runbooks.png") });
+  await page.context().close();
+});
