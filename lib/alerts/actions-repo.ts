@@ -49,6 +49,13 @@ export async function listSilencesEndingAfter(store: Store, t: number): Promise<
   }));
 }
 
+/** Retention: acknowledgements made, and silences ended, before `t`. */
+export async function purgeActionsBefore(store: Store, t: number): Promise<number> {
+  const acks = await store.db.deleteFrom("alert_acks").where("acked_at", "<", t).executeTakeFirst();
+  const silences = await store.db.deleteFrom("silences").where("ends_at", "<", t).executeTakeFirst();
+  return Number(acks.numDeletedRows) + Number(silences.numDeletedRows);
+}
+
 export async function getSilence(store: Store, id: string): Promise<StoredSilence | null> {
   const r = await store.db.selectFrom("silences").selectAll().where("id", "=", id).executeTakeFirst();
   if (!r) return null;

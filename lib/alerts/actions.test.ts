@@ -103,4 +103,17 @@ describe("AlertActions: acknowledgements and silences", () => {
     expect(actions.list({ expired: true })).toEqual([]);
     expect(await store.db.selectFrom("silences").selectAll().execute()).toEqual([]);
   });
+
+  it("retention drops acknowledgements and ended silences after 90 days, not a running silence", async () => {
+    const clock = manualClock(T0 + M);
+    const { page } = await firing();
+    const actions = new AlertActions({ store, clock });
+    await actions.ack(page, "ana");
+    await actions.createSilence({ matchers: ["service=checkout"], durationMinutes: 10, reason: "short" }, "ana");
+    const D = 24 * 3600_000;
+    clock.set(T0 + 95 * D);
+    const long = await actions.createSilence({ matchers: ["service=payments"], durationMinutes: 60, reason: "still running" }, "bo");
+    expect(await actions.purger.purge(clock.now())).toBe(2);
+    expect((await store.db.selectFrom("silences").select("id").execute()).map((r) => r.id)).toEqual([long.id]);
+  });
 });

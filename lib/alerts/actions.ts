@@ -5,10 +5,12 @@ import { Conflict, NotFound, parseOrInvalid } from "../errors";
 import { parseMatchers } from "./matchers";
 import type { Alert } from "./model";
 import { CreateSilenceSchema, silenceOf, withState, type Silence, type StoredSilence } from "./silences";
-import { expireSilence, getSilence, insertAck, insertSilence, listAcksSince, listSilencesEndingAfter, type AckRow } from "./actions-repo";
+import { expireSilence, getSilence, insertAck, insertSilence, listAcksSince, listSilencesEndingAfter, purgeActionsBefore, type AckRow } from "./actions-repo";
 
 /** Acknowledgements and silences older than this are not loaded at start (alert state goes back 7 days too). */
 const KEEP_MS = 7 * 24 * 3600_000;
+/** Stored this long, as alert events (lib/alerts/engine.ts). */
+const RETENTION_MS = 90 * 24 * 3600_000;
 
 /**
  * What people did about alerts: acknowledged an episode (who, when) or silenced alerts by label
@@ -27,6 +29,9 @@ export class AlertActions {
     this.store = opts.store;
     this.clock = opts.clock;
   }
+
+  /** Retention (lib/store/retention.ts): acknowledgements and ended silences older than 90 days. */
+  readonly purger = { name: "alertActions", purge: (now: number) => purgeActionsBefore(this.store, now - RETENTION_MS) };
 
   async load(now = this.clock.now()): Promise<void> {
     const [acks, silences] = await Promise.all([listAcksSince(this.store, now - KEEP_MS), listSilencesEndingAfter(this.store, now - KEEP_MS)]);

@@ -248,7 +248,7 @@ export function composeWarRoom(opts: ComposeOptions) {
       everyMs: presenceBeatMs,
       run: () => incidentLive.presenceBeat().catch((err: unknown) => logger.debug({ err: String(err) }, "could not send the presence beat")),
     } satisfies Job,
-    retention: onlyOnLeader(retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
+    retention: onlyOnLeader(retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, alertDecisions.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
   };
 
   // What other instances did, applied here: alert changes (mirrored), drills (read again), the
