@@ -11,7 +11,7 @@ import { useAuth } from "@/components/auth/useCan";
 /** Event the shell's `d` shortcut sends; the provider opens the declare dialog. */
 export const DECLARE_EVENT = "war-room:declare";
 
-type Write = <T>(path: string, method: "POST" | "PATCH", json: unknown, headers?: Record<string, string>) => Promise<T>;
+type Write = <T>(path: string, method: "POST" | "PATCH" | "DELETE", json: unknown, headers?: Record<string, string>) => Promise<T>;
 
 type IncidentUi = {
   name: string | null;

@@ -10,6 +10,8 @@ import { ActionItemSchema, IncidentSchema, TimelineEntrySchema } from "@/lib/inc
 import type { ActionItem, Incident, TimelineEntry } from "./types";
 
 export type Conflict<T> = { mine: Record<string, unknown>; current: T | null };
+/** A SEV1 resolve the server wants confirmed (409 with `details.firing`, lib/incidents/service.ts): its alerts still fire. */
+export type FiringConfirm = { version: number; mine: Record<string, unknown>; firing: { id: string; name: string; service: string }[]; message: string };
 
 type Kind = "incident" | "entry" | "item";
 type Resource = { incident: Incident; entry: TimelineEntry; item: ActionItem };
@@ -44,6 +46,7 @@ export function usePatch<K extends Kind>(kind: K, path: string) {
       setError(null);
     }
   }, [connected]);
+  const [confirm, setConfirm] = useState<FiringConfirm | null>(null);
 
   const patch = useCallback(
     async (version: number, changes: Record<string, unknown>): Promise<boolean> => {
@@ -54,9 +57,12 @@ export function usePatch<K extends Kind>(kind: K, path: string) {
         const r = await write<Record<K, Resource[K]>>(path, "PATCH", { version, ...changes });
         if (valid(kind, r[kind])) apply(qc, kind, r[kind]);
         setConflict(null);
+        setConfirm(null);
         return true;
       } catch (err) {
-        if (err instanceof ApiError && err.status === 409) {
+        const firing = err instanceof ApiError && err.status === 409 ? (err.details as { firing?: unknown } | undefined)?.firing : undefined;
+        if (Array.isArray(firing)) setConfirm({ version, mine: changes, firing: firing as FiringConfirm["firing"], message: (err as Error).message });
+        else if (err instanceof ApiError && err.status === 409) {
           const current = (err.details as { current?: unknown } | undefined)?.current;
           if (valid(kind, current)) apply(qc, kind, current as Resource[K]);
           setConflict({ mine: changes, current: valid(kind, current) ? (current as Resource[K]) : null });
@@ -75,7 +81,8 @@ export function usePatch<K extends Kind>(kind: K, path: string) {
   const dismiss = useCallback(() => {
     setConflict(null);
     setError(null);
+    setConfirm(null);
   }, []);
 
-  return { patch, conflict, error, pending, dismiss };
+  return { patch, conflict, error, pending, dismiss, confirm };
 }

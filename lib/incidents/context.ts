@@ -30,6 +30,8 @@ export type IncidentCtx = {
   /** The newest point of a service, as the board shows it. */
   latest(id: string): SignalPoint | null;
   events?: IncidentEvents;
+  /** Firing alerts on these services (a SEV1 resolve while one fires asks to confirm, lib/incidents/service.ts). */
+  firingAlerts?(services: readonly string[]): { id: string; name: string; service: string }[];
 };
 
 /** Who wrote: a display name, and whether a person (UI) or a script (API without a name) did. */

@@ -64,7 +64,16 @@ const atLeastOne = (fields: readonly string[]) => (o: Record<string, unknown>) =
 
 const INCIDENT_FIELDS = ["status", "severity", "title", "summary", "roles"] as const;
 export const PatchIncidentSchema = z
-  .object({ version, status: StatusSchema.optional(), severity: SeveritySchema.optional(), title: title(200).optional(), summary: summary.optional(), roles: RolesSchema.optional() })
+  .object({
+    version,
+    status: StatusSchema.optional(),
+    severity: SeveritySchema.optional(),
+    title: title(200).optional(),
+    summary: summary.optional(),
+    roles: RolesSchema.optional(),
+    /** Resolve a SEV1 although an alert of its services still fires (lib/incidents/service.ts). */
+    confirm: z.boolean({ error: "confirm must be true or false" }).optional(),
+  })
   .strict()
   .refine(atLeastOne(INCIDENT_FIELDS), `nothing to change: send at least one of ${INCIDENT_FIELDS.join(", ")}`);
 export type PatchIncidentInput = z.input<typeof PatchIncidentSchema>;

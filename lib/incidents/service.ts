@@ -63,16 +63,30 @@ export async function getIncident({ ctx, id }: { ctx: IncidentCtx; id: string })
  * version, or another write landing first, is a Conflict carrying the current incident.
  */
 export async function patchIncident({ ctx, id, input, writer }: { ctx: IncidentCtx; id: string; input: unknown; writer: Writer }): Promise<Incident> {
-  const { version, ...changes } = parseInput(PatchIncidentSchema, input, "incident change");
+  const { version, confirm, ...changes } = parseInput(PatchIncidentSchema, input, "incident change");
   const [current, now] = await Promise.all([requireIncident(ctx, id), writeTime(ctx, id)]);
   if (current.version !== version) throw staleIncident(current);
   const { next, entries: changesToRecord, at } = applyChanges(current, changes, now);
+  if (!confirm) refuseResolveWhileFiring(ctx, current, next);
   if (JSON.stringify(next) === JSON.stringify(current)) return current;
   const committed = await commitIncident(ctx.store, { expectedVersion: version, next, entries: systemEntries(ctx, current, changesToRecord, at, now, writer.author), now });
   if (!committed) throw staleIncident(await requireIncident(ctx, id));
   ctx.events?.incident(committed.incident);
   for (const e of committed.entries) ctx.events?.entry(e);
   return committed.incident;
+}
+
+const ENDED = new Set(["resolved", "closed"]);
+
+/** Resolving a SEV1 while an alert of its services still fires is refused unless confirmed: the commander is asked first. */
+function refuseResolveWhileFiring(ctx: IncidentCtx, current: Incident, next: Incident): void {
+  if (next.severity !== "SEV1" || !ENDED.has(next.status) || ENDED.has(current.status)) return;
+  const firing = ctx.firingAlerts?.(current.services) ?? [];
+  if (firing.length === 0) return;
+  const names = [...new Set(firing.map((a) => `${a.name} on ${a.service}`))].join(", ");
+  throw new Conflict(`INC-${current.number} is SEV1 and ${firing.length === 1 ? "its alert still fires" : `${firing.length} of its alerts still fire`}: ${names}. Resolve anyway with "confirm": true`, {
+    firing: firing.map((a) => ({ id: a.id, name: a.name, service: a.service })),
+  });
 }
 
 export function staleIncident(current: Incident): Conflict {

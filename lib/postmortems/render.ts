@@ -164,6 +164,8 @@ const KIND_LABEL: Record<EntryKind, string> = {
   "role-change": "Role change",
   "alert-fired": "Alert fired",
   "alert-resolved": "Alert resolved",
+  "alert-acknowledged": "Alert acknowledged",
+  "alert-silenced": "Alert silenced",
   "runbook-step": "Runbook step",
   "drill-event": "Drill event",
 };

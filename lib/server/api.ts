@@ -19,6 +19,8 @@ import { addIntegrationRoutes } from "./integration-routes";
 import { addRemoteWriteRoute } from "./remote-write-route";
 import { addPostmortemRoutes } from "./postmortem-routes";
 import { addAuthRoutes } from "./auth-routes";
+import { addAlertRoutes } from "./alert-routes";
+import { visibleAlerts } from "../alerts/inhibition";
 import { createApiAccess } from "./access";
 
 const time = z.union([
@@ -153,17 +155,20 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   api.add("GET", "/api/v1/alerts", async ({ query }) => {
     const { limit } = parseQuery(LimitSchema, query);
     const snap = alertChannel.snapshot();
+    // Lower tiers hidden while a higher one of the same rule fires; silenced alerts apart (not firing for anyone).
+    const shown = visibleAlerts(snap.alerts);
     return {
       body: {
-        firing: snap.alerts.filter((a) => a.state === "firing"),
-        pending: snap.alerts.filter((a) => a.state === "pending"),
+        firing: shown.filter((a) => a.state === "firing" && !a.silence),
+        pending: shown.filter((a) => a.state === "pending" && !a.silence),
+        silenced: shown.filter((a) => a.silence),
         resolved: snap.resolved.slice(0, limit),
       },
     };
   }, {
-    summary: "Firing, pending and recently resolved alerts (threshold and burn-rate); `limit` caps the resolved ones",
+    summary: "Firing, pending, silenced and recently resolved alerts (threshold and burn-rate); `limit` caps the resolved ones",
     query: LimitSchema,
-    response: z.object({ firing: z.array(AlertSchema), pending: z.array(AlertSchema), resolved: z.array(AlertSchema) }),
+    response: z.object({ firing: z.array(AlertSchema), pending: z.array(AlertSchema), silenced: z.array(AlertSchema), resolved: z.array(AlertSchema) }),
   });
 
   addIncidentRoutes(api, wr.incidents);
@@ -172,6 +177,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   addRemoteWriteRoute(api, wr.remoteWrite);
   addPostmortemRoutes(api, wr.postmortems);
   addAuthRoutes(api, wr.auth);
+  addAlertRoutes(api, wr.alertActions);
 
   return api;
 }

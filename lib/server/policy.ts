@@ -31,6 +31,10 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "GET /api/v1/slos/:id": read,
   "GET /api/v1/slos/:id/burndown": read,
   "GET /api/v1/alerts": read,
+  "POST /api/v1/alerts/:id/ack": write,
+  "GET /api/v1/silences": read,
+  "POST /api/v1/silences": write,
+  "DELETE /api/v1/silences/:id": write,
 
   "GET /api/v1/incidents": read,
   "POST /api/v1/incidents": write,

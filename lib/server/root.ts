@@ -22,6 +22,8 @@ import { SloTracker } from "../slo/tracker";
 import { SloChannel } from "../slo/channel";
 import { AlertEngine } from "../alerts/engine";
 import { AlertChannel } from "../alerts/channel";
+import { AlertActions } from "../alerts/actions";
+import type { AlertActionsCtx } from "../incidents/alert-actions";
 import type { IncidentCtx } from "../incidents/context";
 import { IncidentLive } from "../incidents/live";
 import { PRESENCE_BEAT_MS } from "../incidents/presence";
@@ -152,7 +154,8 @@ export function composeWarRoom(opts: ComposeOptions) {
   const slos = new SloTracker({ store, slos: config.slos });
   const sloChannel = new SloChannel({ hub, clock, slos });
   const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: (id) => freshness.boundMs(id), sourceFailing: (id) => (source.sourceOf(id)?.status().state ?? "ok") !== "ok" });
-  const alertChannel = new AlertChannel({ hub, engine: alerts });
+  const alertDecisions = new AlertActions({ store, clock });
+  const alertChannel = new AlertChannel({ hub, engine: alerts, actions: alertDecisions });
   // Several instances: presence is shared through the broker, with a beat on the bus (lib/incidents/presence.ts).
   const presenceBeatMs = opts.cluster?.presenceBeatMs ?? PRESENCE_BEAT_MS;
   const incidentLive = new IncidentLive({
@@ -160,7 +163,15 @@ export function composeWarRoom(opts: ComposeOptions) {
     store,
     presence: node.mode === "cluster" ? { instanceId: node.instanceId, beatMs: presenceBeatMs, send: (beat) => node.send("presence", beat) } : undefined,
   });
-  const incidents: IncidentCtx = { store, clock, hasService: (id) => catalog.has(id), latest: (id) => history.latest(id), events: incidentLive };
+  const incidents: IncidentCtx = {
+    store,
+    clock,
+    hasService: (id) => catalog.has(id),
+    latest: (id) => history.latest(id),
+    events: incidentLive,
+    firingAlerts: (services) => alerts.current().filter((a) => a.state === "firing" && services.includes(a.service)),
+  };
+  const alertActions: AlertActionsCtx = { incidents, alerts, actions: alertDecisions, channel: alertChannel };
   const runbooks = new RunbookLibrary({ dir: opts.runbooksDir, clock, logger });
   const templates = new TemplateLibrary({ dir: opts.postmortemTemplatesDir, logger });
   const postmortems: PostmortemCtx = {
@@ -238,7 +249,7 @@ export function composeWarRoom(opts: ComposeOptions) {
       everyMs: presenceBeatMs,
       run: () => incidentLive.presenceBeat().catch((err: unknown) => logger.debug({ err: String(err) }, "could not send the presence beat")),
     } satisfies Job,
-    retention: onlyOnLeader(retentionJob({ purgers: [idempotencyPurger(store.db), drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
+    retention: onlyOnLeader(retentionJob({ purgers: [idempotencyPurger(store.db), drills.purger, slos.purger, alerts.purger, alertDecisions.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
   };
 
   // What other instances did, applied here: alert changes (mirrored), drills (read again), the
@@ -246,7 +257,11 @@ export function composeWarRoom(opts: ComposeOptions) {
   hub.onRemote("alerts", (f, parsed) => {
     const p = parsed();
     const change = p && f.event === "change" ? AlertChangeSchema.safeParse(p.data) : null;
-    if (change?.success) alerts.applyRemote(change.data, clock.now());
+    if (change?.success) {
+      alerts.applyRemote(change.data, clock.now());
+      // An ack or silence written through another instance: read them again (lib/alerts/actions.ts).
+      if (alertDecisions.behind(change.data.alert)) void alertDecisions.load().catch(() => undefined);
+    }
     else logger.warn({ channel: f.channel, event: f.event }, "ignored an alert event that does not parse");
   });
   hub.onRemote("board", (f, parsed) => {
@@ -257,6 +272,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     void drills.load().catch(() => undefined);
     void alerts
       .load(clock.now() - ALERT_RESTORE_MS, clock.now())
+      .then(() => alertDecisions.load())
       .then(() => hub.refresh("alerts"))
       .catch(() => undefined);
   });
@@ -314,6 +330,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     slos,
     alerts,
     alertChannel,
+    alertActions,
     incidents,
     runbooks,
     templates,
@@ -336,6 +353,7 @@ export function composeWarRoom(opts: ComposeOptions) {
       await templates.load();
       const now = clock.now();
       await alerts.load(now - ALERT_RESTORE_MS, now);
+      await alertDecisions.load(now);
       if (opts.backfill !== false) {
         // A source that is down at start must not stop the war room: it starts with what the store has.
         await backfillHistory({ source, history, rollup, store, tickMs, logger, services: catalog.services.length, deriver }, clock.now())

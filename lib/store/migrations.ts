@@ -334,6 +334,31 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.alterTable("ingest_samples_0015").renameTo("ingest_samples").execute();
     },
   },
+  "0011_alert_acks_silences": {
+    async up(db: Kysely<unknown>) {
+      // lib/alerts/actions-repo.ts: one acknowledgement per alert episode; silences with JSON matchers.
+      await db.schema
+        .createTable("alert_acks")
+        .addColumn("alert_id", "text", (c) => c.notNull())
+        .addColumn("active_at", "bigint", (c) => c.notNull())
+        .addColumn("acked_by", "text", (c) => c.notNull())
+        .addColumn("acked_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("alert_acks_pk", ["alert_id", "active_at"])
+        .execute();
+      await db.schema
+        .createTable("silences")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("matchers", "text", (c) => c.notNull())
+        .addColumn("starts_at", "bigint", (c) => c.notNull())
+        .addColumn("ends_at", "bigint", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("expired_by", "text")
+        .execute();
+      await db.schema.createIndex("silences_ends_at_idx").on("silences").column("ends_at").execute();
+    },
+  },
 };
 
 export type MigrateOptions = {

@@ -242,6 +242,26 @@ export interface ClusterLeaseTable {
   expires_at: number;
 }
 
+/** lib/alerts/actions-repo.ts: who acknowledged an alert episode (alert id + its activeAt). */
+export interface AlertAcksTable {
+  alert_id: string;
+  active_at: number;
+  acked_by: string;
+  acked_at: number;
+}
+
+/** lib/alerts/actions-repo.ts: silences; `matchers` is JSON text, `ends_at` moves to the expiry time. */
+export interface SilencesTable {
+  id: string;
+  matchers: string;
+  starts_at: number;
+  ends_at: number;
+  reason: string;
+  created_by: string;
+  created_at: number;
+  expired_by: string | null;
+}
+
 export interface Database {
   drills: DrillsTable;
   meta: MetaTable;
@@ -261,4 +281,6 @@ export interface Database {
   cluster_lease: ClusterLeaseTable;
   timeline_entry_revisions: TimelineEntryRevisionsTable;
   idempotency_keys: IdempotencyKeysTable;
+  alert_acks: AlertAcksTable;
+  silences: SilencesTable;
 }
