@@ -18,6 +18,9 @@ export type Step =
   | { n: number; at: number; kind: "manual"; text: string; instruction: string }
   | { n: number; at: number; kind: "traffic"; text: string; target: string; factor: number; durationMs: number };
 
+/** A step as written: a traffic level without `for` gets its length from the next level (parseSteps). */
+type RawStep = Exclude<Step, { kind: "traffic" }> | (Omit<Extract<Step, { kind: "traffic" }>, "durationMs"> & { durationMs: number | null });
+
 export type StepNames = { services: ReadonlySet<string>; simulated: ReadonlySet<string>; defaultService: string };
 
 const MIN_DRILL_MS = 10_000;
@@ -56,7 +59,7 @@ const TRAFFIC = /^traffic\s+x(\d+(?:\.\d+)?)(?:\s+on\s+([a-z0-9-]+))?(?:\s+for\s
 const OBSERVE = /^observe(?:\s+(.{1,300}))?$/;
 
 /** Parses one step line (n is its 1-based position); throws `Invalid` naming the line. */
-export function parseStep(n: number, raw: string, names: StepNames): Omit<Step, "durationMs"> & { durationMs?: number | null } {
+export function parseStep(n: number, raw: string, names: StepNames): RawStep {
   const line = raw.trim();
   const m = /^\+(\S+)\s+(.+)$/.exec(line);
   if (!m) throw new Invalid(`step "${line}" does not parse: start with an offset such as "+0" or "+2m", then observe, drill, expect alert, manual or traffic`);
@@ -95,7 +98,7 @@ export function parseStep(n: number, raw: string, names: StepNames): Omit<Step, 
  */
 export function parseSteps(lines: readonly string[], names: StepNames): { steps: Step[]; errors: { index: number; message: string }[] } {
   const errors: { index: number; message: string }[] = [];
-  const parsed: ReturnType<typeof parseStep>[] = [];
+  const parsed: RawStep[] = [];
   lines.forEach((line, i) => {
     try {
       const s = parseStep(i + 1, line, names);
@@ -108,13 +111,14 @@ export function parseSteps(lines: readonly string[], names: StepNames): { steps:
   });
   if (errors.length > 0) return { steps: [], errors };
   const steps = parsed.map((s, i): Step => {
-    if (s.kind !== "traffic" || (s.durationMs !== null && s.durationMs !== undefined)) return s as Step;
+    if (s.kind !== "traffic") return s;
+    if (s.durationMs !== null) return { ...s, durationMs: s.durationMs };
     const next = parsed.slice(i + 1).find((x) => x.kind === "traffic" && x.target === s.target);
     if (!next) {
       errors.push({ index: i, message: `step "${s.text}": the last traffic level needs "for <duration>"` });
-      return { ...s, durationMs: 0 } as Step;
+      return { ...s, durationMs: 0 };
     }
-    return { ...s, durationMs: next.at - s.at } as Step;
+    return { ...s, durationMs: next.at - s.at };
   });
   return errors.length > 0 ? { steps: [], errors } : { steps, errors };
 }

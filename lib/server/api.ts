@@ -19,6 +19,7 @@ import { addRemoteWriteRoute } from "./remote-write-route";
 import { addPostmortemRoutes } from "./postmortem-routes";
 import { addAuthRoutes } from "./auth-routes";
 import { createApiAccess } from "./access";
+import { addGameDayRoutes } from "./gameday-routes";
 
 const time = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
@@ -169,6 +170,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   addRemoteWriteRoute(api, wr.remoteWrite);
   addPostmortemRoutes(api, wr.postmortems);
   addAuthRoutes(api, wr.auth);
+  addGameDayRoutes(api, wr.gamedays);
 
   return api;
 }

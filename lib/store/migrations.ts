@@ -276,6 +276,23 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex("timeline_entries_incident_recorded_idx").on("timeline_entries").columns(["incident_id", "recorded_at"]).execute();
     },
   },
+  "0012_gamedays": {
+    async up(db: Kysely<unknown>) {
+      // Game-day runs (lib/gamedays/repo.ts): the state is one JSON document, rewritten at each change.
+      await db.schema
+        .createTable("gameday_runs")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("plan", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .addColumn("ended_at", "bigint")
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("gameday_runs_plan_idx").on("gameday_runs").columns(["plan", "started_at"]).execute();
+      await db.schema.createIndex("gameday_runs_status_idx").on("gameday_runs").column("status").execute();
+    },
+  },
 };
 
 export type MigrateOptions = {

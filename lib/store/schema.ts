@@ -216,6 +216,18 @@ export interface ClusterLeaseTable {
   expires_at: number;
 }
 
+/** lib/gamedays/repo.ts: game-day runs, the state as JSON (lib/gamedays/model.ts RunSchema). */
+export interface GamedayRunsTable {
+  id: string;
+  plan: string;
+  /** running, completed or stopped. */
+  status: string;
+  started_at: number;
+  ended_at: number | null;
+  state: string;
+  version: number;
+}
+
 export interface Database {
   drills: DrillsTable;
   meta: MetaTable;
@@ -233,4 +245,5 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   cluster_lease: ClusterLeaseTable;
+  gameday_runs: GamedayRunsTable;
 }
