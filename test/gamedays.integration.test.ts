@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer } from "./helpers";
+import { startTestServer, TestClient, type Frame } from "./helpers";
 import { expectRouteShape } from "./support/contract";
 import type { Run } from "../lib/gamedays/model";
 import type { Incident } from "../lib/incidents/model";
@@ -232,8 +232,41 @@ describe("game days", () => {
     expect(ended.verdict).toBe("pass");
   });
 
+  it("streams run state, step progress and probe values on gameday:<id>; a viewer that reconnects resumes", async () => {
+    const run = await start("errors-fail");
+    const channel = `gameday:${run.id}`;
+    const open = async () => {
+      const c = new TestClient(ctx.wsUrl);
+      await c.opened;
+      await c.next((f) => f.type === "hello");
+      return c;
+    };
+    const a = await open();
+    a.send({ type: "subscribe", channel });
+    const snap = await a.next((f) => f.type === "snapshot" && f.channel === channel);
+    expect((snap.data as { run: Run }).run).toMatchObject({ id: run.id, status: "running" });
+    const runOf = (f: Frame) => (f.data as { run: Run }).run;
+    for (let i = 0; i < 4; i++) await second();
+    const active = await a.next((f) => f.type === "event" && f.event === "run" && runOf(f).steps[0].state === "active");
+    expect(runOf(active).probes[0].value).not.toBeNull();
+    const now = (await read(run)).version;
+    const last = await a.next((f) => f.type === "event" && f.event === "run" && runOf(f).version === now);
+    await a.close();
+    for (let i = 0; i < 3; i++) await second();
+    const b = await open();
+    b.send({ type: "subscribe", channel, since: { epoch: last.epoch, seq: last.seq } });
+    const resumed = await b.next((f) => f.type === "resumed");
+    expect(resumed.replayed).toBe(3);
+    const replayed = b.frames.filter((f) => f.type === "event" && f.channel === channel);
+    expect(replayed.map((f) => f.seq)).toEqual([1, 2, 3].map((k) => (last.seq as number) + k));
+    expect(runOf(replayed[2]).version).toBe((await read(run)).version);
+    await b.close();
+    expect((await call("POST", `/api/v1/gamedays/errors-fail/runs/${run.id}/abort`, {})).status).toBe(200);
+  });
+
   it("refuses while a real SEV1 is open, and refuses overlapping runs; nothing is started", async () => {
     const incidentsBefore = ((await call("GET", "/api/v1/incidents?status=all")).body.incidents as Incident[]).length;
+    const runsBefore = ((await call("GET", "/api/v1/gamedays/errors-fail")).body.runs as Run[]).length;
     const sev1 = await call("POST", "/api/v1/incidents", { title: "Real outage", severity: "SEV1", services: ["auth"] });
     expect(sev1.status).toBe(201);
     const refused = await call("POST", "/api/v1/gamedays/errors-fail/runs");
@@ -242,7 +275,7 @@ describe("game days", () => {
     const inc = sev1.body.incident as Incident;
     expect((await call("PATCH", `/api/v1/incidents/${inc.id}`, { version: inc.version, status: "resolved" })).status).toBe(200);
     expect(((await call("GET", "/api/v1/incidents?status=all")).body.incidents as Incident[]).length).toBe(incidentsBefore + 1);
-    expect(((await call("GET", "/api/v1/gamedays/errors-fail")).body.runs as Run[]).length).toBe(1);
+    expect(((await call("GET", "/api/v1/gamedays/errors-fail")).body.runs as Run[]).length).toBe(runsBefore);
 
     const first = await start("errors-fail");
     const overlap = await call("POST", "/api/v1/gamedays/errors-fail/runs");
