@@ -6,7 +6,7 @@ import { RunSchema, type Run } from "./model";
 export async function insertRun(store: Store, run: Run): Promise<void> {
   await store.db
     .insertInto("gameday_runs")
-    .values({ id: run.id, plan: run.plan, status: run.status, started_at: run.startedAt, ended_at: run.endedAt, state: JSON.stringify(run), version: run.version })
+    .values({ id: run.id, plan: run.plan, incident_id: run.incidentId, status: run.status, started_at: run.startedAt, ended_at: run.endedAt, state: JSON.stringify(run), version: run.version })
     .execute();
 }
 
@@ -31,5 +31,11 @@ export async function listRuns(store: Store, f: { plan?: string; running?: boole
 
 export async function getRun(store: Store, id: string): Promise<Run | null> {
   const row = await store.db.selectFrom("gameday_runs").select("state").where("id", "=", id).executeTakeFirst();
+  return row ? RunSchema.parse(JSON.parse(row.state)) : null;
+}
+
+/** The run whose drill incident this is, if any. */
+export async function runOfIncident(store: Store, incidentId: string): Promise<Run | null> {
+  const row = await store.db.selectFrom("gameday_runs").select("state").where("incident_id", "=", incidentId).executeTakeFirst();
   return row ? RunSchema.parse(JSON.parse(row.state)) : null;
 }

@@ -15,7 +15,7 @@ import type { PlanLibrary } from "./library";
 import type { Run, RunStep } from "./model";
 import { measureTick, newProbe, probeTick, timings, verdictOf, type Observation } from "./probes";
 import type { Step } from "./steps";
-import { getRun, insertRun, listRuns, saveRun } from "./repo";
+import { getRun, insertRun, listRuns, runOfIncident, saveRun } from "./repo";
 import { renderReport } from "./report";
 
 export type GameDayCtx = {
@@ -64,6 +64,10 @@ export class GameDays {
 
   running(): Promise<Run[]> {
     return listRuns(this.ctx.store, { running: true });
+  }
+
+  ofIncident(incidentId: string): Promise<Run | null> {
+    return runOfIncident(this.ctx.store, incidentId);
   }
 
   async get(plan: string, id: string): Promise<Run> {

@@ -116,6 +116,11 @@ export function addGameDayRoutes(api: HttpApi, ctx: GameDayRoutesCtx): void {
     errors: { ...runErrors, 409: "The run is still going" },
   });
 
+  api.add("GET", "/api/v1/incidents/:id/gameday", async ({ params }) => ({ body: { run: await ctx.service.ofIncident(params.id) } }), {
+    summary: "The game-day run whose drill incident this is (null for any other incident)",
+    response: z.object({ run: RunSchema.nullable() }),
+  });
+
   api.add("GET", "/api/v1/gamedays/:plan/runs/:run/report.md", async ({ params }) => {
     const run = await ctx.service.get(params.plan, params.run);
     if (!run.report) throw new NotFound("no report drafted for this run yet: POST …/report first");

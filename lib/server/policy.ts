@@ -64,6 +64,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "POST /api/v1/gamedays/:plan/runs/:run/abort": write,
   "POST /api/v1/gamedays/:plan/runs/:run/report": write,
   "GET /api/v1/gamedays/:plan/runs/:run/report.md": read,
+  "GET /api/v1/incidents/:id/gameday": read,
 
   "GET /api/v1/tokens": admin,
   "POST /api/v1/tokens": admin,

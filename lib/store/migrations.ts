@@ -283,6 +283,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .createTable("gameday_runs")
         .addColumn("id", "text", (c) => c.primaryKey().notNull())
         .addColumn("plan", "text", (c) => c.notNull())
+        .addColumn("incident_id", "text", (c) => c.notNull())
         .addColumn("status", "text", (c) => c.notNull())
         .addColumn("started_at", "bigint", (c) => c.notNull())
         .addColumn("ended_at", "bigint")
@@ -291,6 +292,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
       await db.schema.createIndex("gameday_runs_plan_idx").on("gameday_runs").columns(["plan", "started_at"]).execute();
       await db.schema.createIndex("gameday_runs_status_idx").on("gameday_runs").column("status").execute();
+      await db.schema.createIndex("gameday_runs_incident_idx").on("gameday_runs").column("incident_id").execute();
     },
   },
 };

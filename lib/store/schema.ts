@@ -220,6 +220,8 @@ export interface ClusterLeaseTable {
 export interface GamedayRunsTable {
   id: string;
   plan: string;
+  /** The run's drill incident. */
+  incident_id: string;
   /** running, completed or stopped. */
   status: string;
   started_at: number;
