@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, TestClient, type Frame } from "./helpers";
+import { BACKENDS, startTestServer, TestClient, type Frame } from "./helpers";
 import { expectRouteShape } from "./support/contract";
 import type { Run } from "../lib/gamedays/model";
 import type { Incident } from "../lib/incidents/model";
@@ -70,10 +70,11 @@ let ctx: Awaited<ReturnType<typeof startTestServer>>;
 let base: string;
 let dir: string;
 
+describe.each(BACKENDS)("game days on $name", ({ databaseUrl }) => {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "war-room-gamedays-"));
   for (const [slug, text] of Object.entries(plans)) writeFileSync(join(dir, `${slug}.md`), text);
-  ctx = await startTestServer({ configure: (c) => ({ ...c, gamedays: dir }) });
+  ctx = await startTestServer({ databaseUrl, configure: (c) => ({ ...c, gamedays: dir }) });
   base = `http://127.0.0.1:${ctx.server.port}`;
   await ctx.tick(5);
 });
@@ -291,6 +292,7 @@ describe("game days", () => {
     expect((await read(first)).steps.map((s) => s.state)).toEqual(["skipped", "skipped"]);
     expect((await call("POST", `/api/v1/gamedays/errors-fail/runs/${first.id}/abort`, {})).status).toBe(409);
   });
+});
 });
 
 describe("a run survives a restart", () => {

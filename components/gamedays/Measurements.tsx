@@ -41,7 +41,9 @@ export const Measurements = memo(function Measurements({ run }: { run: Run }) {
         </table>
       ) : null}
       {run.status !== "running" && m.missedAlerts.length ? (
-        <p className="mt-3 text-sm text-critical">Detection gap: expected {m.missedAlerts.join(", ")} never fired.</p>
+        <p className="mt-3 text-sm text-critical">
+          {run.status === "stopped" ? `Did not fire before the run was stopped: ${m.missedAlerts.join(", ")}.` : `Detection gap: expected ${m.missedAlerts.join(", ")} never fired.`}
+        </p>
       ) : null}
       {run.results.length ? (
         <ul className="mt-3 space-y-0.5 text-sm">

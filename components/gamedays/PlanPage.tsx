@@ -20,6 +20,7 @@ function TrendBars({ label, points, pick }: { label: string; points: TrendPoint[
           ))}
         </div>
       )}
+      {points.length > 0 ? <p className="mt-2 text-xs text-muted">Oldest first · green Pass, red Fail or Stopped, grey not measured{values.every((v) => v === null) ? " (no run measured this yet)" : ""}</p> : null}
     </figure>
   );
 }
@@ -44,7 +45,7 @@ export function PlanPage({ slug }: { slug: string }) {
         </section>
         <section className="rounded-xl border border-line bg-surface p-4 text-sm lg:col-span-2">
           <h2 className="mb-1 font-semibold">Timeline</h2>
-          <ol>{plan.steps.map((s) => <li key={s.n}><span className="inline-block w-14 text-muted">{offset(s.at)}</span><code>{s.text.replace(/^\+\S+\s+/, "")}</code></li>)}</ol>
+          <ol>{plan.steps.map((s) => <li key={s.n}><span className="inline-block w-20 whitespace-nowrap text-muted">{offset(s.at)}</span><code>{s.text.replace(/^\+\S+\s+/, "")}</code></li>)}</ol>
           <p className="mt-2 text-muted">Expected alerts: {plan.expectedAlerts.join(", ") || "none"} · runbooks: {plan.runbooks.map((r) => <Link key={r} className="underline" href={`/runbooks/${r}`}>{r} </Link>)}</p>
         </section>
       </div>

@@ -87,7 +87,7 @@ export function RunView({ plan, id }: { plan: string; id: string }) {
           <ol className="space-y-1.5 text-sm">
             {run.steps.map((s) => (
               <li key={s.n} className="flex items-center gap-2" data-step={s.n}>
-                <span className="w-14 shrink-0 tabular-nums text-muted">{offset(s.at)}</span>
+                <span className="w-20 shrink-0 whitespace-nowrap tabular-nums text-muted">{offset(s.at)}</span>
                 <span className="flex-1"><code>{s.text.replace(/^\+\S+\s+/, "")}</code>{s.note ? <span className="ml-2 text-xs text-muted">{s.note}</span> : null}</span>
                 <span className={clsx("text-xs font-semibold uppercase", STEP_CLASS[s.state])}>{s.state}{s.doneBy ? ` · ${s.doneBy}` : ""}</span>
                 {s.kind === "manual" && s.state === "waiting" ? (

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { apiFetch } from "@/components/api";
 import { useChannel } from "@/components/live/LiveProvider";
+import { authorHeaders, readName } from "@/components/incidents/identity";
 import { RunAnswerSchema, RunSchema, type Run } from "@/lib/gamedays/model";
 
 const Problems = z.array(z.object({ line: z.number(), message: z.string() }));
@@ -48,19 +49,20 @@ export function useRun(plan: string, id: string | null) {
   return query;
 }
 
+/** Writes are attributed like incident writes (local mode: `X-War-Room-User`; signed in: the session). */
 function useRunWrite(make: (plan: string, run: string, arg: number | undefined) => { url: string; json: unknown }) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ plan, run, arg }: { plan: string; run: string; arg?: number }) => {
       const { url, json } = make(plan, run, arg);
-      return apiFetch(url, { method: "POST", json, schema: RunAnswerSchema }).then((r) => r.run);
+      return apiFetch(url, { method: "POST", json, headers: authorHeaders(readName()), schema: RunAnswerSchema }).then((r) => r.run);
     },
     onSuccess: (run) => qc.setQueryData(runKey(run.id), run),
   });
 }
 
 export function useStartRun() {
-  return useMutation({ mutationFn: (plan: string) => apiFetch(`${path(plan)}/runs`, { method: "POST", json: {}, schema: RunAnswerSchema }).then((r) => r.run) });
+  return useMutation({ mutationFn: (plan: string) => apiFetch(`${path(plan)}/runs`, { method: "POST", json: {}, headers: authorHeaders(readName()), schema: RunAnswerSchema }).then((r) => r.run) });
 }
 export const useAbortRun = () => useRunWrite((plan, run) => ({ url: `${path(plan, run)}/abort`, json: { reason: "aborted from the run page" } }));
 export const useStepDone = () => useRunWrite((plan, run, n) => ({ url: `${path(plan, run)}/steps/${n}/done`, json: {} }));

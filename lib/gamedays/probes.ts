@@ -103,7 +103,12 @@ export function verdictOf(run: Run): Pick<Run, "verdict" | "results"> {
     ...run.measurements.alerts.map((a) => ({
       what: `alert ${a.name} fires`,
       pass: a.firedAt !== null,
-      detail: a.firedAt === null ? "never fired: a detection gap" : `fired ${Math.round((a.firedAt - (run.measurements.faultStartedAt ?? run.startedAt)) / 1000)}s after the fault began`,
+      detail:
+        a.firedAt === null
+          ? run.status === "stopped"
+            ? "did not fire before the run was stopped"
+            : "never fired: a detection gap"
+          : `fired ${Math.round((a.firedAt - (run.measurements.faultStartedAt ?? run.startedAt)) / 1000)}s after the fault began`,
     })),
   ];
   if (run.status === "stopped") return { verdict: "stopped", results };

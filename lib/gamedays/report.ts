@@ -55,7 +55,9 @@ export function renderReport(run: Run, timeline: readonly TimelineEntry[], now: 
 
 function findingsOf(run: Run): string[] {
   const f: string[] = [];
-  for (const a of run.measurements.missedAlerts) f.push(`Detection gap: the expected alert ${escapeCell(a)} never fired.`);
+  for (const a of run.measurements.missedAlerts) {
+    f.push(run.status === "stopped" ? `The expected alert ${escapeCell(a)} did not fire before the run was stopped: a possible detection gap.` : `Detection gap: the expected alert ${escapeCell(a)} never fired.`);
+  }
   for (const p of run.probes) {
     if (p.kind === "hypothesis" && p.firstBrokenAt !== null) f.push(`\`${p.condition.text}\` was broken for ${formatDuration(p.brokenMs)} from +${formatDuration(p.firstBrokenAt - run.startedAt)} (worst ${Math.round((p.worst ?? 0) * 100) / 100}).`);
   }
