@@ -265,6 +265,26 @@ describe("game days", () => {
     expect((await call("POST", `/api/v1/gamedays/errors-fail/runs/${run.id}/abort`, {})).status).toBe(200);
   });
 
+  it("a step that cannot start stops the run and every drill it had started in that tick", async () => {
+    const filler: string[] = [];
+    for (let i = 0; i < 19; i++) {
+      const r = await call("POST", "/api/v1/drills", { kind: "latency", target: "notifications", durationSeconds: 600 });
+      expect(r.status).toBe(201);
+      filler.push((r.body.drill as { id: string }).id);
+    }
+    try {
+      const run = await start("abort-all");
+      await second();
+      const stopped = await read(run);
+      expect(stopped.status).toBe("stopped");
+      expect(stopped.stopReason).toContain("a step could not start: at most 20 drills can run at once");
+      expect(activeDrills().filter((d) => d.target === "search" || d.target === "recommendations")).toEqual([]);
+      expect(activeDrills()).toHaveLength(19);
+    } finally {
+      for (const id of filler) await call("POST", `/api/v1/drills/${id}/stop`, {});
+    }
+  });
+
   it("refuses while a real SEV1 is open, and refuses overlapping runs; nothing is started", async () => {
     const incidentsBefore = ((await call("GET", "/api/v1/incidents?status=all")).body.incidents as Incident[]).length;
     const runsBefore = ((await call("GET", "/api/v1/gamedays/errors-fail")).body.runs as Run[]).length;
