@@ -53,6 +53,22 @@ steps:
 maxDuration: 10m
 ---
 `,
+  ladder: `---
+title: Checkout load ladder
+objective: Latency at each load level and the recovery after
+owner: payments
+services: [checkout]
+hypothesis:
+  - checkout.p99 < 5000ms
+  - checkout-availability.burn5m < 100000
+steps:
+  - +0 traffic x1
+  - +10s traffic x5
+  - +20s traffic x10 for 10s
+  - +30s observe
+maxDuration: 5m
+---
+`,
   broken: `---
 title: Broken plan
 objective: x
@@ -115,7 +131,7 @@ describe("game days", () => {
   it("lists the plans, and an invalid plan with file:line problems", async () => {
     const r = await call("GET", "/api/v1/gamedays");
     const listed = r.body.plans as { slug: string }[];
-    expect(listed.map((p) => p.slug).sort()).toEqual(["abort-all", "detect", "errors-fail"]);
+    expect(listed.map((p) => p.slug).sort()).toEqual(["abort-all", "detect", "errors-fail", "ladder"]);
     expect(r.body.invalid).toEqual([
       {
         path: "broken.md",
@@ -211,6 +227,9 @@ describe("game days", () => {
     expect(early.body.error?.message).toContain("not due yet");
     const waiting = await until(run, (r) => r.steps[3].state === "waiting");
     expect(waiting.steps[3].state).toBe("waiting");
+    // A person writes on the run's incident after the fault began: that is its acknowledgement.
+    expect((await call("POST", `/api/v1/incidents/${run.incidentId}/timeline`, { kind: "note", body: "looking" })).status).toBe(201);
+    const ackAt = ctx.clock.now();
     const ticked = await call("POST", `/api/v1/gamedays/detect/runs/${run.id}/steps/4/done`);
     expect(ticked.status).toBe(200);
     const step = (ticked.body.run as Run).steps[3];
@@ -230,7 +249,27 @@ describe("game days", () => {
     expect(ended.measurements.timeToDetectMs).toBeGreaterThanOrEqual(60_000);
     expect(ended.measurements.timeToDetectMs).toBeLessThan(75_000);
     expect(ended.measurements.missedAlerts).toEqual([]);
+    expect(ended.measurements.timeToAcknowledgeMs).toBe(ackAt - (run.startedAt + 5000));
     expect(ended.verdict).toBe("pass");
+  });
+
+  it("records p99 and error rate at each load level, and the recovery after the load drops", async () => {
+    const run = await start("ladder");
+    const ended = await until(run, (r) => r.status !== "running");
+    expect(ended.status).toBe("completed");
+    const levels = ended.measurements.levels;
+    expect(levels.map((l) => [l.factor, l.to === null ? null : l.to - l.from])).toEqual([
+      [1, 10_000],
+      [5, 10_000],
+      [10, 10_000],
+    ]);
+    for (const l of levels) expect(l.samples).toBeGreaterThanOrEqual(9);
+    // Past its capacity (520 req/s for ~140 at 1×) checkout slows down.
+    expect(levels[2].p99Max as number).toBeGreaterThan((levels[0].p99Max as number) * 1.5);
+    expect(ended.probes[1].value).not.toBeNull();
+    expect(ended.measurements.faultStartedAt).toBe(run.startedAt + 10_000);
+    expect(ended.measurements.faultEndedAt).toBe(run.startedAt + 30_000);
+    expect(ended.measurements.timeToRecoverMs).not.toBeNull();
   });
 
   it("streams run state, step progress and probe values on gameday:<id>; a viewer that reconnects resumes", async () => {
