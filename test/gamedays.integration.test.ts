@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, startTestServer, TestClient, type Frame } from "./helpers";
-import { expectRouteShape } from "./support/contract";
+import { expectFrameShape, expectRouteShape } from "./support/contract";
 import type { Run } from "../lib/gamedays/model";
 import type { Incident } from "../lib/incidents/model";
 
@@ -300,6 +300,7 @@ describe("game days", () => {
     const replayed = b.frames.filter((f) => f.type === "event" && f.channel === channel);
     expect(replayed.map((f) => f.seq)).toEqual([1, 2, 3].map((k) => (last.seq as number) + k));
     expect(runOf(replayed[2]).version).toBe((await read(run)).version);
+    for (const f of [...a.frames, ...b.frames]) expectFrameShape(f);
     await b.close();
     expect((await call("POST", `/api/v1/gamedays/errors-fail/runs/${run.id}/abort`, {})).status).toBe(200);
   });
