@@ -15,6 +15,11 @@ test("start a short sample plan, watch the probe panel change, abort with the ke
   await ada.waitForURL(/\/gamedays\/search-errors-quick\/runs\//);
   await expect(ada.getByTestId("run-verdict")).toHaveText("Awaited");
 
+  // On the board: the running game day with its live probes.
+  await grace.goto(srv.url);
+  const strip = grace.getByRole("region", { name: "Game days running" });
+  await expect(strip.getByRole("link", { name: "Search error spike (short)" })).toBeVisible();
+  await expect(strip.getByText(/^search\.errorPct < 1 = \d/)).toBeVisible({ timeout: 15_000 });
   // A second viewer of the same run sees the same live probes.
   await grace.goto(ada.url());
   const probe = (page: typeof ada) => page.getByRole("region", { name: "Probes" }).locator('tr[data-probe="search.errorPct < 1"]');
