@@ -183,8 +183,9 @@ export class GameDays {
       return this.stopRun(run, `a step could not start: ${(err as Error).message}`, started);
     }
     this.faultWindow(run);
-    measureTick(run, obs);
+    // Probes first: recovery (in measureTick) reads this tick's values.
     const tripped = probeTick(run, obs);
+    measureTick(run, obs);
     if (tripped) return this.stopRun(run, `abort criterion "${tripped.condition.text}" held for ${Math.round(tripped.condition.forMs / 1000)}s (value ${round(tripped.value)})`);
     const m = run.measurements;
     const settled = run.steps.every((s) => s.state === "done" || s.state === "missed");
