@@ -9,14 +9,13 @@ import { newId, snapshotOf } from "../incidents/context";
 import { declareIncident, getIncident, patchIncident } from "../incidents/service";
 import { insertEntries, listIncidents } from "../incidents/repo";
 import { isOpen } from "../incidents/model";
-import type { Condition } from "./conditions";
-import type { Plan } from "./plan";
 import type { PlanLibrary } from "./library";
 import type { Run, RunStep } from "./model";
-import { measureTick, newProbe, probeTick, timings, verdictOf, type Observation } from "./probes";
+import { measureTick, probeTick, timings, verdictOf, type Observation } from "./probes";
 import type { Step } from "./steps";
 import { getRun, insertRun, listRuns, runOfIncident, saveRun } from "./repo";
 import { renderReport } from "./report";
+import { newRun, servicesOf } from "./new-run";
 
 export type GameDayCtx = {
   store: Store;
@@ -311,54 +310,6 @@ export class GameDays {
     if (!isOpen(incident)) return;
     await patchIncident({ ctx: this.ctx.incidents, id: incident.id, input: { version: incident.version, status: "resolved", summary: `${incident.summary}\n\nGame day ${why}.`.slice(0, 2000) }, writer: { author: SYSTEM, source: "api" } });
   }
-}
-
-/** Every service a plan touches: its own and its drill targets (one run per service). */
-export function servicesOf(plan: Plan): string[] {
-  const s = new Set(plan.services);
-  for (const step of plan.steps) if (step.kind === "drill" || step.kind === "traffic") s.add(step.target);
-  return [...s];
-}
-
-function newRun(plan: Plan, o: { id: string; incidentId: string; incidentNumber: number; startedAt: number; author: string; budgets: Record<string, number | null>; services: string[] }): Run {
-  const probes = [...plan.hypothesis.map((c: Condition) => newProbe("hypothesis", c)), ...plan.abort.map((c: Condition) => newProbe("abort", c))];
-  return {
-    id: o.id,
-    plan: plan.slug,
-    planTitle: plan.title,
-    services: o.services,
-    incidentId: o.incidentId,
-    incidentNumber: o.incidentNumber,
-    status: "running",
-    verdict: "awaited",
-    startedAt: o.startedAt,
-    startedBy: o.author,
-    endsBy: o.startedAt + plan.maxDurationMs,
-    endedAt: null,
-    stopReason: null,
-    steps: plan.steps.map((s) => ({ n: s.n, at: s.at, kind: s.kind, text: s.text, state: "pending", startedAt: null, doneAt: null, doneBy: null, drillId: null, note: null })),
-    probes,
-    measurements: {
-      faultStartedAt: null,
-      faultEndedAt: null,
-      mitigationAt: null,
-      recoveredAt: null,
-      timeToDetectMs: null,
-      timeToAcknowledgeMs: null,
-      timeToMitigateMs: null,
-      timeToRecoverMs: null,
-      requestsFailed: 0,
-      budgetBurned: [],
-      levels: [],
-      alerts: plan.expectedAlerts.map((name) => ({ name, firedAt: null })),
-      missedAlerts: [],
-    },
-    results: [],
-    budgetAtStart: o.budgets,
-    spec: { objective: plan.objective, owner: plan.owner, prerequisites: plan.prerequisites, runbooks: plan.runbooks, expectedAlerts: plan.expectedAlerts, plannedMs: plan.plannedMs, maxDurationMs: plan.maxDurationMs, steps: plan.steps },
-    report: null,
-    version: 1,
-  };
 }
 
 const round = (v: number | null) => (v === null ? "no data" : String(Math.round(v * 100) / 100));
