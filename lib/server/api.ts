@@ -22,6 +22,7 @@ import { addAuthRoutes } from "./auth-routes";
 import { addAlertRoutes } from "./alert-routes";
 import { visibleAlerts } from "../alerts/inhibition";
 import { createApiAccess } from "./access";
+import { addGameDayRoutes } from "./gameday-routes";
 
 const time = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
@@ -178,6 +179,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   addPostmortemRoutes(api, wr.postmortems);
   addAuthRoutes(api, wr.auth);
   addAlertRoutes(api, wr.alertActions);
+  addGameDayRoutes(api, wr.gamedays);
 
   return api;
 }

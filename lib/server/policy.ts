@@ -62,6 +62,16 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "PATCH /api/v1/incidents/:id/postmortem": { ...write, escalate: { when: isPublishing, need: admin, what: "publishing a postmortem" } },
   "GET /api/v1/incidents/:id/postmortem.md": read,
 
+  "GET /api/v1/gamedays": read,
+  "GET /api/v1/gamedays/:plan": read,
+  "POST /api/v1/gamedays/:plan/runs": write,
+  "GET /api/v1/gamedays/:plan/runs/:run": read,
+  "POST /api/v1/gamedays/:plan/runs/:run/steps/:n/done": write,
+  "POST /api/v1/gamedays/:plan/runs/:run/abort": write,
+  "POST /api/v1/gamedays/:plan/runs/:run/report": write,
+  "GET /api/v1/gamedays/:plan/runs/:run/report.md": read,
+  "GET /api/v1/incidents/:id/gameday": read,
+
   "GET /api/v1/tokens": admin,
   "POST /api/v1/tokens": admin,
   "DELETE /api/v1/tokens/:id": admin,

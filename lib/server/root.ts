@@ -50,6 +50,7 @@ import type { BusMessage } from "../cluster/redis-broker";
 import type { ReplicatedTick } from "../ingest/tick";
 import { AlertChangeSchema } from "../alerts/model";
 import type { SourceStatus } from "../signals/contract";
+import { composeGameDays } from "../gamedays/compose";
 
 /** An incident channel nobody watched for this long is dropped from memory (reloaded on demand). */
 const INCIDENT_CHANNEL_IDLE_MS = 10 * 60_000;
@@ -74,6 +75,8 @@ export type ComposeOptions = {
   runbooksDir: string;
   /** Absolute team postmortem template folder (postmortemTemplatesDirOf). */
   postmortemTemplatesDir?: string;
+  /** Absolute game-day plan folder (gamedaysDirOf); none: no plans. */
+  gamedaysDir?: string;
   /** Told how long each tick's source sample took and whether it worked (/metrics). */
   onSourceSample?: (ms: number, ok: boolean) => void;
   /** Told how long each whole tick took: sample, record, evaluate, publish (/metrics, bench/scale). */
@@ -184,6 +187,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     openSliRows: (ids) => slos.openRows(ids),
     changed: (p) => incidentLive.postmortem(p),
   };
+  const gamedays = composeGameDays({ dir: opts.gamedaysDir, store, clock, logger, tickMs, hub, catalog, simulated: bySource.simulator, slos, sloIds: config.slos.map((s) => s.id), history, alertChannel, drills, incidents });
   const recorder = new Recorder({ store, logger, tickMs, catalog, history, rollup, board, slos, sloChannel, alerts, alertChannel, incidents, freshness });
   const ownership = new PushOwnership([...fedBy].filter((e): e is [string, "simulator" | "prometheus" | "push"] => e[1] !== "none"));
   // Several instances: a pushed batch is stored by the instance that received it, then applied on
@@ -249,6 +253,7 @@ export function composeWarRoom(opts: ComposeOptions) {
       everyMs: presenceBeatMs,
       run: () => incidentLive.presenceBeat().catch((err: unknown) => logger.debug({ err: String(err) }, "could not send the presence beat")),
     } satisfies Job,
+    gamedays: onlyOnLeader(gamedays.service.job(tickMs), leads),
     retention: onlyOnLeader(retentionJob({ purgers: [idempotencyPurger(store.db), drills.purger, slos.purger, alerts.purger, alertDecisions.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
   };
 
@@ -309,6 +314,7 @@ export function composeWarRoom(opts: ComposeOptions) {
 
   const stopTimers = () => {
     runbooks.close();
+    gamedays.plans.close();
     source.close?.();
     scheduler.stop();
   };
@@ -335,6 +341,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     runbooks,
     templates,
     postmortems,
+    gamedays,
     ingest,
     remoteWrite,
     alertmanager,
@@ -351,6 +358,8 @@ export function composeWarRoom(opts: ComposeOptions) {
       await runbooks.load();
       runbooks.watch();
       await templates.load();
+      await gamedays.plans.load();
+      gamedays.plans.watch();
       const now = clock.now();
       await alerts.load(now - ALERT_RESTORE_MS, now);
       await alertDecisions.load(now);
@@ -364,7 +373,7 @@ export function composeWarRoom(opts: ComposeOptions) {
         await slos.load(clock.now());
       }
       board.syncDrills();
-      scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick)] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention]);
+      scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick), jobs.gamedays] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention]);
     },
 
     /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */

@@ -310,30 +310,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex("idempotency_keys_created_at_idx").on("idempotency_keys").column("created_at").execute();
     },
   },
-  "0015_ingest_samples": {
-    async up(db: Kysely<unknown>) {
-      // Pushed samples, narrower (BENCHMARKS.md "Push ingest"): on SQLite a WITHOUT ROWID table
-      // keyed by (t, service), one B-tree per row instead of three, and a request's samples (sorted
-      // by t) go in at its right edge instead of into one place per service; retention deletes
-      // a range of that key. The sample is packed as float64s (lib/ingest/packed.ts); rows already
-      // stored keep their JSON text (as bytes), which decodeSample still reads.
-      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-      await db.schema
-        .createTable("ingest_samples_0015")
-        .addColumn("service", "text", (c) => c.notNull())
-        .addColumn("t", "bigint", (c) => c.notNull())
-        .addColumn("interval_ms", "integer", (c) => c.notNull())
-        .addColumn("sample", sqlite ? "blob" : "bytea", (c) => c.notNull())
-        .addColumn("received_at", "bigint", (c) => c.notNull())
-        .addPrimaryKeyConstraint("ingest_samples_0015_pk", ["t", "service"])
-        .$call((b) => (sqlite ? b.modifyEnd(sql`without rowid`) : b))
-        .execute();
-      const bytes = sqlite ? sql`cast(sample as blob)` : sql`convert_to(sample, 'UTF8')`;
-      await sql`insert into ingest_samples_0015 (service, t, interval_ms, sample, received_at) select service, t, interval_ms, ${bytes}, received_at from ingest_samples`.execute(db);
-      await db.schema.dropTable("ingest_samples").execute();
-      await db.schema.alterTable("ingest_samples_0015").renameTo("ingest_samples").execute();
-    },
-  },
   "0011_alert_acks_silences": {
     async up(db: Kysely<unknown>) {
       // lib/alerts/actions-repo.ts: one acknowledgement per alert episode; silences with JSON matchers.
@@ -357,6 +333,49 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .addColumn("expired_by", "text")
         .execute();
       await db.schema.createIndex("silences_ends_at_idx").on("silences").column("ends_at").execute();
+    },
+  },
+  "0012_gamedays": {
+    async up(db: Kysely<unknown>) {
+      // Game-day runs (lib/gamedays/repo.ts): the state is one JSON document, rewritten at each change.
+      await db.schema
+        .createTable("gameday_runs")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("plan", "text", (c) => c.notNull())
+        .addColumn("incident_id", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .addColumn("ended_at", "bigint")
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("gameday_runs_plan_idx").on("gameday_runs").columns(["plan", "started_at"]).execute();
+      await db.schema.createIndex("gameday_runs_status_idx").on("gameday_runs").column("status").execute();
+      await db.schema.createIndex("gameday_runs_incident_idx").on("gameday_runs").column("incident_id").execute();
+    },
+  },
+  "0015_ingest_samples": {
+    async up(db: Kysely<unknown>) {
+      // Pushed samples, narrower (BENCHMARKS.md "Push ingest"): on SQLite a WITHOUT ROWID table
+      // keyed by (t, service), one B-tree per row instead of three, and a request's samples (sorted
+      // by t) go in at its right edge instead of into one place per service; retention deletes
+      // a range of that key. The sample is packed as float64s (lib/ingest/packed.ts); rows already
+      // stored keep their JSON text (as bytes), which decodeSample still reads.
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      await db.schema
+        .createTable("ingest_samples_0015")
+        .addColumn("service", "text", (c) => c.notNull())
+        .addColumn("t", "bigint", (c) => c.notNull())
+        .addColumn("interval_ms", "integer", (c) => c.notNull())
+        .addColumn("sample", sqlite ? "blob" : "bytea", (c) => c.notNull())
+        .addColumn("received_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("ingest_samples_0015_pk", ["t", "service"])
+        .$call((b) => (sqlite ? b.modifyEnd(sql`without rowid`) : b))
+        .execute();
+      const bytes = sqlite ? sql`cast(sample as blob)` : sql`convert_to(sample, 'UTF8')`;
+      await sql`insert into ingest_samples_0015 (service, t, interval_ms, sample, received_at) select service, t, interval_ms, ${bytes}, received_at from ingest_samples`.execute(db);
+      await db.schema.dropTable("ingest_samples").execute();
+      await db.schema.alterTable("ingest_samples_0015").renameTo("ingest_samples").execute();
     },
   },
 };

@@ -262,6 +262,20 @@ export interface SilencesTable {
   expired_by: string | null;
 }
 
+/** lib/gamedays/repo.ts: game-day runs, the state as JSON (lib/gamedays/model.ts RunSchema). */
+export interface GamedayRunsTable {
+  id: string;
+  plan: string;
+  /** The run's drill incident. */
+  incident_id: string;
+  /** running, completed or stopped. */
+  status: string;
+  started_at: number;
+  ended_at: number | null;
+  state: string;
+  version: number;
+}
+
 export interface Database {
   drills: DrillsTable;
   meta: MetaTable;
@@ -283,4 +297,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   alert_acks: AlertAcksTable;
   silences: SilencesTable;
+  gameday_runs: GamedayRunsTable;
 }
