@@ -31,6 +31,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "GET /api/v1/slos/:id": read,
   "GET /api/v1/slos/:id/burndown": read,
   "GET /api/v1/alerts": read,
+  "GET /api/v1/alerts/:id/incident-draft": read,
 
   "GET /api/v1/incidents": read,
   "POST /api/v1/incidents": write,

@@ -159,7 +159,15 @@ export function composeWarRoom(opts: ComposeOptions) {
     store,
     presence: node.mode === "cluster" ? { instanceId: node.instanceId, beatMs: presenceBeatMs, send: (beat) => node.send("presence", beat) } : undefined,
   });
-  const incidents: IncidentCtx = { store, clock, hasService: (id) => catalog.has(id), latest: (id) => history.latest(id), events: incidentLive };
+  const incidents: IncidentCtx = {
+    store,
+    clock,
+    hasService: (id) => catalog.has(id),
+    latest: (id) => history.latest(id),
+    events: incidentLive,
+    alert: (id) => alerts.current().find((a) => a.id === id) ?? alerts.recentResolved().find((a) => a.id === id) ?? null,
+    drillsAffecting: (id) => drills.list(100).filter((d) => d.target === id || (catalog.get(id)?.dependsOn ?? []).includes(d.target)),
+  };
   const runbooks = new RunbookLibrary({ dir: opts.runbooksDir, clock, logger });
   const templates = new TemplateLibrary({ dir: opts.postmortemTemplatesDir, logger });
   const postmortems: PostmortemCtx = {
