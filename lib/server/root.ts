@@ -29,6 +29,7 @@ import type { AlertmanagerCtx } from "../incidents/alertmanager";
 import { RunbookLibrary } from "../runbooks/library";
 import type { PostmortemCtx } from "../postmortems/service";
 import { TemplateLibrary } from "../postmortems/template-library";
+import { secondSeries } from "../postmortems/seconds-source";
 import { Recorder } from "../ingest/recorder";
 import { PushOwnership } from "../ingest/ownership";
 import { TickJob } from "../ingest/tick";
@@ -178,6 +179,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     invalidTemplates: () => templates.invalid(),
     openMinutes: (services) => services.map((s) => rollup.peek(s)).filter((r): r is SignalMinute => r !== null),
     openSliRows: (ids) => slos.openRows(ids),
+    seconds: (services, from, to) => secondSeries({ history, services, from, to, now: clock.now(), intervalMs: (id) => freshness.boundMs(id) / 2 }),
     changed: (p) => incidentLive.postmortem(p),
   };
   const recorder = new Recorder({ store, logger, tickMs, catalog, history, rollup, board, slos, sloChannel, alerts, alertChannel, incidents, freshness });
