@@ -137,7 +137,6 @@ export async function patchPostmortem({ pm, incidentId, input, writer }: { pm: P
   const now = pm.incidents.clock.now();
   const publishing = status === "published" && current.status !== "published";
   const body = data.body ?? current.body;
-  if (publishing && data.confirm !== true) refuseUnwrittenSections(pm, current.template, body);
   const next: Postmortem = {
     ...current,
     // Publishing closes the incident: the drafted status line says so too, as the page's header does.
@@ -156,6 +155,7 @@ export async function patchPostmortem({ pm, incidentId, input, writer }: { pm: P
   if (publishing) {
     [incident, closeNow] = await Promise.all([requireIncident(pm.incidents, incidentId), writeTime(pm.incidents, incidentId)]);
     if (isOpen(incident)) throw new Conflict(`INC-${incident.number} is ${incident.status}; resolve it before publishing its postmortem`);
+    if (data.confirm !== true) refuseUnwrittenSections(pm, current.template, body);
   }
   const saved = await updatePostmortem(pm.incidents.store, current.version, next, async (trx) => {
     if (!incident || incident.status === "closed") return;
