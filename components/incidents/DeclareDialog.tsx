@@ -202,7 +202,7 @@ export function DeclareDialog({ prefill, onClose }: { prefill: DeclarePrefill; o
             <span className="block text-sm font-semibold">Drill</span>
             <span id={`${id}-drill-hint`} className="block text-xs text-muted">
               Practice only: marked DRILL everywhere and kept apart from real incident figures.
-              {draft.data?.drillReason && <span className="mt-0.5 block text-drill">Ticked because the alert comes from a {draft.data.drillReason}.</span>}
+              {draft.data?.drillReason && <span className="mt-0.5 block text-drill">Ticked from the alert: {draft.data.drillReason}.</span>}
             </span>
           </span>
         </label>

@@ -56,7 +56,7 @@ export function ImpactStartField({ id, value, onChange, draft, tz, labelCls, fie
       </div>
       <div>
         <div className={labelCls}>Declared at</div>
-        <p className="rounded-md border border-line bg-surface px-3 py-2 text-sm text-muted">now, when you press Declare</p>
+        <p className="py-2 text-sm text-fg/90">Now, when you press Declare</p>
         <p className="mt-1 text-xs text-muted">MTTD runs from the impact start to detection{draft ? " (the alert firing)" : ""}.</p>
       </div>
     </div>
