@@ -43,6 +43,7 @@ describe.each(BACKENDS)("declaring from an alert on $name", ({ databaseUrl }) =>
     const draft = r.body.draft as IncidentDraft;
     expect(draft).toMatchObject({ startedAt: fired.activeAt, detectedAt: fired.firedAt, drill: true, services: ["checkout"] });
     expect(draft.drillReason).toMatch(/drill errors on checkout/);
+    expect(draft.attachedTo).toBeNull();
     expect((await call("GET", "/api/v1/alerts/al_nope/incident-draft")).status).toBe(400);
   });
 
@@ -65,6 +66,12 @@ describe.each(BACKENDS)("declaring from an alert on $name", ({ databaseUrl }) =>
     // The timeline reads in order: the alert fired before the incident was declared.
     expect(detail.timeline.map((e) => e.kind)).toEqual(["alert-fired", "status-change"]);
 
+    // A second declare from the same alert while this incident is open is refused, and the draft points to it.
+    const again = await call("POST", "/api/v1/incidents", { alertId: fired.id, severity: "SEV2" });
+    expect(again.status).toBe(409);
+    expect(again.body.error?.message).toMatch(new RegExp(`already attached to the open INC-${incident.number}`));
+    expect(((await call("GET", `/api/v1/alerts/${fired.id}/incident-draft`)).body.draft as IncidentDraft).attachedTo).toEqual({ id: incident.id, number: incident.number, title: incident.title });
+
     // The drill stops; the alert resolves and its resolve lands on this incident's timeline.
     expect((await call("POST", `/api/v1/drills/${drillId}/stop`, {})).status).toBe(200);
     let resolved: IncidentDetail["timeline"] = [];
@@ -84,6 +91,9 @@ describe.each(BACKENDS)("declaring from an alert on $name", ({ databaseUrl }) =>
     expect(unknown.body.error?.message).toMatch(/no alert "al_0000000000000000"/);
     expect(((await call("GET", "/api/v1/incidents")).body.incidents as Incident[]).length).toBe(before);
 
+    // Once the first incident from the alert is resolved, the alert can start another.
+    const first = ((await call("GET", "/api/v1/incidents?status=active")).body.incidents as Incident[]).find((i) => i.title === fired.annotations.summary)!;
+    expect((await call("PATCH", `/api/v1/incidents/${first.id}`, { version: first.version, status: "resolved" })).status).toBe(200);
     const startedAt = fired.activeAt - 30_000;
     const r = await call("POST", "/api/v1/incidents", { alertId: fired.id, severity: "SEV3", title: "Checkout 5xx", startedAt, drill: false });
     expect(r.status).toBe(201);

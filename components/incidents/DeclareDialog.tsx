@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
+import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
 import { Siren } from "lucide-react";
@@ -189,6 +190,15 @@ export function DeclareDialog({ prefill, onClose }: { prefill: DeclarePrefill; o
           fieldCls={field}
         />
         {draft.isError && <p className="text-xs text-warn">The alert is no longer known to the server; declaring from it will be refused.</p>}
+        {draft.data?.attachedTo && (
+          <p role="status" className="rounded-md border border-warn/50 bg-warn/10 px-3 py-2 text-sm text-warn">
+            This alert is already attached to{" "}
+            <Link href={`/incidents/${encodeURIComponent(draft.data.attachedTo.id)}`} onClick={onClose} className="font-semibold underline">
+              INC-{draft.data.attachedTo.number} {draft.data.attachedTo.title}
+            </Link>
+            , which is still open: work there instead of declaring a second incident.
+          </p>
+        )}
 
         <label className="flex items-start gap-3 rounded-lg border border-line bg-surface px-3 py-2.5">
           <input

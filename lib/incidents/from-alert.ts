@@ -21,6 +21,8 @@ export const IncidentDraftSchema = z.object({
   drill: z.boolean(),
   /** Why `drill` is what it is, for the dialog ("drill errors on checkout running since …"). */
   drillReason: z.string().nullable(),
+  /** An open incident already declared from this alert (declaring again is refused); null when none. */
+  attachedTo: z.object({ id: z.string(), number: z.number().int(), title: z.string() }).nullable(),
 });
 export type IncidentDraft = z.infer<typeof IncidentDraftSchema>;
 
@@ -39,7 +41,7 @@ export function requireAlert(ctx: IncidentCtx, alertId: string): Alert {
  * drill when a drill on its service (or one it depends on) ran while it was active, or when the
  * alert carries a drill label.
  */
-export function draftFromAlert(ctx: IncidentCtx, alert: Alert, now: number): IncidentDraft {
+export function draftFromAlert(ctx: IncidentCtx, alert: Alert, now: number): Omit<IncidentDraft, "attachedTo"> {
   const startedAt = Math.min(alert.activeAt, now);
   const detectedAt = Math.min(Math.max(alert.firedAt ?? alert.activeAt, startedAt), now);
   const until = alert.resolvedAt ?? now;

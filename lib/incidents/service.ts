@@ -8,6 +8,7 @@ import type { SystemChange } from "./lifecycle";
 import type { Alert } from "../alerts/model";
 import { draftFromAlert, requireAlert, type IncidentDraft } from "./from-alert";
 import { alertEntry, alertEntryBody } from "./timeline";
+import { openIncidentOfAlert } from "./alert-links";
 
 export { addEntry, patchEntry, recordAlertChange } from "./timeline";
 export { addActionItem, patchActionItem } from "./action-items";
@@ -25,6 +26,10 @@ export async function declareIncident({ ctx, input, writer }: { ctx: IncidentCtx
   const now = ctx.clock.now();
   const alert = data.alertId === undefined ? null : requireAlert(ctx, data.alertId);
   const fromAlert = alert ? draftFromAlert(ctx, alert, now) : null;
+  const attached = alert ? await openIncidentOfAlert(ctx.store, alert.id) : null;
+  if (attached) {
+    throw new Conflict(`alert ${alert!.name} on ${alert!.service} is already attached to the open INC-${attached.number}; open it instead`, { code: "alert_attached", incident: attached });
+  }
   // The alert's service is always affected: its later changes reach the incident through it.
   const services = fromAlert ? [...new Set([...(data.services ?? []), ...fromAlert.services])] : data.services!;
   checkServices(ctx, services);
@@ -52,15 +57,17 @@ export async function declareIncident({ ctx, input, writer }: { ctx: IncidentCtx
   };
   const declared: SystemChange = { kind: "status-change", body: `Declared ${data.severity}${drill ? " (drill)" : ""}: investigating${alert ? ` (from alert ${alert.name} on ${alert.service})` : ""}` };
   const drafts = [...systemEntries(ctx, draft, [declared], now, now, writer.author), ...(alert ? alertEntries(ctx, draft, alert, now) : [])];
-  const { incident, entries } = await insertIncident(ctx.store, draft, drafts, now);
+  const { incident, entries } = await insertIncident(ctx.store, draft, drafts, now, alert?.id);
   ctx.events?.incident(incident);
   for (const e of entries) ctx.events?.entry(e);
   return incident;
 }
 
 /** What declaring from this alert would fill in (the dialog shows it before the declare). */
-export function incidentDraft({ ctx, alertId }: { ctx: IncidentCtx; alertId: string }): IncidentDraft {
-  return draftFromAlert(ctx, requireAlert(ctx, alertId), ctx.clock.now());
+export async function incidentDraft({ ctx, alertId }: { ctx: IncidentCtx; alertId: string }): Promise<IncidentDraft> {
+  const alert = requireAlert(ctx, alertId);
+  const attached = await openIncidentOfAlert(ctx.store, alert.id);
+  return { ...draftFromAlert(ctx, alert, ctx.clock.now()), attachedTo: attached ? { id: attached.id, number: attached.number, title: attached.title } : null };
 }
 
 /** The alert's own history so far, as the timeline would have it had the incident been open: fired, and resolved if it did. */

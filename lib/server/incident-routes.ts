@@ -50,9 +50,16 @@ export function addIncidentRoutes(api: HttpApi, ctx: IncidentCtx): void {
   api.add("POST", "/api/v1/incidents", async (req) => ({
     status: 201,
     body: { incident: await declareIncident({ ctx, input: await req.body(), writer: writerOf(req) }) },
-  }), { summary: "Declare an incident (committed before the 201); with alertId, from that alert (impact start, detection, drill and its timeline entries from the alert)", author: true, body: CreateIncidentSchema, status: 201, response: incidentBody, errors: writeErrors });
+  }), {
+    summary: "Declare an incident (committed before the 201); with alertId, from that alert (impact start, detection, drill and its timeline entries from the alert)",
+    author: true,
+    body: CreateIncidentSchema,
+    status: 201,
+    response: incidentBody,
+    errors: { ...writeErrors, 409: "The alert is already attached to an open incident (details.incident)" },
+  });
 
-  api.add("GET", "/api/v1/alerts/:id/incident-draft", ({ params }) => ({ body: { draft: incidentDraft({ ctx, alertId: params.id }) } }), {
+  api.add("GET", "/api/v1/alerts/:id/incident-draft", async ({ params }) => ({ body: { draft: await incidentDraft({ ctx, alertId: params.id }) } }), {
     summary: "What declaring an incident from this alert fills in: impact start (activeAt), detection (firedAt), drill and why",
     response: z.object({ draft: IncidentDraftSchema }),
     errors: { 400: "No such alert among the firing, pending and recently resolved ones" },

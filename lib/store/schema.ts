@@ -101,6 +101,13 @@ export interface ActionItemsTable {
 }
 
 /** Runbook steps ticked or unticked during an incident; the newest row per step is its state. */
+/** The alert an incident was declared from (migration 0009). */
+export interface IncidentAlertsTable {
+  incident_id: string;
+  alert_id: string;
+  linked_at: number;
+}
+
 export interface RunbookChecksTable {
   id: string;
   incident_id: string;
@@ -233,4 +240,5 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   cluster_lease: ClusterLeaseTable;
+  incident_alerts: IncidentAlertsTable;
 }
