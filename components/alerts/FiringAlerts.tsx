@@ -29,6 +29,7 @@ function DeclareFromAlert({ alert }: { alert: Alert }) {
           title: (alert.annotations.summary || alertTitle(alert)).slice(0, 200),
           severity: TIER_SEVERITY[alert.tier],
           services: [alert.service],
+          alertId: alert.id,
         })
       }
       aria-label={`Declare from alert ${alertTitle(alert)} on ${alert.service}`}

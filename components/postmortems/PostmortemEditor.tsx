@@ -11,6 +11,7 @@ import { ConflictPanel } from "./ConflictPanel";
 import { ImpactStrip } from "./ImpactStrip";
 import { PostmortemDocument } from "./PostmortemDocument";
 import { ReviewBar } from "./ReviewBar";
+import { UnwrittenDialog } from "./UnwrittenDialog";
 import { SaveIndicator } from "./SaveIndicator";
 import { useEditorSession } from "./useEditorSession";
 import { PublishedView } from "./PublishedView";
@@ -48,6 +49,7 @@ export function PostmortemEditor({ server, incident, tz }: { server: Postmortem;
         <ReviewBar status={s.base.status} incident={incident} busy={s.saving || s.conflict !== null} onChange={s.changeStatus} />
         <SaveIndicator state={s.state} me={name} tz={tz} onRetry={saveNow} />
       </div>
+      {s.unwritten && <UnwrittenDialog sections={s.unwritten} onKeepEditing={s.dismissUnwritten} onPublishAnyway={() => void s.changeStatus("published", { confirm: true })} />}
 
       <ReadOnlyNote permission={perm} id={`${id}-denied`} className="print:hidden" />
       {s.ahead && (

@@ -31,7 +31,8 @@ export type IncidentFilter = {
 export type Committed = { incident: Incident; entries: TimelineEntry[] };
 
 /** Writes a new incident and its first timeline entries in one transaction; the number comes from the counter. */
-export async function insertIncident(store: Store, draft: Omit<Incident, "number">, entries: readonly EntryDraft[], now: number): Promise<Committed> {
+/** `alertId`: the alert it was declared from, linked in the same transaction (lib/incidents/alert-links.ts). */
+export async function insertIncident(store: Store, draft: Omit<Incident, "number">, entries: readonly EntryDraft[], now: number, alertId?: string): Promise<Committed> {
   return store.db.transaction().execute(async (trx) => {
     const { value } = await trx
       .updateTable("counters")
@@ -41,6 +42,7 @@ export async function insertIncident(store: Store, draft: Omit<Incident, "number
       .executeTakeFirstOrThrow();
     const incident: Incident = { ...draft, number: Number(value) };
     await trx.insertInto("incidents").values({ ...incidentRow(incident), id: incident.id, number: incident.number, created_at: incident.createdAt, created_by: incident.createdBy, updated_at: now }).execute();
+    if (alertId !== undefined) await trx.insertInto("incident_alerts").values({ incident_id: incident.id, alert_id: alertId, linked_at: now }).execute();
     return { incident, entries: await insertEntries(trx, entries) };
   });
 }

@@ -90,34 +90,33 @@ async function writeEntry({ ctx, incidentId, input, writer, once }: { ctx: Incid
   }
 }
 
-/** Records a firing or resolved alert on every open incident that lists the alert's service. */
 /** Three significant digits (18.535905955356483 → 18.5): enough to read on a timeline. */
 function readable(n: number): string {
   return Number.isFinite(n) ? String(Number(n.toPrecision(3))) : String(n);
 }
 
+/** The body of an alert's timeline entry ("Alert **X** fired on checkout (value 20.1, threshold 5): …"). */
+export function alertEntryBody(change: AlertChange): string {
+  const { alert } = change;
+  const value = alert.value === null ? "" : ` (value ${readable(alert.value)}${alert.threshold === null ? "" : `, threshold ${readable(alert.threshold)}`})`;
+  return change.type === "firing" ? `Alert **${alert.name}** fired on ${alert.service}${value}: ${alert.annotations.summary}` : `Alert **${alert.name}** resolved on ${alert.service}`;
+}
+
+/** An alert entry at `at` (never before the incident started), recorded `now` by the alerts. */
+export function alertEntry(ctx: IncidentCtx, incident: Pick<Incident, "id" | "services" | "startedAt">, kind: "alert-fired" | "alert-resolved", body: string, at: number, now: number): EntryDraft {
+  return { id: newId(), incidentId: incident.id, kind, body, occurredAt: Math.max(at, incident.startedAt), recordedAt: now, author: "alerts", source: "alert", pinned: false, version: 1, snapshot: snapshotOf(ctx, incident.services, now) };
+}
+
+/** Records a firing or resolved alert on every open incident that lists the alert's service. */
 export async function recordAlertChange({ ctx, change, at }: { ctx: IncidentCtx; change: AlertChange; at: number }): Promise<TimelineEntry[]> {
   if (change.type !== "firing" && change.type !== "resolved") return [];
   const { alert } = change;
   const open = await listIncidents(ctx.store, { status: "active", service: alert.service, limit: 100 });
   const now = ctx.clock.now();
-  const value = alert.value === null ? "" : ` (value ${readable(alert.value)}${alert.threshold === null ? "" : `, threshold ${readable(alert.threshold)}`})`;
-  const body = change.type === "firing" ? `Alert **${alert.name}** fired on ${alert.service}${value}: ${alert.annotations.summary}` : `Alert **${alert.name}** resolved on ${alert.service}`;
+  const body = alertEntryBody(change);
   // Placed at the alert's own time (the leader's tick, or Alertmanager's startsAt/endsAt), like a
   // back-dated entry; its recordedAt is the recording instance's clock.
-  const drafts = open.map<EntryDraft>((incident) => ({
-    id: newId(),
-    incidentId: incident.id,
-    kind: change.type === "firing" ? "alert-fired" : "alert-resolved",
-    body,
-    occurredAt: Math.max(at, incident.startedAt),
-    recordedAt: now,
-    author: "alerts",
-    source: "alert",
-    pinned: false,
-    version: 1,
-    snapshot: snapshotOf(ctx, incident.services, now),
-  }));
+  const drafts = open.map<EntryDraft>((incident) => alertEntry(ctx, incident, change.type === "firing" ? "alert-fired" : "alert-resolved", body, at, now));
   const entries = await insertEntries(ctx.store.db, drafts);
   for (const e of entries) ctx.events?.entry(e);
   return entries;

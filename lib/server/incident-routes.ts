@@ -9,6 +9,7 @@ import {
   declareIncident,
   entryHistory,
   getIncident,
+  incidentDraft,
   listIncidents,
   patchActionItem,
   patchEntry,
@@ -26,6 +27,7 @@ import {
   PatchEntrySchema,
   PatchIncidentSchema,
 } from "../incidents/schemas";
+import { IncidentDraftSchema } from "../incidents/from-alert";
 
 const incidentBody = z.object({ incident: IncidentSchema });
 const entryBody = z.object({ entry: TimelineEntrySchema });
@@ -53,7 +55,20 @@ export function addIncidentRoutes(api: HttpApi, ctx: IncidentCtx): void {
   api.add("POST", "/api/v1/incidents", async (req) => ({
     status: 201,
     body: { incident: await declareIncident({ ctx, input: await req.body(), writer: writerOf(req) }) },
-  }), { summary: "Declare an incident (committed before the 201)", author: true, body: CreateIncidentSchema, status: 201, response: incidentBody, errors: writeErrors });
+  }), {
+    summary: "Declare an incident (committed before the 201); with alertId, from that alert (impact start, detection, drill and its timeline entries from the alert)",
+    author: true,
+    body: CreateIncidentSchema,
+    status: 201,
+    response: incidentBody,
+    errors: { ...writeErrors, 409: "The alert is already attached to an open incident (details.incident)" },
+  });
+
+  api.add("GET", "/api/v1/alerts/:id/incident-draft", async ({ params }) => ({ body: { draft: await incidentDraft({ ctx, alertId: params.id }) } }), {
+    summary: "What declaring an incident from this alert fills in: impact start (activeAt), detection (firedAt), drill and why",
+    response: z.object({ draft: IncidentDraftSchema }),
+    errors: { 400: "No such alert among the firing, pending and recently resolved ones" },
+  });
 
   api.add("GET", "/api/v1/incidents/:id", async ({ params }) => ({ body: await getIncident({ ctx, id: params.id }) }), {
     summary: "One incident with its timeline (by occurredAt, then seq), action items and MTTD/MTTA/MTTR",

@@ -35,6 +35,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "GET /api/v1/silences": read,
   "POST /api/v1/silences": write,
   "DELETE /api/v1/silences/:id": write,
+  "GET /api/v1/alerts/:id/incident-draft": read,
 
   "GET /api/v1/incidents": read,
   "POST /api/v1/incidents": write,

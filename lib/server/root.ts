@@ -31,6 +31,7 @@ import type { AlertmanagerCtx } from "../incidents/alertmanager";
 import { RunbookLibrary } from "../runbooks/library";
 import type { PostmortemCtx } from "../postmortems/service";
 import { TemplateLibrary } from "../postmortems/template-library";
+import { secondSeries } from "../postmortems/seconds-source";
 import { Recorder } from "../ingest/recorder";
 import { PushOwnership } from "../ingest/ownership";
 import { TickJob } from "../ingest/tick";
@@ -173,6 +174,8 @@ export function composeWarRoom(opts: ComposeOptions) {
     latest: (id) => history.latest(id),
     events: incidentLive,
     firingAlerts: (services) => alerts.current().filter((a) => a.state === "firing" && services.includes(a.service)),
+    alert: (id) => alerts.current().find((a) => a.id === id) ?? alerts.recentResolved().find((a) => a.id === id) ?? null,
+    drillsAffecting: (id) => drills.list(100).filter((d) => d.target === id || (catalog.get(id)?.dependsOn ?? []).includes(d.target)),
   };
   const alertActions: AlertActionsCtx = { incidents, alerts, actions: alertDecisions, channel: alertChannel };
   const runbooks = new RunbookLibrary({ dir: opts.runbooksDir, clock, logger });
@@ -185,6 +188,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     invalidTemplates: () => templates.invalid(),
     openMinutes: (services) => services.map((s) => rollup.peek(s)).filter((r): r is SignalMinute => r !== null),
     openSliRows: (ids) => slos.openRows(ids),
+    seconds: (services, from, to) => secondSeries({ history, services, from, to, now: clock.now(), intervalMs: (id) => freshness.boundMs(id) / 2 }),
     changed: (p) => incidentLive.postmortem(p),
   };
   const gamedays = composeGameDays({ dir: opts.gamedaysDir, store, clock, logger, tickMs, hub, catalog, simulated: bySource.simulator, slos, sloIds: config.slos.map((s) => s.id), history, alertChannel, drills, incidents });

@@ -276,6 +276,19 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex("timeline_entries_incident_recorded_idx").on("timeline_entries").columns(["incident_id", "recorded_at"]).execute();
     },
   },
+  "0009_incident_impact_start": {
+    async up(db: Kysely<unknown>) {
+      // The alert an incident was declared from (lib/incidents/alert-links.ts): a second declare from it while the incident is open is refused.
+      await db.schema
+        .createTable("incident_alerts")
+        .addColumn("incident_id", "text", (c) => c.notNull().references("incidents.id").onDelete("cascade"))
+        .addColumn("alert_id", "text", (c) => c.notNull())
+        .addColumn("linked_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("incident_alerts_pk", ["incident_id", "alert_id"])
+        .execute();
+      await db.schema.createIndex("incident_alerts_alert_idx").on("incident_alerts").column("alert_id").execute();
+    },
+  },
   "0010_timeline_edits_idempotency": {
     async up(db: Kysely<unknown>) {
       // Who last changed an entry's body or time, when, and how many times (the "edited" mark).

@@ -127,6 +127,13 @@ export interface ActionItemsTable {
 }
 
 /** Runbook steps ticked or unticked during an incident; the newest row per step is its state. */
+/** The alert an incident was declared from (migration 0009). */
+export interface IncidentAlertsTable {
+  incident_id: string;
+  alert_id: string;
+  linked_at: number;
+}
+
 export interface RunbookChecksTable {
   id: string;
   incident_id: string;
@@ -298,4 +305,5 @@ export interface Database {
   alert_acks: AlertAcksTable;
   silences: SilencesTable;
   gameday_runs: GamedayRunsTable;
+  incident_alerts: IncidentAlertsTable;
 }
