@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { noteServerDate } from "@/components/live/serverClock";
 
 /** Error of an `/api/v1` call: the server's `{"error": {code, message, details}}`, or unreachable. */
 export class ApiError extends Error {
@@ -40,6 +41,7 @@ export async function apiFetch(path: string, init: Init & { schema?: z.ZodType }
   } catch {
     throw new ApiError(0, "unreachable", "The server cannot be reached.");
   }
+  noteServerDate(res.headers.get("date"), Date.now());
   const text = await res.text();
   let body: unknown = null;
   try {

@@ -144,6 +144,12 @@ test("a resolved drill incident gets a postmortem: drafted with impact, autosave
   const dialog = ada.getByRole("dialog", { name: "Publish this postmortem?" });
   await expect(dialog).toContainText(`closes INC-${incident.number}`);
   await dialog.getByRole("button", { name: "Publish and close incident" }).click();
+  // The template's prompts are still in most sections: the server refuses and the editor names them.
+  const unwritten = ada.getByRole("dialog", { name: /sections are not written yet/ });
+  await expect(unwritten.getByRole("list", { name: "Sections with prompt text" })).toContainText("Root Cause");
+  await expect(unwritten.getByRole("list", { name: "Sections with prompt text" })).toContainText("Lessons Learned › What went well");
+  await expect(ada.getByRole("list", { name: "Review state" }).locator('[aria-current="step"]')).toHaveText("In review");
+  await unwritten.getByRole("button", { name: "Publish anyway" }).click();
   await expect(ada.getByRole("status", { name: "Published" })).toContainText(/Published \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by Ada/);
   await expect(ada.getByRole("textbox", { name: "Postmortem Markdown" })).toHaveCount(0);
   await expect(ada.locator("main header")).toContainText("Closed");
@@ -164,6 +170,12 @@ test("a resolved drill incident gets a postmortem: drafted with impact, autosave
   await expect(ada.getByRole("link", { name: "Download .md" })).toBeHidden();
   await expect(ada.getByRole("article", { name: "Postmortem" })).toBeVisible();
   expect(await ada.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(255, 255, 255)");
+  // No page per section: the mostly unwritten template prints on fewer pages than it has sections.
+  const pdf = (await ada.pdf({ format: "A4" })).toString("latin1");
+  const pages = (pdf.match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+  const sections = (markdown.match(/^## /gm) ?? []).length;
+  expect(pages).toBeGreaterThan(0);
+  expect(pages).toBeLessThan(sections);
   if (SHOTS) {
     await ada.screenshot({ path: join(SHOTS, "postmortem-print.png"), fullPage: true });
     await ada.pdf({ path: join(SHOTS, "postmortem.pdf"), format: "A4" });

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   "forbidden",
   "not_found",
   "conflict",
+  "unprocessable",
   "payload_too_large",
   "unsupported_media_type",
   "method_not_allowed",
@@ -57,6 +58,12 @@ export class NotFound extends WarRoomError {
 export class Conflict extends WarRoomError {
   constructor(message: string, details?: unknown) {
     super("conflict", 409, message, details);
+  }
+}
+/** Well-formed, but cannot be processed as sent (e.g. an Idempotency-Key reused with another body). */
+export class Unprocessable extends WarRoomError {
+  constructor(message: string, details?: unknown) {
+    super("unprocessable", 422, message, details);
   }
 }
 export class PayloadTooLarge extends WarRoomError {

@@ -70,7 +70,7 @@ describe.each(BACKENDS)("postmortems on $name", ({ databaseUrl }) => {
     expect((await call("GET", `/api/v1/incidents/${incident.id}/postmortem`)).status).toBe(404);
   });
 
-  it("drafts from the resolved drill incident with impact equal to the stored rollups", async () => {
+  it("drafts from the resolved drill incident with impact from the recorded second data, not whole minutes", async () => {
     // Let the minutes of the incident close so every row is in the store.
     await ctx.tick(61);
     const r = await call("POST", `/api/v1/incidents/${incident.id}/postmortem`, { template: "default", timeline: "all" });
@@ -81,34 +81,45 @@ describe.each(BACKENDS)("postmortems on $name", ({ databaseUrl }) => {
     expect(pm.body).toContain("# Postmortem: Checkout | errors drill");
     expect(pm.body).toContain("## Lessons Learned");
 
-    // The same numbers, computed here straight from the stored rows with the rule in docs/api.md:
-    // minutes whose start is in [floor(startedAt to the minute), resolvedAt).
-    const from = Math.floor(incident.startedAt / MINUTE) * MINUTE;
+    // The same numbers, computed here straight from the second data the recorder holds (the
+    // incident lies within its hour of ticks), with the rule in docs/api.md: every tick in
+    // [startedAt, resolvedAt) for its interval.
+    const from = incident.startedAt;
     const to = incident.resolvedAt!;
     const db = ctx.server.warRoom.store.db;
-    const minutes = await db.selectFrom("signal_minutes").selectAll().where("service", "=", "checkout").where("start", ">=", from).where("start", "<", to).execute();
-    expect(minutes.length).toBeGreaterThanOrEqual(3);
-    const failed = minutes.reduce((a, m) => a + Number(m.errors), 0);
-    const requests = minutes.reduce((a, m) => a + Number(m.requests), 0);
-    const peakErr = Math.max(...minutes.map((m) => Number(m.error_pct_max)));
-    const peakP99 = Math.max(...minutes.map((m) => Number(m.p99_max)));
+    const series = ctx.server.warRoom.history.recent("checkout", from);
+    const dt = ctx.server.warRoom.tickMs / 1000;
+    const ticks = series.t.map((t, i) => ({ t, rps: series.rps[i], errorPct: series.errorPct[i], p99: series.p99[i] })).filter((p) => p.t >= from && p.t < to);
+    expect(ticks.length).toBe((to - from) / ctx.server.warRoom.tickMs);
+    const requests = ticks.reduce((a, p) => a + p.rps * dt, 0);
+    const failed = ticks.reduce((a, p) => a + (p.rps * dt * p.errorPct) / 100, 0);
     const impact = pm.impact as ImpactReport;
     const svc = impact.services.find((s) => s.service === "checkout")!;
+    expect(svc).toMatchObject({ resolution: "seconds", secondsWithData: (to - from) / 1000, minutesWithData: 0 });
     expect(svc.failedRequests).toBeCloseTo(failed, 6);
     expect(svc.requests).toBeCloseTo(requests, 6);
-    expect(svc.peakErrorPct).toBeCloseTo(peakErr, 9);
-    expect(svc.peakP99Ms).toBeCloseTo(peakP99, 9);
+    expect(svc.peakErrorPct).toBeCloseTo(Math.max(...ticks.map((p) => p.errorPct)), 9);
+    expect(svc.peakP99Ms).toBeCloseTo(Math.max(...ticks.map((p) => p.p99)), 9);
     // The drill made about a fifth of checkout's requests fail.
     expect(failed / requests).toBeGreaterThan(0.1);
+    // Whole stored minutes would have counted more: the incident does not start or end on a minute.
+    const minutes = await db.selectFrom("signal_minutes").selectAll().where("service", "=", "checkout").where("start", ">=", Math.floor(from / MINUTE) * MINUTE).where("start", "<", to).execute();
+    expect(minutes.reduce((a, m) => a + Number(m.requests), 0)).toBeGreaterThan(requests);
 
     // Budget consumed of checkout-availability (99.9 % over 30 days): bad events in the incident
-    // over the budget of all events in the 30-day window ending at the resolution.
-    const bad = await sql<{ bad: number }>`select sum(total - good) as bad from sli_counts where slo_id = 'checkout-availability' and start >= ${from} and start < ${to}`.execute(db);
+    // (each SLI row by its share inside the window) over the budget of all events in the 30-day
+    // window ending at the resolution.
+    const sli = await db.selectFrom("sli_counts").selectAll().where("slo_id", "=", "checkout-availability").where("start", ">=", Math.floor(from / MINUTE) * MINUTE).where("start", "<", to).execute();
+    const share = (r: { start: number | string; span_ms: number | string }) => {
+      const start = Number(r.start);
+      return Math.max(0, Math.min(start + Number(r.span_ms), to) - Math.max(start, from)) / Number(r.span_ms);
+    };
+    const bad = sli.reduce((a, r) => a + (Number(r.total) - Number(r.good)) * share(r), 0);
     const windowFrom = Math.floor((to - 30 * 24 * 3600_000) / MINUTE) * MINUTE;
     const all = await sql<{ total: number }>`select sum(total) as total from sli_counts where slo_id = 'checkout-availability' and start >= ${windowFrom} and start < ${to}`.execute(db);
-    const expected = Number(bad.rows[0].bad) / (0.001 * Number(all.rows[0].total));
+    const expected = bad / (0.001 * Number(all.rows[0].total));
     const slo = svc.slos.find((s) => s.sloId === "checkout-availability")!;
-    expect(slo.bad).toBeCloseTo(Number(bad.rows[0].bad), 6);
+    expect(slo.bad).toBeCloseTo(bad, 6);
     expect(slo.budgetConsumed).toBeCloseTo(expected, 9);
     expect(slo.budgetConsumed).toBeGreaterThan(0);
     expect(pm.body).toContain(Math.round(failed).toLocaleString("en-US"));
@@ -150,8 +161,19 @@ describe.each(BACKENDS)("postmortems on $name", ({ databaseUrl }) => {
     const path = `/api/v1/incidents/${incident.id}/postmortem`;
     const review = await call("PATCH", path, { version: 2, status: "in-review" });
     expect((review.body.postmortem as Postmortem).status).toBe("in-review");
-    const published = await call("PATCH", path, { version: 3, status: "published" }, "Grace");
+    // The drafted sections were never written: publishing asks first, naming them, and changes nothing.
+    const asked = await call("PATCH", path, { version: 3, status: "published" }, "Grace");
+    expect(asked.status).toBe(409);
+    const sections = (asked.body.error?.details as { code: string; sections: string[] }).sections;
+    expect((asked.body.error?.details as { code: string }).code).toBe("placeholder_text");
+    expect(sections).toEqual(expect.arrayContaining(["Summary", "Root Cause", "Trigger", "Lessons Learned › What went well"]));
+    expect(asked.body.error?.message).toContain('"Root Cause"');
+    expect(((await call("GET", path)).body.postmortem as Postmortem).status).toBe("in-review");
+    expect(((await call("GET", `/api/v1/incidents/${incident.id}`)).body.incident as Incident).status).toBe("resolved");
+    const published = await call("PATCH", path, { version: 3, status: "published", confirm: true }, "Grace");
     expect(published.status).toBe(200);
+    // The published text's status line says what the page's header says: closed.
+    expect((published.body.postmortem as Postmortem).body).toMatch(/^\| Status \| closed \|$/m);
     expect(published.body.postmortem).toMatchObject({ status: "published", publishedAt: ctx.clock.now(), updatedBy: "Grace" });
     expect((published.body.incident as Incident).status).toBe("closed");
     const detail = (await call("GET", `/api/v1/incidents/${incident.id}`)).body as { incident: Incident; timeline: { kind: string; body: string }[] };

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { pushFed, startTestServer } from "./helpers";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { pushFed, startTestServer, TestClient } from "./helpers";
 import type { Config } from "../lib/config/schema";
 import type { Alert } from "../lib/alerts/model";
 import { AlertRuleSchema } from "../lib/alerts/schema";
@@ -91,5 +93,68 @@ describe("a push-fed service whose pushes stop, beside simulated ones", () => {
     await c.tick(60);
     expect(mine()).toEqual([]);
     expect(await status()).not.toBe("CRITICAL");
+  }, 60_000);
+});
+
+/** A Prometheus that answers every instant query with `value` for `service`, or with 503 once `down`. */
+async function fakePrometheus(service: string, value: string) {
+  let down = false;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      if (down) return void res.writeHead(503, { "content-type": "text/plain" }).end("unavailable");
+      const body = { status: "success", data: { resultType: "vector", result: [{ metric: { service }, value: [Date.now() / 1000, value] }] } };
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    fail: () => (down = true),
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+describe("a service whose source goes down (issue #16: the API said ok on 8.7 s-old data while the board said STALE)", () => {
+  it("is stale in GET /api/v1/services/{id} on the tick its source fails, the same tick its tile is, with its last values and no state", async () => {
+    const prom = await fakePrometheus("search", "50");
+    try {
+      ctx = await startTestServer({
+        startAt: START,
+        configure: (c: Config) => ({
+          ...c,
+          prometheus: { url: prom.url, timeoutMs: 500, retries: 0 } as Config["prometheus"],
+          services: c.services.map((s) => (s.id === "search" ? { ...s, source: "prometheus" as const } : s)),
+        }),
+      });
+      const c = ctx;
+      const base = `http://127.0.0.1:${c.server.port}`;
+      const detail = async (id: string) => (await (await fetch(`${base}/api/v1/services/${id}`)).json()) as { latest: { t: number } | null; state: { state: string } | null; stale: boolean };
+      await c.tick(3);
+      const fresh = await detail("search");
+      expect(fresh).toMatchObject({ stale: false, state: { state: expect.any(String) }, latest: { t: c.clock.now() } });
+
+      const viewer = new TestClient(c.wsUrl);
+      await viewer.opened;
+      viewer.send({ type: "subscribe", channel: "board" });
+      await viewer.next((f) => f.type === "snapshot" && f.channel === "board");
+
+      // The source fails; one tick later the newest point is one second old, well inside the freshness bound.
+      prom.fail();
+      const lastGood = c.clock.now();
+      await c.tick(1);
+      expect(c.server.warRoom.source.get("prometheus")!.status().state).toBe("down");
+      expect(c.clock.now() - lastGood).toBeLessThan(c.server.warRoom.freshness.boundMs("search"));
+      // The board's tick marks its tile stale…
+      const tick = await viewer.next((f) => f.type === "event" && f.channel === "board" && f.event === "tick" && (f.data as { t: number }).t === c.clock.now());
+      expect((tick.data as { summary: { stale?: string[] } }).summary.stale).toContain("search");
+      // …and the API says so too, keeping the last values but no state; a simulated service stays current.
+      const gone = await detail("search");
+      expect(gone).toMatchObject({ stale: true, state: null, latest: { t: lastGood } });
+      expect(await detail("auth")).toMatchObject({ stale: false, state: { state: expect.any(String) } });
+      await viewer.close();
+    } finally {
+      await prom.close();
+    }
   }, 60_000);
 });

@@ -14,12 +14,19 @@
  *
  *   npm run bench:ingest -- [--samples 200000] [--batch 4000] [--services 8] [--concurrency 1]
  *                           [--scrapes 250] [--instances 3] [--rw-batch 2000] [--prof]
+ *                           [--baseline <git ref>] [--rounds 1] [--paths json,remote_write]
+ *                           [--node-flags "--max-semi-space-size=64"]
+ *
+ * `--baseline main` runs a second server built from that commit (exported with `git archive` into
+ * a temp folder, sharing node_modules) side by side: each round feeds both, one after the other,
+ * so the two are measured under the same load on the machine. `--rounds N` repeats the feed N
+ * times per server (later timestamps each round, remote_write's scrapes cut into N parts).
  *
  * Every sample is new, so each is validated, stored, and applied to the board, rollups and SLOs
  * exactly as in production. Writes bench/results/ingest-<UTC>.json.
  */
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createServer } from "node:net";
@@ -40,6 +47,11 @@ const INSTANCES = arg("instances", 3);
 const RW_BATCH = arg("rw-batch", 2000);
 // One request at a time by default: batches sent in parallel can arrive out of order, which makes later samples "late".
 const CONCURRENCY = arg("concurrency", 1);
+const ROUNDS = arg("rounds", 1);
+const PATHS = args.includes("--paths") ? args[args.indexOf("--paths") + 1].split(",") : ["json", "remote_write"];
+const BASELINE = args.includes("--baseline") ? args[args.indexOf("--baseline") + 1] : undefined;
+// Extra node flags for the current server only (e.g. "--max-semi-space-size=64"), to compare V8 settings side by side.
+const NODE_FLAGS = args.includes("--node-flags") ? args[args.indexOf("--node-flags") + 1].split(" ").filter(Boolean) : [];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -59,6 +71,28 @@ function cpuSeconds(pid: number): number {
   return ticks / 100; // USER_HZ
 }
 
+/** CPU seconds of each of the process's threads by name/tid ("main"; the SQLite worker, V8's GC helpers and libuv's pool are all named "node"). */
+function threadCpuSeconds(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tasks) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = tid === String(pid) ? "main" : `${stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"))}/${tid}`;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // The thread ended in between.
+    }
+  }
+  return out;
+}
+
 type Phase = {
   path: "json" | "remote_write";
   requests: number;
@@ -70,6 +104,8 @@ type Phase = {
   samplesPerServerCpuSecond: number;
   /** Server CPU per stage, from /metrics (microseconds per sample). */
   stagesMicrosPerSample: Record<string, number>;
+  /** Server CPU per thread (by name, from /proc/<pid>/task; microseconds per sample). */
+  threadsMicrosPerSample: Record<string, number>;
   batchLatencyMs: { p50: number; p99: number };
 };
 
@@ -91,6 +127,7 @@ async function stageCounters(base: string, path: string): Promise<{ samples: num
 async function phase(base: string, pid: number, path: Phase["path"], bodies: readonly Buffer[], post: (body: Buffer) => Promise<number>): Promise<Phase> {
   const before = await stageCounters(base, path);
   const cpu0 = cpuSeconds(pid);
+  const threads0 = threadCpuSeconds(pid);
   const t0 = process.hrtime.bigint();
   let next = 0;
   const latencies: number[] = [];
@@ -106,11 +143,17 @@ async function phase(base: string, pid: number, path: Phase["path"], bodies: rea
   );
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = cpuSeconds(pid) - cpu0;
+  const threads1 = threadCpuSeconds(pid);
   const after = await stageCounters(base, path);
   const accepted = after.samples - before.samples;
   latencies.sort((a, b) => a - b);
   const stagesMicrosPerSample: Record<string, number> = {};
   for (const k of Object.keys(after.stages)) stagesMicrosPerSample[k] = +((1e6 * (after.stages[k] - (before.stages[k] ?? 0))) / accepted).toFixed(2);
+  const threadsMicrosPerSample: Record<string, number> = {};
+  for (const k of Object.keys(threads1)) {
+    const d = threads1[k] - (threads0[k] ?? 0);
+    if (d > 0) threadsMicrosPerSample[k] = +((1e6 * d) / accepted).toFixed(2);
+  }
   return {
     path,
     requests: bodies.length,
@@ -121,20 +164,21 @@ async function phase(base: string, pid: number, path: Phase["path"], bodies: rea
     samplesPerSecondWall: Math.round(accepted / wall),
     samplesPerServerCpuSecond: Math.round(accepted / cpu),
     stagesMicrosPerSample,
+    threadsMicrosPerSample,
     batchLatencyMs: { p50: +latencies[Math.floor(latencies.length * 0.5)].toFixed(1), p99: +latencies[Math.floor(latencies.length * 0.99)].toFixed(1) },
   };
 }
 
-/** JSON batches: one sample per millisecond per service, just after `start`. */
-function jsonBodies(start: number): Buffer[] {
-  const perService = Math.ceil(SAMPLES / SERVICES.length);
+/** JSON batches of `total` samples: one sample per millisecond per service, just after `start`. */
+function jsonBodies(start: number, total: number): Buffer[] {
+  const perService = Math.ceil(total / SERVICES.length);
   if (perService > 250_000) throw new Error("at most 250,000 samples per service (timestamps must stay within 5 minutes ahead)");
   const bodies: Buffer[] = [];
   let made = 0;
   let batch: unknown[] = [];
-  for (let i = 0; i < perService && made < SAMPLES; i++) {
+  for (let i = 0; i < perService && made < total; i++) {
     for (const service of SERVICES) {
-      if (made >= SAMPLES) break;
+      if (made >= total) break;
       batch.push({
         service,
         t: start + i,
@@ -159,8 +203,8 @@ function jsonBodies(start: number): Buffer[] {
 const CODES = ["200", "404", "429", "500", "503"];
 const LE = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2.5, 5, 10, Infinity];
 
-/** remote_write requests: SCRAPES scrapes 1 s apart from `start`, of INSTANCES targets per service, cut into requests of RW_BATCH samples as Prometheus' queue does. */
-function remoteWriteBodies(start: number): Buffer[] {
+/** remote_write requests: SCRAPES scrapes `spacingMs` apart from `start`, of INSTANCES targets per service, cut into requests of RW_BATCH samples as Prometheus' queue does. */
+function remoteWriteBodies(start: number, spacingMs: number): Buffer[] {
   const bodies: Buffer[] = [];
   let series: TestSeries[] = [];
   let inBatch = 0;
@@ -174,7 +218,7 @@ function remoteWriteBodies(start: number): Buffer[] {
     inBatch = 0;
   };
   for (let k = 0; k < SCRAPES; k++) {
-    const t = start + k * 1000;
+    const t = start + k * spacingMs;
     for (const service of SERVICES) {
       for (let i = 0; i < INSTANCES; i++) {
         const instance = `10.0.0.${i}:8080`;
@@ -189,59 +233,106 @@ function remoteWriteBodies(start: number): Buffer[] {
   return bodies;
 }
 
-async function main() {
+type Server = { name: string; base: string; pid: number; child: ChildProcess; dataDir: string };
+
+/** The server bundle of `ref`, built in a temp folder from `git archive` (node_modules shared). */
+async function baselineBundle(ref: string): Promise<{ bundle: string; dir: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "war-room-ingest-baseline-"));
+  execFileSync("sh", ["-c", `git archive ${JSON.stringify(ref)} | tar -x -C ${JSON.stringify(dir)}`]);
+  symlinkSync(path.join(process.cwd(), "node_modules"), path.join(dir, "node_modules"));
+  return { bundle: await ensureServerBundle(dir), dir };
+}
+
+async function startServer(name: string, bundle: string | null): Promise<Server> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "war-room-ingest-bench-"));
   // Only push-fed services take pushes (lib/ingest/ownership.ts): the demo, every service push-fed (JSON is YAML).
   const configFile = path.join(dataDir, "config.yaml");
   writeFileSync(configFile, JSON.stringify({ ...demoConfig, source: { kind: "push" } }));
   // The server as `npm start` runs it (the prebuilt bundle, scripts/server-bundle.mjs); --tsx: server.ts through tsx.
-  const server = args.includes("--tsx") ? ["--import", "tsx", "server.ts"] : ["--enable-source-maps", await ensureServerBundle(process.cwd())];
-  const child = spawn(process.execPath, [...(args.includes("--prof") ? ["--cpu-prof", "--cpu-prof-dir=bench/results/prof"] : []), ...server, "--no-ui"], {
+  const server = bundle ? ["--enable-source-maps", bundle] : args.includes("--tsx") ? ["--import", "tsx", "server.ts"] : ["--enable-source-maps", await ensureServerBundle(process.cwd())];
+  const child = spawn(process.execPath, [...(name === "current" ? NODE_FLAGS : []), ...(args.includes("--prof") ? ["--cpu-prof", `--cpu-prof-dir=bench/results/prof/${name}`] : []), ...server, "--no-ui"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_DATA_DIR: dataDir, WAR_ROOM_CONFIG: configFile, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(`${base}/health/live`).then((r) => r.ok).catch(() => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`${name} server did not start within 60 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { name, base, pid: child.pid!, child, dataDir };
+}
+
+async function stopServer(s: Server): Promise<void> {
+  s.child.kill("SIGTERM");
+  await new Promise((r) => s.child.once("exit", r));
+  rmSync(s.dataDir, { recursive: true, force: true });
+}
+
+/** `parts` contiguous slices of `xs`, in order. */
+const slices = <T>(xs: readonly T[], parts: number): T[][] => Array.from({ length: parts }, (_, i) => xs.slice(Math.floor((i * xs.length) / parts), Math.floor(((i + 1) * xs.length) / parts)));
+
+async function main() {
+  const baseline = BASELINE ? await baselineBundle(BASELINE) : undefined;
+  const servers: Server[] = [];
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ok = await fetch(`${base}/health/live`).then((r) => r.ok).catch(() => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error("server did not start within 60 s");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    // Timestamps just after now (the simulator already filled the past, and a sample older than a
-    // service's newest point is late), inside the +5 min limit: JSON first, remote_write after it.
+    if (baseline) servers.push(await startServer(`baseline`, baseline.bundle));
+    servers.push(await startServer("current", null));
+    // Timestamps just after now (a sample older than a service's newest point is late), inside
+    // the +5 min limit: JSON first, remote_write after it.
     const now = Date.now();
-    const json = jsonBodies(now + 2_000);
-    const rw = remoteWriteBodies(now + 20_000);
-    const postJson = async (body: Buffer) => {
+    const json = slices(jsonBodies(now + 2_000, SAMPLES * ROUNDS), ROUNDS);
+    // remote_write after the JSON samples of every round; its scrapes closer together than 1 s when
+    // the rounds would otherwise take it beyond the 5 minutes ahead.
+    const rwStart = now + 10_000 + Math.ceil((SAMPLES * ROUNDS) / SERVICES.length);
+    const rw = slices(remoteWriteBodies(rwStart, Math.min(1000, Math.floor((now + 290_000 - rwStart) / SCRAPES))), ROUNDS);
+    const postJson = (base: string) => async (body: Buffer) => {
       const r = await fetch(`${base}/api/v1/ingest`, { method: "POST", headers: { "content-type": "application/json" }, body: new Uint8Array(body) });
       const out = (await r.json()) as { accepted?: number; error?: { message: string } };
       if (!r.ok) throw new Error(`ingest failed: ${r.status} ${out.error?.message}`);
       return out.accepted ?? 0;
     };
-    const postRw = async (body: Buffer) => {
+    const postRw = (base: string) => async (body: Buffer) => {
       const r = await fetch(`${base}/api/v1/write`, { method: "POST", headers: REMOTE_WRITE_HEADERS, body: new Uint8Array(body) });
       const out = (await r.json()) as { samples?: number; rejected?: Record<string, number>; error?: { message: string } };
       if (!r.ok || Object.keys(out.rejected ?? {}).length) throw new Error(`remote_write failed: ${r.status} ${out.error?.message ?? JSON.stringify(out.rejected)}`);
       return out.samples ?? 0;
     };
-    const phases = [await phase(base, child.pid!, "json", json, postJson), await phase(base, child.pid!, "remote_write", rw, postRw)];
+    const rounds: { round: number; server: string; phases: Phase[] }[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const s of servers) {
+        const phases: Phase[] = [];
+        if (PATHS.includes("json")) phases.push(await phase(s.base, s.pid, "json", json[r], postJson(s.base)));
+        if (phases[0]?.path === "json" && phases[0].accepted !== SAMPLES) throw new Error(`${s.name} JSON: accepted ${phases[0].accepted} of ${SAMPLES}`);
+        if (PATHS.includes("remote_write")) phases.push(await phase(s.base, s.pid, "remote_write", rw[r], postRw(s.base)));
+        rounds.push({ round: r + 1, server: s.name, phases });
+      }
+    }
     const result = {
       at: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg().map((x) => +x.toFixed(2)) },
-      params: { samples: SAMPLES, batch: BATCH, services: SERVICES.length, concurrency: CONCURRENCY, scrapes: SCRAPES, instances: INSTANCES, rwBatch: RW_BATCH, store: "sqlite" },
-      phases,
+      params: { samples: SAMPLES, batch: BATCH, services: SERVICES.length, concurrency: CONCURRENCY, scrapes: SCRAPES, instances: INSTANCES, rwBatch: RW_BATCH, store: "sqlite", rounds: ROUNDS, baseline: BASELINE ?? null, nodeFlags: NODE_FLAGS },
+      // With one server and one round, `phases` as before; `rounds` has every (round, server).
+      phases: rounds[rounds.length - 1].phases,
+      rounds,
     };
     console.log(JSON.stringify(result, null, 2));
+    console.log("\nround  server    path          samples/server-CPU-s  parse / validate / store / apply µs   (per-thread µs per sample)");
+    for (const x of rounds) {
+      for (const p of x.phases) {
+        const st = p.stagesMicrosPerSample;
+        const th = Object.entries(p.threadsMicrosPerSample).map(([k, v]) => `${k} ${v}`).join(", ");
+        console.log(`${String(x.round).padEnd(6)} ${x.server.padEnd(9)} ${p.path.padEnd(13)} ${String(p.samplesPerServerCpuSecond).padStart(20)}  ${[st.parse, st.validate, st.store, st.apply].join(" / ")}   threads µs: ${th}`);
+      }
+    }
     mkdirSync("bench/results", { recursive: true });
     writeFileSync(`bench/results/ingest-${result.at.replace(/[:.]/g, "-").slice(0, 19)}Z.json`, JSON.stringify(result, null, 2));
-    if (phases[0].accepted !== SAMPLES) throw new Error(`JSON: accepted ${phases[0].accepted} of ${SAMPLES}`);
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const s of servers) await stopServer(s);
+    if (baseline) rmSync(baseline.dir, { recursive: true, force: true });
   }
 }
 

@@ -1,11 +1,11 @@
 import { BellRing, Siren, Ticket, type LucideIcon } from "lucide-react";
-import { visibleAlerts } from "@/lib/alerts/inhibition";
+import { groupAlerts, type AlertGroup } from "@/lib/alerts/group";
 import { AlertChangeSchema, AlertSchema, type Alert, type Tier } from "@/lib/alerts/model";
 import { parsed, validItems } from "@/components/contract";
 
-/** Alerts as the browser keeps them: every unresolved alert (hidden tiers included) and recent resolved ones. */
+/** Alerts as the browser keeps them: every unresolved alert (every tier) and recent resolved ones. */
 export type AlertsState = {
-  /** Pending and firing alerts by id, including lower tiers inhibited by a firing higher tier. */
+  /** Pending and firing alerts, every tier (the board folds lower tiers under the highest). */
   active: Alert[];
   resolved: Alert[];
   receivedAt: number;
@@ -26,7 +26,8 @@ export function alertsFromSnapshot(data: unknown, receivedAt: number): AlertsSta
 
 /**
  * One `change` event. Events are lossless and in order, so the state is exact: pending/firing
- * upsert, resolved/cancelled remove (a resolved alert joins the recent list, a cancelled one never fired).
+ * upsert, resolved/cancelled remove (a resolved alert joins the recent list, a cancelled one never fired);
+ * update replaces the alert's value, summary, acknowledgement or silence.
  */
 export function applyAlertChange(state: AlertsState, data: unknown, receivedAt: number): AlertsState {
   const change = parsed(AlertChangeSchema, data);
@@ -36,6 +37,7 @@ export function applyAlertChange(state: AlertsState, data: unknown, receivedAt: 
   switch (change.type) {
     case "pending":
     case "firing":
+    case "update":
       active.push(change.alert);
       break;
     case "resolved":
@@ -52,15 +54,9 @@ export function applyAlertChange(state: AlertsState, data: unknown, receivedAt: 
   return { active, resolved, receivedAt };
 }
 
-/** What the wall shows: inhibited tiers hidden, firing before pending, then most severe, then oldest. */
-export function shownAlerts(active: readonly Alert[]): Alert[] {
-  return visibleAlerts(active).sort(
-    (a, b) =>
-      (a.state === "firing" ? 0 : 1) - (b.state === "firing" ? 0 : 1) ||
-      a.tier - b.tier ||
-      (a.firedAt ?? a.activeAt) - (b.firedAt ?? b.activeAt) ||
-      a.id.localeCompare(b.id),
-  );
+/** What the wall shows: one group per rule and service (lib/alerts/group.ts), firing and unsilenced first. */
+export function shownGroups(active: readonly Alert[], now: number): AlertGroup[] {
+  return groupAlerts(active, now);
 }
 
 export const TIER_UI: Record<Tier, { label: string; Icon: LucideIcon; chip: string; text: string; accent: string }> = {

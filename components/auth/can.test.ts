@@ -14,6 +14,8 @@ const RESPONDER: Action[] = [
   "runbook.tick",
   "drill.start",
   "drill.stop",
+  "alert.ack",
+  "alert.silence",
   "postmortem.write",
 ];
 const ADMIN: Action[] = ["postmortem.publish", "tokens.manage", "audit.read"];

@@ -13,6 +13,8 @@ export const ACTION_ROLES = {
   "runbook.tick": "responder",
   "drill.start": "responder",
   "drill.stop": "responder",
+  "alert.ack": "responder",
+  "alert.silence": "responder",
   "postmortem.write": "responder",
   "postmortem.publish": "admin",
   "tokens.manage": "admin",

@@ -6,6 +6,7 @@ import { isDrillActive } from "@/lib/drills/types";
 import type { BoardFrame, ServiceInfo } from "@/lib/signals/contract";
 import { useServerNow } from "@/components/live/LiveProvider";
 import { ActiveDrills } from "@/components/drills/ActiveDrills";
+import { BoardProbes } from "@/components/gamedays/BoardProbes";
 import { DrillLauncher } from "@/components/drills/DrillLauncher";
 import { FiringAlerts } from "@/components/alerts/FiringAlerts";
 import { ActiveIncidents } from "@/components/incidents/ActiveIncidents";
@@ -82,6 +83,7 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
       <StatusBanner summary={summary} dataAge={dataAge} tickMs={board?.tickMs ?? 1000} activeDrills={activeDrills} source={board?.source ?? null} now={now} />
       <ActiveIncidents />
       <ActiveDrills drills={board?.drills ?? []} services={board?.services ?? []} now={now} />
+      <BoardProbes />
       <FiringAlerts />
       <section aria-label="Services" className="flex flex-col gap-4">
         <h2 className="sr-only">Services</h2>

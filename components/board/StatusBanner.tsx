@@ -128,7 +128,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
         </div>
         <dl className="grid grid-cols-2 divide-line md:grid-cols-3 2xl:grid-cols-6 2xl:divide-x">
           <Cell
-            label="Worst p99 latency"
+            label="Highest p99 latency"
             value={p99 ? formatMs(p99.value) : "—"}
             headline={p99}
             stale={stale}

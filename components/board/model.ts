@@ -169,10 +169,5 @@ export function summarize(board: BoardState, now: number | null, byId: ReadonlyM
   };
 }
 
-/**
- * Whether the source feeding `service` is down (several sources side by side, lib/sources/set.ts):
- * its tile is stale while the board keeps ticking for the other sources' services.
- */
-export function sourceDownFor(source: SourceStatus | null | undefined, service: ServiceInfo): boolean {
-  return !!service.source && !!source?.sources?.some((s) => s.kind === service.source && s.state === "down");
-}
+/** The server's rule (lib/signals/freshness.ts), so a tile and GET /api/v1/services/{id} say stale together. */
+export { sourceDownFor } from "@/lib/signals/freshness";

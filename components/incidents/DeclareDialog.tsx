@@ -1,7 +1,8 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
+import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
 import { Siren } from "lucide-react";
@@ -14,8 +15,13 @@ import { useIncidentUi } from "./IncidentUi";
 import { SEVERITY_HINT, SEVERITY_UI } from "./meta";
 import { Modal } from "./Modal";
 import { SEVERITIES, type Incident, type IncidentSeverity } from "./types";
+import { useTimeZone } from "@/components/shell/timezone";
+import { useLiveClient } from "@/components/live/LiveProvider";
+import { ImpactStartField, useIncidentDraft } from "./ImpactStartField";
+import { parseTimeInput, toInput } from "./time";
 
-export type DeclarePrefill = { title?: string; severity?: IncidentSeverity; services?: string[] };
+/** `alertId`: declared from that alert; the server derives impact start, detection and drill from it. */
+export type DeclarePrefill = { title?: string; severity?: IncidentSeverity; services?: string[]; alertId?: string };
 
 const field =
   "w-full rounded-md border border-line bg-bg px-3 py-2 text-sm text-fg placeholder:text-faint focus:border-chart-1 focus:outline-none";
@@ -36,6 +42,18 @@ export function DeclareDialog({ prefill, onClose }: { prefill: DeclarePrefill; o
   const [severity, setSeverity] = useState<IncidentSeverity | null>(prefill.severity ?? null);
   const [chosen, setChosen] = useState<string[]>(prefill.services ?? []);
   const [drill, setDrill] = useState(false);
+  const [tz] = useTimeZone();
+  const client = useLiveClient();
+  const draft = useIncidentDraft(prefill.alertId);
+  const [startText, setStartText] = useState("");
+  // Pre-filled once the server's draft arrives, unless the person already typed.
+  const [touched, setTouched] = useState({ start: false, drill: false });
+  useEffect(() => {
+    if (!draft.data) return;
+    if (!touched.start) setStartText(toInput(draft.data.startedAt, tz));
+    if (!touched.drill) setDrill(draft.data.drill);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the draft arrives or the zone changes
+  }, [draft.data, tz]);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<{ message: string; lines: string[] } | null>(null);
 
@@ -46,10 +64,16 @@ export function DeclareDialog({ prefill, onClose }: { prefill: DeclarePrefill; o
       setError({ message: "Choose a severity. " + SEVERITY_HINT, lines: [] });
       return;
     }
+    const startedAt = startText.trim() === "" ? undefined : parseTimeInput(startText, tz, client?.serverNow() ?? Date.now());
+    if (startedAt === null) {
+      setError({ message: `Cannot read the impact start “${startText}”: use HH:MM, HH:MM:SS or YYYY-MM-DD HH:MM:SS (${tz === "utc" ? "UTC" : "local time"}).`, lines: [] });
+      return;
+    }
     setPending(true);
     setError(null);
     try {
-      const r = await write<{ incident: Incident }>("/api/v1/incidents", "POST", { title: title.trim(), severity, services: chosen, drill });
+      const body = { title: title.trim(), severity, services: chosen, drill, ...(startedAt !== undefined ? { startedAt } : {}), ...(prefill.alertId ? { alertId: prefill.alertId } : {}) };
+      const r = await write<{ incident: Incident }>("/api/v1/incidents", "POST", body);
       patchLists(qc, r.incident);
       onClose();
       router.push(`/incidents/${encodeURIComponent(r.incident.id)}`);
@@ -153,12 +177,42 @@ export function DeclareDialog({ prefill, onClose }: { prefill: DeclarePrefill; o
           </div>
         </fieldset>
 
+        <ImpactStartField
+          id={id}
+          value={startText}
+          onChange={(v) => {
+            setStartText(v);
+            setTouched((t) => ({ ...t, start: true }));
+          }}
+          draft={draft.data}
+          tz={tz}
+          labelCls={labelCls}
+          fieldCls={field}
+        />
+        {draft.isError && <p className="text-xs text-warn">The alert is no longer known to the server; declaring from it will be refused.</p>}
+        {draft.data?.attachedTo && (
+          <p role="status" className="rounded-md border border-warn/50 bg-warn/10 px-3 py-2 text-sm text-warn">
+            This alert is already attached to{" "}
+            <Link href={`/incidents/${encodeURIComponent(draft.data.attachedTo.id)}`} onClick={onClose} className="font-semibold underline">
+              INC-{draft.data.attachedTo.number} {draft.data.attachedTo.title}
+            </Link>
+            , which is still open: work there instead of declaring a second incident.
+          </p>
+        )}
+
         <label className="flex items-start gap-3 rounded-lg border border-line bg-surface px-3 py-2.5">
-          <input type="checkbox" checked={drill} onChange={(e) => setDrill(e.target.checked)} className="mt-1 accent-(--color-drill)" aria-describedby={`${id}-drill-hint`} />
+          <input
+            type="checkbox"
+            checked={drill}
+            onChange={(e) => {
+              setDrill(e.target.checked);
+              setTouched((t) => ({ ...t, drill: true }));
+            }} className="mt-1 accent-(--color-drill)" aria-describedby={`${id}-drill-hint`} />
           <span>
             <span className="block text-sm font-semibold">Drill</span>
             <span id={`${id}-drill-hint`} className="block text-xs text-muted">
               Practice only: marked DRILL everywhere and kept apart from real incident figures.
+              {draft.data?.drillReason && <span className="mt-0.5 block text-drill">Ticked from the alert: {draft.data.drillReason}.</span>}
             </span>
           </span>
         </label>

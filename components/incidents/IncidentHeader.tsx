@@ -7,6 +7,7 @@ import { formatDateTime, formatDuration, type TimeZoneMode } from "@/lib/signals
 import { DrillBadge } from "@/components/drills/DrillBadge";
 import { SeverityBadge, StatusBadge } from "./Badges";
 import { ConflictNotice } from "./ConflictNotice";
+import { ResolveConfirm } from "./ResolveConfirm";
 import { SEVERITY_UI, STATUS_UI, incidentLabel, nextStatuses } from "./meta";
 import { usePatch } from "./usePatch";
 import { useCan } from "@/components/auth/useCan";
@@ -36,7 +37,7 @@ function Metric({ label, value, hint }: { label: string; value: string; hint: st
 
 export function IncidentHeader({ detail, now, tz }: { detail: IncidentDetail; now: number | null; tz: TimeZoneMode }) {
   const { incident: inc, metrics, viewers } = detail;
-  const { patch, conflict, error, pending, dismiss } = usePatch("incident", `/api/v1/incidents/${encodeURIComponent(inc.id)}`);
+  const { patch, conflict, error, pending, dismiss, confirm } = usePatch("incident", `/api/v1/incidents/${encodeURIComponent(inc.id)}`);
   const steps = nextStatuses(inc.status);
   const check = useCan();
   const statusPerm = check("incident.status");
@@ -119,6 +120,9 @@ export function IncidentHeader({ detail, now, tz }: { detail: IncidentDetail; no
             onRetry={() => void patch(conflict.current?.version ?? inc.version, conflict.mine)}
             onDismiss={dismiss}
           />
+        )}
+        {confirm && (
+          <ResolveConfirm confirm={confirm} pending={pending} onCancel={dismiss} onConfirm={() => void patch(confirm.version, { ...confirm.mine, confirm: true })} />
         )}
         {error && (
           <p role="alert" className="text-sm text-critical">

@@ -11,7 +11,7 @@ import { useAuth } from "@/components/auth/useCan";
 /** Event the shell's `d` shortcut sends; the provider opens the declare dialog. */
 export const DECLARE_EVENT = "war-room:declare";
 
-type Write = <T>(path: string, method: "POST" | "PATCH", json: unknown) => Promise<T>;
+type Write = <T>(path: string, method: "POST" | "PATCH" | "DELETE", json: unknown, headers?: Record<string, string>) => Promise<T>;
 
 type IncidentUi = {
   name: string | null;
@@ -76,9 +76,9 @@ export function IncidentUiProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const write = useCallback<Write>(
-    async (path, method, json) => {
+    async (path, method, json, headers = {}) => {
       const author = await askName("write");
-      return apiFetch(path, { method, json, headers: signedInRef.current ? {} : authorHeaders(author) });
+      return apiFetch(path, { method, json, headers: { ...headers, ...(signedInRef.current ? {} : authorHeaders(author)) } });
     },
     [askName],
   );

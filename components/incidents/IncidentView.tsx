@@ -13,6 +13,7 @@ import { IncidentHeader } from "./IncidentHeader";
 import { useIncidentUi } from "./IncidentUi";
 import { incidentLabel } from "./meta";
 import { RolesPanel } from "./RolesPanel";
+import { IncidentProbes } from "@/components/gamedays/IncidentProbes";
 import { Timeline } from "./Timeline";
 import { IncidentRunbooks } from "@/components/runbooks/IncidentRunbooks";
 import { useAuth } from "@/components/auth/useCan";
@@ -70,6 +71,7 @@ export function IncidentView({ id }: { id: string }) {
       <div className="grid grid-cols-1 items-start gap-5 xl:grid-cols-[minmax(0,1.6fr)_minmax(22rem,1fr)]">
         <Timeline incidentId={incident.id} entries={timeline} tz={tz} serverNow={serverNow} />
         <div className="flex flex-col gap-5">
+          {incident.drill ? <IncidentProbes incidentId={incident.id} /> : null}
           <RolesPanel incident={incident} />
           <StatusUpdatesPanel incidentId={incident.id} services={incident.services} now={now} tz={tz} />
           <IncidentRunbooks incident={incident} tz={tz} />

@@ -1,18 +1,15 @@
 "use client";
 
 import { useId, useRef, useState, type KeyboardEvent } from "react";
-import { useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
 import { CornerDownLeft } from "lucide-react";
 import type { TimeZoneMode } from "@/lib/signals/format";
-import { ApiError, detailLines } from "@/components/api";
-import { applyEntryResponse } from "./api";
 import { useCan } from "@/components/auth/useCan";
 import { ReadOnlyNote, denied } from "@/components/auth/Gate";
-import { useIncidentUi } from "./IncidentUi";
 import { KIND_UI } from "./meta";
+import type { OutboxNote } from "./outbox";
 import { parseTimeInput } from "./time";
-import type { TimelineEntry, WritableKind } from "./types";
+import type { WritableKind } from "./types";
 
 /** `/decision …` and `/action …` set the kind; anything else is a note. */
 export function parseScribe(text: string): { kind: WritableKind; body: string } {
@@ -22,13 +19,13 @@ export function parseScribe(text: string): { kind: WritableKind; body: string } 
 }
 
 /**
- * Keyboard-first writing into the timeline: Enter adds the entry (stamped now by the server, in
- * UTC), Shift+Enter is a newline, an optional time field back-dates it.
+ * Keyboard-first writing into the timeline: Enter adds the entry (stamped with the server's
+ * clock at the moment it was typed, in UTC), Shift+Enter is a newline, an optional time field
+ * back-dates it. The entry goes to the outbox (./useOutbox.ts) first: typed while the server is
+ * away, it waits there, shown as pending, and is sent when the server is back.
  */
-export function ScribeBox({ incidentId, tz, serverNow }: { incidentId: string; tz: TimeZoneMode; serverNow: () => number }) {
+export function ScribeBox({ tz, serverNow, queue }: { tz: TimeZoneMode; serverNow: () => number; queue: (input: OutboxNote["input"]) => Promise<void> }) {
   const id = useId();
-  const qc = useQueryClient();
-  const { write } = useIncidentUi();
   const perm = useCan()("timeline.write");
   const [text, setText] = useState("");
   const [at, setAt] = useState("");
@@ -40,7 +37,9 @@ export function ScribeBox({ incidentId, tz, serverNow }: { incidentId: string; t
 
   const submit = async () => {
     if (pending || !body || !perm.allowed) return;
-    let occurredAt: number | undefined;
+    // The time it was typed, fixed now: a note sent later still says when it happened, and every
+    // retry sends the same body (the same Idempotency-Key with another body would be refused).
+    let occurredAt = Math.round(serverNow());
     if (at.trim()) {
       const t = parseTimeInput(at, tz, serverNow());
       if (t === null) {
@@ -52,17 +51,11 @@ export function ScribeBox({ incidentId, tz, serverNow }: { incidentId: string; t
     setPending(true);
     setError(null);
     try {
-      const r = await write<{ entry: TimelineEntry }>(`/api/v1/incidents/${encodeURIComponent(incidentId)}/timeline`, "POST", {
-        kind,
-        body,
-        ...(occurredAt !== undefined ? { occurredAt } : {}),
-      });
-      applyEntryResponse(qc, r.entry);
+      await queue({ kind, body, occurredAt });
       setText("");
       setAt("");
     } catch (err) {
-      const lines = err instanceof ApiError ? detailLines(err.details) : [];
-      setError([err instanceof Error ? err.message : "Not saved", ...lines].join(" — "));
+      setError(err instanceof Error ? err.message : "Not saved");
     } finally {
       setPending(false);
       area.current?.focus();

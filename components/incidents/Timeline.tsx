@@ -3,7 +3,9 @@
 import { memo, useMemo, useState } from "react";
 import type { TimeZoneMode } from "@/lib/signals/format";
 import { KIND_UI } from "./meta";
+import { PendingNotes } from "./PendingNotes";
 import { ScribeBox } from "./ScribeBox";
+import { useOutbox } from "./useOutbox";
 import { TimelineEntryView } from "./TimelineEntry";
 import { ENTRY_KINDS, type EntryKind, type TimelineEntry } from "./types";
 
@@ -19,6 +21,7 @@ export const Timeline = memo(function Timeline({ incidentId, entries, tz, server
   const [kind, setKind] = useState<EntryKind | "">("");
   const shown = useMemo(() => entries.filter((e) => (!pinnedOnly || e.pinned) && (!kind || e.kind === kind)), [entries, pinnedOnly, kind]);
   const pinned = entries.filter((e) => e.pinned).length;
+  const outbox = useOutbox(incidentId);
 
   return (
     <section aria-label="Timeline" className="flex min-w-0 flex-col gap-3">
@@ -57,7 +60,8 @@ export const Timeline = memo(function Timeline({ incidentId, entries, tz, server
           shown.map((e) => <TimelineEntryView key={e.id} entry={e} incidentId={incidentId} tz={tz} serverNow={serverNow} />)
         )}
       </div>
-      <ScribeBox incidentId={incidentId} tz={tz} serverNow={serverNow} />
+      <PendingNotes notes={outbox.notes} tz={tz} onRetry={outbox.retry} onDiscard={outbox.discard} />
+      <ScribeBox tz={tz} serverNow={serverNow} queue={outbox.queue} />
     </section>
   );
 });

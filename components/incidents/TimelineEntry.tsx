@@ -1,10 +1,13 @@
 "use client";
 
-import { memo, useState, type FormEvent } from "react";
+import { memo, useId, useState, type FormEvent } from "react";
 import clsx from "clsx";
-import { Clock3, Pin, PinOff } from "lucide-react";
-import { formatDateTime, formatMs, formatPct, formatRps, formatTime, type TimeZoneMode } from "@/lib/signals/format";
+import { Clock3, History, Pencil, Pin, PinOff } from "lucide-react";
+import { WRITABLE_KINDS } from "@/lib/incidents/model";
+import { formatDateTime, formatMs, formatPct, formatRps, formatTime, formatTimeZoned, zoneName, type TimeZoneMode } from "@/lib/signals/format";
 import { ConflictNotice } from "./ConflictNotice";
+import { EntryBodyEditor } from "./EntryBodyEditor";
+import { EntryHistory } from "./EntryHistory";
 import { KIND_UI } from "./meta";
 import { TimelineMarkdown } from "./TimelineMarkdown";
 import { parseTimeInput, toInput } from "./time";
@@ -40,8 +43,13 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
   const check = useCan();
   const pinPerm = check("timeline.pin");
   const timePerm = check("timeline.editTime");
+  const writePerm = check("timeline.write");
+  const [editingBody, setEditingBody] = useState<string | null>(null);
+  const [showHistory, setShowHistory] = useState(false);
+  const historyId = useId();
+  const rewritable = (WRITABLE_KINDS as readonly string[]).includes(entry.kind);
   const [inputError, setInputError] = useState<string | null>(null);
-  const tzLabel = tz === "utc" ? "UTC" : "local";
+  const tzLabel = tz === "utc" ? "UTC" : `local, ${zoneName(entry.occurredAt, tz)}`;
   const recordedLater = Math.abs(entry.recordedAt - entry.occurredAt) >= 60_000;
 
   const saveTime = async (e: FormEvent) => {
@@ -57,11 +65,19 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
   };
 
   const describe = (m: Record<string, unknown>) =>
-    typeof m.occurredAt === "number" ? `time → ${formatDateTime(m.occurredAt, tz)}` : m.pinned === true ? "pin" : m.pinned === false ? "unpin" : "edit";
+    typeof m.body === "string"
+      ? `text → “${m.body}”`
+      : typeof m.occurredAt === "number"
+        ? `time → ${formatDateTime(m.occurredAt, tz)}`
+        : m.pinned === true
+          ? "pin"
+          : m.pinned === false
+            ? "unpin"
+            : "edit";
 
   return (
     <article
-      aria-label={`${ui.label} at ${formatTime(entry.occurredAt, tz)} by ${entry.author}`}
+      aria-label={`${ui.label} at ${formatTimeZoned(entry.occurredAt, tz)} by ${entry.author}`}
       className={clsx(
         "grid grid-cols-[6.5rem_1fr] gap-x-4 border-b border-line/60 px-4 py-3 last:border-b-0",
         entry.pinned && "bg-warn/5",
@@ -71,7 +87,7 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
       <div className="flex flex-col gap-1">
         <time dateTime={new Date(entry.occurredAt).toISOString()} title={formatDateTime(entry.occurredAt, tz)} className="num font-mono text-sm font-semibold text-fg">
           {formatTime(entry.occurredAt, tz)}
-          <span className="ml-1 text-[0.65rem] font-normal text-faint">{tzLabel === "UTC" ? "UTC" : ""}</span>
+          <span className="ml-1 text-[0.65rem] font-normal text-faint">{zoneName(entry.occurredAt, tz)}</span>
         </time>
         <span className={clsx("inline-flex items-center gap-1 text-xs font-semibold", ui.tone)}>
           <ui.Icon aria-hidden className="size-3.5 shrink-0" />
@@ -88,7 +104,32 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
               <Pin aria-hidden className="size-3" /> Pinned
             </span>
           )}
+          {entry.edited && (
+            <button
+              type="button"
+              aria-expanded={showHistory}
+              aria-controls={historyId}
+              title={`Edited by ${entry.edited.by} at ${formatDateTime(entry.edited.at, tz)}; show the history`}
+              onClick={() => setShowHistory((v) => !v)}
+              className="inline-flex items-center gap-0.5 rounded px-1 italic underline decoration-dotted underline-offset-2 hover:text-fg"
+            >
+              <History aria-hidden className="size-3" />
+              edited{entry.edited.revisions > 1 ? ` ×${entry.edited.revisions}` : ""}
+            </button>
+          )}
           <span className="ml-auto flex items-center gap-1 kiosk:hidden">
+            {rewritable && (
+              <button
+                type="button"
+                disabled={pending || !writePerm.allowed}
+                {...denied(writePerm)}
+                onClick={() => setEditingBody(editingBody === null ? entry.body : null)}
+                className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 hover:bg-surface-2 hover:text-fg disabled:opacity-50"
+              >
+                <Pencil aria-hidden className="size-3.5" />
+                Edit
+              </button>
+            )}
             <button
               type="button"
               disabled={pending || !pinPerm.allowed}
@@ -135,19 +176,35 @@ export const TimelineEntryView = memo(function TimelineEntryView({ entry, incide
             {inputError && <span className="text-xs text-critical">{inputError}</span>}
           </form>
         )}
-        <TimelineMarkdown text={entry.body} className="mt-1 flex flex-col gap-1.5 text-sm leading-relaxed break-words text-fg" />
+        {editingBody !== null ? (
+          <EntryBodyEditor
+            value={editingBody}
+            onChange={setEditingBody}
+            pending={pending}
+            onSave={() => void patch(entry.version, { body: editingBody }).then((ok) => ok && setEditingBody(null))}
+            onCancel={() => setEditingBody(null)}
+          />
+        ) : (
+          <TimelineMarkdown text={entry.body} className="mt-1 flex flex-col gap-1.5 text-sm leading-relaxed break-words text-fg" />
+        )}
+        {showHistory && entry.edited && <EntryHistory entry={entry} tz={tz} id={historyId} />}
         <Snapshot snapshot={entry.snapshot} />
         {conflict && (
           <div className="mt-2">
             <ConflictNotice
               what="this entry"
-              current={conflict.current ? `${formatDateTime(conflict.current.occurredAt, tz)}${conflict.current.pinned ? " · pinned" : ""} (version ${conflict.current.version})` : "unknown"}
+              current={
+                conflict.current
+                  ? `${typeof conflict.mine.body === "string" ? `“${conflict.current.body}”${conflict.current.edited ? ` (edited by ${conflict.current.edited.by})` : ""} · ` : ""}${formatDateTime(conflict.current.occurredAt, tz)}${conflict.current.pinned ? " · pinned" : ""} (version ${conflict.current.version})`
+                  : "unknown"
+              }
               mine={describe(conflict.mine)}
               pending={pending}
-              onRetry={() => void patch(conflict.current?.version ?? entry.version, conflict.mine).then((ok) => ok && setEditing(null))}
+              onRetry={() => void patch(conflict.current?.version ?? entry.version, conflict.mine).then((ok) => ok && (setEditing(null), setEditingBody(null)))}
               onDismiss={() => {
                 dismiss();
                 setEditing(null);
+                setEditingBody(null);
               }}
             />
           </div>

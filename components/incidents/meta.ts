@@ -2,6 +2,7 @@ import {
   Activity,
   Bell,
   BellOff,
+  BellRing,
   BookOpen,
   FlaskConical,
   Gavel,
@@ -76,6 +77,8 @@ export const KIND_UI: Record<EntryKind, { label: string; Icon: LucideIcon; tone:
   "role-change": { label: "Role", Icon: UserCog, tone: "text-muted" },
   "alert-fired": { label: "Alert fired", Icon: Bell, tone: "text-critical" },
   "alert-resolved": { label: "Alert resolved", Icon: BellOff, tone: "text-ok" },
+  "alert-acknowledged": { label: "Alert acknowledged", Icon: BellRing, tone: "text-chart-1" },
+  "alert-silenced": { label: "Alert silenced", Icon: BellOff, tone: "text-muted" },
   "runbook-step": { label: "Runbook", Icon: BookOpen, tone: "text-chart-1" },
   "drill-event": { label: "Drill", Icon: FlaskConical, tone: "text-drill" },
 };

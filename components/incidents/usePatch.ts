@@ -1,14 +1,17 @@
 "use client";
 
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError } from "@/components/api";
+import { useConnection } from "@/components/live/LiveProvider";
 import { useIncidentUi } from "./IncidentUi";
 import { applyEntryResponse, applyIncidentResponse, applyItemResponse } from "./api";
 import { ActionItemSchema, IncidentSchema, TimelineEntrySchema } from "@/lib/incidents/contract";
 import type { ActionItem, Incident, TimelineEntry } from "./types";
 
 export type Conflict<T> = { mine: Record<string, unknown>; current: T | null };
+/** A SEV1 resolve the server wants confirmed (409 with `details.firing`, lib/incidents/service.ts): its alerts still fire. */
+export type FiringConfirm = { version: number; mine: Record<string, unknown>; firing: { id: string; name: string; service: string }[]; message: string };
 
 type Kind = "incident" | "entry" | "item";
 type Resource = { incident: Incident; entry: TimelineEntry; item: ActionItem };
@@ -33,22 +36,40 @@ export function usePatch<K extends Kind>(kind: K, path: string) {
   const [conflict, setConflict] = useState<Conflict<Resource[K]> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // An error that says the server was away ends with the outage: cleared when the live
+  // connection is back (a refusal stays until the next attempt).
+  const away = useRef(false);
+  const connected = useConnection().state === "live";
+  useEffect(() => {
+    if (connected && away.current) {
+      away.current = false;
+      setError(null);
+    }
+  }, [connected]);
+  const [confirm, setConfirm] = useState<FiringConfirm | null>(null);
 
   const patch = useCallback(
     async (version: number, changes: Record<string, unknown>): Promise<boolean> => {
       setPending(true);
       setError(null);
+      away.current = false;
       try {
         const r = await write<Record<K, Resource[K]>>(path, "PATCH", { version, ...changes });
         if (valid(kind, r[kind])) apply(qc, kind, r[kind]);
         setConflict(null);
+        setConfirm(null);
         return true;
       } catch (err) {
-        if (err instanceof ApiError && err.status === 409) {
+        const firing = err instanceof ApiError && err.status === 409 ? (err.details as { firing?: unknown } | undefined)?.firing : undefined;
+        if (Array.isArray(firing)) setConfirm({ version, mine: changes, firing: firing as FiringConfirm["firing"], message: (err as Error).message });
+        else if (err instanceof ApiError && err.status === 409) {
           const current = (err.details as { current?: unknown } | undefined)?.current;
           if (valid(kind, current)) apply(qc, kind, current as Resource[K]);
           setConflict({ mine: changes, current: valid(kind, current) ? (current as Resource[K]) : null });
-        } else setError(err instanceof Error ? err.message : "The change was not saved");
+        } else {
+          away.current = err instanceof ApiError && (err.status === 0 || err.status === 503);
+          setError(err instanceof Error ? err.message : "The change was not saved");
+        }
         return false;
       } finally {
         setPending(false);
@@ -60,7 +81,8 @@ export function usePatch<K extends Kind>(kind: K, path: string) {
   const dismiss = useCallback(() => {
     setConflict(null);
     setError(null);
+    setConfirm(null);
   }, []);
 
-  return { patch, conflict, error, pending, dismiss };
+  return { patch, conflict, error, pending, dismiss, confirm };
 }

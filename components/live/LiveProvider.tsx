@@ -3,6 +3,7 @@
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { LiveClient, defaultLiveUrl, type ChannelHandlers, type ConnectionInfo } from "@/lib/live/client";
 import type { Cursor } from "@/lib/live/protocol";
+import { httpServerNow } from "./serverClock";
 
 const LiveContext = createContext<LiveClient | null>(null);
 
@@ -74,9 +75,15 @@ export function useNow(intervalMs = 1000): number | null {
   return now;
 }
 
-/** The server's clock as estimated from its frames, refreshed every `intervalMs`. */
+/**
+ * The server's clock as estimated from its frames, refreshed every `intervalMs`; before the first
+ * frame, from the API's `Date` header (components/live/serverClock.ts); null while neither has
+ * told it, so a duration shows "—" rather than one measured on a wrong local clock.
+ */
 export function useServerNow(intervalMs = 500): number | null {
   const client = useLiveClient();
   const local = useNow(intervalMs);
-  return local === null ? null : client ? client.serverNow() : local;
+  if (local === null) return null;
+  if (client?.hasServerTime()) return client.serverNow();
+  return httpServerNow(local);
 }

@@ -3,7 +3,7 @@
 import { useId, useMemo } from "react";
 import clsx from "clsx";
 import { GitCompareArrows } from "lucide-react";
-import { formatTime, type TimeZoneMode } from "@/lib/signals/format";
+import { formatTimeZoned, type TimeZoneMode } from "@/lib/signals/format";
 import { sideBySide } from "./lineDiff";
 import { STATUS_LABEL, type Postmortem } from "./types";
 
@@ -76,7 +76,7 @@ export function ConflictPanel({
           <thead className="sticky top-0 bg-surface-2 text-left text-xs">
             <tr>
               <th colSpan={2} scope="colgroup" className="border-r border-b border-line px-3 py-2 font-semibold">
-                Theirs · version {theirs.version} · {STATUS_LABEL[theirs.status]} · saved by {theirs.updatedBy} at <span className="num">{formatTime(theirs.updatedAt, tz)}</span>
+                Theirs · version {theirs.version} · {STATUS_LABEL[theirs.status]} · saved by {theirs.updatedBy} at <span className="num">{formatTimeZoned(theirs.updatedAt, tz)}</span>
               </th>
               <th colSpan={2} scope="colgroup" className="border-b border-line px-3 py-2 font-semibold">
                 Mine · not saved

@@ -2,7 +2,7 @@
 
 import { useDeferredValue, useEffect, useId } from "react";
 import { Info } from "lucide-react";
-import { formatTime, type TimeZoneMode } from "@/lib/signals/format";
+import { formatTimeZoned, type TimeZoneMode } from "@/lib/signals/format";
 import { useIncidentUi } from "@/components/incidents/IncidentUi";
 import { useCan } from "@/components/auth/useCan";
 import { ReadOnlyNote, denied } from "@/components/auth/Gate";
@@ -11,6 +11,7 @@ import { ConflictPanel } from "./ConflictPanel";
 import { ImpactStrip } from "./ImpactStrip";
 import { PostmortemDocument } from "./PostmortemDocument";
 import { ReviewBar } from "./ReviewBar";
+import { UnwrittenDialog } from "./UnwrittenDialog";
 import { SaveIndicator } from "./SaveIndicator";
 import { useEditorSession } from "./useEditorSession";
 import { PublishedView } from "./PublishedView";
@@ -48,6 +49,7 @@ export function PostmortemEditor({ server, incident, tz }: { server: Postmortem;
         <ReviewBar status={s.base.status} incident={incident} busy={s.saving || s.conflict !== null} onChange={s.changeStatus} />
         <SaveIndicator state={s.state} me={name} tz={tz} onRetry={saveNow} />
       </div>
+      {s.unwritten && <UnwrittenDialog sections={s.unwritten} onKeepEditing={s.dismissUnwritten} onPublishAnyway={() => void s.changeStatus("published", { confirm: true })} />}
 
       <ReadOnlyNote permission={perm} id={`${id}-denied`} className="print:hidden" />
       {s.ahead && (
@@ -58,7 +60,7 @@ export function PostmortemEditor({ server, incident, tz }: { server: Postmortem;
               {s.ahead.updatedBy} {s.ahead.status === s.base.status ? "saved" : s.ahead.status === "published" ? "published" : `moved to ${STATUS_LABEL[s.ahead.status].toLowerCase()}`} version{" "}
               {s.ahead.version}
             </strong>{" "}
-            at <span className="num">{formatTime(s.ahead.updatedAt, tz)}</span> while you were editing version {s.base.version}. Your next save will not overwrite it:
+            at <span className="num">{formatTimeZoned(s.ahead.updatedAt, tz)}</span> while you were editing version {s.base.version}. Your next save will not overwrite it:
             you will see both versions and choose.
           </span>
         </p>

@@ -1,6 +1,6 @@
 import clsx from "clsx";
 import { CircleAlert, CircleCheck, CloudUpload, GitCompareArrows, PencilLine } from "lucide-react";
-import { formatTime, type TimeZoneMode } from "@/lib/signals/format";
+import { formatTimeZoned, type TimeZoneMode } from "@/lib/signals/format";
 import type { SaveState } from "./useEditorSession";
 
 /** "Saving…", "Saved 12:03:04 · v5", "Unsaved changes": always a word, an icon and a colour. */
@@ -12,7 +12,7 @@ export function SaveIndicator({ state, me, tz, onRetry }: { state: SaveState; me
         <span className="inline-flex items-center gap-1.5 text-muted" title={`Stored as version ${state.version}`}>
           <CircleCheck aria-hidden className="size-4 text-ok" />
           <span>
-            Saved <span className="num">{formatTime(state.at, tz)}</span>
+            Saved <span className="num">{formatTimeZoned(state.at, tz)}</span>
             {state.by !== me && <> by {state.by}</>}
             <span className="num text-faint"> · version {state.version}</span>
           </span>

@@ -86,7 +86,15 @@ export async function createPostmortem(write: Write, incidentId: string, input: 
   return postmortemOf(r.postmortem);
 }
 
-export type PostmortemChange = { version: number; body?: string; status?: PostmortemStatus };
+/** `confirm`: publish although sections still hold the template's prompt text. */
+export type PostmortemChange = { version: number; body?: string; status?: PostmortemStatus; confirm?: boolean };
+
+/** The sections a refused publish named as still holding the template's prompt text (409 placeholder_text). */
+export function unwrittenSectionsOf(err: unknown): string[] | null {
+  if (!(err instanceof ApiError) || err.status !== 409) return null;
+  const d = err.details as { code?: unknown; sections?: unknown } | undefined;
+  return d?.code === "placeholder_text" && Array.isArray(d.sections) ? d.sections.filter((x): x is string => typeof x === "string") : null;
+}
 
 export async function patchPostmortem(write: Write, incidentId: string, change: PostmortemChange): Promise<{ postmortem: Postmortem; incident: Incident | null }> {
   const r = await write<{ postmortem?: unknown; incident?: unknown }>(postmortemPath(incidentId), "PATCH", change);

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { applyIncidentResponse } from "@/components/incidents/api";
 import { useIncidentUi } from "@/components/incidents/IncidentUi";
-import { currentOf, patchPostmortem, postmortemKey, type PostmortemChange } from "./api";
+import { currentOf, patchPostmortem, postmortemKey, unwrittenSectionsOf, type PostmortemChange } from "./api";
 import type { Postmortem, PostmortemStatus } from "./types";
 
 /** Autosave this long after typing stops. */
@@ -36,6 +36,8 @@ export function useEditorSession(incidentId: string, server: Postmortem) {
   const [text, setTextState] = useState(server.body);
   const [base, setBaseState] = useState(server);
   const [conflict, setConflictState] = useState<Conflict | null>(null);
+  /** A publish the server refused because these sections still hold the template's prompts (the person decides). */
+  const [unwritten, setUnwritten] = useState<string[] | null>(null);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // Refs mirror the state for callbacks that run after an await (no stale closures).
@@ -71,7 +73,9 @@ export function useEditorSession(incidentId: string, server: Postmortem) {
         return true;
       } catch (err) {
         const current = currentOf(err);
-        if (current && current.version !== version) {
+        const sections = unwrittenSectionsOf(err);
+        if (sections) setUnwritten(sections);
+        else if (current && current.version !== version) {
           setConflict({ theirs: current });
           const cached = qc.getQueryData<Postmortem | null>(postmortemKey(incidentId));
           if (!cached || cached.version < current.version) qc.setQueryData(postmortemKey(incidentId), current);
@@ -121,11 +125,13 @@ export function useEditorSession(incidentId: string, server: Postmortem) {
 
   /** Review state change; unsaved text goes with it, so nothing typed is left behind. */
   const changeStatus = useCallback(
-    (status: PostmortemStatus): Promise<boolean> => {
+    (status: PostmortemStatus, opts: { confirm?: boolean } = {}): Promise<boolean> => {
       const b = baseRef.current;
       if (savingRef.current || conflictRef.current) return Promise.resolve(false);
+      setUnwritten(null);
       const body = textRef.current;
-      return send(b.version, body !== b.body ? { body, status } : { status });
+      const confirm = opts.confirm ? { confirm: true } : {};
+      return send(b.version, body !== b.body ? { body, status, ...confirm } : { status, ...confirm });
     },
     [send],
   );
@@ -171,6 +177,8 @@ export function useEditorSession(incidentId: string, server: Postmortem) {
     ahead: !conflict && server.version > base.version ? server : null,
     saveNow,
     changeStatus,
+    unwritten,
+    dismissUnwritten: () => setUnwritten(null),
     keepMine,
     takeTheirs,
   };

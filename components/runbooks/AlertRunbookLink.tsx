@@ -19,10 +19,13 @@ export function internalRunbookPath(url: string | undefined): string | null {
 
 const cls = "inline-flex items-center gap-1 font-semibold text-chart-1 hover:underline";
 
-/** "Runbook" for an alert without an internal runbook_url: the first runbook listing the alert's name. */
-export function AlertRunbookLink({ names }: { names: string[] }) {
-  const first = useAlertRunbook(names[0] ?? null);
-  const second = useAlertRunbook(first.data === null && names[1] ? names[1] : null);
+/**
+ * "Runbook" for an alert: the best runbook for its name (then its second name, e.g. the SLO id) on
+ * its service; `runbook` is the slug its internal runbook_url names, used when nothing ranks higher.
+ */
+export function AlertRunbookLink({ names, service, runbook }: { names: string[]; service?: string; runbook?: string }) {
+  const first = useAlertRunbook(names[0] ?? null, service, runbook);
+  const second = useAlertRunbook(first.data === null && names[1] ? names[1] : null, service);
   const rb = first.data ?? second.data;
   if (!rb) return null;
   return (

@@ -4,9 +4,10 @@ import { memo, useState } from "react";
 import Link from "next/link";
 import clsx from "clsx";
 import { BookOpen, ChevronDown, ChevronRight, ExternalLink } from "lucide-react";
-import { formatTime, type TimeZoneMode } from "@/lib/signals/format";
+import { formatTimeZoned, type TimeZoneMode } from "@/lib/signals/format";
 import type { Incident } from "@/components/incidents/types";
 import { useRunbook, useRunbookChecks, useRunbooksForServices, useTickStep } from "./api";
+import { useFiringRunbook } from "./useFiringRunbook";
 import { useCan } from "@/components/auth/useCan";
 import { ReadOnlyNote, denied } from "@/components/auth/Gate";
 import { StaleBadge } from "./StaleBadge";
@@ -69,7 +70,7 @@ function Checklist({ incident, slug, tz }: { incident: Incident; slug: string; t
                 {c.checked && c.by && (
                   <span className="num ml-2 text-xs text-faint no-underline">
                     ✓ {c.by}
-                    {c.at ? ` · ${formatTime(c.at, tz)}` : ""}
+                    {c.at ? ` · ${formatTimeZoned(c.at, tz)}` : ""}
                   </span>
                 )}
               </span>
@@ -86,9 +87,15 @@ function Checklist({ incident, slug, tz }: { incident: Incident; slug: string; t
   );
 }
 
-/** The incident's "Runbooks" panel: runbooks of its services; opening one shows its checklist, ticked live for everyone. */
+/**
+ * The incident's "Runbooks" panel: runbooks of its services, the firing alert's best runbook first
+ * (./useFiringRunbook.ts); opening one shows its checklist, ticked live for everyone.
+ */
 export const IncidentRunbooks = memo(function IncidentRunbooks({ incident, tz }: { incident: Incident; tz: TimeZoneMode }) {
-  const { data, error } = useRunbooksForServices(incident.services);
+  const services = useRunbooksForServices(incident.services);
+  const firing = useFiringRunbook(incident.services);
+  const error = services.error;
+  const data = services.data && firing.runbook ? [firing.runbook, ...services.data.filter((r) => r.slug !== firing.runbook!.slug)] : services.data;
   const [open, setOpen] = useState<string | null>(null);
 
   return (
@@ -121,6 +128,11 @@ export const IncidentRunbooks = memo(function IncidentRunbooks({ incident, tz }:
                   >
                     {isOpen ? <ChevronDown aria-hidden className="size-4 shrink-0" /> : <ChevronRight aria-hidden className="size-4 shrink-0" />}
                     <span className="truncate">{r.title}</span>
+                    {firing.runbook?.slug === r.slug && firing.alert && (
+                      <span className="shrink-0 rounded bg-critical/15 px-1.5 py-0.5 text-[0.7rem] font-semibold text-critical" title={`Best runbook for the firing alert ${firing.alert.name} on ${firing.alert.service}`}>
+                        firing: {firing.alert.name}
+                      </span>
+                    )}
                     <span className="num shrink-0 text-xs font-normal text-muted">{r.steps} steps</span>
                   </button>
                   {r.stale && <StaleBadge lastReviewed={r.lastReviewed} />}

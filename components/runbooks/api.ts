@@ -86,12 +86,17 @@ export function useRunbooksForServices(services: readonly string[]) {
   });
 }
 
-/** The first runbook listing this alert name in its front matter; null when none. Cached per name. */
-export function useAlertRunbook(name: string | null) {
+/**
+ * The best runbook for this alert name on this service (lib/runbooks/rank.ts: listing the alert and
+ * the service first, generic ones after); `runbook`: the slug the alert's runbook_url names. Null when none.
+ */
+export function useAlertRunbook(name: string | null, service?: string, runbook?: string) {
+  const qs = new URLSearchParams({ alert: name ?? "" });
+  if (service) qs.set("service", service);
+  if (runbook) qs.set("runbook", runbook);
   return useQuery({
-    queryKey: [...runbooksKey, "alert", name],
-    queryFn: ({ signal }) =>
-      apiFetch(`/api/v1/runbooks?alert=${encodeURIComponent(name!)}`, { signal, schema: RunbookMatchesSchema }).then((r) => r.runbooks[0] ?? null),
+    queryKey: [...runbooksKey, "alert", name, service ?? null, runbook ?? null],
+    queryFn: ({ signal }) => apiFetch(`/api/v1/runbooks?${qs}`, { signal, schema: RunbookMatchesSchema }).then((r) => r.runbooks[0] ?? null),
     enabled: !!name,
     staleTime: 5 * 60_000,
   });

@@ -3,7 +3,7 @@
 import { memo, useCallback, useId, useMemo } from "react";
 import type { SignalName } from "@/lib/signals/types";
 import { SIGNAL_META } from "@/lib/signals/types";
-import { formatCompact, formatDateTime, formatDayTime, formatSignal, formatTime, type TimeZoneMode } from "@/lib/signals/format";
+import { formatCompact, formatDateTime, formatDayTime, formatSignal, formatTime, zoneName, type TimeZoneMode } from "@/lib/signals/format";
 import type { ChartSeries } from "./model";
 import { timeTicks } from "./model";
 import { dashOf, type DrawInput } from "./chartCanvas";
@@ -113,6 +113,8 @@ export const SignalChart = memo(function SignalChart({ title, series, lines, uni
         <span className="text-sm font-semibold tracking-wide text-fg">
           {title} <span className="font-normal text-muted">({SIGNAL_META[unitOf].unit})</span>
         </span>
+        {/* The axis shows bare clock times; their zone is said once here (hover times carry it too). */}
+        <span data-testid="chart-zone" className="text-xs text-muted">times in {zoneName(domain[1], tz)}</span>
         <span className="flex flex-wrap items-center gap-3 text-xs text-muted">
           {lines.map((l) => (
             <span key={l.key} className="inline-flex items-center gap-1.5">

@@ -5,6 +5,7 @@
  * with live data"). Geometry follows the recharts charts it replaces (components/service/SignalChart.tsx).
  */
 import type { ChartSeries } from "./model";
+import { placeMarkerLabel } from "./chartLabels";
 
 export const CHART_HEIGHT = 220;
 /** Plot area inside the canvas: the y axis labels on the left, the time labels below. */
@@ -118,6 +119,7 @@ export function drawChart(ctx: CanvasRenderingContext2D, input: DrawInput, color
   ctx.clip();
   drawAnnotations(ctx, input, sc, color, font);
   drawLines(ctx, series, lines, sc, color);
+  drawMarkerLabels(ctx, input, sc, color, font);
   ctx.restore();
 }
 
@@ -173,13 +175,32 @@ function drawAnnotations(ctx: CanvasRenderingContext2D, input: DrawInput, sc: Sc
     ctx.lineTo(x, sc.y1);
     ctx.stroke();
     ctx.globalAlpha = 1;
-    if (m.label) {
-      ctx.fillStyle = c;
-      ctx.font = `600 ${MARKER_FONT}px ${font}`;
-      text(ctx, m.label, x - 5, sc.y0 + 5, "right", "top");
-    }
   }
   ctx.setLineDash([]);
+}
+
+/**
+ * Marker labels last, over the data lines: beside their line on the side clear of drill bands
+ * (components/service/chartLabels.ts), each on a chip of the card's colour so neither a band's
+ * tint nor a line crosses the text.
+ */
+function drawMarkerLabels(ctx: CanvasRenderingContext2D, input: DrawInput, sc: Scale, color: ColorOf, font: string) {
+  const bands = input.drills.map((d) => ({ xa: sc.x(d.x1), xb: sc.x(d.x2) }));
+  ctx.font = `600 ${MARKER_FONT}px ${font}`;
+  const surface = color("var(--color-surface)");
+  for (const m of input.markers) {
+    if (!m.label) continue;
+    const x = Math.round(sc.x(m.t)) + 0.5;
+    const w = ctx.measureText(m.label).width;
+    const place = placeMarkerLabel(x, w + 6, { x0: sc.x0, x1: sc.x1 }, bands);
+    const left = place.align === "right" ? place.x - w - 6 : place.x;
+    ctx.globalAlpha = place.overBand ? 1 : 0.85;
+    ctx.fillStyle = surface;
+    ctx.fillRect(left, sc.y0 + 3, w + 6, MARKER_FONT + 5);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = color(m.color);
+    text(ctx, m.label, left + 3, sc.y0 + 5, "left", "top");
+  }
 }
 
 function drawLines(ctx: CanvasRenderingContext2D, series: ChartSeries, lines: readonly DrawLine[], sc: Scale, color: ColorOf) {

@@ -3,7 +3,7 @@
 import clsx from "clsx";
 import { CircleDashed, LogOut, Radio, RefreshCw, WifiOff } from "lucide-react";
 import { useConnection, useLiveClient, useNow } from "@/components/live/LiveProvider";
-import { formatAge } from "@/lib/signals/format";
+import { connectionAge } from "./age";
 
 const STYLE = {
   live: { Icon: Radio, cls: "text-ok ring-ok/45 bg-ok/10" },
@@ -14,7 +14,7 @@ const STYLE = {
 } as const;
 
 /**
- * Connection state and data age, always on screen (docs/protocol.md "Reconnect policy"). The state word sits in a
+ * Connection state and the age of its last frame, always on screen (docs/protocol.md "Reconnect policy"). The state word sits in a
  * live region; the age, which changes several times a second, deliberately does not.
  */
 export function ConnectionBadge({ className }: { className?: string }) {
@@ -36,10 +36,9 @@ export function ConnectionBadge({ className }: { className?: string }) {
             : "OFFLINE";
   const { Icon, cls } = STYLE[info.state];
 
-  const lastDataAt = client?.lastDataAt ?? null;
-  const age = now !== null && lastDataAt !== null ? now - lastDataAt : null;
-  const tickMs = info.hello?.tickMs ?? 1000;
-  const late = age !== null && age > 2 * tickMs;
+  // The connection's last frame of any kind, not one channel's data (components/shell/age.ts).
+  const age = connectionAge(client?.lastMessageAt ?? null, now, { heartbeatMs: info.hello?.heartbeatMs ?? 15_000, tickMs: info.hello?.tickMs ?? 1000 });
+  const late = age.late || (info.state !== "live" && age.ageMs !== null);
   const retryIn = info.nextRetryAt !== null && now !== null ? Math.max(0, info.nextRetryAt - now) : null;
 
   return (
@@ -53,7 +52,7 @@ export function ConnectionBadge({ className }: { className?: string }) {
         {label}
       </span>
       <span data-testid="data-age" className={clsx("num text-sm", late ? "font-semibold text-warn" : "text-muted")}>
-        {age === null ? "no data yet" : `updated ${formatAge(age)} ago`}
+        {age.text}
       </span>
       {retryIn !== null && info.state !== "live" && (
         <span className="num text-sm text-muted">retry in {Math.ceil(retryIn / 1000)} s</span>

@@ -22,6 +22,7 @@ const NAV = [
   { href: "/slos", label: "SLOs", match: (p: string) => p.startsWith("/slos") },
   { href: "/incidents", label: "Incidents", match: (p: string) => p.startsWith("/incidents") },
   { href: "/runbooks", label: "Runbooks", match: (p: string) => p.startsWith("/runbooks") },
+  { href: "/gamedays", label: "Game days", match: (p: string) => p.startsWith("/gamedays") },
 ];
 
 const ADMIN_NAV = [

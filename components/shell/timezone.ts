@@ -2,7 +2,7 @@
 
 import { subscribeStoredKey } from "@/components/ui/storedValue";
 import { useCallback, useSyncExternalStore } from "react";
-import type { TimeZoneMode } from "@/lib/signals/format";
+import { zoneName, type TimeZoneMode } from "@/lib/signals/format";
 
 const KEY = "war-room:timezone";
 const EVENT = "war-room:timezone";
@@ -31,14 +31,7 @@ export function useTimeZone(): [TimeZoneMode, (tz: TimeZoneMode) => void] {
   return [tz, set];
 }
 
-/** Short name of the browser's zone, e.g. "CET", for the local-time label. */
+/** Short name of the browser's zone now, e.g. "CET", for the local-time label (lib/signals/format.ts zoneName). */
 export function localZoneName(): string {
-  try {
-    const part = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" })
-      .formatToParts(new Date())
-      .find((p) => p.type === "timeZoneName");
-    return part?.value ?? "local";
-  } catch {
-    return "local";
-  }
+  return zoneName(Date.now(), "local");
 }

@@ -14,7 +14,7 @@ import { useSlos } from "./useSlos";
 /** Up to this many SLOs every card is drawn at once; beyond, a card is drawn when it first comes on screen. */
 const DRAW_ALL_UP_TO = 40;
 
-/** The /slos page: every SLO grouped by service, worst first (firing burn alerts, then least budget), filterable, live over the `slos` channel. */
+/** The /slos page: every SLO worst first (firing page-tier, firing ticket-tier, then least budget; components/slo/model.ts groupWorstFirst) under service headings, filterable, live over the `slos` channel. */
 export function SloBoard() {
   const { slos, stale, receivedAt } = useSlos();
   const now = useNow(1000);
@@ -94,10 +94,11 @@ export function SloBoard() {
           No SLOs are configured. Add them under <code className="text-fg">slos:</code> in the config.
         </p>
       ) : (
-        <div className="grid grid-flow-row-dense grid-cols-1 gap-5 2xl:grid-cols-2">
+        // No dense packing: it would pull a healthier SLO up into an earlier hole, out of worst-first order.
+        <div className="grid grid-cols-1 gap-5 2xl:grid-cols-2">
           {groups.map((g) => (
             <section
-              key={g.service}
+              key={g.key}
               aria-label={`Service ${g.service}`}
               className={clsx("flex min-w-0 flex-col gap-2", g.slos.length > 1 && "2xl:col-span-2")}
             >

@@ -7,7 +7,8 @@ import { STATE_UI, StatePill, type DisplayState } from "@/components/ui/state";
 import { BudgetGauge } from "./BudgetGauge";
 import { BurndownChart } from "./BurndownChart";
 import { BurnRateTable } from "./BurnRateTable";
-import { budgetState, exhaustion, formatTarget, sliDescription, windowLabel } from "./model";
+import { budgetBesideIdeal, budgetState, exhaustion, formatTarget, idealNow, sliDescription, windowLabel } from "./model";
+import { useServerNow } from "@/components/live/LiveProvider";
 
 const ACCENT: Record<DisplayState, string> = {
   ok: "border-l-line",
@@ -23,6 +24,9 @@ export const SloCard = memo(function SloCard({ slo, stale }: { slo: SloStatus; s
   const tte = exhaustion(slo);
   const firing = slo.burnAlerts.filter((a) => a.firing);
   const paging = firing.some((a) => a.rule.severity === "page");
+  // A minute is plenty for the ideal line's value (it moves 1 % in about 7 h of a month).
+  const now = useServerNow(60_000);
+  const ideal = now !== null && slo.budgetRemaining !== null ? idealNow(slo, now) : null;
 
   return (
     <article
@@ -50,6 +54,11 @@ export const SloCard = memo(function SloCard({ slo, stale }: { slo: SloStatus; s
       <div className="grid grid-cols-[15rem_1fr] items-start gap-5">
         <div className="flex flex-col items-center gap-2">
           <BudgetGauge remaining={slo.budgetRemaining} stale={stale} />
+          {ideal && (
+            <p data-testid="slo-ideal" className="num text-center text-sm text-muted">
+              {budgetBesideIdeal(slo, now)}
+            </p>
+          )}
           <p
             className={clsx(
               "flex items-center gap-1.5 text-center text-sm",

@@ -139,7 +139,7 @@ export function burndownRows(b: Burndown, windowMs: number): { rows: BurndownRow
   return { rows, domain: [b.from, end] };
 }
 
-/** Worst first: a paging burn alert, any firing burn alert, then the least budget left; no data last. */
+/** Worst first: a firing page-tier burn alert, then a firing ticket-tier one, then the least budget left; no data last. */
 export function sloRank(s: SloStatus): [number, number] {
   const firing = s.burnAlerts.filter((a) => a.firing);
   const alert = firing.some((a) => a.rule.severity === "page") ? 0 : firing.length ? 1 : 2;
@@ -161,7 +161,39 @@ export function sloMatches(s: SloStatus, filter: string): boolean {
   return words.every((w) => hay.includes(w));
 }
 
-/** SLOs of the filter, grouped by service, worst SLO first and the group of the worst SLO first. */
-export function groupWorstFirst(slos: readonly SloStatus[], filter: string): { service: string; slos: SloStatus[] }[] {
-  return groupByService(slos.filter((s) => sloMatches(s, filter)).sort(bySeverity));
+/**
+ * SLOs of the filter in exactly the worst-first order (bySeverity: firing page-tier, then firing
+ * ticket-tier, then least budget left), cut into runs of one service for the headings. Grouping
+ * every SLO of a service under its worst one put a service's healthy SLO above another service's
+ * firing one (issue #16), so a service may head more than one run.
+ */
+export function groupWorstFirst(slos: readonly SloStatus[], filter: string): { key: string; service: string; slos: SloStatus[] }[] {
+  const runs: { key: string; service: string; slos: SloStatus[] }[] = [];
+  for (const s of slos.filter((x) => sloMatches(x, filter)).sort(bySeverity)) {
+    const last = runs.at(-1);
+    if (last?.service === s.service) last.slos.push(s);
+    else runs.push({ key: `${s.service}:${s.id}`, service: s.service, slos: [s] });
+  }
+  return runs;
+}
+
+/**
+ * Where the ideal burn-down line stands now (100 % at the window's start, 0 % at its end, as
+ * lib/slo/tracker.ts draws it) and which day of the window it is. Shown beside a calendar month's
+ * remaining budget so that 39 % left on the 1st reads as far behind the ideal 97 %, not as "39 %
+ * of a month is plenty"; a rolling window is always at its steady state, so it has none.
+ */
+export function idealNow(slo: Pick<SloStatus, "window" | "windowFrom" | "windowMs">, now: number): { ideal: number; day: number } | null {
+  if (slo.window !== "calendar-month" || !(slo.windowMs > 0)) return null;
+  const elapsed = Math.min(Math.max(0, now - slo.windowFrom), slo.windowMs);
+  return { ideal: 1 - elapsed / slo.windowMs, day: Math.floor(elapsed / DAY) + 1 };
+}
+
+/** "39 % left · ideal 97 % on day 1" for a calendar month; "39 % left" otherwise. */
+export function budgetBesideIdeal(slo: Pick<SloStatus, "window" | "windowFrom" | "windowMs" | "budgetRemaining">, now: number | null): string {
+  if (slo.budgetRemaining === null || !Number.isFinite(slo.budgetRemaining)) return "no data";
+  const left = `${formatBudget(slo.budgetRemaining)} left`;
+  const at = now === null ? null : idealNow(slo, now);
+  if (!at) return left;
+  return `${left} · ideal ${formatBudget(at.ideal)} on day ${at.day}`;
 }

@@ -39,7 +39,8 @@ export class AlertEngine {
   /**
    * Evaluates and records the changes. The evaluator has moved on either way, so when the store
    * cannot be reached the changes are still returned (viewers see them live, from memory) and
-   * their events are kept and written, in order, once it answers again.
+   * their events are kept and written, in order, once it answers again. After the state changes
+   * come `update`s: alerts whose value or summary moved (told to viewers, never stored).
    */
   async evaluate(t: number, latest: Readonly<Record<string, SignalPoint | null>>, extra: readonly Observation[]): Promise<AlertChange[]> {
     const observations = [...thresholdObservations(this.rules, t, latest, { staleAfterMs: this.staleAfterMs, sourceFailing: this.sourceFailing }), ...extra];
@@ -59,7 +60,8 @@ export class AlertEngine {
       let events = this.unsaved.reduce((n, u) => n + u.changes.length, 0);
       while (events > MAX_UNSAVED_EVENTS && this.unsaved.length > 1) events -= this.unsaved.shift()!.changes.length;
     }
-    return changes;
+    // Value updates go to viewers only: the history keeps state changes (restore reads the newest one).
+    return [...changes, ...this.evaluator.updates().map((alert): AlertChange => ({ type: "update", alert }))];
   }
 
   /**
@@ -99,8 +101,16 @@ export class AlertEngine {
 
   /** A change another instance made and recorded (it came through the broker): mirrored, not recorded again. */
   applyRemote(change: AlertChange, now: number): void {
-    if (change.alert.source === "alertmanager") this.external.mirror(change);
-    else this.evaluator.mirror(change, now);
+    // Acknowledgement and silence are decoration (lib/alerts/actions.ts), not alert state.
+    const { ack: _ack, silence: _silence, ...alert } = change.alert;
+    const plain: AlertChange = { type: change.type, alert };
+    if (alert.source === "alertmanager") this.external.mirror(plain);
+    else this.evaluator.mirror(plain, now);
+  }
+
+  /** The pending or firing alert with this id, or undefined. */
+  get(id: string): Alert | undefined {
+    return this.current().find((a) => a.id === id);
   }
 
   current(): Alert[] {

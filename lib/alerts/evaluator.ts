@@ -23,6 +23,7 @@ export class AlertEvaluator {
   private readonly noDataResolveMs: number;
   private readonly maxResolved: number;
   private lastT = -Infinity;
+  private updated: Alert[] = [];
 
   constructor(opts: AlertEvaluatorOptions = {}) {
     this.noDataResolveMs = opts.noDataResolveMs ?? NO_DATA_RESOLVE_MS;
@@ -33,6 +34,7 @@ export class AlertEvaluator {
     if (!Number.isFinite(t)) throw new RangeError(`evaluation time must be a finite epoch ms, got ${t}`);
     if (t < this.lastT) throw new RangeError(`evaluation time went backwards: ${t} after ${this.lastT}`);
     this.lastT = t;
+    this.updated = [];
 
     const changes: AlertChange[] = [];
     const seen = new Set<string>();
@@ -45,6 +47,14 @@ export class AlertEvaluator {
       if (!seen.has(key)) this.noData(t, key, entry, changes);
     }
     return changes;
+  }
+
+  /**
+   * Alerts of the last `evaluate` that kept their state but whose value (to three significant
+   * digits) or summary moved: viewers are told (an `update`), the history is not.
+   */
+  updates(): Alert[] {
+    return this.updated;
   }
 
   /** Pending and firing alerts: most severe tier first, then firing before pending, oldest first. */
@@ -125,6 +135,8 @@ export class AlertEvaluator {
       changes.push({ type: "firing", alert: fired });
     } else {
       this.active.set(obs.key, { alert, lastDataAt: t });
+      // Viewers see the value move (it is not frozen at the first evaluation's); unchanged digits send nothing.
+      if (shown(alert.value) !== shown(entry.alert.value) || alert.annotations.summary !== entry.alert.annotations.summary) this.updated.push(alert);
     }
   }
 
@@ -133,6 +145,7 @@ export class AlertEvaluator {
     const alert: Alert = { ...entry.alert, value: null };
     if (alert.state === "firing" && t - entry.lastDataAt < this.noDataResolveMs) {
       this.active.set(key, { ...entry, alert });
+      if (entry.alert.value !== null) this.updated.push(alert);
       return;
     }
     const annotations = alert.state === "firing" ? { ...alert.annotations, resolution: "no data" } : alert.annotations;
@@ -151,6 +164,11 @@ export class AlertEvaluator {
     this.resolved.push(ended);
     if (this.resolved.length > this.maxResolved) this.resolved.splice(0, this.resolved.length - this.maxResolved);
   }
+}
+
+/** Three significant digits: what a viewer can tell apart (an update for less would be noise). */
+function shown(v: number | null): string {
+  return v === null ? "null" : String(Number(v.toPrecision(3)));
 }
 
 function newAlert(t: number, obs: Observation): Alert {

@@ -50,13 +50,20 @@ export const AlertSchema = z.object({
   labels: z.record(z.string(), z.string()),
   annotations: AnnotationsSchema,
   source: z.enum(ALERT_SOURCES),
+  /** Who acknowledged this episode, and when (lib/alerts/actions.ts); null or absent when nobody has. */
+  ack: z.object({ by: z.string(), at: z.number() }).nullable().optional(),
+  /** The active silence that mutes it (the one ending last); null or absent when none. Silenced until `endsAt`. */
+  silence: z.object({ id: z.string(), by: z.string(), reason: z.string(), endsAt: z.number() }).nullable().optional(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
-export const ALERT_CHANGE_TYPES = ["pending", "firing", "resolved", "cancelled"] as const;
+export const ALERT_CHANGE_TYPES = ["pending", "firing", "resolved", "cancelled", "update"] as const;
 export type AlertChangeType = (typeof ALERT_CHANGE_TYPES)[number];
 
-/** "cancelled": a pending alert whose condition stopped before `for` elapsed; it never fired. */
+/**
+ * "cancelled": a pending alert whose condition stopped before `for` elapsed; it never fired.
+ * "update": same state, new value, summary, acknowledgement or silence (not stored as an event).
+ */
 export const AlertChangeSchema = z.object({ type: z.enum(ALERT_CHANGE_TYPES), alert: AlertSchema });
 export type AlertChange = z.infer<typeof AlertChangeSchema>;
 

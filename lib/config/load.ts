@@ -100,7 +100,8 @@ export function loadConfig(path: string | undefined): Config {
 /** The runbook folder is written relative to the config file; the composition root (lib/server/root.ts) gets it absolute. */
 function withRunbooksDir(config: Config, file: string): Config {
   const withRunbooks = config.runbooks === undefined ? config : { ...config, runbooks: resolve(dirname(file), config.runbooks) };
-  return withRunbooks.postmortemTemplates === undefined ? withRunbooks : { ...withRunbooks, postmortemTemplates: resolve(dirname(file), withRunbooks.postmortemTemplates) };
+  const withTemplates = withRunbooks.postmortemTemplates === undefined ? withRunbooks : { ...withRunbooks, postmortemTemplates: resolve(dirname(file), withRunbooks.postmortemTemplates) };
+  return withTemplates.gamedays === undefined ? withTemplates : { ...withTemplates, gamedays: resolve(dirname(file), withTemplates.gamedays) };
 }
 
 /** The runbook folder to serve: WAR_ROOM_RUNBOOKS_DIR, else the config's `runbooks`, else ./runbooks. */
@@ -111,6 +112,11 @@ export function runbooksDirOf(config: Config, envDir: string | undefined, cwd = 
 /** The team postmortem template folder: the config's `postmortemTemplates`, else ./postmortem-templates. */
 export function postmortemTemplatesDirOf(config: Config, cwd = process.cwd()): string {
   return resolve(cwd, config.postmortemTemplates ?? "postmortem-templates");
+}
+
+/** The game-day plan folder: the config's `gamedays`, else ./gamedays. */
+export function gamedaysDirOf(config: Config, cwd = process.cwd()): string {
+  return resolve(cwd, config.gamedays ?? "gamedays");
 }
 
 /** Adds the SLOs of the OpenSLO files the config names; their problems are the config's problems. */

@@ -55,6 +55,8 @@ export const ConfigSchema = z
     runbooks: z.string().min(1).max(1000).optional(),
     /** Folder of team postmortem templates (Markdown with {{placeholders}}); relative to the config file. Default ./postmortem-templates. */
     postmortemTemplates: z.string().min(1).max(1000).optional(),
+    /** Folder of game-day plans (Markdown with front matter, lib/gamedays/plan.ts); relative to the config file. Default ./gamedays. */
+    gamedays: z.string().min(1).max(1000).optional(),
     /** Alertmanager webhook receiver (POST /api/v1/integrations/alertmanager); the shared secret comes from ALERTMANAGER_WEBHOOK_SECRET. */
     integrations: z
       .object({ alertmanager: AlertmanagerConfigSchema.prefault({}), remoteWrite: RemoteWriteConfigSchema.prefault({}) })

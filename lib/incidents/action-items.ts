@@ -1,16 +1,33 @@
 import { Conflict, NotFound } from "../errors";
-import { getActionItem, insertActionItem, updateActionItem } from "./repo";
+import { runOnce, type Once } from "../store/idempotency";
+import { getActionItem, insertActionItem, insertActionItemIn, updateActionItem } from "./repo";
+import type { OnceOptions } from "./timeline";
 import { newId, parseInput, requireIncident, type IncidentCtx, type Writer } from "./context";
 import type { ActionItem } from "./model";
 import { CreateActionItemSchema, PatchActionItemSchema } from "./schemas";
 
 export async function addActionItem({ ctx, incidentId, input, writer }: { ctx: IncidentCtx; incidentId: string; input: unknown; writer: Writer }): Promise<ActionItem> {
-  const data = parseInput(CreateActionItemSchema, input, "action item");
-  await requireIncident(ctx, incidentId);
-  const item: ActionItem = { id: newId(), incidentId, ...data, status: "open", createdAt: ctx.clock.now(), createdBy: writer.author, version: 1 };
+  const item = await draftItem(ctx, incidentId, input, writer);
   await insertActionItem(ctx.store, item);
   ctx.events?.item(item);
   return item;
+}
+
+/** addActionItem at most once per Idempotency-Key (lib/store/idempotency.ts): a retry gets the first answer. */
+export async function addActionItemOnce({ ctx, incidentId, input, writer, once }: { ctx: IncidentCtx; incidentId: string; input: unknown; writer: Writer; once: OnceOptions<ActionItem> }): Promise<Once<ActionItem>> {
+  const item = await draftItem(ctx, incidentId, input, writer);
+  const r = await runOnce(ctx.store.db, once.request, item.createdAt, async (trx) => {
+    await insertActionItemIn(trx, item);
+    return { value: item, answer: once.answer(item) };
+  });
+  if (!r.replayed) ctx.events?.item(item);
+  return r;
+}
+
+async function draftItem(ctx: IncidentCtx, incidentId: string, input: unknown, writer: Writer): Promise<ActionItem> {
+  const data = parseInput(CreateActionItemSchema, input, "action item");
+  await requireIncident(ctx, incidentId);
+  return { id: newId(), incidentId, ...data, status: "open", createdAt: ctx.clock.now(), createdBy: writer.author, version: 1 };
 }
 
 /** Changes the fields given, of the version the writer saw; a stale version is a Conflict with the current item. */

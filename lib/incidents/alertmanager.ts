@@ -35,7 +35,9 @@ export async function receiveAlertmanager({ ctx, body }: { ctx: AlertmanagerCtx;
     ctx.alertChannel.publish(change);
     const { alert } = change;
     const serviceName = ctx.serviceName(alert.service);
-    if (change.type === "firing" && cfg.autoDeclare && cfg.autoDeclare.tiers.includes(alert.tier) && serviceName !== undefined) {
+    // A silenced alert is not notified: it declares nothing (lib/alerts/actions.ts).
+    const silenced = Boolean(ctx.alertChannel.decorate(alert).silence);
+    if (change.type === "firing" && !silenced && cfg.autoDeclare && cfg.autoDeclare.tiers.includes(alert.tier) && serviceName !== undefined) {
       const open = await listIncidents(ctx.incidents.store, { status: "active", service: alert.service, limit: 1 });
       if (open.length === 0) {
         const title = `${alert.name} on ${serviceName}`.slice(0, 200);

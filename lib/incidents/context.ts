@@ -9,6 +9,8 @@ import { v7 as uuidv7 } from "uuid";
 import type { ActionItem, EntrySource, Incident, SignalSnapshot, TimelineEntry } from "./model";
 import { signalSnapshot } from "./snapshot";
 import type { RunbookCheckSchema } from "./contract";
+import type { Alert } from "../alerts/model";
+import type { DrillEffect } from "../drills/types";
 
 /** Told after each committed write, in commit order; the live channels publish from here. */
 export type IncidentEvents = {
@@ -30,6 +32,12 @@ export type IncidentCtx = {
   /** The newest point of a service, as the board shows it. */
   latest(id: string): SignalPoint | null;
   events?: IncidentEvents;
+  /** Firing alerts on these services (a SEV1 resolve while one fires asks to confirm, lib/incidents/service.ts). */
+  firingAlerts?(services: readonly string[]): { id: string; name: string; service: string }[];
+  /** A current or recently resolved alert by id (declaring from an alert, lib/incidents/from-alert.ts). */
+  alert?(id: string): Alert | null;
+  /** Recent drills on the service or on a service it depends on. */
+  drillsAffecting?(service: string): DrillEffect[];
 };
 
 /** Who wrote: a display name, and whether a person (UI) or a script (API without a name) did. */

@@ -57,8 +57,23 @@ export const TimelineEntrySchema = z.object({
   version: z.number().int(),
   snapshot: SignalSnapshotSchema,
   seq: z.number().int().meta({ description: "assigned by the store when the entry is written, strictly increasing: orders entries with the same occurredAt" }),
+  edited: z
+    .object({ at: time, by: z.string(), revisions: z.number().int() })
+    .optional()
+    .meta({ description: "absent until the body or time is first edited: the last edit (who, when) and how many there were; the history is GET …/timeline/{eid}/revisions" }),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+/** One edit of an entry: the body and time it replaced (of entry version `version`), who replaced them and when. */
+export const EntryRevisionSchema = z.object({
+  version: z.number().int(),
+  body: z.string().meta({ description: "markdown, as it was before the edit" }),
+  occurredAt: time,
+  editedBy: z.string(),
+  editedAt: time,
+});
+export type EntryRevision = z.infer<typeof EntryRevisionSchema>;
+export const EntryRevisionListSchema = z.object({ entry: TimelineEntrySchema, revisions: z.array(EntryRevisionSchema) });
 
 /**
  * The timeline's one order, used by the store, the live snapshot, the postmortem and the browser:

@@ -31,7 +31,8 @@ export type IncidentFilter = {
 export type Committed = { incident: Incident; entries: TimelineEntry[] };
 
 /** Writes a new incident and its first timeline entries in one transaction; the number comes from the counter. */
-export async function insertIncident(store: Store, draft: Omit<Incident, "number">, entries: readonly EntryDraft[], now: number): Promise<Committed> {
+/** `alertId`: the alert it was declared from, linked in the same transaction (lib/incidents/alert-links.ts). */
+export async function insertIncident(store: Store, draft: Omit<Incident, "number">, entries: readonly EntryDraft[], now: number, alertId?: string): Promise<Committed> {
   return store.db.transaction().execute(async (trx) => {
     const { value } = await trx
       .updateTable("counters")
@@ -41,6 +42,7 @@ export async function insertIncident(store: Store, draft: Omit<Incident, "number
       .executeTakeFirstOrThrow();
     const incident: Incident = { ...draft, number: Number(value) };
     await trx.insertInto("incidents").values({ ...incidentRow(incident), id: incident.id, number: incident.number, created_at: incident.createdAt, created_by: incident.createdBy, updated_at: now }).execute();
+    if (alertId !== undefined) await trx.insertInto("incident_alerts").values({ incident_id: incident.id, alert_id: alertId, linked_at: now }).execute();
     return { incident, entries: await insertEntries(trx, entries) };
   });
 }
@@ -176,7 +178,11 @@ export async function updateEntry(store: Store, expectedVersion: number, next: T
 }
 
 export async function insertActionItem(store: Store, item: ActionItem): Promise<void> {
-  await store.db
+  await insertActionItemIn(store.db, item);
+}
+
+export async function insertActionItemIn(db: Db, item: ActionItem): Promise<void> {
+  await db
     .insertInto("action_items")
     .values({ ...itemRow(item), id: item.id, incident_id: item.incidentId, created_at: item.createdAt, created_by: item.createdBy, version: item.version })
     .execute();
@@ -254,7 +260,7 @@ function toIncident(r: Selectable<IncidentsTable>): Incident {
   };
 }
 
-function toEntry(r: Selectable<TimelineEntriesTable>): TimelineEntry {
+export function toEntry(r: Selectable<TimelineEntriesTable>): TimelineEntry {
   return {
     id: r.id,
     incidentId: r.incident_id,
@@ -268,6 +274,7 @@ function toEntry(r: Selectable<TimelineEntriesTable>): TimelineEntry {
     version: Number(r.version),
     snapshot: JSON.parse(r.snapshot) as SignalSnapshot,
     seq: Number(r.seq),
+    ...(r.edited_at !== null && r.edited_at !== undefined ? { edited: { at: Number(r.edited_at), by: r.edited_by ?? "", revisions: Number(r.revisions) } } : {}),
   };
 }
 

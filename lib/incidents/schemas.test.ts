@@ -19,9 +19,14 @@ describe("incident input schemas", () => {
       title: "Checkout down",
       severity: "SEV1",
       services: ["checkout", "auth"],
-      drill: false,
       summary: "",
     });
+  });
+
+  it("needs a title and services unless declared from an alert", () => {
+    expect(messageOf(CreateIncidentSchema, { severity: "SEV1", services: ["a"] })).toMatch(/title: title is required \(or declare from an alert with alertId\)/);
+    expect(messageOf(CreateIncidentSchema, { title: "x", severity: "SEV1" })).toMatch(/services: list at least one affected service/);
+    expect(CreateIncidentSchema.parse({ severity: "SEV2", alertId: "al_1" })).toEqual({ severity: "SEV2", alertId: "al_1", summary: "" });
   });
 
   it.each([

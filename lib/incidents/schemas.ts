@@ -44,27 +44,47 @@ export const RolesSchema = z
     });
   });
 
+/**
+ * Declaring from an alert (`alertId`): title and services default to the alert's, `startedAt` to
+ * its activeAt and `drill` to whether a drill caused it (lib/incidents/from-alert.ts).
+ */
 export const CreateIncidentSchema = z
   .object({
-    title: title(200),
+    title: title(200).optional(),
     severity: SeveritySchema,
     services: z
       .array(serviceId, { error: "services must be a list of service ids" })
       .min(1, "list at least one affected service")
       .max(50, "at most 50 services")
-      .transform((s) => [...new Set(s)]),
-    drill: z.boolean({ error: "drill must be true or false" }).default(false),
+      .transform((s) => [...new Set(s)])
+      .optional(),
+    drill: z.boolean({ error: "drill must be true or false" }).optional(),
     summary: summary.default(""),
     startedAt: epochMs("startedAt").optional(),
+    alertId: z.string({ error: "alertId must be an alert id" }).min(1, "alertId must not be empty").max(100, "alertId is at most 100 characters").optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.alertId !== undefined) return;
+    if (o.title === undefined) ctx.addIssue({ code: "custom", path: ["title"], message: "title is required (or declare from an alert with alertId)" });
+    if (o.services === undefined) ctx.addIssue({ code: "custom", path: ["services"], message: "list at least one affected service (or declare from an alert with alertId)" });
+  });
 export type CreateIncidentInput = z.input<typeof CreateIncidentSchema>;
 
 const atLeastOne = (fields: readonly string[]) => (o: Record<string, unknown>) => fields.some((f) => o[f] !== undefined);
 
 const INCIDENT_FIELDS = ["status", "severity", "title", "summary", "roles"] as const;
 export const PatchIncidentSchema = z
-  .object({ version, status: StatusSchema.optional(), severity: SeveritySchema.optional(), title: title(200).optional(), summary: summary.optional(), roles: RolesSchema.optional() })
+  .object({
+    version,
+    status: StatusSchema.optional(),
+    severity: SeveritySchema.optional(),
+    title: title(200).optional(),
+    summary: summary.optional(),
+    roles: RolesSchema.optional(),
+    /** Resolve a SEV1 although an alert of its services still fires (lib/incidents/service.ts). */
+    confirm: z.boolean({ error: "confirm must be true or false" }).optional(),
+  })
   .strict()
   .refine(atLeastOne(INCIDENT_FIELDS), `nothing to change: send at least one of ${INCIDENT_FIELDS.join(", ")}`);
 export type PatchIncidentInput = z.input<typeof PatchIncidentSchema>;

@@ -16,6 +16,8 @@ export const ENTRY_KINDS = [
   "role-change",
   "alert-fired",
   "alert-resolved",
+  "alert-acknowledged",
+  "alert-silenced",
   "runbook-step",
   "drill-event",
 ] as const;

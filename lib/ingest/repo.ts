@@ -1,11 +1,13 @@
 import type { Store } from "../store/store";
 import { ingestKey } from "./convert";
+import { packSampleBytes, packSamples } from "./packed";
+import type { Sample } from "./schema";
 
-/** A sample as stored: `raw` is what was received (JSON text in `sample`). IngestSample fits as it is. */
-export type IngestRow = { service: string; t: number; intervalMs: number; raw: unknown };
+/** A sample as stored: `raw` goes into `sample` in its packed form (lib/ingest/packed.ts). IngestSample fits as it is. */
+export type IngestRow = { service: string; t: number; intervalMs: number; raw: Sample };
 
 const BATCH = 500;
-const INSERT_SQL = "insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (service, t) do nothing";
+const INSERT_SQL = "insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (t, service) do nothing";
 
 /**
  * Stores pushed samples; a (service, t) already stored is left as it was (idempotent).
@@ -16,15 +18,14 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
   if (rows.length === 0) return fresh;
   if (store.sqliteBatchPacked) {
     // Hot path: one prepared statement in one transaction, in the database's worker thread, the
-    // rows sent as columns (lib/store/sqlite-worker-client.ts PackedBatch). JSON.stringify never
-    // writes a raw "\n" (it escapes control characters in strings), so the samples join on it.
+    // rows sent as columns (lib/store/sqlite-worker-client.ts PackedBatch): services as a
+    // dictionary, times in a Float64Array, the samples packed into one more (lib/ingest/packed.ts).
     const n = rows.length;
     const services: string[] = [];
     const serviceAt = new Map<string, number>();
     const index = new Uint32Array(n);
     const t = new Float64Array(n);
     const intervalMs = new Float64Array(n);
-    const samples = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       const r = rows[i];
       let k = serviceAt.get(r.service);
@@ -35,11 +36,11 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
       index[i] = k;
       t[i] = r.t;
       intervalMs[i] = r.intervalMs;
-      samples[i] = JSON.stringify(r.raw);
     }
+    const { data, offsets } = packSamples(rows);
     const changes = await store.sqliteBatchPacked(INSERT_SQL, {
       rows: n,
-      columns: [{ dict: services, index }, { numbers: t }, { numbers: intervalMs }, { lines: samples.join("\n") }, { value: receivedAt }],
+      columns: [{ dict: services, index }, { numbers: t }, { numbers: intervalMs }, { blobs: data, offsets }, { value: receivedAt }],
     });
     for (let i = 0; i < n; i++) fresh[i] = changes[i] === 1;
     return fresh;
@@ -50,8 +51,8 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
     for (let i = 0; i < rows.length; i += BATCH) {
       const inserted = await trx
         .insertInto("ingest_samples")
-        .values(rows.slice(i, i + BATCH).map((r) => ({ service: r.service, t: r.t, interval_ms: r.intervalMs, sample: JSON.stringify(r.raw), received_at: receivedAt })))
-        .onConflict((oc) => oc.columns(["service", "t"]).doNothing())
+        .values(rows.slice(i, i + BATCH).map((r) => ({ service: r.service, t: r.t, interval_ms: r.intervalMs, sample: packSampleBytes(r.raw), received_at: receivedAt })))
+        .onConflict((oc) => oc.columns(["t", "service"]).doNothing())
         .returning(["service", "t"])
         .execute();
       for (const r of inserted) fresh[index.get(ingestKey(r.service, Number(r.t)))!] = true;
@@ -66,6 +67,7 @@ export const INGEST_RETENTION_MS = 2 * 24 * 3600_000;
 /** Retention (lib/store/retention.ts) of `ingest_samples`. */
 export const ingestSamplesPurger = (store: Store) => ({ name: "pushed", purge: (now: number) => purgeIngestSamplesBefore(store, now - INGEST_RETENTION_MS) });
 
+/** The primary key starts with `t` (migration 0015_ingest_samples): this deletes one range of it. */
 export async function purgeIngestSamplesBefore(store: Store, t: number): Promise<number> {
   const r = await store.db.deleteFrom("ingest_samples").where("t", "<", t).executeTakeFirst();
   return Number(r.numDeletedRows);

@@ -536,10 +536,13 @@ describe("LiveClient robustness", () => {
     const c = makeClient();
     c.subscribe("board", recorder().handlers);
     c.start();
+    // Until a frame tells it (the hello does), the server's time is unknown: useServerNow then falls back to the API's Date header.
+    expect(c.hasServerTime()).toBe(false);
     latest().accept();
     expect(c.lastDataAt).toBeNull();
     latest().receive({ ...snap(1), time: 1_003_000 });
     expect(c.lastDataAt).toBe(1_000_000);
+    expect(c.hasServerTime()).toBe(true);
     expect(c.serverNow()).toBe(1_003_000);
     vi.advanceTimersByTime(400);
     expect(Date.now() - (c.lastDataAt ?? 0)).toBe(400);

@@ -117,6 +117,7 @@ export class LiveClient {
   private watchdogTimer: TimerHandle | null = null;
   private stableTimer: TimerHandle | null = null;
   private clockOffset = 0;
+  private serverTimeKnown = false;
   /**
    * Set by a 1012/1001 close: until this local time, failed attempts retry at the short
    * interval. Cleared once a connection is stable; while set (even past its end) a further
@@ -199,6 +200,11 @@ export class LiveClient {
   /** Server time estimated from the last frame that carried one; immune to a wrong local clock. */
   serverNow(): number {
     return this.opts.now() + this.clockOffset;
+  }
+
+  /** Whether a frame has told the server's time yet (before that, serverNow() is only the local clock). */
+  hasServerTime(): boolean {
+    return this.serverTimeKnown;
   }
 
   /** Who is watching (presence on incident channels): sent now if connected, and on every reconnect. */
@@ -400,7 +406,10 @@ export class LiveClient {
       this.malformedFrames++;
       return;
     }
-    if ("time" in msg && typeof msg.time === "number" && Number.isFinite(msg.time)) this.clockOffset = msg.time - now;
+    if ("time" in msg && typeof msg.time === "number" && Number.isFinite(msg.time)) {
+      this.clockOffset = msg.time - now;
+      this.serverTimeKnown = true;
+    }
     switch (msg.type) {
       case "hello":
         this.setInfo({ hello: msg });

@@ -7,7 +7,7 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 
 /**
- * Channel names: `board`, `service:<id>`, `alerts`, `slos`, `incidents`, `incident:<id>`.
+ * Channel names: `board`, `service:<id>`, `alerts`, `slos`, `incidents`, `incident:<id>`, `gameday:<runId>`.
  */
 export const ChannelNameSchema = z
   .string()

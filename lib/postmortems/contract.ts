@@ -37,10 +37,19 @@ export const SloImpactSchema = z.object({
 });
 export type SloImpact = z.infer<typeof SloImpactSchema>;
 
+/** What the numbers were computed from: per-second data, minute rollups, both (minutes before the seconds), or nothing. */
+export const IMPACT_RESOLUTIONS = ["seconds", "minutes", "mixed", "none"] as const;
+export type ImpactResolution = (typeof IMPACT_RESOLUTIONS)[number];
+
 export const ServiceImpactSchema = z.object({
   service: z.string(),
-  /** Minutes with a row in the incident range. 0 = no data (peaks are then null). */
+  /** Minute rows used (pro-rated at the edges) for the part of the window without second data. */
   minutesWithData: z.number(),
+  /** Seconds of the window counted from second-resolution data (absent on postmortems drafted before it was used). */
+  secondsWithData: z.number().optional(),
+  /** From when second data was used (the rest of the window, before it, from minute rows); null without second data. */
+  secondsFrom: z.number().nullable().optional(),
+  resolution: z.enum(IMPACT_RESOLUTIONS).optional(),
   /** Highest p99 (ms) and the start of the minute it was seen in (earliest on ties). */
   peakP99Ms: z.number().nullable(),
   peakP99At: z.number().nullable(),
@@ -64,6 +73,8 @@ export const ImpactReportSchema = z
     /** Rows counted: start in [range.from, range.to). */
     range: ImpactWindowSchema,
     durationMs: z.number(),
+    /** The coarsest data any affected service needed (absent on postmortems drafted before it was reported). */
+    resolution: z.enum(IMPACT_RESOLUTIONS).optional(),
     services: z.array(ServiceImpactSchema),
     totals: z.object({ requests: z.number(), failedRequests: z.number(), failed5xx: z.number() }),
   })
@@ -119,6 +130,8 @@ export const PatchPostmortemSchema = z
     version: z.number({ error: "version is required (the version you edited)" }).int().min(1),
     body: z.string({ error: "body must be text" }).max(MAX_POSTMORTEM_CHARS, `body is longer than ${MAX_POSTMORTEM_CHARS} characters`).optional(),
     status: z.enum(POSTMORTEM_STATUSES, { error: `status must be one of ${POSTMORTEM_STATUSES.join(", ")}` }).optional(),
+    /** Publish although sections still hold the template's prompt text (otherwise a 409 names them). */
+    confirm: z.boolean({ error: "confirm must be true or false" }).optional(),
   })
   .strict()
   .refine((p) => p.body !== undefined || p.status !== undefined, { message: "nothing to change: send body, status or both" });

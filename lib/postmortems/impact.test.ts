@@ -21,16 +21,54 @@ describe("incident window and row selection", () => {
     expect(incidentWindow({ startedAt: T0, resolvedAt: null }, T0 + 99 * MIN)).toEqual({ from: T0, to: T0 + 99 * MIN, open: true });
   });
 
-  it("counts rows starting in [floor(from to the minute), to)", () => {
+  it("loads rows starting in [floor(from to the minute), to) and counts each by its share inside the window", () => {
     expect(bucketRange({ from: T0 + 30_000, to: T0 + 5 * MIN + 10_000 })).toEqual({ from: T0, to: T0 + 5 * MIN + 10_000 });
-    // Incident 14:00:30 → 14:05:10: the minutes 14:00 … 14:05 count in full (6 minutes), 14:06 does not.
-    const rows = Array.from({ length: 8 }, (_, i) => minute("checkout", i - 1, { errors: 1 }));
+    // Incident 14:00:30 → 14:05:10: half of 14:00, all of 14:01 … 14:04, a sixth of 14:05; 14:06 not at all.
+    const rows = Array.from({ length: 8 }, (_, i) => minute("checkout", i - 1, { errors: 6 }));
     const r = computeImpact({ window: { from: T0 + 30_000, to: T0 + 5 * MIN + 10_000 }, services: ["checkout"], minutes: rows, slos: [], sliRows: [] });
     expect(r.services[0].minutesWithData).toBe(6);
-    expect(r.services[0].failedRequests).toBe(6);
+    expect(r.services[0].failedRequests).toBeCloseTo(6 * (0.5 + 4 + 1 / 6), 9);
+    expect(r.services[0].requests).toBeCloseTo(1000 * (0.5 + 4 + 1 / 6), 9);
+    expect(r).toMatchObject({ resolution: "minutes" });
     // A bucket starting exactly at `to` is outside.
     const exact = computeImpact({ window: { from: T0, to: T0 + 3 * MIN }, services: ["checkout"], minutes: rows, slos: [], sliRows: [] });
     expect(exact.services[0].minutesWithData).toBe(3);
+  });
+});
+
+describe("second-resolution data", () => {
+  // 45 s inside one minute, at 100 req/s with 20 % failing: 4,500 requests and 900 failed, where
+  // whole minutes would have said 6,000 and 1,200.
+  const from = T0 + 67_000;
+  const to = from + 45_000;
+  const points = Array.from({ length: 120 }, (_, i) => ({ t: T0 + i * 1000, dtMs: 1000, rps: 100, errorPct: 20, error5xxPct: 10, p99: i === 80 ? 900 : 200 }));
+  const minutes = [minute("checkout", 0, { requests: 6000, errors: 1200 }), minute("checkout", 1, { requests: 6000, errors: 1200 })];
+
+  it("counts only the seconds of the window where second data covers it", () => {
+    const r = computeImpact({ window: { from, to }, services: ["checkout"], minutes, slos: [], sliRows: [], seconds: [{ service: "checkout", coveredFrom: T0, points }] });
+    const s = r.services[0];
+    expect(s).toMatchObject({ resolution: "seconds", secondsWithData: 45, secondsFrom: from, minutesWithData: 0, peakP99Ms: 900, peakP99At: T0 + 80_000 });
+    expect(s.requests).toBeCloseTo(4500, 9);
+    expect(s.failedRequests).toBeCloseTo(900, 9);
+    expect(s.failed5xx).toBeCloseTo(450, 9);
+    expect(r.resolution).toBe("seconds");
+  });
+
+  it("uses pro-rated minutes before the second data begins, and seconds after", () => {
+    // Second data only from 14:01:30: 14:01:07 … 14:01:30 from the minute row (23/60 of it), the rest per second.
+    const late = points.filter((p) => p.t >= T0 + 90_000);
+    const r = computeImpact({ window: { from, to }, services: ["checkout"], minutes, slos: [], sliRows: [], seconds: [{ service: "checkout", coveredFrom: T0 + 90_000, points: late }] });
+    const s = r.services[0];
+    expect(s).toMatchObject({ resolution: "mixed", secondsWithData: 22, secondsFrom: T0 + 90_000, minutesWithData: 1 });
+    expect(s.requests).toBeCloseTo((6000 * 23) / 60 + 2200, 9);
+    expect(r.resolution).toBe("mixed");
+  });
+
+  it("pro-rates SLI rows of the incident's edges", () => {
+    const rows: SliRow[] = [{ sloId: "checkout-availability", start: T0 + MIN, spanMs: MIN, good: 4800, total: 6000 }];
+    const r = computeImpact({ window: { from, to }, services: ["checkout"], minutes: [], slos: [slo()], sliRows: rows });
+    expect(r.services[0].slos[0].total).toBeCloseTo(4500, 9);
+    expect(r.services[0].slos[0].bad).toBeCloseTo(900, 9);
   });
 });
 

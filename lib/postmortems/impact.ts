@@ -3,26 +3,24 @@ import { allowedErrors, budgetConsumed, windowRange, type Counts } from "../slo/
 import type { SloConfig } from "../slo/schema";
 import type { SignalMinute } from "../signals/rollup";
 import type { SliRow } from "../slo/repo";
-import type { ImpactReport, ImpactWindow, ServiceImpact, SloImpact } from "./contract";
+import type { ImpactReport, ImpactResolution, ImpactWindow, ServiceImpact, SloImpact } from "./contract";
+import { MINUTE_MS, num, overlapShare, resolutionOf, serviceImpact, type SecondSeries } from "./service-impact";
 
 /**
- * Impact of an incident, computed from the recorded per-minute metrics (docs/api.md "Postmortems"). Pure: the
- * caller loads the rows, this only does arithmetic.
+ * Impact of an incident (docs/api.md "Postmortems"). Pure: the caller loads the rows and the
+ * second data, this only does arithmetic.
  *
- * ## Which rows count (one rule, used for signal minutes and SLI rows alike)
+ * ## Which data counts
  *
- * A row is identified by the start of its bucket. A row counts for the range [from, to) when
- *
- *     floor(from / 1 min) × 1 min  ≤  row.start  <  to
- *
- * i.e. the minute in which the incident started counts in full, and every bucket that starts
- * before the end time counts in full (so the minute in which the incident was resolved counts
- * as well, when `to` lies inside it; a bucket starting exactly at `to` does not). Rows are never
- * pro-rated: a partial minute contributes all of its requests and errors. This over-counts by
- * at most one minute at each edge, which is the honest reading of minute data ("the incident
- * touched this minute"). It is the same half-open rule as the store's `listSliCounts` /
- * `sumSliCounts` (`start >= from AND start < to`) once `from` is floored to the minute, so the
- * caller can load exactly the rows this function will use.
+ * The window is [impact start, resolved) (or now while open). Where the service has
+ * second-resolution data (the recorder's tick ring, or the simulator's derived ticks), each point
+ * with `from ≤ t < to` counts for its interval (requests = rps·dt, as the minute rollup counts
+ * it). Before that, minute rollups count by the share of the minute inside the window: a 45 s
+ * incident inside one minute counts 45/60 of that minute, never the whole minute (./service-impact.ts).
+ * SLI rows (minute buckets, or longer `spanMs` ones) are pro-rated the same way for the incident's
+ * good and total events. The rows are loaded for [floor(from to the minute), to) — see
+ * {@link bucketRange} — the same half-open rule as the store's `listSliCounts` /
+ * `sumSliCounts` (`start >= from AND start < to`). The report says which resolution it used.
  *
  * ## Error budget consumed by the incident, per SLO
  *
@@ -45,7 +43,7 @@ import type { ImpactReport, ImpactWindow, ServiceImpact, SloImpact } from "./con
  * consumed = 1,500 / 3,000 = 0.5 (half the month's budget).
  */
 
-export const MINUTE_MS = 60_000;
+export { MINUTE_MS, type SecondSeries };
 
 /**
  * One service's metrics for one minute, as persisted per service per minute (`signal_minutes`):
@@ -75,7 +73,7 @@ export function bucketRange(window: ImpactWindow): ImpactWindow {
   return { from: Math.floor(window.from / MINUTE_MS) * MINUTE_MS, to: window.to };
 }
 
-/** Whether a row starting at `start` counts for `range` (already from {@link bucketRange}). */
+/** Whether a row starting at `start` counts for the budget range (already floored to the minute). */
 function counts(start: number, range: ImpactWindow): boolean {
   return start >= range.from && start < range.to;
 }
@@ -102,12 +100,10 @@ export type ImpactInput = {
   slos: readonly SloConfig[];
   /** SLI rows of those SLOs covering {@link sloBudgetRange} (which includes the incident range). */
   sliRows: readonly SliRow[];
+  /** Second-resolution history per service, where it exists (the rest comes from `minutes`). */
+  seconds?: readonly SecondSeries[];
 };
 
-/** A count from a row: non-finite or negative values count as 0. */
-function num(v: number): number {
-  return Number.isFinite(v) && v > 0 ? v : 0;
-}
 
 /** Impact per affected service and per SLO over the incident window. See the notes at the top. */
 export function computeImpact(input: ImpactInput): ImpactReport {
@@ -118,46 +114,8 @@ export function computeImpact(input: ImpactInput): ImpactReport {
   const range = bucketRange(window);
   const services = [...new Set(input.services)];
   const byService = new Map<string, ServiceImpact>();
-  for (const service of services) {
-    byService.set(service, {
-      service,
-      minutesWithData: 0,
-      peakP99Ms: null,
-      peakP99At: null,
-      peakErrorPct: null,
-      peakErrorPctAt: null,
-      requests: 0,
-      failedRequests: 0,
-      failed5xx: 0,
-      errorRatio: null,
-      slos: [],
-    });
-  }
-
-  const seenMinutes = new Map<string, Set<number>>();
-  // Oldest first, so "earliest on ties" holds whatever order the rows come in.
-  const rows = input.minutes.filter((m) => byService.has(m.service) && counts(m.start, range)).sort((a, b) => a.start - b.start);
-  for (const m of rows) {
-    const s = byService.get(m.service)!;
-    const seen = seenMinutes.get(m.service) ?? new Set<number>();
-    seen.add(m.start);
-    seenMinutes.set(m.service, seen);
-    s.requests += num(m.requests);
-    s.failedRequests += num(m.errors);
-    s.failed5xx += num(m.errors5xx);
-    if (Number.isFinite(m.p99Max) && (s.peakP99Ms === null || m.p99Max > s.peakP99Ms)) {
-      s.peakP99Ms = m.p99Max;
-      s.peakP99At = m.start;
-    }
-    if (Number.isFinite(m.errorPctMax) && (s.peakErrorPct === null || m.errorPctMax > s.peakErrorPct)) {
-      s.peakErrorPct = m.errorPctMax;
-      s.peakErrorPctAt = m.start;
-    }
-  }
-  for (const s of byService.values()) {
-    s.minutesWithData = seenMinutes.get(s.service)?.size ?? 0;
-    s.errorRatio = s.requests > 0 ? s.failedRequests / s.requests : null;
-  }
+  const inRange = input.minutes.filter((m) => m.start >= range.from && m.start < range.to);
+  for (const service of services) byService.set(service, serviceImpact(service, window, inRange, input.seconds?.find((x) => x.service === service)));
 
   const rowsBySlo = new Map<string, SliRow[]>();
   for (const r of input.sliRows) {
@@ -168,7 +126,7 @@ export function computeImpact(input: ImpactInput): ImpactReport {
   for (const slo of input.slos) {
     const s = byService.get(slo.service);
     if (!s) continue;
-    s.slos.push(sloImpact(slo, window, range, rowsBySlo.get(slo.id) ?? []));
+    s.slos.push(sloImpact(slo, window, rowsBySlo.get(slo.id) ?? []));
   }
 
   const list = services.map((name) => byService.get(name)!);
@@ -176,6 +134,7 @@ export function computeImpact(input: ImpactInput): ImpactReport {
     window: { from: window.from, to: window.to },
     range,
     durationMs: window.to - window.from,
+    resolution: overallResolution(list),
     services: list,
     totals: {
       requests: list.reduce((a, s) => a + s.requests, 0),
@@ -185,7 +144,14 @@ export function computeImpact(input: ImpactInput): ImpactReport {
   };
 }
 
-function sloImpact(slo: SloConfig, window: ImpactWindow, range: ImpactWindow, rows: readonly SliRow[]): SloImpact {
+/** "seconds" only when every service with data had second data for the whole window. */
+function overallResolution(list: readonly ServiceImpact[]): ImpactResolution {
+  const used = list.map((s) => s.resolution ?? "none").filter((r) => r !== "none");
+  if (used.length === 0) return "none";
+  return resolutionOf(used.some((r) => r !== "seconds"), used.some((r) => r !== "minutes"));
+}
+
+function sloImpact(slo: SloConfig, window: ImpactWindow, rows: readonly SliRow[]): SloImpact {
   const budget = sloBudgetRange(slo, window);
   const incident: Counts = { good: 0, total: 0 };
   let windowTotal = 0;
@@ -193,10 +159,9 @@ function sloImpact(slo: SloConfig, window: ImpactWindow, range: ImpactWindow, ro
     const good = num(r.good);
     const total = num(r.total);
     if (counts(r.start, budget)) windowTotal += total;
-    if (counts(r.start, range)) {
-      incident.good += good;
-      incident.total += total;
-    }
+    const share = overlapShare(r.start, r.spanMs, window.from, window.to);
+    incident.good += good * share;
+    incident.total += total * share;
   }
   // Clamped like lib/slo/math.ts does (a counter race can report good > total).
   const bad = Math.min(incident.total, Math.max(0, incident.total - incident.good));

@@ -6,6 +6,8 @@ import { formatDuration } from "../signals/format";
 import type { PlaceholderName } from "./catalogue";
 import type { ImpactReport, ServiceImpact, SloImpact } from "./impact";
 import type { PostmortemTemplate } from "./templates";
+import { impactWindowText } from "./impact-text";
+import { hasData } from "./service-impact";
 
 /**
  * Turns a template and the recorded data of an incident into a Markdown draft (docs/api.md "Postmortems").
@@ -164,6 +166,8 @@ const KIND_LABEL: Record<EntryKind, string> = {
   "role-change": "Role change",
   "alert-fired": "Alert fired",
   "alert-resolved": "Alert resolved",
+  "alert-acknowledged": "Alert acknowledged",
+  "alert-silenced": "Alert silenced",
   "runbook-step": "Runbook step",
   "drill-event": "Drill event",
 };
@@ -307,7 +311,7 @@ class Ctx {
       case "impact.requests":
         return impact ? formatCount(impact.totals.requests) : "no data";
       case "impact.window":
-        return impact ? `${isoMinute(impact.window.from)} → ${isoMinute(impact.window.to)} (${formatDuration(impact.durationMs)})` : `${isoMinute(i.startedAt)} → ${isoMinute(i.resolvedAt)}`;
+        return impact ? impactWindowText(impact) : `${isoMinute(i.startedAt)} → ${isoMinute(i.resolvedAt)}`;
       case "slo.table":
         return this.sloTable();
       case "slo.summary":
@@ -343,7 +347,7 @@ class Ctx {
     return table(
       ["Service", "Peak p99 latency", "Peak error rate", "Requests", "Failed requests (est.)", "Error rate"],
       impact.services.map((s) =>
-        s.minutesWithData === 0
+        !hasData(s)
           ? [this.svc(s.service), "no data", "no data", "0", "0", DASH]
           : [
               this.svc(s.service),
@@ -358,9 +362,10 @@ class Ctx {
   }
 
   private impactSummary(impact: ImpactReport): string {
-    const window = `From ${isoMinute(impact.window.from)} to ${isoMinute(impact.window.to)} (${formatDuration(impact.durationMs)})`;
-    const withData = impact.services.filter((s) => s.minutesWithData > 0);
-    const without = impact.services.filter((s) => s.minutesWithData === 0);
+    const text = impactWindowText(impact);
+    const window = `${text[0].toUpperCase()}${text.slice(1)}`;
+    const withData = impact.services.filter(hasData);
+    const without = impact.services.filter((s) => !hasData(s));
     if (withData.length === 0) return `${window}, no metrics were recorded for ${listOf(impact.services.map((s) => this.svc(s.service))) || "the affected services"}.`;
     const parts: string[] = [];
     const { requests, failedRequests } = impact.totals;

@@ -11,9 +11,10 @@ import { parseInput, requireIncident, writeTime, type IncidentCtx, type Writer }
 import { applyChanges } from "../incidents/lifecycle";
 import { staleIncident, systemEntries } from "../incidents/service";
 import { isOpen, type Incident, type TimelineEntry } from "../incidents/model";
-import { bucketRange, computeImpact, incidentWindow, sloBudgetRange, type ImpactReport } from "./impact";
+import { bucketRange, computeImpact, incidentWindow, sloBudgetRange, type ImpactReport, type SecondSeries } from "./impact";
 import { findTemplate, type PostmortemTemplate } from "./templates";
 import { PostmortemError, renderDraftOrThrow } from "./render";
+import { sectionsWithPromptText, withStatusLine } from "./placeholder-text";
 
 export type { Postmortem, PostmortemStatus };
 export { CreatePostmortemSchema, MAX_POSTMORTEM_CHARS, PatchPostmortemSchema, POSTMORTEM_STATUSES };
@@ -30,6 +31,8 @@ export type PostmortemCtx = {
   /** Minute rows still open in memory (not yet stored), so a draft right after resolving is complete. */
   openMinutes(services: readonly string[]): SignalMinute[];
   openSliRows(sloIds: readonly string[]): SliRow[];
+  /** Second-resolution history of these services over [from, to), where it is still held or can be derived. */
+  seconds?(services: readonly string[], from: number, to: number): SecondSeries[];
   /** Told after each committed write (live `postmortem` event on the incident channel). */
   changed?(p: Postmortem): void;
 };
@@ -54,7 +57,8 @@ export async function impactOf(pm: PostmortemCtx, incident: Incident): Promise<I
     sliRows.push(...(await listSliCounts(store, slo.id, r.from, r.to)));
   }
   const all = mergeRows(sliRows, pm.openSliRows(slos.map((s) => s.id)), (r) => `${r.sloId}@${r.start}`);
-  return computeImpact({ window, services: incident.services, minutes, slos, sliRows: all });
+  const seconds = pm.seconds?.(incident.services, window.from, window.to) ?? [];
+  return computeImpact({ window, services: incident.services, minutes, slos, sliRows: all, seconds });
 }
 
 /** Rows by key; a memory row replaces a stored one of the same key (it is newer and whole so far). */
@@ -132,9 +136,11 @@ export async function patchPostmortem({ pm, incidentId, input, writer }: { pm: P
   if (status === current.status && (data.body === undefined || data.body === current.body)) return { postmortem: current, incident: null };
   const now = pm.incidents.clock.now();
   const publishing = status === "published" && current.status !== "published";
+  const body = data.body ?? current.body;
   const next: Postmortem = {
     ...current,
-    body: data.body ?? current.body,
+    // Publishing closes the incident: the drafted status line says so too, as the page's header does.
+    body: publishing ? withStatusLine(body, "closed") : body,
     status,
     version: current.version + 1,
     updatedAt: now,
@@ -149,6 +155,7 @@ export async function patchPostmortem({ pm, incidentId, input, writer }: { pm: P
   if (publishing) {
     [incident, closeNow] = await Promise.all([requireIncident(pm.incidents, incidentId), writeTime(pm.incidents, incidentId)]);
     if (isOpen(incident)) throw new Conflict(`INC-${incident.number} is ${incident.status}; resolve it before publishing its postmortem`);
+    if (data.confirm !== true) refuseUnwrittenSections(pm, current.template, body);
   }
   const saved = await updatePostmortem(pm.incidents.store, current.version, next, async (trx) => {
     if (!incident || incident.status === "closed") return;
@@ -166,6 +173,18 @@ export async function patchPostmortem({ pm, incidentId, input, writer }: { pm: P
     for (const e of closeEntries) pm.incidents.events?.entry(e);
   }
   return { postmortem: saved, incident: closed };
+}
+
+/** A 409 naming the sections that still hold the template's prompt text (publish again with `confirm: true`). */
+function refuseUnwrittenSections(pm: PostmortemCtx, templateName: string, body: string): void {
+  const template = pm.templates().find((t) => t.name === templateName);
+  const sections = template ? sectionsWithPromptText(body, template) : [];
+  if (sections.length === 0) return;
+  const list = sections.map((s) => `"${s}"`).join(", ");
+  throw new Conflict(`${sections.length === 1 ? "a section still holds" : `${sections.length} sections still hold`} the template's prompt text: ${list}; write them, or publish anyway with confirm: true`, {
+    code: "placeholder_text",
+    sections,
+  });
 }
 
 /** The Markdown export, with a file name for the download. */

@@ -5,9 +5,9 @@ import type { Logger } from "../log";
 import { loadRunbookTree } from "./loader";
 import { runbookOf, summaryOf, type InvalidRunbook, type ParsedRunbook, type Runbook, type RunbookSummary, type SearchHit } from "./model";
 import { RunbookIndex } from "./search";
+import { alertNames, rankForAlert } from "./rank";
 
 const DEBOUNCE_MS = 200;
-const BURN_PREFIX = "ErrorBudgetBurn:";
 
 /**
  * The runbooks being served: the folder's current set and its search index, swapped whole
@@ -82,13 +82,15 @@ export class RunbookLibrary extends EventEmitter<{ change: []; error: [Error] }>
    * a runbook listing `ErrorBudgetBurn:<slo>` or the SLO id matches too.
    */
   byAlert(name: string): RunbookSummary[] {
-    const names = new Set([name]);
-    if (name.startsWith(BURN_PREFIX)) {
-      const slo = name.slice(BURN_PREFIX.length).split(":")[0];
-      if (slo) names.add(slo).add(`${BURN_PREFIX}${slo}`);
-    }
+    const names = alertNames(name);
     const now = this.clock.now();
     return this.runbooks.filter((r) => r.alerts.some((a) => names.has(a))).map((r) => summaryOf(r, now));
+  }
+
+  /** Runbooks for an alert on a service, best first (./rank.ts); `runbook`: the slug its runbook_url names. */
+  forAlert(q: { alert: string; service?: string; runbook?: string }): RunbookSummary[] {
+    const now = this.clock.now();
+    return rankForAlert(this.runbooks, q).map((r) => summaryOf(r, now));
   }
 
   /** Best first, at most `limit` (≤ 20 by default); never throws on odd input. */

@@ -5,6 +5,7 @@ import type { WarRoom } from "./root";
 import { Invalid, NotFound, parseOrInvalid } from "../errors";
 import { MAX_SERIES_POINTS } from "../signals/history";
 import { serviceStates } from "../signals/state";
+import { serviceStale } from "../signals/freshness";
 import { roundValues } from "../signals/round";
 import type { Logger } from "../log";
 import { openApiDocument } from "./openapi";
@@ -18,9 +19,12 @@ import { addIntegrationRoutes } from "./integration-routes";
 import { addRemoteWriteRoute } from "./remote-write-route";
 import { addPostmortemRoutes } from "./postmortem-routes";
 import { addAuthRoutes } from "./auth-routes";
+import { addAlertRoutes } from "./alert-routes";
+import { visibleAlerts } from "../alerts/inhibition";
 import { createApiAccess } from "./access";
 import { addNotificationRoutes, addStatusUpdateRoutes } from "./comms-routes";
 import { addStatusRoutes } from "./status-routes";
+import { addGameDayRoutes } from "./gameday-routes";
 
 const time = z.union([
   z.string().regex(/^\d{1,15}$/).transform(Number),
@@ -71,12 +75,14 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
     const service = catalog.get(params.id);
     if (!service) throw new NotFound(`no service "${params.id}"`);
     const p = history.latest(service.id);
+    // The board's rule (lib/signals/freshness.ts): stale values keep `latest` but have no state.
+    const stale = serviceStale(freshness, wr.board.sourceState(), service, p?.t ?? null, clock.now());
     return {
       body: {
         service,
         latest: p ? { t: p.t, ...roundValues(p) } : null,
-        state: p ? serviceStates(p, service.thresholds) : null,
-        stale: freshness.isStale(service.id, p?.t ?? null, clock.now()),
+        state: p && !stale ? serviceStates(p, service.thresholds) : null,
+        stale,
       },
     };
   }, { summary: "One service with its newest point and states", response: ServiceDetailSchema, errors: noService });
@@ -152,17 +158,20 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   api.add("GET", "/api/v1/alerts", async ({ query }) => {
     const { limit } = parseQuery(LimitSchema, query);
     const snap = alertChannel.snapshot();
+    // Lower tiers hidden while a higher one of the same rule fires; silenced alerts apart (not firing for anyone).
+    const shown = visibleAlerts(snap.alerts);
     return {
       body: {
-        firing: snap.alerts.filter((a) => a.state === "firing"),
-        pending: snap.alerts.filter((a) => a.state === "pending"),
+        firing: shown.filter((a) => a.state === "firing" && !a.silence),
+        pending: shown.filter((a) => a.state === "pending" && !a.silence),
+        silenced: shown.filter((a) => a.silence),
         resolved: snap.resolved.slice(0, limit),
       },
     };
   }, {
-    summary: "Firing, pending and recently resolved alerts (threshold and burn-rate); `limit` caps the resolved ones",
+    summary: "Firing, pending, silenced and recently resolved alerts (threshold and burn-rate); `limit` caps the resolved ones",
     query: LimitSchema,
-    response: z.object({ firing: z.array(AlertSchema), pending: z.array(AlertSchema), resolved: z.array(AlertSchema) }),
+    response: z.object({ firing: z.array(AlertSchema), pending: z.array(AlertSchema), silenced: z.array(AlertSchema), resolved: z.array(AlertSchema) }),
   });
 
   addIncidentRoutes(api, wr.incidents);
@@ -174,6 +183,8 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
   addNotificationRoutes(api, { store: wr.store, notifications: wr.notifications });
   addStatusUpdateRoutes(api, wr.comms);
   addStatusRoutes(api, { page: wr.statusPage, subscriptions: wr.subscriptions, info: () => ({ id: "war-room", name: wr.config.statusPage.title ?? wr.config.title, url: `${wr.config.notifications.linkBase?.replace(/\/$/, "") ?? ""}/status` }) });
+  addAlertRoutes(api, wr.alertActions);
+  addGameDayRoutes(api, wr.gamedays);
 
   return api;
 }

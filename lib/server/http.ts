@@ -55,6 +55,8 @@ export type RouteDoc = {
   produces?: string;
   /** The route records who wrote (X-War-Room-User). */
   author?: boolean;
+  /** The route takes an Idempotency-Key header (lib/server/idempotency.ts). */
+  idempotent?: boolean;
   /** Error statuses and when they happen; each answers the `{"error": …}` body. */
   errors?: Record<number, string | { description: string; schema: z.ZodType }>;
   /** Name of the `*` path parameter in the document (`/runbooks/*` → `/runbooks/{slug}`). */

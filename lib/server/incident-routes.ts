@@ -3,16 +3,21 @@ import type { HttpApi, RequestCtx } from "./http";
 import type { IncidentCtx } from "../incidents/context";
 import {
   addActionItem,
+  addActionItemOnce,
   addEntry,
+  addEntryOnce,
   declareIncident,
+  entryHistory,
   getIncident,
+  incidentDraft,
   listIncidents,
   patchActionItem,
   patchEntry,
   patchIncident,
   type Writer,
 } from "../incidents/service";
-import { ActionItemSchema, IncidentDetailSchema, IncidentListSchema, IncidentSchema, TimelineEntrySchema } from "../incidents/contract";
+import { ActionItemSchema, EntryRevisionListSchema, IncidentDetailSchema, IncidentListSchema, IncidentSchema, TimelineEntrySchema } from "../incidents/contract";
+import { idempotentRequest, onceReply } from "./idempotency";
 import {
   CreateActionItemSchema,
   CreateEntrySchema,
@@ -22,12 +27,14 @@ import {
   PatchEntrySchema,
   PatchIncidentSchema,
 } from "../incidents/schemas";
+import { IncidentDraftSchema } from "../incidents/from-alert";
 
 const incidentBody = z.object({ incident: IncidentSchema });
 const entryBody = z.object({ entry: TimelineEntrySchema });
 const itemBody = z.object({ item: ActionItemSchema });
 const writeErrors = { 400: "Invalid input (nothing written)", 404: "No such incident, entry or item", 413: "Body too large", 415: "Not JSON" };
 const stale = { 409: "Stale version: `details.current` holds the current state" };
+const reusedKey = { 422: "This Idempotency-Key was used before with a different request (nothing written)" };
 
 /** A person when signed in (or, in local mode, named by X-War-Room-User); a script (token) otherwise. */
 export function writerOf({ req, author, identity }: RequestCtx): Writer {
@@ -48,7 +55,20 @@ export function addIncidentRoutes(api: HttpApi, ctx: IncidentCtx): void {
   api.add("POST", "/api/v1/incidents", async (req) => ({
     status: 201,
     body: { incident: await declareIncident({ ctx, input: await req.body(), writer: writerOf(req) }) },
-  }), { summary: "Declare an incident (committed before the 201)", author: true, body: CreateIncidentSchema, status: 201, response: incidentBody, errors: writeErrors });
+  }), {
+    summary: "Declare an incident (committed before the 201); with alertId, from that alert (impact start, detection, drill and its timeline entries from the alert)",
+    author: true,
+    body: CreateIncidentSchema,
+    status: 201,
+    response: incidentBody,
+    errors: { ...writeErrors, 409: "The alert is already attached to an open incident (details.incident)" },
+  });
+
+  api.add("GET", "/api/v1/alerts/:id/incident-draft", async ({ params }) => ({ body: { draft: await incidentDraft({ ctx, alertId: params.id }) } }), {
+    summary: "What declaring an incident from this alert fills in: impact start (activeAt), detection (firedAt), drill and why",
+    response: z.object({ draft: IncidentDraftSchema }),
+    errors: { 400: "No such alert among the firing, pending and recently resolved ones" },
+  });
 
   api.add("GET", "/api/v1/incidents/:id", async ({ params }) => ({ body: await getIncident({ ctx, id: params.id }) }), {
     summary: "One incident with its timeline (by occurredAt, then seq), action items and MTTD/MTTA/MTTR",
@@ -66,24 +86,53 @@ export function addIncidentRoutes(api: HttpApi, ctx: IncidentCtx): void {
     errors: { ...writeErrors, ...stale },
   });
 
-  api.add("POST", "/api/v1/incidents/:id/timeline", async (req) => ({
+  api.add("POST", "/api/v1/incidents/:id/timeline", async (req) => {
+    const input = await req.body();
+    const args = { ctx, incidentId: req.params.id, input, writer: writerOf(req) };
+    const request = idempotentRequest(req, input);
+    if (!request) return { status: 201, body: { entry: await addEntry(args) } };
+    return onceReply(await addEntryOnce({ ...args, once: { request, answer: (entry) => ({ status: 201, body: { entry } }) } }));
+  }, {
+    summary: "Add a note, decision or action (at most once per Idempotency-Key)",
+    author: true,
+    idempotent: true,
+    body: CreateEntrySchema,
     status: 201,
-    body: { entry: await addEntry({ ctx, incidentId: req.params.id, input: await req.body(), writer: writerOf(req) }) },
-  }), { summary: "Add a note, decision or action", author: true, body: CreateEntrySchema, status: 201, response: entryBody, errors: writeErrors });
+    response: entryBody,
+    errors: { ...writeErrors, ...reusedKey },
+  });
 
   api.add("PATCH", "/api/v1/incidents/:id/timeline/:eid", async (req) => ({
-    body: { entry: await patchEntry({ ctx, incidentId: req.params.id, entryId: req.params.eid, input: await req.body() }) },
+    body: { entry: await patchEntry({ ctx, incidentId: req.params.id, entryId: req.params.eid, input: await req.body(), writer: writerOf(req) }) },
   }), {
-    summary: "Edit an entry's body or time, or pin it (system entries: pin only)",
+    summary: "Edit an entry's body or time, or pin it, of the version you saw (system entries: pin only); a body or time change keeps a revision",
+    author: true,
     body: PatchEntrySchema,
     response: entryBody,
     errors: { ...writeErrors, ...stale },
   });
 
-  api.add("POST", "/api/v1/incidents/:id/action-items", async (req) => ({
+  api.add("GET", "/api/v1/incidents/:id/timeline/:eid/revisions", async ({ params }) => ({ body: await entryHistory({ ctx, incidentId: params.id, entryId: params.eid }) }), {
+    summary: "An entry's edit history: the entry now and, oldest first, the body and time each edit replaced, with who edited and when",
+    response: EntryRevisionListSchema,
+    errors: { 404: "No such incident or entry" },
+  });
+
+  api.add("POST", "/api/v1/incidents/:id/action-items", async (req) => {
+    const input = await req.body();
+    const args = { ctx, incidentId: req.params.id, input, writer: writerOf(req) };
+    const request = idempotentRequest(req, input);
+    if (!request) return { status: 201, body: { item: await addActionItem(args) } };
+    return onceReply(await addActionItemOnce({ ...args, once: { request, answer: (item) => ({ status: 201, body: { item } }) } }));
+  }, {
+    summary: "Add an action item (at most once per Idempotency-Key)",
+    author: true,
+    idempotent: true,
+    body: CreateActionItemSchema,
     status: 201,
-    body: { item: await addActionItem({ ctx, incidentId: req.params.id, input: await req.body(), writer: writerOf(req) }) },
-  }), { summary: "Add an action item", author: true, body: CreateActionItemSchema, status: 201, response: itemBody, errors: writeErrors });
+    response: itemBody,
+    errors: { ...writeErrors, ...reusedKey },
+  });
 
   api.add("PATCH", "/api/v1/incidents/:id/action-items/:aid", async (req) => ({
     body: { item: await patchActionItem({ ctx, incidentId: req.params.id, itemId: req.params.aid, input: await req.body() }) },

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { RouteDoc, RouteInfo } from "./http";
+import { IDEMPOTENCY_KEY_PARAMETER } from "./idempotency";
 import { ErrorBodySchema } from "../errors";
 import { AlertSchema } from "../alerts/model";
 import { DrillSchema, StartDrillInputSchema } from "../drills/types";
-import { ActionItemSchema, IncidentMetricsSchema, IncidentSchema, RunbookCheckSchema, RunbookStepStateSchema, TimelineEntrySchema } from "../incidents/contract";
+import { ActionItemSchema, EntryRevisionSchema, IncidentMetricsSchema, IncidentSchema, RunbookCheckSchema, RunbookStepStateSchema, TimelineEntrySchema } from "../incidents/contract";
 import { CreateActionItemSchema, CreateEntrySchema, CreateIncidentSchema, PatchActionItemSchema, PatchEntrySchema, PatchIncidentSchema } from "../incidents/schemas";
 import { RunbookStepInputSchema } from "../incidents/runbook-steps";
 import { SampleSchema } from "../ingest/schema";
@@ -28,6 +29,7 @@ const RESOURCES: Record<string, z.ZodType> = {
   SloStatus: SloStatusSchema,
   Incident: IncidentSchema,
   TimelineEntry: TimelineEntrySchema,
+  EntryRevision: EntryRevisionSchema,
   ActionItem: ActionItemSchema,
   IncidentMetrics: IncidentMetricsSchema,
   RunbookSummary: RunbookSummarySchema,
@@ -142,6 +144,7 @@ function operation(route: RouteInfo, outputs: (s: z.ZodType) => JsonSchema, inpu
     ...params.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
     ...(d.query ? queryParameters(d.query) : []),
     ...(d.author ? [{ name: "X-War-Room-User", in: "header", schema: { type: "string" }, description: "display name of the author (URI-encoded)" }] : []),
+    ...(d.idempotent ? [IDEMPOTENCY_KEY_PARAMETER] : []),
   ];
   const status = d.status ?? 200;
   const ok = d.produces

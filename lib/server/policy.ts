@@ -31,13 +31,20 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "GET /api/v1/slos/:id": read,
   "GET /api/v1/slos/:id/burndown": read,
   "GET /api/v1/alerts": read,
+  "POST /api/v1/alerts/:id/ack": write,
+  "GET /api/v1/silences": read,
+  "POST /api/v1/silences": write,
+  "DELETE /api/v1/silences/:id": write,
+  "GET /api/v1/alerts/:id/incident-draft": read,
 
   "GET /api/v1/incidents": read,
   "POST /api/v1/incidents": write,
   "GET /api/v1/incidents/:id": read,
   "PATCH /api/v1/incidents/:id": write,
   "POST /api/v1/incidents/:id/timeline": write,
+  // Any responder edits any entry's body, time or pin (incident.io does so); the revisions name who (lib/incidents/entry-edits.ts).
   "PATCH /api/v1/incidents/:id/timeline/:eid": write,
+  "GET /api/v1/incidents/:id/timeline/:eid/revisions": read,
   "POST /api/v1/incidents/:id/action-items": write,
   "PATCH /api/v1/incidents/:id/action-items/:aid": write,
 
@@ -55,6 +62,16 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   "GET /api/v1/incidents/:id/postmortem": read,
   "PATCH /api/v1/incidents/:id/postmortem": { ...write, escalate: { when: isPublishing, need: admin, what: "publishing a postmortem" } },
   "GET /api/v1/incidents/:id/postmortem.md": read,
+
+  "GET /api/v1/gamedays": read,
+  "GET /api/v1/gamedays/:plan": read,
+  "POST /api/v1/gamedays/:plan/runs": write,
+  "GET /api/v1/gamedays/:plan/runs/:run": read,
+  "POST /api/v1/gamedays/:plan/runs/:run/steps/:n/done": write,
+  "POST /api/v1/gamedays/:plan/runs/:run/abort": write,
+  "POST /api/v1/gamedays/:plan/runs/:run/report": write,
+  "GET /api/v1/gamedays/:plan/runs/:run/report.md": read,
+  "GET /api/v1/incidents/:id/gameday": read,
 
   "GET /api/v1/tokens": admin,
   "POST /api/v1/tokens": admin,

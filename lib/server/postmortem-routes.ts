@@ -44,11 +44,16 @@ export function addPostmortemRoutes(api: HttpApi, pm: PostmortemCtx): void {
     body: await patchPostmortem({ pm, incidentId: req.params.id, input: await req.body(), writer: writerOf(req) }),
   }), {
     summary: "Save an edit and/or change the review state (draft, in-review, published); compare-and-set on version",
-    description: "A stale `version` is a 409 whose details.current is the stored postmortem. Publishing needs a resolved incident and closes it in the same transaction; a published postmortem is read-only.",
+    description: "A stale `version` is a 409 whose details.current is the stored postmortem. Publishing needs a resolved incident and closes it in the same transaction (the body's status line then says closed); a published postmortem is read-only. Publishing a body whose sections still hold the template's prompt text is a 409 naming them unless `confirm` is true.",
     author: true,
     body: PatchPostmortemSchema,
     response: z.object({ postmortem: PostmortemSchema, incident: IncidentSchema.nullable() }),
-    errors: { 400: "Invalid change", 404: "No incident or no postmortem", 409: "Stale version, published postmortem, or an open incident on publish", 413: "Body over 1 MiB" },
+    errors: {
+      400: "Invalid change",
+      404: "No incident or no postmortem",
+      409: "Stale version, published postmortem, an open incident on publish, or (details.code placeholder_text, details.sections) sections still holding the template's prompt text: publish with confirm: true to publish anyway",
+      413: "Body over 1 MiB",
+    },
   });
 
   api.add("GET", "/api/v1/incidents/:id/postmortem.md", async ({ params }) => {

@@ -27,6 +27,8 @@ import { SloTracker } from "../slo/tracker";
 import { SloChannel } from "../slo/channel";
 import { AlertEngine } from "../alerts/engine";
 import { AlertChannel } from "../alerts/channel";
+import { AlertActions } from "../alerts/actions";
+import type { AlertActionsCtx } from "../incidents/alert-actions";
 import type { IncidentCtx } from "../incidents/context";
 import { IncidentLive } from "../incidents/live";
 import { PRESENCE_BEAT_MS } from "../incidents/presence";
@@ -34,11 +36,13 @@ import type { AlertmanagerCtx } from "../incidents/alertmanager";
 import { RunbookLibrary } from "../runbooks/library";
 import type { PostmortemCtx } from "../postmortems/service";
 import { TemplateLibrary } from "../postmortems/template-library";
+import { secondSeries } from "../postmortems/seconds-source";
 import { Recorder } from "../ingest/recorder";
 import { PushOwnership } from "../ingest/ownership";
 import { TickJob } from "../ingest/tick";
 import type { IngestCtx } from "../ingest/push";
 import { ingestSamplesPurger } from "../ingest/repo";
+import { idempotencyPurger } from "../store/idempotency";
 import { PushApplier } from "../ingest/apply";
 import { RemoteWriteReceiver } from "../ingest/remote-write/receive";
 import { remoteWriteRules } from "../ingest/remote-write/config";
@@ -52,6 +56,7 @@ import type { BusMessage } from "../cluster/redis-broker";
 import type { ReplicatedTick } from "../ingest/tick";
 import { AlertChangeSchema } from "../alerts/model";
 import type { SourceStatus } from "../signals/contract";
+import { composeGameDays } from "../gamedays/compose";
 
 /** An incident channel nobody watched for this long is dropped from memory (reloaded on demand). */
 const INCIDENT_CHANNEL_IDLE_MS = 10 * 60_000;
@@ -76,6 +81,8 @@ export type ComposeOptions = {
   runbooksDir: string;
   /** Absolute team postmortem template folder (postmortemTemplatesDirOf). */
   postmortemTemplatesDir?: string;
+  /** Absolute game-day plan folder (gamedaysDirOf); none: no plans. */
+  gamedaysDir?: string;
   /** Told how long each tick's source sample took and whether it worked (/metrics). */
   onSourceSample?: (ms: number, ok: boolean) => void;
   /** Told how long each whole tick took: sample, record, evaluate, publish (/metrics, bench/scale). */
@@ -158,7 +165,8 @@ export function composeWarRoom(opts: ComposeOptions) {
   const slos = new SloTracker({ store, slos: config.slos });
   const sloChannel = new SloChannel({ hub, clock, slos });
   const alerts = new AlertEngine({ store, rules: config.alerts, staleAfterMs: (id) => freshness.boundMs(id), sourceFailing: (id) => (source.sourceOf(id)?.status().state ?? "ok") !== "ok" });
-  const alertChannel = new AlertChannel({ hub, engine: alerts });
+  const alertDecisions = new AlertActions({ store, clock });
+  const alertChannel = new AlertChannel({ hub, engine: alerts, actions: alertDecisions });
   // Several instances: presence is shared through the broker, with a beat on the bus (lib/incidents/presence.ts).
   const presenceBeatMs = opts.cluster?.presenceBeatMs ?? PRESENCE_BEAT_MS;
   const incidentLive = new IncidentLive({
@@ -166,7 +174,17 @@ export function composeWarRoom(opts: ComposeOptions) {
     store,
     presence: node.mode === "cluster" ? { instanceId: node.instanceId, beatMs: presenceBeatMs, send: (beat) => node.send("presence", beat) } : undefined,
   });
-  const incidents: IncidentCtx = { store, clock, hasService: (id) => catalog.has(id), latest: (id) => history.latest(id), events: incidentLive };
+  const incidents: IncidentCtx = {
+    store,
+    clock,
+    hasService: (id) => catalog.has(id),
+    latest: (id) => history.latest(id),
+    events: incidentLive,
+    firingAlerts: (services) => alerts.current().filter((a) => a.state === "firing" && services.includes(a.service)),
+    alert: (id) => alerts.current().find((a) => a.id === id) ?? alerts.recentResolved().find((a) => a.id === id) ?? null,
+    drillsAffecting: (id) => drills.list(100).filter((d) => d.target === id || (catalog.get(id)?.dependsOn ?? []).includes(d.target)),
+  };
+  const alertActions: AlertActionsCtx = { incidents, alerts, actions: alertDecisions, channel: alertChannel };
   const runbooks = new RunbookLibrary({ dir: opts.runbooksDir, clock, logger });
   const templates = new TemplateLibrary({ dir: opts.postmortemTemplatesDir, logger });
   const postmortems: PostmortemCtx = {
@@ -177,8 +195,10 @@ export function composeWarRoom(opts: ComposeOptions) {
     invalidTemplates: () => templates.invalid(),
     openMinutes: (services) => services.map((s) => rollup.peek(s)).filter((r): r is SignalMinute => r !== null),
     openSliRows: (ids) => slos.openRows(ids),
+    seconds: (services, from, to) => secondSeries({ history, services, from, to, now: clock.now(), intervalMs: (id) => freshness.boundMs(id) / 2 }),
     changed: (p) => incidentLive.postmortem(p),
   };
+  const gamedays = composeGameDays({ dir: opts.gamedaysDir, store, clock, logger, tickMs, hub, catalog, simulated: bySource.simulator, slos, sloIds: config.slos.map((s) => s.id), history, alertChannel, drills, incidents });
   const recorder = new Recorder({ store, logger, tickMs, catalog, history, rollup, board, slos, sloChannel, alerts, alertChannel, incidents, freshness });
   const ownership = new PushOwnership([...fedBy].filter((e): e is [string, "simulator" | "prometheus" | "push"] => e[1] !== "none"));
   // Several instances: a pushed batch is stored by the instance that received it, then applied on
@@ -268,9 +288,10 @@ export function composeWarRoom(opts: ComposeOptions) {
       everyMs: presenceBeatMs,
       run: () => incidentLive.presenceBeat().catch((err: unknown) => logger.debug({ err: String(err) }, "could not send the presence beat")),
     } satisfies Job,
+    gamedays: onlyOnLeader(gamedays.service.job(tickMs), leads),
     notifications: onlyOnLeader(notifications.job, leads),
     statusPage: { name: "status-page", everyMs: 5_000, run: () => statusPage.observe() } satisfies Job,
-    retention: onlyOnLeader(retentionJob({ purgers: [drills.purger, slos.purger, alerts.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
+    retention: onlyOnLeader(retentionJob({ purgers: [idempotencyPurger(store.db), drills.purger, slos.purger, alerts.purger, alertDecisions.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
   };
 
   // What other instances did, applied here: alert changes (mirrored), drills (read again), the
@@ -278,7 +299,11 @@ export function composeWarRoom(opts: ComposeOptions) {
   hub.onRemote("alerts", (f, parsed) => {
     const p = parsed();
     const change = p && f.event === "change" ? AlertChangeSchema.safeParse(p.data) : null;
-    if (change?.success) alerts.applyRemote(change.data, clock.now());
+    if (change?.success) {
+      alerts.applyRemote(change.data, clock.now());
+      // An ack or silence written through another instance: read them again (lib/alerts/actions.ts).
+      if (alertDecisions.behind(change.data.alert)) void alertDecisions.load().catch(() => undefined);
+    }
     else logger.warn({ channel: f.channel, event: f.event }, "ignored an alert event that does not parse");
   });
   hub.onRemote("board", (f, parsed) => {
@@ -289,6 +314,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     void drills.load().catch(() => undefined);
     void alerts
       .load(clock.now() - ALERT_RESTORE_MS, clock.now())
+      .then(() => alertDecisions.load())
       .then(() => hub.refresh("alerts"))
       .catch(() => undefined);
   });
@@ -325,6 +351,7 @@ export function composeWarRoom(opts: ComposeOptions) {
 
   const stopTimers = () => {
     runbooks.close();
+    gamedays.plans.close();
     source.close?.();
     scheduler.stop();
   };
@@ -346,10 +373,12 @@ export function composeWarRoom(opts: ComposeOptions) {
     slos,
     alerts,
     alertChannel,
+    alertActions,
     incidents,
     runbooks,
     templates,
     postmortems,
+    gamedays,
     ingest,
     remoteWrite,
     alertmanager,
@@ -370,8 +399,11 @@ export function composeWarRoom(opts: ComposeOptions) {
       await runbooks.load();
       runbooks.watch();
       await templates.load();
+      await gamedays.plans.load();
+      gamedays.plans.watch();
       const now = clock.now();
       await alerts.load(now - ALERT_RESTORE_MS, now);
+      await alertDecisions.load(now);
       if (opts.backfill !== false) {
         // A source that is down at start must not stop the war room: it starts with what the store has.
         await backfillHistory({ source, history, rollup, store, tickMs, logger, services: catalog.services.length, deriver }, clock.now())
@@ -382,7 +414,7 @@ export function composeWarRoom(opts: ComposeOptions) {
         await slos.load(clock.now());
       }
       board.syncDrills();
-      scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick)] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention, jobs.notifications, jobs.statusPage]);
+      scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick), jobs.gamedays] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention, jobs.notifications, jobs.statusPage]);
     },
 
     /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */

@@ -14,6 +14,8 @@ const ListQuerySchema = z
     q: z.string().optional(),
     service: z.string().min(1).max(200).optional(),
     alert: z.string().min(1).max(500).optional(),
+    /** With `alert`: the slug the alert's runbook_url names (it counts as listing the alert). */
+    runbook: z.string().min(1).max(500).optional(),
   })
   .strict();
 
@@ -22,19 +24,17 @@ export function addRunbookRoutes(api: HttpApi, ctx: { runbooks: RunbookLibrary; 
   const library = ctx.runbooks;
 
   api.add("GET", "/api/v1/runbooks", ({ query }) => {
-    const { q, service, alert } = parseOrInvalid(ListQuerySchema, Object.fromEntries(query), "query parameters", { firstIssue: false });
+    const { q, service, alert, runbook } = parseOrInvalid(ListQuerySchema, Object.fromEntries(query), "query parameters", { firstIssue: false });
     if (q !== undefined) return { body: { query: q.slice(0, 200), hits: library.search(q, 20) } };
-    if (service !== undefined && alert !== undefined) {
-      const forAlert = new Set(library.byAlert(alert).map((s) => s.slug));
-      return { body: { runbooks: library.byService(service).filter((s) => forAlert.has(s.slug)) } };
-    }
+    // An alert's runbooks, best first for its service (lib/runbooks/rank.ts).
+    if (alert !== undefined && (service !== undefined || runbook !== undefined)) return { body: { runbooks: library.forAlert({ alert, service, runbook }) } };
     if (service !== undefined) return { body: { runbooks: library.byService(service) } };
     if (alert !== undefined) return { body: { runbooks: library.byAlert(alert) } };
     return { body: library.list() };
   }, {
     summary: "Runbooks by title (with invalid files), or search hits with `q`, or those for a service or alert",
     description:
-      "With `q`: `{ query, hits }` (≤ 20, best first; any text, cut to 200 characters; title ×4, tags/services/alerts ×2, body; prefix and typo tolerant). With `service` and/or `alert` (for ErrorBudgetBurn:<slo>:<rule> also runbooks listing the SLO id): `{ runbooks }`. Otherwise `{ runbooks, invalid }`.",
+      "With `q`: `{ query, hits }` (≤ 20, best first; any text, cut to 200 characters; title ×4, tags/services/alerts ×2, body; prefix and typo tolerant). With `service` or `alert` (for ErrorBudgetBurn:<slo>:<rule> also runbooks listing the SLO id): `{ runbooks }`. With `alert` and `service` (and `runbook`, the slug its runbook_url names): the alert's runbooks ranked for the service — listing the alert and the service first, generic ones (with `<service>` placeholders) after the service's own, other services' last. Otherwise `{ runbooks, invalid }`.",
     query: ListQuerySchema,
     response: RunbookListSchema,
     errors: { 400: "Unknown query parameter" },

@@ -13,7 +13,7 @@ import { LiveSockets } from "./ws";
 import { send, sendReply } from "./http";
 import { EventLoopLag, LoadShedder, isShedExempt, type ShedLimits } from "./shed";
 import { VERSION } from "./version";
-import { postmortemTemplatesDirOf, runbooksDirOf } from "../config/load";
+import { gamedaysDirOf, postmortemTemplatesDirOf, runbooksDirOf } from "../config/load";
 import { WarRoomMetrics } from "./metrics";
 import type { HttpApi } from "./http";
 import type { BreakerState, MetricSource } from "../sources/types";
@@ -135,6 +135,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     heartbeatMs: opts.heartbeatMs,
     runbooksDir: opts.runbooksDir ?? runbooksDirOf(config, env.WAR_ROOM_RUNBOOKS_DIR),
     postmortemTemplatesDir: opts.postmortemTemplatesDir ?? postmortemTemplatesDirOf(config),
+    gamedaysDir: gamedaysDirOf(config),
     onSourceSample: (ms, ok) => metrics.sourceQuery.observe({ outcome: ok ? "ok" : "error" }, ms / 1000),
     onTick: (ms) => metrics.tickDuration.observe(ms / 1000),
     cluster: { redisUrl: env.REDIS_URL, prefix: env.WAR_ROOM_CLUSTER_PREFIX, ...opts.lease, presenceBeatMs: opts.presenceBeatMs },

@@ -5,7 +5,7 @@ import type { DrillService } from "../drills/service";
 import { drillEnd, type DrillEffect } from "../drills/types";
 import type { ServiceCatalog } from "./catalog";
 import type { SignalHistory } from "./history";
-import { Freshness } from "./freshness";
+import { Freshness, serviceStale } from "./freshness";
 import { roundArray, roundSig, roundValues } from "./round";
 import { overallStatus, serviceStates } from "./state";
 import { SIGNALS, type SignalValues, type Thresholds } from "./types";
@@ -112,11 +112,12 @@ export class BoardChannels {
   /** The banner's aggregates from every service's fresh point (lib/signals/summary.ts), rounded like points. */
   summary(): BoardSummary {
     const now = this.clock.now();
+    const source = this.sourceStatus();
     const stale: string[] = [];
     const s = summarizeBoard(this.catalog.services, (id) => {
       const p = this.history.latest(id);
       if (!p) return null;
-      if (!this.freshness.isStale(id, p.t, now)) return p;
+      if (!serviceStale(this.freshness, source, this.catalog.get(id) ?? { id }, p.t, now)) return p;
       stale.push(id);
       return null;
     }, this.errThreshold);
@@ -145,9 +146,10 @@ export class BoardChannels {
   /** Overall status from the newest points (a stale service counts as unknown, lib/signals/freshness.ts), for /health and the banner. */
   overall() {
     const now = this.clock.now();
+    const source = this.sourceStatus();
     const states = this.catalog.services.map((s) => {
       const p = this.history.latest(s.id);
-      return p && !this.freshness.isStale(s.id, p.t, now) ? serviceStates(p as SignalValues, s.thresholds).state : null;
+      return p && !serviceStale(this.freshness, source, s, p.t, now) ? serviceStates(p as SignalValues, s.thresholds).state : null;
     });
     return overallStatus(states);
   }

@@ -146,8 +146,9 @@ export type ServiceTick = z.infer<typeof ServiceTickSchema>;
 export const ServiceDetailSchema = z.object({
   service: ServiceInfoSchema,
   latest: PointValuesSchema.extend({ t: z.number() }).nullable(),
+  /** Null without a point, and while stale: old values have no state (the board greys them, STALE). */
   state: ServiceStatesSchema.nullable(),
-  /** No point yet, or the newest is older than two update intervals (its source stopped). */
+  /** The board's rule (lib/signals/freshness.ts): no point yet, the newest older than two update intervals, or its source down. */
   stale: z.boolean(),
 });
 

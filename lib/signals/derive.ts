@@ -34,7 +34,8 @@ export function deriveSeries(d: HistoryDeriver, serviceId: string, from: number,
   }
   if (times.length === 0) return;
   const values = d.sample(serviceId, times);
-  const agg = new Aggregator();
+  // Peaks, like kept history (lib/signals/history.ts): a derived service's chart shows spikes too.
+  const agg = new Aggregator({ peaks: true });
   let bucket: number | null = null;
   for (let i = 0; i < slots.length; i++) {
     const b = Math.floor(slots[i] / bucketMs) * bucketMs;

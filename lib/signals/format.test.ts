@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   formatAge,
   formatDateTime,
+  formatTimeZoned,
+  zoneName,
   formatDuration,
   formatMs,
   formatPct,
@@ -69,5 +71,13 @@ describe("durations and times", () => {
     expect(formatTime(t)).toBe("14:03:07");
     expect(formatTime(t, "utc", false)).toBe("14:03");
     expect(formatDateTime(t)).toBe("2026-11-23 14:03:07 UTC");
+  });
+  it("labels local times with their zone, as UTC times carry UTC (issue #16)", () => {
+    const t = Date.UTC(2026, 10, 23, 14, 3, 7);
+    const zone = zoneName(t, "local");
+    expect(zone).not.toBe("");
+    expect(formatDateTime(t, "local").endsWith(` ${zone}`)).toBe(true);
+    expect(formatTimeZoned(t, "local", false)).toMatch(new RegExp(`^\\d\\d:\\d\\d ${zone.replace("+", "\\+")}$`));
+    expect(formatTimeZoned(t)).toBe("14:03:07 UTC");
   });
 });

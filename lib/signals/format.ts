@@ -98,11 +98,34 @@ export function formatTime(t: number, tz: TimeZoneMode = "utc", seconds = true):
   return seconds ? `${p2(x.h)}:${p2(x.mi)}:${p2(x.s)}` : `${p2(x.h)}:${p2(x.mi)}`;
 }
 
-/** "2026-11-23 14:03:07 UTC". */
+/**
+ * The zone a time is shown in: "UTC", or the browser zone's short name at that moment ("CET",
+ * "GMT+1"; summer and winter time differ). Every time shown in local mode carries it (issue #16),
+ * as UTC times always carried "UTC".
+ */
+export function zoneName(t: number, tz: TimeZoneMode): string {
+  if (tz === "utc") return "UTC";
+  try {
+    const part = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" })
+      .formatToParts(Number.isFinite(t) ? new Date(t) : new Date())
+      .find((p) => p.type === "timeZoneName");
+    return part?.value ?? "local";
+  } catch {
+    return "local";
+  }
+}
+
+/** "14:03:07 UTC", "14:03 CET": formatTime with the zone, for a time shown on its own. */
+export function formatTimeZoned(t: number, tz: TimeZoneMode = "utc", seconds = true): string {
+  if (!Number.isFinite(t)) return DASH;
+  return `${formatTime(t, tz, seconds)} ${zoneName(t, tz)}`;
+}
+
+/** "2026-11-23 14:03:07 UTC", "2026-11-23 15:03:07 CET". */
 export function formatDateTime(t: number, tz: TimeZoneMode = "utc"): string {
   if (!Number.isFinite(t)) return DASH;
   const x = parts(t, tz);
-  return `${x.y}-${p2(x.mo)}-${p2(x.d)} ${formatTime(t, tz)}${tz === "utc" ? " UTC" : ""}`;
+  return `${x.y}-${p2(x.mo)}-${p2(x.d)} ${formatTime(t, tz)} ${zoneName(t, tz)}`;
 }
 
 /** "23 Nov 14:03" for chart axes spanning days. */

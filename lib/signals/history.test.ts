@@ -43,16 +43,30 @@ describe("SeriesRing", () => {
 });
 
 describe("SignalHistory", () => {
-  it("downsamples into buckets with traffic-weighted error rate", () => {
+  it("downsamples into buckets at the peak error rate and latency, mean traffic", () => {
     const h = new SignalHistory(["a"]);
-    // 10 s at 100 req/s with 0% errors, then 10 s at 300 req/s with 10% errors.
-    for (let i = 0; i < 10; i++) h.record("a", i * 1000, values({ rps: 100, errorPct: 0 }));
-    for (let i = 10; i < 20; i++) h.record("a", i * 1000, values({ rps: 300, errorPct: 10 }));
+    // 10 s at 100 req/s with 0% errors, then 10 s at 300 req/s with 10% errors and a slower p99.
+    for (let i = 0; i < 10; i++) h.record("a", i * 1000, values({ rps: 100, errorPct: 0, p99: 100 }));
+    for (let i = 10; i < 20; i++) h.record("a", i * 1000, values({ rps: 300, errorPct: 10, p99: 450 }));
     const s = h.query("a", 0, 19_000, 20);
     expect(s.t).toEqual([0]);
     expect(s.rps[0]).toBeCloseTo(200);
-    // 300×10% / 400 total = 7.5 %, not the plain mean of 5 %.
-    expect(s.errorPct[0]).toBeCloseTo(7.5);
+    // The bucket's worst moment, not a mean (7.5 % weighted) that hides it.
+    expect(s.errorPct[0]).toBe(10);
+    expect(s.p99[0]).toBe(450);
+  });
+
+  it("a 7-day chart's coarse bucket shows the 9.9 % minute the finer step shows (issue #16)", () => {
+    const h = new SignalHistory(["a"], { secondsCapacity: 60 });
+    const base = 1_700_000_000_000 - (1_700_000_000_000 % 3_600_000);
+    // An hour at 0.5 % errors with one bad minute at 9.9 %, kept as minute rollups.
+    for (let m = 0; m < 60; m++) h.recordMinute("a", base + m * 60_000, values({ rps: 100, errorPct: m === 17 ? 9.9 : 0.5 }));
+    const fine = h.query("a", base, base + 3_599_000, 60);
+    expect(Math.max(...fine.errorPct)).toBe(9.9);
+    // The 7 d range's step (1008 s): the bucket holding minute 17 peaks at 9.9 %, not the ~1.0 % mean.
+    const coarse = h.query("a", base, base + 3_599_000, 1008);
+    expect(Math.max(...coarse.errorPct)).toBe(9.9);
+    expect(coarse.rps.every((r) => Math.abs(r - 100) < 1e-9)).toBe(true);
   });
 
   it("serves long ranges from minute rollups, including the open minute", () => {

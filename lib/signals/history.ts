@@ -56,7 +56,7 @@ export class SignalHistory {
       this.services.set(id, {
         seconds: new SeriesRing(derived ? this.derive!.ticks : secondsCapacity),
         minutes: derived ? null : new SeriesRing(minutesCapacity),
-        minuteAgg: new Aggregator(),
+        minuteAgg: new Aggregator({ peaks: true }),
         minuteStart: null,
         minutePending: false,
         derivedUntil: null,
@@ -78,7 +78,7 @@ export class SignalHistory {
     if (h.minutes) return;
     const seconds = new SeriesRing(this.secondsCapacity);
     for (let i = 0; i < h.seconds.size; i++) seconds.push(h.seconds.timeAt(i), h.seconds.pointAt(i));
-    this.services.set(serviceId, { seconds, minutes: new SeriesRing(this.minutesCapacity), minuteAgg: new Aggregator(), minuteStart: null, minutePending: false, derivedUntil: t });
+    this.services.set(serviceId, { seconds, minutes: new SeriesRing(this.minutesCapacity), minuteAgg: new Aggregator({ peaks: true }), minuteStart: null, minutePending: false, derivedUntil: t });
   }
 
   /** True when the service's history before `t` is derived (wholly derived, or before it was fed otherwise). */
@@ -218,8 +218,9 @@ export function emptySeries(): Series {
   return s;
 }
 
+/** Buckets of `bucketMs`: latency and error signals at their peak, traffic and saturation as means (lib/signals/aggregate.ts). */
 function bucketed(ring: SeriesRing, from: number, to: number, bucketMs: number, out: Series): Series {
-  const agg = new Aggregator();
+  const agg = new Aggregator({ peaks: true });
   let bucket: number | null = null;
   for (let i = ring.lowerBound(from); i < ring.size; i++) {
     const t = ring.timeAt(i);

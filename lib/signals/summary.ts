@@ -5,10 +5,6 @@ import type { SignalState, SignalValues, Threshold } from "./types";
 const RANK: Record<SignalState, number> = { ok: 0, warn: 1, critical: 2 };
 const SATURATION = ["cpuPct", "memPct", "poolPct"] as const;
 
-function limitOf(t: Threshold | undefined): number | undefined {
-  return t?.below ? undefined : (t?.warn ?? t?.critical);
-}
-
 /** The threshold most services share (in practice the config default), for the estate-wide error rate. */
 export function commonThreshold(services: readonly ServiceInfo[], signal: "errorPct"): Threshold | undefined {
   const tally = new Map<string, { t: Threshold; n: number }>();
@@ -26,8 +22,9 @@ export function commonThreshold(services: readonly ServiceInfo[], signal: "error
 }
 
 /**
- * The banner's aggregates (SPEC §2) over every service: overall status and counts, the worst p99
- * (by state, then by how far past its limit), the traffic-weighted error rate, total throughput and
+ * The banner's aggregates (SPEC §2) over every service: overall status and counts, the highest p99
+ * (the true maximum in ms, labelled "Highest p99" on the banner: ranking by state or by ratio to a
+ * limit showed a 239 ms service above a 672 ms one, issue #16), the traffic-weighted error rate, total throughput and
  * the worst saturation signal. `latestOf` gives a service's fresh point, or null (no data, or stale).
  * Computed once per tick on the server (lib/signals/channels.ts) instead of in every browser.
  */
@@ -35,7 +32,6 @@ export function summarizeBoard(services: readonly ServiceInfo[], latestOf: (id: 
   const counts = { ok: 0, warn: 0, critical: 0, unknown: 0 };
   const states: (SignalState | null)[] = [];
   let worstP99: BoardHeadline | null = null;
-  let p99Key: [number, number] = [-1, -Infinity];
   let saturation: BoardHeadline | null = null;
   let rps = 0;
   let errors = 0;
@@ -50,14 +46,7 @@ export function summarizeBoard(services: readonly ServiceInfo[], latestOf: (id: 
     const st = serviceStates(v, info.thresholds ?? {});
     counts[st.state]++;
     states.push(st.state);
-    if (Number.isFinite(v.p99)) {
-      const limit = limitOf(info.thresholds?.p99);
-      const key: [number, number] = [RANK[st.signals.p99], limit ? v.p99 / limit : v.p99 / 1e9];
-      if (key[0] > p99Key[0] || (key[0] === p99Key[0] && key[1] > p99Key[1])) {
-        p99Key = key;
-        worstP99 = headline(v.p99, st.signals.p99, "p99", info);
-      }
-    }
+    if (Number.isFinite(v.p99) && (!worstP99 || v.p99 > worstP99.value)) worstP99 = headline(v.p99, st.signals.p99, "p99", info);
     if (Number.isFinite(v.rps) && Number.isFinite(v.errorPct)) {
       any = true;
       rps += v.rps;

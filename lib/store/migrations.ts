@@ -277,9 +277,124 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.createIndex("timeline_entries_incident_recorded_idx").on("timeline_entries").columns(["incident_id", "recorded_at"]).execute();
     },
   },
+  "0009_incident_impact_start": {
+    async up(db: Kysely<unknown>) {
+      // The alert an incident was declared from (lib/incidents/alert-links.ts): a second declare from it while the incident is open is refused.
+      await db.schema
+        .createTable("incident_alerts")
+        .addColumn("incident_id", "text", (c) => c.notNull().references("incidents.id").onDelete("cascade"))
+        .addColumn("alert_id", "text", (c) => c.notNull())
+        .addColumn("linked_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("incident_alerts_pk", ["incident_id", "alert_id"])
+        .execute();
+      await db.schema.createIndex("incident_alerts_alert_idx").on("incident_alerts").column("alert_id").execute();
+    },
+  },
+  "0010_timeline_edits_idempotency": {
+    async up(db: Kysely<unknown>) {
+      // Who last changed an entry's body or time, when, and how many times (the "edited" mark).
+      await db.schema.alterTable("timeline_entries").addColumn("edited_at", "bigint").execute();
+      await db.schema.alterTable("timeline_entries").addColumn("edited_by", "text").execute();
+      await db.schema.alterTable("timeline_entries").addColumn("revisions", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      // One row per edit: the body and time the edit replaced, who replaced them and when.
+      await db.schema
+        .createTable("timeline_entry_revisions")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("entry_id", "text", (c) => c.notNull().references("timeline_entries.id").onDelete("cascade"))
+        .addColumn("incident_id", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("occurred_at", "bigint", (c) => c.notNull())
+        .addColumn("edited_by", "text", (c) => c.notNull())
+        .addColumn("edited_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("timeline_entry_revisions_entry_idx").on("timeline_entry_revisions").columns(["entry_id", "version"]).execute();
+      // Idempotency-Key (lib/store/idempotency.ts): the answer to the first request with a key,
+      // per client; written in the same transaction as what the request wrote.
+      await db.schema
+        .createTable("idempotency_keys")
+        .addColumn("scope", "text", (c) => c.notNull())
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("fingerprint", "text", (c) => c.notNull())
+        .addColumn("status", "integer", (c) => c.notNull())
+        .addColumn("response", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("idempotency_keys_pk", ["scope", "key"])
+        .execute();
+      await db.schema.createIndex("idempotency_keys_created_at_idx").on("idempotency_keys").column("created_at").execute();
+    },
+  },
+  "0011_alert_acks_silences": {
+    async up(db: Kysely<unknown>) {
+      // lib/alerts/actions-repo.ts: one acknowledgement per alert episode; silences with JSON matchers.
+      await db.schema
+        .createTable("alert_acks")
+        .addColumn("alert_id", "text", (c) => c.notNull())
+        .addColumn("active_at", "bigint", (c) => c.notNull())
+        .addColumn("acked_by", "text", (c) => c.notNull())
+        .addColumn("acked_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("alert_acks_pk", ["alert_id", "active_at"])
+        .execute();
+      await db.schema
+        .createTable("silences")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("matchers", "text", (c) => c.notNull())
+        .addColumn("starts_at", "bigint", (c) => c.notNull())
+        .addColumn("ends_at", "bigint", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("created_by", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("expired_by", "text")
+        .execute();
+      await db.schema.createIndex("silences_ends_at_idx").on("silences").column("ends_at").execute();
+    },
+  },
+  "0012_gamedays": {
+    async up(db: Kysely<unknown>) {
+      // Game-day runs (lib/gamedays/repo.ts): the state is one JSON document, rewritten at each change.
+      await db.schema
+        .createTable("gameday_runs")
+        .addColumn("id", "text", (c) => c.primaryKey().notNull())
+        .addColumn("plan", "text", (c) => c.notNull())
+        .addColumn("incident_id", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .addColumn("ended_at", "bigint")
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("gameday_runs_plan_idx").on("gameday_runs").columns(["plan", "started_at"]).execute();
+      await db.schema.createIndex("gameday_runs_status_idx").on("gameday_runs").column("status").execute();
+      await db.schema.createIndex("gameday_runs_incident_idx").on("gameday_runs").column("incident_id").execute();
+    },
+  },
   "0013_comms": {
     async up(db: Kysely<unknown>) {
       await commsMigration(db);
+    },
+  },
+  "0015_ingest_samples": {
+    async up(db: Kysely<unknown>) {
+      // Pushed samples, narrower (BENCHMARKS.md "Push ingest"): on SQLite a WITHOUT ROWID table
+      // keyed by (t, service), one B-tree per row instead of three, and a request's samples (sorted
+      // by t) go in at its right edge instead of into one place per service; retention deletes
+      // a range of that key. The sample is packed as float64s (lib/ingest/packed.ts); rows already
+      // stored keep their JSON text (as bytes), which decodeSample still reads.
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      await db.schema
+        .createTable("ingest_samples_0015")
+        .addColumn("service", "text", (c) => c.notNull())
+        .addColumn("t", "bigint", (c) => c.notNull())
+        .addColumn("interval_ms", "integer", (c) => c.notNull())
+        .addColumn("sample", sqlite ? "blob" : "bytea", (c) => c.notNull())
+        .addColumn("received_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("ingest_samples_0015_pk", ["t", "service"])
+        .$call((b) => (sqlite ? b.modifyEnd(sql`without rowid`) : b))
+        .execute();
+      const bytes = sqlite ? sql`cast(sample as blob)` : sql`convert_to(sample, 'UTF8')`;
+      await sql`insert into ingest_samples_0015 (service, t, interval_ms, sample, received_at) select service, t, interval_ms, ${bytes}, received_at from ingest_samples`.execute(db);
+      await db.schema.dropTable("ingest_samples").execute();
+      await db.schema.alterTable("ingest_samples_0015").renameTo("ingest_samples").execute();
     },
   },
 };

@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 /**
  * Row types of the database, as stored (snake_case). Each table gets an interface here and a
@@ -83,6 +83,32 @@ export interface TimelineEntriesTable {
   snapshot: string;
   /** Store-assigned, strictly increasing (migration 0008): PostgreSQL sequence default, SQLite counter row. */
   seq: Generated<number>;
+  /** Migration 0010: the last edit of body or time (null: never edited), and how many there were. */
+  edited_at: ColumnType<number | null, number | null | undefined, number | null>;
+  edited_by: ColumnType<string | null, string | null | undefined, string | null>;
+  revisions: Generated<number>;
+}
+
+/** One edit of a timeline entry: what it replaced (migration 0010). */
+export interface TimelineEntryRevisionsTable {
+  id: string;
+  entry_id: string;
+  incident_id: string;
+  version: number;
+  body: string;
+  occurred_at: number;
+  edited_by: string;
+  edited_at: number;
+}
+
+/** The first answer to a request with an Idempotency-Key, per client (migration 0010). */
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  status: number;
+  response: string;
+  created_at: number;
 }
 
 export interface ActionItemsTable {
@@ -101,6 +127,13 @@ export interface ActionItemsTable {
 }
 
 /** Runbook steps ticked or unticked during an incident; the newest row per step is its state. */
+/** The alert an incident was declared from (migration 0009). */
+export interface IncidentAlertsTable {
+  incident_id: string;
+  alert_id: string;
+  linked_at: number;
+}
+
 export interface RunbookChecksTable {
   id: string;
   incident_id: string;
@@ -140,12 +173,12 @@ export interface SignalMinutesTable {
   error_pct_max: number;
 }
 
-/** A pushed sample (POST /api/v1/ingest) as received, JSON in `sample`. */
+/** A pushed sample (POST /api/v1/ingest, /api/v1/write), packed in `sample` (lib/ingest/packed.ts). */
 export interface IngestSamplesTable {
   service: string;
   t: number;
   interval_ms: number;
-  sample: string;
+  sample: Uint8Array;
   received_at: number;
 }
 
@@ -219,6 +252,40 @@ export interface ClusterLeaseTable {
 import type { NotificationEventsTable, NotificationDeliveriesTable, StatusUpdatesTable, StatusOverridesTable, StatusSubscribersTable } from "./schema-comms";
 export type { NotificationEventsTable, NotificationDeliveriesTable, StatusUpdatesTable, StatusOverridesTable, StatusSubscribersTable } from "./schema-comms";
 
+/** lib/alerts/actions-repo.ts: who acknowledged an alert episode (alert id + its activeAt). */
+export interface AlertAcksTable {
+  alert_id: string;
+  active_at: number;
+  acked_by: string;
+  acked_at: number;
+}
+
+/** lib/alerts/actions-repo.ts: silences; `matchers` is JSON text, `ends_at` moves to the expiry time. */
+export interface SilencesTable {
+  id: string;
+  matchers: string;
+  starts_at: number;
+  ends_at: number;
+  reason: string;
+  created_by: string;
+  created_at: number;
+  expired_by: string | null;
+}
+
+/** lib/gamedays/repo.ts: game-day runs, the state as JSON (lib/gamedays/model.ts RunSchema). */
+export interface GamedayRunsTable {
+  id: string;
+  plan: string;
+  /** The run's drill incident. */
+  incident_id: string;
+  /** running, completed or stopped. */
+  status: string;
+  started_at: number;
+  ended_at: number | null;
+  state: string;
+  version: number;
+}
+
 export interface Database {
   drills: DrillsTable;
   meta: MetaTable;
@@ -241,4 +308,11 @@ export interface Database {
   status_updates: StatusUpdatesTable;
   status_overrides: StatusOverridesTable;
   status_subscribers: StatusSubscribersTable;
+
+  timeline_entry_revisions: TimelineEntryRevisionsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  alert_acks: AlertAcksTable;
+  silences: SilencesTable;
+  gameday_runs: GamedayRunsTable;
+  incident_alerts: IncidentAlertsTable;
 }

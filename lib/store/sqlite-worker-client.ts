@@ -9,9 +9,10 @@ type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Erro
  * arrays instead of an array per row: structured clone of 4,000 small arrays cost more than the
  * inserts on the main thread (BENCHMARKS.md "Push ingest"). `lines` is the column's values joined
  * with "\n" (for values that cannot contain one, e.g. JSON.stringify output); `dict` names each
- * row's value by index into `values`; `value` is the same for every row.
+ * row's value by index into `values`; `blobs` gives row i the bytes of `blobs[offsets[i] .. offsets[i + 1])`
+ * (packed ingest samples, lib/ingest/packed.ts); `value` is the same for every row.
  */
-export type PackedColumn = { lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { value: string | number };
+export type PackedColumn = { lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { blobs: Float64Array; offsets: Uint32Array } | { value: string | number };
 export type PackedBatch = { rows: number; columns: PackedColumn[] };
 
 export type QueryResult = { rows?: Record<string, unknown>[]; changes?: number; lastInsertRowid?: number | bigint };
@@ -64,9 +65,20 @@ export class SqliteWorkerClient {
     return (await this.call({ op: "batch", sql, rows })).changes as number[];
   }
 
-  /** `batch` with the rows packed by column (PackedBatch); the changes (0 or 1) of each row. */
+  /**
+   * `batch` with the rows packed by column (PackedBatch); the changes (0 or 1) of each row. The
+   * columns' typed arrays that own their whole buffer are moved to the worker, not copied (copying
+   * a 4,000-sample batch took ~1.7 ms of the main thread, BENCHMARKS.md "Push ingest"): they are
+   * empty (detached) for the caller afterwards.
+   */
   async batchPacked(sql: string, packed: PackedBatch): Promise<Uint8Array> {
-    return (await this.call({ op: "batch", sql, packed })).changes as Uint8Array;
+    const transfer: ArrayBuffer[] = [];
+    for (const c of packed.columns) {
+      for (const v of Object.values(c) as unknown[]) {
+        if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && !transfer.includes(v.buffer)) transfer.push(v.buffer);
+      }
+    }
+    return (await this.call({ op: "batch", sql, packed }, false, transfer)).changes as Uint8Array;
   }
 
   /** A round trip to the worker: it answers once the statement it is running (if any) is done. */
@@ -82,14 +94,14 @@ export class SqliteWorkerClient {
     })());
   }
 
-  private call(message: Record<string, unknown>, closing = false): Promise<Record<string, unknown>> {
+  private call(message: Record<string, unknown>, closing = false, transfer: ArrayBuffer[] = []): Promise<Record<string, unknown>> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closing && !closing) return Promise.reject(new Error(`SQLite store ${this.file} is closed`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...message, id });
+      this.worker.postMessage({ ...message, id }, transfer);
     });
   }
 

@@ -57,7 +57,7 @@ function prepare(d, sql) {
  * Runs `stmt` once per row of a packed batch (lib/store/sqlite-worker-client.ts PackedBatch),
  * building each row's parameters here rather than receiving an array per row.
  * @param {import("better-sqlite3").Statement} stmt
- * @param {{ rows: number; columns: ({ lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { value: string | number })[] }} packed
+ * @param {{ rows: number; columns: ({ lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { blobs: Float64Array; offsets: Uint32Array } | { value: string | number })[] }} packed
  */
 function runPacked(stmt, packed) {
   const n = packed.rows;
@@ -69,6 +69,11 @@ function runPacked(stmt, packed) {
     }
     if ("numbers" in c) return (i) => c.numbers[i];
     if ("dict" in c) return (i) => c.dict[c.index[i]];
+    if ("blobs" in c) {
+      // Each row's blob is a view on the one buffer that came with the message (bound as bytes, not copied here).
+      const { blobs, offsets } = c;
+      return (i) => Buffer.from(blobs.buffer, blobs.byteOffset + offsets[i] * 8, (offsets[i + 1] - offsets[i]) * 8);
+    }
     return () => c.value;
   });
   const args = new Array(get.length);

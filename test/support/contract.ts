@@ -17,6 +17,7 @@ import {
 import { PostmortemSavedSchema } from "../../lib/postmortems/contract";
 import { BoardDrillsSchema, BoardSnapshotSchema, BoardTickSchema, ServiceSnapshotSchema, ServiceTickSchema, SourceStatusSchema } from "../../lib/signals/contract";
 import { SloWorstSchema, SlosSnapshotSchema } from "../../lib/slo/contract";
+import { RunAnswerSchema } from "../../lib/gamedays/model";
 
 /**
  * Fails when `body` does not match its contract: a field missing, of another type, outside an
@@ -65,6 +66,7 @@ export function channelContract(channel: string): ChannelContract | null {
   if (channel === "alerts") return { snapshot: AlertsSnapshotSchema, events: { change: AlertChangeSchema } };
   if (channel === "slos") return { snapshot: SlosSnapshotSchema, events: { update: SlosSnapshotSchema } };
   if (channel === "slos:worst") return { snapshot: SloWorstSchema, events: { update: SloWorstSchema } };
+  if (channel.startsWith("gameday:")) return { snapshot: RunAnswerSchema, events: { run: RunAnswerSchema } };
   if (channel === "incidents") return { snapshot: IncidentListSnapshotSchema, events: { upsert: IncidentUpsertSchema } };
   if (channel.startsWith("incident:")) {
     return {

@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { WRITABLE_KINDS } from "@/lib/incidents/model";
+
+/**
+ * The outbox: timeline entries typed on this device that the server has not acknowledged yet.
+ * Kept in localStorage (one list per incident and user, so a reload or a second tab keeps them)
+ * and sent with an Idempotency-Key each (docs/api.md): however often a note is retried — after a
+ * timeout whose request did arrive, from two tabs at once, after a reload — it is written once.
+ */
+export const OutboxNoteSchema = z.object({
+  /** The Idempotency-Key, chosen when the note was typed and kept for every retry. */
+  key: z.string().min(1).max(200),
+  incidentId: z.string(),
+  author: z.string().nullable(),
+  /** Exactly what is POSTed each time (the same body with the same key is the same request). */
+  input: z.object({ kind: z.enum(WRITABLE_KINDS), body: z.string(), occurredAt: z.number() }),
+  queuedAt: z.number(),
+  /** Why the server refused it (a retry would not help); null while it waits to be sent. */
+  failed: z.string().nullable(),
+});
+export type OutboxNote = z.infer<typeof OutboxNoteSchema>;
+
+const PREFIX = "war-room:outbox:v1:";
+/** Dispatched on window when this tab changes an outbox (other tabs get the `storage` event). */
+export const OUTBOX_EVENT = "war-room:outbox";
+
+export function outboxKey(incidentId: string, user: string | null): string {
+  return `${PREFIX}${encodeURIComponent(user ?? "")}:${incidentId}`;
+}
+
+/** The notes stored under `raw` (a localStorage value); anything unreadable is left out. */
+export function parseOutbox(raw: string | null): OutboxNote[] {
+  if (!raw) return [];
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(data)) return [];
+  return data.flatMap((n) => {
+    const r = OutboxNoteSchema.safeParse(n);
+    return r.success ? [r.data] : [];
+  });
+}
+
+/** What a send attempt that failed with HTTP `status` (0: no answer) means for the note. */
+export function afterFailure(status: number): "wait" | "refused" {
+  // No answer, the server or its database away, overload, a signed-out session, or an
+  // acknowledgement race: the same request may succeed later. Anything else will not.
+  return status === 0 || status >= 500 || status === 429 || status === 401 || status === 409 ? "wait" : "refused";
+}
+
+/** A random UUID, also where crypto.randomUUID is missing (plain http on a LAN address is not a secure context). */
+export function newKey(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The stored list, changed by `change` (read fresh each time: another tab may have sent or added notes). */
+export function updateOutbox(storage: Pick<Storage, "getItem" | "setItem" | "removeItem">, key: string, change: (notes: OutboxNote[]) => OutboxNote[]): OutboxNote[] {
+  const next = change(parseOutbox(storage.getItem(key)));
+  if (next.length === 0) storage.removeItem(key);
+  else storage.setItem(key, JSON.stringify(next));
+  return next;
+}
