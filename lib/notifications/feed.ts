@@ -34,7 +34,7 @@ export async function feedTimeline({ store, outbox, linkBase }: FeedOptions): Pr
     .select(["t.id as entryId", "t.kind", "t.body", "t.occurred_at", "i.id", "i.number", "i.title", "i.severity", "i.status", "i.services", "i.drill"])
     .where("t.seq", ">", cursor - LOOKBACK)
     .where("t.seq", "<=", max)
-    .where("t.kind", "in", ["status-change", "severity-change"])
+    .where((eb) => eb.or([eb("t.kind", "in", ["status-change", "severity-change"]), eb.and([eb("t.kind", "=", "drill-event"), eb("t.body", "like", "Game day %")])]))
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom("notification_events as e").select("e.id").whereRef("e.id", "=", sql<string>`'tl-' || t.id`))))
     .orderBy("t.seq")
     .execute();
@@ -56,6 +56,21 @@ export function timelineEvent(r: Row, linkBase?: string): NotificationEvent | nu
   let severity = r.severity as IncidentSeverity;
   let status = r.status;
   let type: NotificationEvent["type"];
+  const verdict = r.kind === "drill-event" ? /^Game day (completed|stopped): (.*)$/s.exec(r.body) : null;
+  if (r.kind === "drill-event") {
+    // The entry lib/gamedays/service.ts finish() writes when a run ends.
+    if (!verdict) return null;
+    const outcome = verdict[1] === "stopped" ? "stopped" : verdict[2].trim().toLowerCase();
+    return {
+      id: `tl-${r.entryId}`,
+      type: "gameday.verdict",
+      occurredAt: Number(r.occurred_at),
+      summary: r.body,
+      incident: { id: r.id, number: Number(r.number), title: r.title, severity, status, services: JSON.parse(r.services) as string[], drill: Number(r.drill) === 1 },
+      verdict: { gameDay: r.title, outcome, detail: verdict[1] === "stopped" ? verdict[2] : `verdict ${outcome}` },
+      ...(linkBase ? { url: `${linkBase.replace(/\/$/, "")}/incidents/${r.id}` } : {}),
+    };
+  }
   if (r.kind === "severity-change") {
     type = "incident.severity_changed";
     if (to && (SEVERITIES as readonly string[]).includes(to)) severity = to as IncidentSeverity;

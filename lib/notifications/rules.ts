@@ -14,9 +14,12 @@ export function channelsFor(event: NotificationEvent, rules: readonly Notificati
 export function matches(event: NotificationEvent, rule: NotificationRule): boolean {
   if (!(rule.events as readonly string[]).includes(event.type)) return false;
   const inc = event.incident;
-  const drill = inc?.drill ?? event.type === "gameday.verdict";
-  if (rule.drills === "exclude" && drill) return false;
-  if (rule.drills === "only" && !drill) return false;
+  // A game day is always a drill: a rule that asks for verdicts wants them whatever its drill filter.
+  const drill = event.type === "gameday.verdict" || (inc?.drill ?? false);
+  if (event.type !== "gameday.verdict") {
+    if (rule.drills === "exclude" && drill) return false;
+    if (rule.drills === "only" && !drill) return false;
+  }
   if (rule.minSeverity && inc && SEVERITIES.indexOf(inc.severity) > SEVERITIES.indexOf(rule.minSeverity)) return false;
   if (rule.services) {
     const touched = inc?.services ?? (event.alert ? [event.alert.service] : []);
