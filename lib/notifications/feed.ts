@@ -21,7 +21,14 @@ const LOOKBACK = 500;
 /** Alert events carry the alert's own time (Alertmanager's startsAt may be minutes old). */
 const ALERT_LOOKBACK_MS = 60 * 60_000;
 
-export type FeedOptions = { store: Store; outbox: NotificationOutbox; logger: Logger; linkBase?: string };
+export type FeedOptions = {
+  store: Store;
+  outbox: NotificationOutbox;
+  logger: Logger;
+  linkBase?: string;
+  /** An alert under an active silence is not notified (lib/alerts/actions.ts isSilenced). */
+  silenced?: (alert: unknown) => boolean;
+};
 
 export async function feedTimeline({ store, outbox, linkBase }: FeedOptions): Promise<number> {
   const top = await store.db.selectFrom("timeline_entries").select(sql<number | null>`max(seq)`.as("m")).executeTakeFirst();
@@ -93,7 +100,7 @@ export function timelineEvent(r: Row, linkBase?: string): NotificationEvent | nu
 }
 
 /** Page-tier (tier 1) alerts that started firing, from the alert history (lib/alerts/repo.ts). */
-export async function feedAlerts({ store, outbox }: FeedOptions, now: number): Promise<number> {
+export async function feedAlerts({ store, outbox, silenced }: FeedOptions, now: number): Promise<number> {
   const cursor = await readCursor(store, ALERT_CURSOR);
   const since = Math.max(cursor - ALERT_LOOKBACK_MS, now - 24 * ALERT_LOOKBACK_MS);
   const rows = await store.db
@@ -111,6 +118,7 @@ export async function feedAlerts({ store, outbox }: FeedOptions, now: number): P
     newest = Math.max(newest, Number(r.at));
     const a = JSON.parse(r.alert) as { name?: string; service?: string; tier?: number; annotations?: { summary?: string } };
     if (a.tier !== 1 || typeof a.name !== "string" || typeof a.service !== "string") continue;
+    if (silenced?.(a)) continue;
     const summary = a.annotations?.summary ?? `${a.name} on ${a.service}`;
     const event: NotificationEvent = { id: `al-${r.id}`, type: "alert.firing", occurredAt: Number(r.at), summary, alert: { name: a.name, service: a.service, tier: 1, summary } };
     if (await outbox.enqueue(event)) n++;

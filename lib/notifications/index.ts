@@ -4,7 +4,7 @@ import type { Store } from "../store/store";
 import type { Job } from "../jobs";
 import { resolveChannels, type NotificationsConfig } from "./config";
 import { NotificationOutbox, type OutboxOptions } from "./outbox";
-import { feedAlerts, feedTimeline } from "./feed";
+import { feedAlerts, feedTimeline, type FeedOptions } from "./feed";
 
 export { NotificationOutbox } from "./outbox";
 export type { NotificationEvent } from "./events";
@@ -18,10 +18,10 @@ export const NOTIFY_EVERY_MS = 1_000;
  * the outbox, and the job that feeds and drains it (run on the leader only). `problems` non-empty:
  * the caller refuses to start (lib/server/root.ts).
  */
-export function createNotifications(opts: { store: Store; clock: Clock; logger: Logger; config: NotificationsConfig; holder: string; secretsEnv: Record<string, string | undefined>; send?: OutboxOptions["send"]; random?: () => number }) {
+export function createNotifications(opts: { store: Store; clock: Clock; logger: Logger; config: NotificationsConfig; holder: string; secretsEnv: Record<string, string | undefined>; send?: OutboxOptions["send"]; random?: () => number; silenced?: FeedOptions["silenced"] }) {
   const { channels, problems } = resolveChannels(opts.config, opts.secretsEnv);
   const outbox = new NotificationOutbox({ store: opts.store, clock: opts.clock, logger: opts.logger, config: opts.config, channels, holder: opts.holder, send: opts.send, random: opts.random });
-  const feed = { store: opts.store, outbox, logger: opts.logger, linkBase: opts.config.linkBase };
+  const feed: FeedOptions = { store: opts.store, outbox, logger: opts.logger, linkBase: opts.config.linkBase, silenced: opts.silenced };
   const job: Job = {
     name: "notifications",
     everyMs: NOTIFY_EVERY_MS,

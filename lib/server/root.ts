@@ -54,7 +54,7 @@ import { auditPurger } from "../auth/audit";
 import { ClusterNode } from "../cluster/node";
 import type { BusMessage } from "../cluster/redis-broker";
 import type { ReplicatedTick } from "../ingest/tick";
-import { AlertChangeSchema } from "../alerts/model";
+import { AlertChangeSchema, type Alert } from "../alerts/model";
 import type { SourceStatus } from "../signals/contract";
 import { composeGameDays } from "../gamedays/compose";
 
@@ -225,7 +225,7 @@ export function composeWarRoom(opts: ComposeOptions) {
   });
   const alertmanager: AlertmanagerCtx = { incidents, alerts, alertChannel, config: config.integrations.alertmanager, serviceName: (id) => catalog.get(id)?.name, logger };
   const auth: AuthCtx = { store, clock, config: config.auth };
-  const notifications = createNotifications({ store, clock, logger, config: config.notifications, holder: opts.serverId, secretsEnv: opts.secretsEnv ?? process.env });
+  const notifications = createNotifications({ store, clock, logger, config: config.notifications, holder: opts.serverId, secretsEnv: opts.secretsEnv ?? process.env, silenced: (a) => alertDecisions.isSilenced(a as Alert) });
   if (notifications.problems.length > 0) throw new ConfigError("config", notifications.problems);
   const subscriptions: SubscriptionCtx = {
     store,
