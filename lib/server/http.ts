@@ -102,7 +102,7 @@ export class HttpApi {
   }
 
   add(method: Method, path: string, handler: Handler, doc: RouteDoc): this {
-    this.router.on(method, path, () => undefined, { handler, pattern: path });
+    this.router.on(method, path, () => undefined, { handler, pattern: path, bodyOptional: doc.bodyOptional === true });
     this.table.push({ method, path, doc });
     return this;
   }
@@ -140,7 +140,7 @@ export class HttpApi {
         if (allowed.length > 0) throw new MethodNotAllowed(`${method} is not allowed here; use ${allowed.join(", ")}`, { allowed });
         throw new NotFound(`no route ${method} ${url.pathname}`);
       }
-      const { handler, pattern } = found.store as { handler: Handler; pattern: string };
+      const { handler, pattern, bodyOptional } = found.store as { handler: Handler; pattern: string; bodyOptional: boolean };
       const params: Record<string, string> = {};
       for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[k] = v;
       const policy = policyOf(routeMethod, pattern);
@@ -158,7 +158,7 @@ export class HttpApi {
         // Only public routes run without an identity, and they attribute nothing.
         author: identity ? identity.name : "anonymous",
         body: async () => {
-          const body = await readJson(req);
+          const body = bodyOptional && !hasBody(req) ? undefined : await readJson(req);
           if (policy.escalate?.when(body)) {
             try {
               authorize(identity, policy.escalate.need);
@@ -225,6 +225,11 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
   const json = JSON.stringify(reply.body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(json)), ...headers });
   res.end(json);
+}
+
+/** A request that declares no body at all (no Content-Length above 0, no chunked transfer). */
+function hasBody(req: IncomingMessage): boolean {
+  return Number(req.headers["content-length"] ?? "0") > 0 || req.headers["transfer-encoding"] !== undefined;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
