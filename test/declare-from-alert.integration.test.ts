@@ -99,4 +99,24 @@ describe.each(BACKENDS)("declaring from an alert on $name", ({ databaseUrl }) =>
     expect(r.status).toBe(201);
     expect(r.body.incident).toMatchObject({ title: "Checkout 5xx", startedAt, detectedAt: fired.firedAt, drill: false });
   });
+
+  it("corrects the impact start after the declaration: MTTD follows, the change is on the timeline, and a start after detection is refused unchanged", async () => {
+    const declared = (await call("POST", "/api/v1/incidents", { title: "Search slow", severity: "SEV3", services: ["search"] })).body.incident as Incident;
+    const earlier = declared.startedAt - 4 * 60_000;
+    const moved = await call("PATCH", `/api/v1/incidents/${declared.id}`, { version: declared.version, startedAt: earlier });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const detail = (await call("GET", `/api/v1/incidents/${declared.id}`)).body as unknown as IncidentDetail;
+    expect(detail.incident.startedAt).toBe(earlier);
+    expect(detail.metrics.mttdMs).toBe(declared.detectedAt - earlier);
+    const change = detail.timeline.filter((e) => e.kind === "impact-change");
+    expect(change).toHaveLength(1);
+    expect(change[0]).toMatchObject({ author: "Ada", source: "system" });
+    expect(change[0].body).toBe(`Impact started at changed: ${new Date(declared.startedAt).toISOString()} → ${new Date(earlier).toISOString()}`);
+
+    const late = await call("PATCH", `/api/v1/incidents/${declared.id}`, { version: detail.incident.version, startedAt: declared.detectedAt + 1000 });
+    expect(late.status).toBe(400);
+    expect(late.body.error?.message).toMatch(/cannot start after it was detected/);
+    const after = (await call("GET", `/api/v1/incidents/${declared.id}`)).body as unknown as IncidentDetail;
+    expect(after.incident).toMatchObject({ startedAt: earlier, version: detail.incident.version });
+  });
 });

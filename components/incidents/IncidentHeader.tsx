@@ -8,6 +8,7 @@ import { DrillBadge } from "@/components/drills/DrillBadge";
 import { SeverityBadge, StatusBadge } from "./Badges";
 import { ConflictNotice } from "./ConflictNotice";
 import { ResolveConfirm } from "./ResolveConfirm";
+import { ImpactStartEdit } from "./ImpactStartEdit";
 import { SEVERITY_UI, STATUS_UI, incidentLabel, nextStatuses } from "./meta";
 import { usePatch } from "./usePatch";
 import { useCan } from "@/components/auth/useCan";
@@ -18,7 +19,7 @@ import { SEVERITIES, isActive, type Incident, type IncidentDetail, type Incident
 
 function describe(changes: Record<string, unknown>): string {
   return Object.entries(changes)
-    .map(([k, v]) => (k === "status" ? `status → ${STATUS_UI[v as IncidentStatus]?.label ?? v}` : k === "severity" ? `severity → ${v}` : k))
+    .map(([k, v]) => (k === "status" ? `status → ${STATUS_UI[v as IncidentStatus]?.label ?? v}` : k === "severity" ? `severity → ${v}` : k === "startedAt" ? "impact start" : k))
     .join(", ");
 }
 
@@ -62,7 +63,8 @@ export function IncidentHeader({ detail, now, tz }: { detail: IncidentDetail; no
           <StatusBadge status={inc.status} />
           {inc.drill && <DrillBadge />}
           <span className="ml-auto text-muted">
-            declared by {inc.createdBy} · started <span className="num">{formatDateTime(inc.startedAt, tz)}</span>
+            declared by {inc.createdBy} at <span className="num">{formatDateTime(inc.createdAt, tz)}</span> ·{" "}
+            <ImpactStartEdit startedAt={inc.startedAt} detectedAt={inc.detectedAt} tz={tz} now={now} disabled={pending || !statusPerm.allowed} onSave={(startedAt) => void patch(inc.version, { startedAt })} />
           </span>
         </div>
         <h1 className="text-3xl font-bold tracking-tight">{inc.title}</h1>

@@ -52,9 +52,9 @@ export function applyStatus(i: Incident, to: IncidentStatus, t: number): Inciden
   return next;
 }
 
-export type SystemChange = { kind: "status-change" | "severity-change" | "role-change"; body: string };
+export type SystemChange = { kind: "status-change" | "severity-change" | "role-change" | "impact-change"; body: string };
 
-export type IncidentChanges = { status?: IncidentStatus; severity?: IncidentSeverity; title?: string; summary?: string; roles?: RoleHolder[] };
+export type IncidentChanges = { status?: IncidentStatus; severity?: IncidentSeverity; title?: string; summary?: string; roles?: RoleHolder[]; startedAt?: number };
 
 /**
  * Applies a patch at time `now`: the next incident (same version; the store bumps it) and the
@@ -72,6 +72,15 @@ export function applyChanges(i: Incident, changes: IncidentChanges, now: number)
   if (changes.severity !== undefined && changes.severity !== i.severity) {
     next.severity = changes.severity;
     entries.push({ kind: "severity-change", body: `Severity changed: ${i.severity} → ${changes.severity}` });
+  }
+  if (changes.startedAt !== undefined && changes.startedAt !== i.startedAt) {
+    // MTTD = detection − impact start: the impact cannot start after it was detected.
+    if (changes.startedAt > i.detectedAt) {
+      const message = `the impact cannot start after it was detected (${iso(i.detectedAt)})`;
+      throw new Invalid(message, [{ path: "startedAt", message }]);
+    }
+    next.startedAt = changes.startedAt;
+    entries.push({ kind: "impact-change", body: `Impact started at changed: ${iso(i.startedAt)} → ${iso(changes.startedAt)}` });
   }
   if (changes.title !== undefined) next.title = changes.title;
   if (changes.summary !== undefined) next.summary = changes.summary;

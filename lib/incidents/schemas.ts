@@ -73,7 +73,7 @@ export type CreateIncidentInput = z.input<typeof CreateIncidentSchema>;
 
 const atLeastOne = (fields: readonly string[]) => (o: Record<string, unknown>) => fields.some((f) => o[f] !== undefined);
 
-const INCIDENT_FIELDS = ["status", "severity", "title", "summary", "roles"] as const;
+const INCIDENT_FIELDS = ["status", "severity", "title", "summary", "roles", "startedAt"] as const;
 export const PatchIncidentSchema = z
   .object({
     version,
@@ -82,6 +82,8 @@ export const PatchIncidentSchema = z
     title: title(200).optional(),
     summary: summary.optional(),
     roles: RolesSchema.optional(),
+    /** When the impact started, corrected after the declaration (never after it was detected). */
+    startedAt: epochMs("startedAt").optional(),
     /** Resolve a SEV1 although an alert of its services still fires (lib/incidents/service.ts). */
     confirm: z.boolean({ error: "confirm must be true or false" }).optional(),
   })

@@ -14,6 +14,7 @@ export const ENTRY_KINDS = [
   "status-change",
   "severity-change",
   "role-change",
+  "impact-change",
   "alert-fired",
   "alert-resolved",
   "alert-acknowledged",

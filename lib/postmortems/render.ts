@@ -164,6 +164,7 @@ const KIND_LABEL: Record<EntryKind, string> = {
   "status-change": "Status change",
   "severity-change": "Severity change",
   "role-change": "Role change",
+  "impact-change": "Impact start changed",
   "alert-fired": "Alert fired",
   "alert-resolved": "Alert resolved",
   "alert-acknowledged": "Alert acknowledged",
