@@ -11,6 +11,7 @@ import type { NotificationEvent } from "./events";
 import { channelsFor } from "./rules";
 import { emailMessage, slackMessage, cloudEvent } from "./format";
 import type { Outcome } from "./send";
+import { postgresBackend } from "../store/testing/backends";
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -38,30 +39,52 @@ async function store(): Promise<Store> {
   return s;
 }
 
+const databaseUrl = process.env.DATABASE_URL;
+
+/** Five events enqueued by one instance, drained by two at once: every event is sent once. */
+async function exactlyOnce(sa: Store, sb: Store): Promise<void> {
+  const clock = manualClock(1_000_000);
+  const sent: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const send = async (_c: ResolvedChannel, e: NotificationEvent): Promise<Outcome> => {
+    sent.push(e.id);
+    await gate;
+    return { ok: true, status: 200 };
+  };
+  const mk = (s: Store, holder: string) => new NotificationOutbox({ store: s, clock, logger: createLogger("silent"), config, channels: [channel], holder, send });
+  const a = mk(sa, "a");
+  const b = mk(sb, "b");
+  for (let i = 0; i < 5; i++) await a.enqueue(event({ id: `ev-${i}` }));
+  expect(await b.enqueue(event({ id: "ev-0" }))).toBe(false);
+  const both = Promise.all([a.drain(), b.drain()]);
+  await new Promise((r) => setImmediate(r));
+  release();
+  const [na, nb] = await both;
+  expect(na + nb).toBe(5);
+  expect(sent.sort()).toEqual(["ev-0", "ev-1", "ev-2", "ev-3", "ev-4"]);
+  expect(await a.drain()).toBe(0);
+  expect(await b.drain()).toBe(0);
+}
+
 describe("the outbox", () => {
-  it("two instances draining the same outbox at once deliver each event exactly once", async () => {
+  it("two instances draining the same outbox at once deliver each event exactly once (SQLite)", async () => {
     const s = await store();
-    const clock = manualClock(1_000_000);
-    const sent: string[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const send = async (_c: ResolvedChannel, e: NotificationEvent): Promise<Outcome> => {
-      sent.push(e.id);
-      await gate;
-      return { ok: true, status: 200 };
-    };
-    const mk = (holder: string) => new NotificationOutbox({ store: s, clock, logger: createLogger("silent"), config, channels: [channel], holder, send });
-    const a = mk("a");
-    const b = mk("b");
-    for (let i = 0; i < 5; i++) await a.enqueue(event({ id: `ev-${i}` }));
-    expect(await b.enqueue(event({ id: "ev-0" }))).toBe(false);
-    const both = Promise.all([a.drain(), b.drain()]);
-    await new Promise((r) => setImmediate(r));
-    release();
-    const [na, nb] = await both;
-    expect(na + nb).toBe(5);
-    expect(sent.sort()).toEqual(["ev-0", "ev-1", "ev-2", "ev-3", "ev-4"]);
-    expect(await a.drain()).toBe(0);
+    await exactlyOnce(s, s);
+  });
+
+  it.skipIf(!databaseUrl)("two instances, each with its own PostgreSQL pool, deliver each event exactly once", async () => {
+    const backend = postgresBackend(databaseUrl!);
+    await backend.setup();
+    const a = await backend.open();
+    const b = await backend.open();
+    try {
+      await exactlyOnce(a, b);
+    } finally {
+      await b.close();
+      await backend.teardown(a);
+      await a.close();
+    }
   });
 
   it("backs off with full jitter, capped", () => {
