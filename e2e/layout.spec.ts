@@ -20,9 +20,9 @@ async function open(browser: Browser, url: string, width: number, height: number
   return page;
 }
 
-/** Banner figures whose text is wider than their box: cut off or spilling into the next cell. */
+/** Banner (and tile) figures whose text is wider than their box: cut off or spilling into the next cell. */
 const clipped = (page: Page) =>
-  page.locator("[data-figure]").evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => `"${e.textContent}" ${e.scrollWidth}>${e.clientWidth}px`));
+  page.locator("[data-figure], [data-tile-figure]").evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => `"${e.textContent}" ${e.scrollWidth}>${e.clientWidth}px`));
 
 /** Watches the figures for a few ticks: each tick brings new values, any of which may be wider. */
 async function expectWholeFigures(page: Page) {

@@ -82,9 +82,12 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
         </div>
       )}
       <StatusBanner summary={summary} dataAge={dataAge} tickMs={board?.tickMs ?? 1000} activeDrills={activeDrills} source={board?.source ?? null} now={now} />
-      <ActiveIncidents />
-      <ActiveDrills drills={board?.drills ?? []} services={board?.services ?? []} now={now} />
-      <FiringAlerts />
+      {/* Kiosk: incidents, drills and alerts share one row, leaving the height to the tiles. */}
+      <div className="contents kiosk:grid kiosk:grid-cols-[1fr_1fr_2fr] kiosk:items-start kiosk:gap-3">
+        <ActiveIncidents />
+        <ActiveDrills drills={board?.drills ?? []} services={board?.services ?? []} now={now} />
+        <FiringAlerts />
+      </div>
       {/* Kiosk: groups flow side by side (a team of one does not take a whole row), so a wall screen fits more. */}
       <section aria-label="Services" className="flex flex-col gap-4 kiosk:flex-row kiosk:flex-wrap kiosk:gap-3">
         <h2 className="sr-only">Services</h2>

@@ -166,7 +166,7 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
       </Suspense>
       <SkipLink />
       <header className="sticky top-0 z-40 border-b border-line bg-bg/95 backdrop-blur kiosk:static kiosk:border-line/60 kiosk:bg-bg">
-        <div className="mx-auto flex h-14 max-w-[120rem] items-center gap-6 px-6 kiosk:h-10 kiosk:px-5">
+        <div className="mx-auto flex h-14 max-w-[240rem] items-center gap-6 px-6 kiosk:h-10 kiosk:px-5">
           <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-fg">
             <Siren aria-hidden className="size-5 text-critical kiosk:size-4" strokeWidth={2.25} />
             <span className="text-base whitespace-nowrap kiosk:text-sm kiosk:text-muted">{title}</span>
