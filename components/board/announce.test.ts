@@ -28,6 +28,6 @@ describe("board announcements", () => {
   });
 
   it("does not read tile changes while the data is stale", () => {
-    expect(announcements(snap("HEALTHY", { auth: "ok" }), snap("STALE", { auth: "unknown" }))).toEqual(["Overall status STALE."]);
+    expect(announcements(snap("HEALTHY", { auth: "ok" }), snap("STALE", { auth: "unknown" }))).toEqual(["Overall status no fresh data, the values shown are the last received."]);
   });
 });

@@ -11,6 +11,8 @@ export type AnnounceSnapshot = {
   firing: ReadonlyMap<string, string>;
 };
 
+/** STALE is said in words: "no fresh data" is what it means, and it reads better aloud. */
+const STATUS_WORDS: Record<string, string> = { STALE: "no fresh data, the values shown are the last received", UNKNOWN: "unknown, waiting for data" };
 const STATE_WORD: Record<string, string> = { ok: "OK", warn: "warning", critical: "critical", unknown: "no data" };
 /** More service changes than this in one update are summed up instead of listed. */
 const MAX_LISTED = 3;
@@ -18,7 +20,7 @@ const MAX_LISTED = 3;
 export function announcements(prev: AnnounceSnapshot | null, next: AnnounceSnapshot): string[] {
   if (!prev) return [];
   const out: string[] = [];
-  if (prev.status !== next.status) out.push(`Overall status ${next.status}.`);
+  if (prev.status !== next.status) out.push(`Overall status ${STATUS_WORDS[next.status] ?? next.status}.`);
   // While the data is stale the tiles keep their last values: a state change then is not news.
   if (next.status !== "STALE") {
     const changed: string[] = [];
