@@ -19,6 +19,7 @@ import { groupTiles, tileViews, type TileGroup } from "./groups";
 import { sourceDownFor, summarize } from "./model";
 import { BOARD_POLL_MS, useBoard } from "./useBoard";
 import { useVisible } from "@/components/ui/useVisible";
+import { LiveAnnouncer } from "./LiveAnnouncer";
 
 const NO_SERVICES: ServiceInfo[] = [];
 /** Tiles in the server-rendered page and the first paint; the rest follow once the page is live. */
@@ -71,6 +72,7 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
   return (
     <main className="mx-auto flex max-w-[240rem] flex-col gap-5 px-6 py-5 kiosk:gap-3 kiosk:px-5 kiosk:py-3">
       <h1 className="sr-only">{board?.title ?? "War Room"} — live board</h1>
+      <LiveAnnouncer status={summary?.status ?? null} views={views} />
       {polling && (
         <div role="alert" className="flex flex-wrap items-center gap-3 rounded-xl border border-warn/40 bg-warn/10 px-5 py-2.5 text-sm">
           <StateMark state="warn" />
@@ -81,15 +83,21 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
         </div>
       )}
       <StatusBanner summary={summary} dataAge={dataAge} tickMs={board?.tickMs ?? 1000} activeDrills={activeDrills} source={board?.source ?? null} now={now} />
-      <ActiveIncidents />
-      <ActiveDrills drills={board?.drills ?? []} services={board?.services ?? []} now={now} />
       <BoardProbes />
-      <FiringAlerts />
-      <section aria-label="Services" className="flex flex-col gap-4">
+      {/* Kiosk: incidents, drills and alerts share one row, leaving the height to the tiles. */}
+      <div className="contents kiosk:grid kiosk:grid-cols-[1fr_1fr_2fr] kiosk:items-start kiosk:gap-3">
+        <ActiveIncidents />
+        <ActiveDrills drills={board?.drills ?? []} services={board?.services ?? []} now={now} />
+        <FiringAlerts />
+      </div>
+      {/* Kiosk: groups flow side by side (a team of one does not take a whole row), so a wall screen fits more. */}
+      <section aria-label="Services" className="flex flex-col gap-4 kiosk:flex-row kiosk:flex-wrap kiosk:gap-3">
         <h2 className="sr-only">Services</h2>
         {board ? (
           <>
-            <BoardControls view={view} onChange={change} input={input} shown={shown} total={board.services.length} />
+            <div className="contents kiosk:hidden">
+              <BoardControls view={view} onChange={change} input={input} shown={shown} total={board.services.length} />
+            </div>
             {groups.length === 0 && <p className="rounded-xl border border-dashed border-line px-4 py-8 text-center text-muted">No service matches “{view.filter}”.</p>}
             {groups.map((g) => {
               const n = Math.max(0, Math.min(g.tiles.length, budget));
@@ -127,7 +135,11 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
 function Group({ group, compact, children }: { group: TileGroup; compact: boolean; children: React.ReactNode }) {
   const c = group.counts;
   return (
-    <section aria-label={`Group ${group.label}`} className="flex flex-col gap-2">
+    <section
+      aria-label={`Group ${group.label}`}
+      style={{ "--tiles": Math.min(group.tiles.length, 6) } as React.CSSProperties}
+      className="flex flex-col gap-2 kiosk:min-w-0 kiosk:grow-[var(--tiles)] kiosk:basis-[calc(var(--tiles)*20rem)]"
+    >
       <h3 className="num flex flex-wrap items-baseline gap-x-3 text-sm font-semibold tracking-wide text-muted uppercase">
         <span className="text-fg">{group.label}</span>
         <span data-testid="group-count">{group.tiles.length} {group.tiles.length === 1 ? "service" : "services"}</span>
@@ -138,7 +150,7 @@ function Group({ group, compact, children }: { group: TileGroup; compact: boolea
       <div
         className={clsx(
           "grid",
-          compact ? "grid-cols-[repeat(auto-fill,minmax(19rem,1fr))] gap-1.5" : "grid-cols-[repeat(auto-fill,minmax(24rem,1fr))] gap-4 kiosk:gap-3",
+          compact ? "grid-cols-[repeat(auto-fill,minmax(19rem,1fr))] gap-1.5" : "grid-cols-[repeat(auto-fill,minmax(24rem,1fr))] gap-4 kiosk:grid-cols-[repeat(auto-fill,minmax(19rem,1fr))] kiosk:gap-3",
         )}
       >
         {children}

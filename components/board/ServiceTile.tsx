@@ -11,6 +11,7 @@ import { Sparkline } from "@/components/ui/Sparkline";
 import { StateMark, StatePill, STATE_UI, type DisplayState } from "@/components/ui/state";
 import { DrillBadge } from "@/components/drills/DrillBadge";
 import { ValueWithUnit } from "@/components/ui/ValueWithUnit";
+import { fitFontSize } from "@/components/ui/fitText";
 import { SPARK_WINDOW_MS, type Spark } from "./model";
 
 type Props = {
@@ -56,15 +57,18 @@ function Metric({
 }) {
   const breach = !stale && state && state !== "ok";
   return (
-    <div className="min-w-0">
+    <div className="@container min-w-0">
       <div className="flex items-center gap-1.5 text-[0.7rem] font-semibold tracking-wider text-muted uppercase">
         {label}
         {breach && <StateMark state={state} compact />}
       </div>
       <div
         data-testid={testId}
+        data-tile-figure
+        // The type follows the column's width (cqi), so "0.04 %" is never cut to "0.0…" on a narrow tile.
+        style={{ fontSize: fitFontSize(value) }}
         className={clsx(
-          "num truncate text-2xl leading-tight font-semibold",
+          "num truncate leading-tight font-semibold",
           stale ? "text-stale opacity-60" : breach ? STATE_UI[state].text : "text-fg",
         )}
       >

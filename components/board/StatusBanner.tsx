@@ -10,6 +10,7 @@ import { formatAge, formatDuration, formatMs, formatPct, formatRps } from "@/lib
 import { BANNER_UI, STATE_UI, StateMark } from "@/components/ui/state";
 import { DrillBadge } from "@/components/drills/DrillBadge";
 import { ValueWithUnit } from "@/components/ui/ValueWithUnit";
+import { CAPTION, CELL, CELL_LABEL, DETAIL, FIGURE } from "@/components/ui/bannerCell";
 import type { BoardSummary, Headline } from "./model";
 
 function thresholdText(t: Threshold | undefined, fmt: (v: number) => string): string | null {
@@ -41,22 +42,20 @@ function Cell({
   const state = headline?.state ?? "ok";
   const breach = !stale && state !== "ok";
   return (
-    <div className="flex min-w-0 flex-col justify-center gap-1 px-6 py-5">
-      <dt className="flex items-center gap-2 text-xs font-semibold tracking-wider text-muted uppercase">
+    <div className={CELL}>
+      <dt className={CELL_LABEL}>
         {label}
         {stale || late ? <StateMark state="stale" /> : breach && <StateMark state={state} />}
       </dt>
       <dd
         data-testid={testId}
-        className={clsx(
-          "num truncate text-4xl leading-none font-semibold tracking-tight",
-          stale ? "text-stale opacity-60" : late ? "text-warn" : breach ? STATE_UI[state].text : "text-fg",
-        )}
+        data-figure
+        className={clsx(FIGURE, stale ? "text-stale opacity-60" : late ? "text-warn" : breach ? STATE_UI[state].text : "text-fg")}
       >
         <ValueWithUnit text={value} />
       </dd>
-      {sub && <dd className="truncate text-sm text-muted">{sub}</dd>}
-      {detail && <dd className="num truncate text-xs text-faint">{detail}</dd>}
+      {sub && <dd className={CAPTION}>{sub}</dd>}
+      {detail && <dd className={DETAIL}>{detail}</dd>}
     </div>
   );
 }
@@ -85,10 +84,10 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
 
   return (
     <section aria-label="Status banner" className="overflow-hidden rounded-2xl border border-line bg-surface">
-      <div className="grid grid-cols-1 2xl:grid-cols-[minmax(22rem,27rem)_1fr] kiosk:2xl:grid-cols-[minmax(18rem,22rem)_1fr]">
+      <div className="grid grid-cols-1 2xl:grid-cols-[minmax(22rem,27rem)_1fr] kiosk:lg:grid-cols-[minmax(15rem,18rem)_1fr]">
         <div
           className={clsx(
-            "flex items-center gap-5 border-b border-line px-7 py-6 2xl:border-r 2xl:border-b-0",
+            "flex items-center gap-5 border-b border-line px-7 py-6 2xl:border-r 2xl:border-b-0 kiosk:gap-3 kiosk:px-5 kiosk:py-4 kiosk:lg:border-r kiosk:lg:border-b-0",
             {
               ok: "bg-ok/8",
               warn: "bg-warn/10",
@@ -98,7 +97,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
             }[ui.state],
           )}
         >
-          <look.Icon aria-hidden className={clsx("size-16 shrink-0", look.text)} strokeWidth={2.25} />
+          <look.Icon aria-hidden className={clsx("size-16 shrink-0 kiosk:size-12", look.text)} strokeWidth={2.25} />
           <div className="min-w-0">
             <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs font-semibold tracking-wider whitespace-nowrap text-muted uppercase">
               Overall status
@@ -106,7 +105,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
             </div>
             <div
               data-testid="overall-status"
-              className={clsx("text-5xl leading-tight font-black tracking-tight", look.text)}
+              className={clsx("text-5xl leading-tight font-black tracking-tight kiosk:text-4xl", look.text)}
             >
               {ui.label}
             </div>
@@ -126,7 +125,9 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
             </div>
           </div>
         </div>
-        <dl className="grid grid-cols-2 divide-line md:grid-cols-3 2xl:grid-cols-6 2xl:divide-x">
+        <div className="@container min-w-0">
+        {/* Six across only when each cell gets ~12.5rem (kiosk: its padding is smaller). */}
+        <dl className="grid grid-cols-2 divide-line @3xl:grid-cols-3 @[76rem]:grid-cols-6 @[76rem]:divide-x kiosk:@[66rem]:grid-cols-6 kiosk:@[66rem]:divide-x">
           <Cell
             label="Highest p99 latency"
             value={p99 ? formatMs(p99.value) : "—"}
@@ -183,6 +184,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
           />
           <BudgetSummary />
         </dl>
+        </div>
       </div>
       {source && source.state !== "ok" && (
         <div role="alert" className="flex flex-wrap items-center gap-3 border-t border-warn/40 bg-warn/10 px-7 py-2.5 text-sm">

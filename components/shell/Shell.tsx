@@ -124,6 +124,29 @@ function useShortcuts(openHelp: () => void, closeHelp: () => void, openSearch: (
   }, [router, openHelp, closeHelp, openSearch, closeSearch]);
 }
 
+/**
+ * "Skip to content": the first thing Tab reaches. Every page has one <main>; it takes the focus
+ * (tabIndex -1 so it can) and the next Tab goes on from inside it.
+ */
+function SkipLink() {
+  return (
+    <a
+      href="#main"
+      onClick={(e) => {
+        const main = document.querySelector("main");
+        if (!main) return;
+        e.preventDefault();
+        if (!main.hasAttribute("tabindex")) main.setAttribute("tabindex", "-1");
+        main.focus();
+        main.scrollIntoView({ block: "start" });
+      }}
+      className="sr-only z-50 rounded-md bg-chart-1 px-3 py-2 text-sm font-semibold text-bg focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+    >
+      Skip to content
+    </a>
+  );
+}
+
 /** Top bar (a minimal status strip in kiosk mode), shortcuts and the help overlay. */
 export function Shell({ children, title = "War Room" }: { children: ReactNode; title?: string }) {
   const pathname = usePathname();
@@ -145,8 +168,9 @@ export function Shell({ children, title = "War Room" }: { children: ReactNode; t
       <Suspense fallback={null}>
         <KioskSync />
       </Suspense>
+      <SkipLink />
       <header className="sticky top-0 z-40 border-b border-line bg-bg/95 backdrop-blur kiosk:static kiosk:border-line/60 kiosk:bg-bg">
-        <div className="mx-auto flex h-14 max-w-[120rem] items-center gap-6 px-6 kiosk:h-10 kiosk:px-5">
+        <div className="mx-auto flex h-14 max-w-[240rem] items-center gap-6 px-6 kiosk:h-10 kiosk:px-5">
           <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-fg">
             <Siren aria-hidden className="size-5 text-critical kiosk:size-4" strokeWidth={2.25} />
             <span className="text-base whitespace-nowrap kiosk:text-sm kiosk:text-muted">{title}</span>

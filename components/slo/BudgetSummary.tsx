@@ -4,7 +4,8 @@ import Link from "next/link";
 import clsx from "clsx";
 import { STATE_UI, StateMark } from "@/components/ui/state";
 import { ValueWithUnit } from "@/components/ui/ValueWithUnit";
-import { budgetState, budgetText, formatTarget, windowLabel } from "./model";
+import { CAPTION, CELL, CELL_LABEL, DETAIL, FIGURE } from "@/components/ui/bannerCell";
+import { budgetState, formatBudget, formatTarget, windowLabel } from "./model";
 import { useWorstSlo } from "./useSlos";
 
 type Props = {
@@ -16,6 +17,15 @@ type Props = {
   className?: string;
 };
 
+/**
+ * The banner figure: overspends beyond 10× the budget read "< −999 %" (the exact figure is on
+ * /slos); the caption says "exhausted".
+ */
+export function budgetFigure(remaining: number | null | undefined): string {
+  if (remaining != null && Number.isFinite(remaining) && remaining < -9.99) return "< \u2212999 %";
+  return formatBudget(remaining);
+}
+
 /** Banner cell: the least error budget left across all SLOs, which SLO, and its state. Links to /slos. */
 export function BudgetSummary({ variant = "cell", className }: Props) {
   const { worst: w, stale } = useWorstSlo();
@@ -23,28 +33,31 @@ export function BudgetSummary({ variant = "cell", className }: Props) {
   const worst = w ?? null;
   const state = budgetState(worst?.budgetRemaining);
   const breach = !stale && (state === "warn" || state === "critical");
-  const value = !loaded ? "—" : !worst ? "no SLOs" : budgetText(worst.budgetRemaining);
+  const value = !loaded ? "—" : !worst ? "no SLOs" : budgetFigure(worst.budgetRemaining);
+  const exhausted = worst?.budgetRemaining != null && Number.isFinite(worst.budgetRemaining) && worst.budgetRemaining <= 0;
 
   const cell = (
-    <div className={clsx("flex min-w-0 flex-col justify-center gap-1 px-6 py-5", className)} data-testid="budget-summary">
-      <dt className="flex items-center gap-2 text-xs font-semibold tracking-wider text-muted uppercase">
+    <div className={clsx(CELL, className)} data-testid="budget-summary">
+      <dt className={CELL_LABEL}>
         Worst error budget
         {loaded && stale ? <StateMark state="stale" /> : breach && <StateMark state={state} />}
       </dt>
       <dd
-        className={clsx(
-          "num truncate text-4xl leading-none font-semibold tracking-tight",
-          !worst || state === "unknown" ? "text-muted" : stale ? "text-stale opacity-60" : breach ? STATE_UI[state].text : "text-fg",
-        )}
+        data-figure
+        className={clsx(FIGURE, !worst || state === "unknown" ? "text-muted" : stale ? "text-stale opacity-60" : breach ? STATE_UI[state].text : "text-fg")}
       >
         <Link href="/slos" className="hover:underline">
-          <ValueWithUnit text={value.replace(" (exhausted)", "")} />
-          {value.endsWith("(exhausted)") && <span className="ml-2 text-base font-bold">exhausted</span>}
+          <ValueWithUnit text={value} />
         </Link>
       </dd>
-      {worst && <dd className="truncate text-sm text-fg">{worst.name}</dd>}
       {worst && (
-        <dd className="num truncate text-xs text-faint">
+        <dd className={clsx(CAPTION, "text-fg")}>
+          {exhausted && <span className="font-semibold text-critical">exhausted · </span>}
+          {worst.name}
+        </dd>
+      )}
+      {worst && (
+        <dd className={DETAIL}>
           left · {formatTarget(worst.target)} over {windowLabel(worst.window)}
         </dd>
       )}

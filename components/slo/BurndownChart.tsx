@@ -6,6 +6,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } 
 import { formatDateTime, formatDayTime } from "@/lib/signals/format";
 import { burndownRows, formatBudget, type Burndown } from "./model";
 import { useBurndown } from "./useBurndown";
+import { burndownSummary } from "./burndownSummary";
 
 const MARGIN = { top: 6, right: 10, bottom: 0, left: 0 };
 const DAY = 86_400_000;
@@ -40,7 +41,12 @@ const Chart = memo(function Chart({ data, windowMs, stale }: { data: Burndown; w
   }, [yDomain]);
   const now = data.to;
 
+  // The chart's text alternative: read in place of the SVG, which screen readers cannot use.
   return (
+    <>
+    <p className="sr-only" data-testid="chart-summary">
+      {burndownSummary(rows, stale)}
+    </p>
     <LineChart
       responsive
       data={rows}
@@ -90,6 +96,7 @@ const Chart = memo(function Chart({ data, windowMs, stale }: { data: Burndown; w
         connectNulls={false}
       />
     </LineChart>
+    </>
   );
 });
 
