@@ -72,7 +72,7 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
   return (
     <main className="mx-auto flex max-w-[240rem] flex-col gap-5 px-6 py-5 kiosk:gap-3 kiosk:px-5 kiosk:py-3">
       <h1 className="sr-only">{board?.title ?? "War Room"} — live board</h1>
-      <LiveAnnouncer status={summary?.status ?? null} views={views} />
+      <LiveAnnouncer status={summary?.status ?? null} views={views} now={now} />
       {polling && (
         <div role="alert" className="flex flex-wrap items-center gap-3 rounded-xl border border-warn/40 bg-warn/10 px-5 py-2.5 text-sm">
           <StateMark state="warn" />

@@ -12,15 +12,16 @@ const KEEP = 3;
  * A polite aria-live region for the board: the overall status, services changing state and new
  * firing alerts, each said once when it changes (components/board/announce.ts), never per tick.
  */
-export function LiveAnnouncer({ status, views }: { status: string | null; views: readonly TileView[] }) {
-  const { firing, stale: alertsStale } = useAlerts();
+export function LiveAnnouncer({ status, views, now }: { status: string | null; views: readonly TileView[]; now: number | null }) {
+  // One announcement per alert group (rule and service, lib/alerts/group.ts), not one per tier.
+  const { firing, stale: alertsStale } = useAlerts(now);
   const snapshot = useMemo<AnnounceSnapshot | null>(() => {
     if (status === null) return null;
     const names = new Map(views.map((v) => [v.info.id, v.info.name]));
     return {
       status,
       services: new Map(views.map((v) => [v.info.id, { name: v.info.name, state: v.state }])),
-      firing: new Map(firing.map((a) => [a.id, `${a.name} on ${names.get(a.service) ?? a.service}`])),
+      firing: new Map(firing.map((g) => [g.key, `${g.top.name} on ${names.get(g.top.service) ?? g.top.service}`])),
     };
   }, [status, views, firing]);
   const prev = useRef<AnnounceSnapshot | null>(null);
