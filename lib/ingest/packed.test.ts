@@ -40,7 +40,7 @@ describe("packed ingest samples (the stored form)", () => {
     expect(packSampleBytes(s).byteLength).toBeLessThan(Buffer.byteLength(JSON.stringify(s)));
   });
 
-  it("still read rows stored as JSON text before migration 0015, and refuse bytes that are neither", () => {
+  it("still read rows stored as JSON text before migration 0014, and refuse bytes that are neither", () => {
     const s = samples(3)[2];
     expect(decodeSample(s.service, s.t as number, Buffer.from(JSON.stringify(s)))).toEqual(s);
     expect(() => decodeSample("a", 1, Buffer.from([0, 1, 2]))).toThrow(/not a packed ingest sample/);

@@ -88,7 +88,7 @@ export function packSampleBytes(s: Sample): Buffer {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** The sample a stored blob holds, given its key columns. Rows stored before migration 0015 hold the sample's JSON text. */
+/** The sample a stored blob holds, given its key columns. Rows stored before migration 0014 hold the sample's JSON text. */
 export function decodeSample(service: string, t: number, bytes: Uint8Array): Sample {
   // A packed form starts with the float64 1 (first byte 0); JSON text with "{".
   if (bytes[0] === 0x7b) return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8")) as Sample;

@@ -58,14 +58,14 @@ suite(sqliteBackend());
 const databaseUrl = process.env.DATABASE_URL;
 if (databaseUrl) suite(postgresBackend(databaseUrl));
 
-/** Migration 0015 on a store that already holds pushed samples as JSON text: they stay readable and keep their idempotency. */
-const BEFORE = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < "0015"));
+/** Migration 0014 on a store that already holds pushed samples as JSON text: they stay readable and keep their idempotency. */
+const BEFORE = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < "0014"));
 type Target = { name: string; open(): Promise<{ db: Kysely<Database>; migrate(all: boolean): Promise<void>; close(): Promise<void> }> };
 
 const sqliteTarget: Target = {
   name: "sqlite",
   async open() {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "war-room-ingest-0015-"));
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "war-room-ingest-0014-"));
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path.join(dir, "db.sqlite")) }) });
     return {
       db,
@@ -100,7 +100,7 @@ function postgresTarget(url: string): Target {
 }
 
 for (const target of databaseUrl ? [sqliteTarget, postgresTarget(databaseUrl)] : [sqliteTarget]) {
-  describe(`migration 0015_ingest_samples on ${target.name}`, () => {
+  describe(`migration 0014_ingest_samples on ${target.name}`, () => {
     let close: (() => Promise<void>) | undefined;
     afterAll(async () => close?.());
 

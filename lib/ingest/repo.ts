@@ -67,7 +67,7 @@ export const INGEST_RETENTION_MS = 2 * 24 * 3600_000;
 /** Retention (lib/store/retention.ts) of `ingest_samples`. */
 export const ingestSamplesPurger = (store: Store) => ({ name: "pushed", purge: (now: number) => purgeIngestSamplesBefore(store, now - INGEST_RETENTION_MS) });
 
-/** The primary key starts with `t` (migration 0015_ingest_samples): this deletes one range of it. */
+/** The primary key starts with `t` (migration 0014_ingest_samples): this deletes one range of it. */
 export async function purgeIngestSamplesBefore(store: Store, t: number): Promise<number> {
   const r = await store.db.deleteFrom("ingest_samples").where("t", "<", t).executeTakeFirst();
   return Number(r.numDeletedRows);

@@ -373,7 +373,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await commsMigration(db);
     },
   },
-  "0015_ingest_samples": {
+  "0014_ingest_samples": {
     async up(db: Kysely<unknown>) {
       // Pushed samples, narrower (BENCHMARKS.md "Push ingest"): on SQLite a WITHOUT ROWID table
       // keyed by (t, service), one B-tree per row instead of three, and a request's samples (sorted
@@ -382,19 +382,19 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       // stored keep their JSON text (as bytes), which decodeSample still reads.
       const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
       await db.schema
-        .createTable("ingest_samples_0015")
+        .createTable("ingest_samples_0014")
         .addColumn("service", "text", (c) => c.notNull())
         .addColumn("t", "bigint", (c) => c.notNull())
         .addColumn("interval_ms", "integer", (c) => c.notNull())
         .addColumn("sample", sqlite ? "blob" : "bytea", (c) => c.notNull())
         .addColumn("received_at", "bigint", (c) => c.notNull())
-        .addPrimaryKeyConstraint("ingest_samples_0015_pk", ["t", "service"])
+        .addPrimaryKeyConstraint("ingest_samples_0014_pk", ["t", "service"])
         .$call((b) => (sqlite ? b.modifyEnd(sql`without rowid`) : b))
         .execute();
       const bytes = sqlite ? sql`cast(sample as blob)` : sql`convert_to(sample, 'UTF8')`;
-      await sql`insert into ingest_samples_0015 (service, t, interval_ms, sample, received_at) select service, t, interval_ms, ${bytes}, received_at from ingest_samples`.execute(db);
+      await sql`insert into ingest_samples_0014 (service, t, interval_ms, sample, received_at) select service, t, interval_ms, ${bytes}, received_at from ingest_samples`.execute(db);
       await db.schema.dropTable("ingest_samples").execute();
-      await db.schema.alterTable("ingest_samples_0015").renameTo("ingest_samples").execute();
+      await db.schema.alterTable("ingest_samples_0014").renameTo("ingest_samples").execute();
     },
   },
 };
