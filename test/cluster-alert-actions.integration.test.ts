@@ -53,4 +53,24 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("acknowledge and silence on several
     expect((await alerts(b)).firing.some((x) => x.id === alert.id)).toBe(false);
     expect((await call(b, "GET", "/api/v1/silences")).body.silences).toMatchObject([{ reason: "deploy" }]);
   });
+
+  it("a silence set ahead of time through the follower (no alert matches yet) is known to the leader before anything fires", async () => {
+    const created = await call(b, "POST", "/api/v1/silences", { matchers: ["alertname=PaymentsDown", "service=payments"], durationMinutes: 60, reason: "planned failover" });
+    expect(created.status).toBe(201);
+    expect((created.body as { alerts: unknown[] }).alerts).toEqual([]);
+    await until("the leader to list the follower's silence", async () =>
+      ((await call(a, "GET", "/api/v1/silences")).body.silences as { reason: string }[]).some((s) => s.reason === "planned failover"),
+    );
+    // The alert then fires on the leader: it is silenced there (and so not notified), and on the follower.
+    const webhook = await call(a, "POST", "/api/v1/integrations/alertmanager", {
+      version: "4",
+      groupKey: "planned",
+      status: "firing",
+      alerts: [{ status: "firing", labels: { alertname: "PaymentsDown", service: "payments", severity: "critical" }, annotations: { summary: "down" }, startsAt: new Date(a.clock.now() - 10_000).toISOString() }],
+    });
+    expect(webhook.status).toBe(200);
+    const silencedOnLeader = await until("the alert to be silenced on the leader", async () => (await alerts(a)).silenced.find((x) => x.name === "PaymentsDown"));
+    expect(silencedOnLeader.silence?.reason).toBe("planned failover");
+    expect(a.server.warRoom.alertActions.actions.isSilenced(silencedOnLeader)).toBe(true);
+  });
 });

@@ -10,7 +10,14 @@ import { newId, snapshotOf, type IncidentCtx, type Writer } from "./context";
 import type { EntryDraft, TimelineEntry } from "./model";
 
 /** What acknowledging and silencing run against (composed in lib/server/root.ts). */
-export type AlertActionsCtx = { incidents: IncidentCtx; alerts: AlertEngine; actions: AlertActions; channel: AlertChannel };
+export type AlertActionsCtx = {
+  incidents: IncidentCtx;
+  alerts: AlertEngine;
+  actions: AlertActions;
+  channel: AlertChannel;
+  /** Tells the other instances to read acks and silences again (lib/server/root.ts, the bus). */
+  changed?: () => void;
+};
 
 /**
  * Acknowledges a pending or firing alert's episode: stored before the answer, then told to viewers
@@ -23,6 +30,7 @@ export async function acknowledgeAlert({ ctx, id, writer }: { ctx: AlertActionsC
   const { created } = await ctx.actions.ack(alert, writer.author);
   const shown = ctx.channel.decorate(alert);
   if (created) {
+    ctx.changed?.();
     ctx.channel.publish({ type: "update", alert });
     await recordOnIncidents(ctx.incidents, [alert.service], "alert-acknowledged", `Alert **${alert.name}** on ${alert.service} acknowledged by ${writer.author}`, writer);
   }
@@ -32,6 +40,8 @@ export async function acknowledgeAlert({ ctx, id, writer }: { ctx: AlertActionsC
 /** Creates a silence; the alerts it mutes now are updated for viewers and noted on their incidents. */
 export async function silenceAlerts({ ctx, input, writer }: { ctx: AlertActionsCtx; input: unknown; writer: Writer }): Promise<{ silence: Silence; alerts: Alert[] }> {
   const silence = await ctx.actions.createSilence(input, writer.author);
+  // A silence set ahead of time matches nothing yet: the leader must still learn of it before it notifies.
+  ctx.changed?.();
   const muted = ctx.actions.matching(silence.id, ctx.alerts.current());
   for (const alert of muted) ctx.channel.publish({ type: "update", alert });
   const matchers = silence.matchers.map(formatMatcher).join(", ");
@@ -49,6 +59,7 @@ export async function silenceAlerts({ ctx, input, writer }: { ctx: AlertActionsC
 export async function expireSilence({ ctx, id, writer }: { ctx: AlertActionsCtx; id: string; writer: Writer }): Promise<Silence> {
   const before = ctx.alerts.current().filter((a) => ctx.channel.decorate(a).silence?.id === id);
   const silence = await ctx.actions.expire(id, writer.author);
+  ctx.changed?.();
   for (const alert of before) ctx.channel.publish({ type: "update", alert });
   return silence;
 }

@@ -64,6 +64,8 @@ const INCIDENT_CHANNEL_IDLE_MS = 10 * 60_000;
 const TICK_PLAUSIBLE_MS = 3600_000;
 /** Alert state is restored from this far back at start. */
 const ALERT_RESTORE_MS = 7 * 24 * 3600_000;
+/** Bus message: an ack or silence was written through this instance; the others read them again. */
+const ALERT_ACTIONS_BUS_KIND = "alert-actions";
 
 export type ComposeOptions = {
   config: Config;
@@ -184,7 +186,13 @@ export function composeWarRoom(opts: ComposeOptions) {
     alert: (id) => alerts.current().find((a) => a.id === id) ?? alerts.recentResolved().find((a) => a.id === id) ?? null,
     drillsAffecting: (id) => drills.list(100).filter((d) => d.target === id || (catalog.get(id)?.dependsOn ?? []).includes(d.target)),
   };
-  const alertActions: AlertActionsCtx = { incidents, alerts, actions: alertDecisions, channel: alertChannel };
+  const alertActions: AlertActionsCtx = {
+    incidents,
+    alerts,
+    actions: alertDecisions,
+    channel: alertChannel,
+    changed: () => void node.send(ALERT_ACTIONS_BUS_KIND, {}).catch((err: unknown) => logger.warn({ err: String(err) }, "could not tell the other instances of an ack or silence")),
+  };
   const runbooks = new RunbookLibrary({ dir: opts.runbooksDir, clock, logger });
   const templates = new TemplateLibrary({ dir: opts.postmortemTemplatesDir, logger });
   const postmortems: PostmortemCtx = {
@@ -323,6 +331,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     if (m.kind === INGEST_BUS_KIND) return pushRelay?.receive(m.origin, m.data);
     if (m.origin === node.instanceId) return;
     if (m.kind === "resync") return hub.resync();
+    if (m.kind === ALERT_ACTIONS_BUS_KIND) return void alertDecisions.load().catch((err: unknown) => logger.warn({ err: String(err) }, "could not read acks and silences again"));
     if (m.kind === "presence") {
       if (!incidentLive.presenceMessage(m.origin, m.data)) logger.warn({ origin: m.origin }, "ignored a presence beat that does not parse");
       return;
