@@ -17,8 +17,15 @@ beforeAll(async () => {
       ...c,
       notifications: NotificationsConfigSchema.parse({
         timeoutSeconds: 1,
-        channels: [{ id: "pages", kind: "webhook", url: `${receiver.base}/pages`, secretEnv: "TEST_PAGES_SECRET" }],
-        rules: [{ events: ["alert.firing"], channels: ["pages"] }],
+        channels: [
+          { id: "pages", kind: "webhook", url: `${receiver.base}/pages`, secretEnv: "TEST_PAGES_SECRET" },
+          { id: "real", kind: "webhook", url: `${receiver.base}/real`, secretEnv: "TEST_PAGES_SECRET" },
+        ],
+        // The alerts below come from drills: "real" (drills excluded, the default) must stay quiet.
+        rules: [
+          { events: ["alert.firing"], channels: ["pages"], drills: "include" },
+          { events: ["alert.firing"], channels: ["real"] },
+        ],
       }),
     }),
   });
@@ -37,7 +44,7 @@ const call = async (method: string, path: string, body?: unknown) => {
 const pageFiring = (service: string) => t.server.warRoom.alertChannel.snapshot().alerts.some((a) => a.name === "HighErrorRate" && a.service === service && a.tier === 1 && a.state === "firing");
 
 describe("alert notifications", () => {
-  it("a firing page-tier alert sends one alert.firing event; the same alert on a silenced service sends none", async () => {
+  it("a firing page-tier alert sends one alert.firing event; the same alert on a silenced service sends none; drill-caused pages skip rules that exclude drills", async () => {
     const silence = await call("POST", "/api/v1/silences", { matchers: ["alertname=HighErrorRate", "service=search"], durationMinutes: 60, reason: "search migration, known" });
     expect(silence.status, JSON.stringify(silence.body)).toBe(201);
     for (const target of ["checkout", "search"]) {
@@ -53,5 +60,7 @@ describe("alert notifications", () => {
     expect(pages.every((p) => p.type === "io.warroom.alert.firing" && p.data.alert.tier === 1)).toBe(true);
     // Burn-rate pages fire too; search's HighErrorRate page fired (above) but is silenced.
     expect(pages.filter((p) => p.data.alert.name === "HighErrorRate").map((p) => p.data.alert.service)).toEqual(["checkout"]);
+    expect(pages.every((p) => (p.data.alert as { drill?: boolean }).drill === true)).toBe(true);
+    expect(receiver.at("/real")).toHaveLength(0);
   });
 });

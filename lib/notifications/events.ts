@@ -27,7 +27,7 @@ export const NotificationEventSchema = z.object({
   /** status_update.published: the customer-facing update. */
   update: z.object({ id: z.string(), status: z.string(), body: z.string() }).optional(),
   /** alert.firing */
-  alert: z.object({ name: z.string(), service: z.string(), tier: z.number().int(), summary: z.string() }).optional(),
+  alert: z.object({ name: z.string(), service: z.string(), tier: z.number().int(), summary: z.string(), drill: z.boolean().optional() }).optional(),
   /** gameday.verdict */
   verdict: z.object({ gameDay: z.string(), outcome: z.string(), detail: z.string() }).optional(),
   /** Link to the incident (or page) when `notifications.linkBase` is set. */

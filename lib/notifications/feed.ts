@@ -28,6 +28,8 @@ export type FeedOptions = {
   linkBase?: string;
   /** An alert under an active silence is not notified (lib/alerts/actions.ts isSilenced). */
   silenced?: (alert: unknown) => boolean;
+  /** A drill caused the alert (lib/incidents/from-alert.ts): rules with `drills: exclude` skip it. */
+  drill?: (alert: unknown) => boolean;
 };
 
 export async function feedTimeline({ store, outbox, linkBase }: FeedOptions): Promise<number> {
@@ -100,7 +102,7 @@ export function timelineEvent(r: Row, linkBase?: string): NotificationEvent | nu
 }
 
 /** Page-tier (tier 1) alerts that started firing, from the alert history (lib/alerts/repo.ts). */
-export async function feedAlerts({ store, outbox, silenced }: FeedOptions, now: number): Promise<number> {
+export async function feedAlerts({ store, outbox, silenced, drill }: FeedOptions, now: number): Promise<number> {
   const cursor = await readCursor(store, ALERT_CURSOR);
   const since = Math.max(cursor - ALERT_LOOKBACK_MS, now - 24 * ALERT_LOOKBACK_MS);
   const rows = await store.db
@@ -120,7 +122,7 @@ export async function feedAlerts({ store, outbox, silenced }: FeedOptions, now: 
     if (a.tier !== 1 || typeof a.name !== "string" || typeof a.service !== "string") continue;
     if (silenced?.(a)) continue;
     const summary = a.annotations?.summary ?? `${a.name} on ${a.service}`;
-    const event: NotificationEvent = { id: `al-${r.id}`, type: "alert.firing", occurredAt: Number(r.at), summary, alert: { name: a.name, service: a.service, tier: 1, summary } };
+    const event: NotificationEvent = { id: `al-${r.id}`, type: "alert.firing", occurredAt: Number(r.at), summary, alert: { name: a.name, service: a.service, tier: 1, summary, drill: drill?.(a) ?? false } };
     if (await outbox.enqueue(event)) n++;
   }
   if (newest > cursor) await writeCursor(store, ALERT_CURSOR, newest);

@@ -18,10 +18,10 @@ export const NOTIFY_EVERY_MS = 1_000;
  * the outbox, and the job that feeds and drains it (run on the leader only). `problems` non-empty:
  * the caller refuses to start (lib/server/root.ts).
  */
-export function createNotifications(opts: { store: Store; clock: Clock; logger: Logger; config: NotificationsConfig; holder: string; secretsEnv: Record<string, string | undefined>; send?: OutboxOptions["send"]; random?: () => number; silenced?: FeedOptions["silenced"] }) {
+export function createNotifications(opts: { store: Store; clock: Clock; logger: Logger; config: NotificationsConfig; holder: string; secretsEnv: Record<string, string | undefined>; send?: OutboxOptions["send"]; random?: () => number; silenced?: FeedOptions["silenced"]; drill?: FeedOptions["drill"] }) {
   const { channels, problems } = resolveChannels(opts.config, opts.secretsEnv);
   const outbox = new NotificationOutbox({ store: opts.store, clock: opts.clock, logger: opts.logger, config: opts.config, channels, holder: opts.holder, send: opts.send, random: opts.random });
-  const feed: FeedOptions = { store: opts.store, outbox, logger: opts.logger, linkBase: opts.config.linkBase, silenced: opts.silenced };
+  const feed: FeedOptions = { store: opts.store, outbox, logger: opts.logger, linkBase: opts.config.linkBase, silenced: opts.silenced, drill: opts.drill };
   const job: Job = {
     name: "notifications",
     everyMs: NOTIFY_EVERY_MS,

@@ -15,7 +15,7 @@ export function matches(event: NotificationEvent, rule: NotificationRule): boole
   if (!(rule.events as readonly string[]).includes(event.type)) return false;
   const inc = event.incident;
   // A game day is always a drill: a rule that asks for verdicts wants them whatever its drill filter.
-  const drill = event.type === "gameday.verdict" || (inc?.drill ?? false);
+  const drill = event.type === "gameday.verdict" || (inc?.drill ?? event.alert?.drill ?? false);
   if (event.type !== "gameday.verdict") {
     if (rule.drills === "exclude" && drill) return false;
     if (rule.drills === "only" && !drill) return false;

@@ -55,6 +55,7 @@ import { ClusterNode } from "../cluster/node";
 import type { BusMessage } from "../cluster/redis-broker";
 import type { ReplicatedTick } from "../ingest/tick";
 import { AlertChangeSchema, type Alert } from "../alerts/model";
+import { draftFromAlert } from "../incidents/from-alert";
 import type { SourceStatus } from "../signals/contract";
 import { composeGameDays } from "../gamedays/compose";
 
@@ -233,7 +234,15 @@ export function composeWarRoom(opts: ComposeOptions) {
   });
   const alertmanager: AlertmanagerCtx = { incidents, alerts, alertChannel, config: config.integrations.alertmanager, serviceName: (id) => catalog.get(id)?.name, logger };
   const auth: AuthCtx = { store, clock, config: config.auth };
-  const notifications = createNotifications({ store, clock, logger, config: config.notifications, holder: opts.serverId, secretsEnv: opts.secretsEnv ?? process.env, silenced: (a) => alertDecisions.isSilenced(a as Alert) });
+  const notifications = createNotifications({ store, clock, logger, config: config.notifications, holder: opts.serverId, secretsEnv: opts.secretsEnv ?? process.env, silenced: (a) => alertDecisions.isSilenced(a as Alert),
+    drill: (a) => {
+      try {
+        return draftFromAlert(incidents, a as Alert, clock.now()).drill;
+      } catch {
+        return false;
+      }
+    },
+  });
   if (notifications.problems.length > 0) throw new ConfigError("config", notifications.problems);
   const subscriptions: SubscriptionCtx = {
     store,
