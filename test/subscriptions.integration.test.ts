@@ -65,7 +65,14 @@ describe("status-page e-mail subscriptions", () => {
     await runJob();
     expect(mailsTo("reader@example.com")).toHaveLength(1);
 
+    // Once sent, the outbox keeps no copy of the confirmation link (the token is stored only hashed).
+    const stored = await t.server.warRoom.store.db.selectFrom("notification_events").select("payload").where("type", "=", "subscription.confirm").execute();
+    expect(stored).toHaveLength(1);
+    expect(stored[0].payload).not.toContain(confirm!);
+
     expect((await anon("/api/v2/subscriptions/confirm", { token: confirm })).status).toBe(200);
+    // The link works once.
+    expect((await anon("/api/v2/subscriptions/confirm", { token: confirm })).status).toBe(404);
     await staff("POST", `/api/v1/incidents/${incident.id}/status-updates`, { status: "identified", body: "<script>alert(1)</script> Found the bad deploy" });
     await runJob();
     const updates = mailsTo("reader@example.com");

@@ -48,7 +48,11 @@ export async function subscribe(ctx: SubscriptionCtx, input: unknown): Promise<v
     const id = existing?.id ?? uuidv7();
     const unsub = existing?.unsubscribe_token ?? newToken();
     if (existing) await trx.updateTable("status_subscribers").set({ token_hash: hash(token), created_at: now }).where("id", "=", id).execute();
-    else await trx.insertInto("status_subscribers").values({ id, email, state: "pending", token_hash: hash(token), unsubscribe_token: unsub, created_at: now, confirmed_at: null }).execute();
+    else {
+      // Two sign-ups for a new address at once: the second finds the row taken and sends nothing.
+      const r = await trx.insertInto("status_subscribers").values({ id, email, state: "pending", token_hash: hash(token), unsubscribe_token: unsub, created_at: now, confirmed_at: null }).onConflict((oc) => oc.column("email").doNothing()).executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) return;
+    }
     const event: NotificationEvent = {
       id: `sub-${id}-${now}`,
       type: "subscription.confirm",
@@ -72,7 +76,8 @@ export async function confirmSubscription(ctx: SubscriptionCtx, input: unknown):
   const { token } = parseOrInvalid(TokenSchema, input, "token");
   const row = await ctx.store.db.selectFrom("status_subscribers").selectAll().where("token_hash", "=", hash(token)).executeTakeFirst();
   if (!row) throw new NotFound("this link is not valid (any more)");
-  if (row.state !== "confirmed") await ctx.store.db.updateTable("status_subscribers").set({ state: "confirmed", confirmed_at: ctx.clock.now() }).where("id", "=", row.id).execute();
+  // The link works once: its hash is replaced by one of a token nobody has.
+  await ctx.store.db.updateTable("status_subscribers").set({ state: "confirmed", confirmed_at: row.state === "confirmed" ? row.confirmed_at : ctx.clock.now(), token_hash: hash(newToken()) }).where("id", "=", row.id).execute();
 }
 
 export async function unsubscribe(ctx: SubscriptionCtx, input: unknown): Promise<void> {

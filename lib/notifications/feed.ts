@@ -32,7 +32,10 @@ export type FeedOptions = {
   drill?: (alert: unknown) => boolean;
 };
 
-export async function feedTimeline({ store, outbox, linkBase }: FeedOptions): Promise<number> {
+/** Entries recorded longer ago than this are not announced (their events may have been purged, lib/notifications/repo.ts). */
+const TIMELINE_HORIZON_MS = 24 * 3600_000;
+
+export async function feedTimeline({ store, outbox, linkBase }: FeedOptions, now: number): Promise<number> {
   const top = await store.db.selectFrom("timeline_entries").select(sql<number | null>`max(seq)`.as("m")).executeTakeFirst();
   const max = Number(top?.m ?? 0);
   const cursor = await readCursor(store, TIMELINE_CURSOR);
@@ -43,6 +46,7 @@ export async function feedTimeline({ store, outbox, linkBase }: FeedOptions): Pr
     .select(["t.id as entryId", "t.kind", "t.body", "t.occurred_at", "i.id", "i.number", "i.title", "i.severity", "i.status", "i.services", "i.drill"])
     .where("t.seq", ">", cursor - LOOKBACK)
     .where("t.seq", "<=", max)
+    .where("t.recorded_at", ">", now - TIMELINE_HORIZON_MS)
     .where((eb) => eb.or([eb("t.kind", "in", ["status-change", "severity-change"]), eb.and([eb("t.kind", "=", "drill-event"), eb("t.body", "like", "Game day %")])]))
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom("notification_events as e").select("e.id").whereRef("e.id", "=", sql<string>`'tl-' || t.id`))))
     .orderBy("t.seq")

@@ -7,6 +7,7 @@ import { NotificationOutbox, type OutboxOptions } from "./outbox";
 import { feedAlerts, feedTimeline, type FeedOptions } from "./feed";
 
 export { NotificationOutbox } from "./outbox";
+export { notificationsPurger } from "./repo";
 export type { NotificationEvent } from "./events";
 
 /** How often the leader looks for new events and due deliveries. */
@@ -26,7 +27,7 @@ export function createNotifications(opts: { store: Store; clock: Clock; logger: 
     name: "notifications",
     everyMs: NOTIFY_EVERY_MS,
     run: async () => {
-      await feedTimeline(feed);
+      await feedTimeline(feed, opts.clock.now());
       await feedAlerts(feed, opts.clock.now());
       if (outbox.enabled) await outbox.drain();
     },

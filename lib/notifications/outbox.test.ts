@@ -7,6 +7,7 @@ import { createLogger } from "../log";
 import { manualClock } from "../time";
 import { NotificationsConfigSchema, type ResolvedChannel } from "./config";
 import { NotificationOutbox, backoffMs } from "./outbox";
+import { notificationsPurger } from "./repo";
 import type { NotificationEvent } from "./events";
 import { channelsFor } from "./rules";
 import { emailMessage, slackMessage, cloudEvent } from "./format";
@@ -93,6 +94,31 @@ describe("the outbox", () => {
     expect(backoffMs(3, cfg, () => 0.5)).toBe(8000);
     expect(backoffMs(20, cfg, () => 0.999)).toBe(59_940);
     expect(backoffMs(5, cfg, () => 0)).toBe(0);
+  });
+});
+
+describe("retention", () => {
+  it("forgets ended deliveries and their events after 30 days and unconfirmed sign-ups after 48 h; keeps what is still pending", async () => {
+    const s = await store();
+    const day = 24 * 3600_000;
+    const clock = manualClock(100 * day);
+    const outcomes: Outcome[] = [{ ok: true, status: 200 }, { ok: false, retry: true, status: 503, error: "busy" }];
+    let n = 0;
+    const box = new NotificationOutbox({ store: s, clock, logger: createLogger("silent"), config, channels: [channel], holder: "a", send: async () => outcomes[n++] ?? { ok: true, status: 200 } });
+    await box.enqueue(event({ id: "old-sent" }));
+    await box.enqueue(event({ id: "old-pending" }));
+    await box.drain();
+    await s.db.insertInto("status_subscribers").values([
+      { id: "p1", email: "late@example.com", state: "pending", token_hash: "x", unsubscribe_token: "u1", created_at: clock.now(), confirmed_at: null },
+      { id: "c1", email: "kept@example.com", state: "confirmed", token_hash: "y", unsubscribe_token: "u2", created_at: clock.now(), confirmed_at: clock.now() },
+    ]).execute();
+    const purger = notificationsPurger(s);
+    expect(await purger.purge(clock.now() + 29 * day)).toBe(1); // only the unconfirmed sign-up (48 h)
+    expect(await purger.purge(clock.now() + 31 * day)).toBe(2); // the sent delivery and its event
+    const left = await s.db.selectFrom("notification_deliveries").select(["event_id", "state"]).execute();
+    expect(left).toEqual([{ event_id: "old-pending", state: "pending" }]);
+    expect((await s.db.selectFrom("notification_events").select("id").execute()).map((r) => r.id)).toEqual(["old-pending"]);
+    expect((await s.db.selectFrom("status_subscribers").select("email").execute()).map((r) => r.email)).toEqual(["kept@example.com"]);
   });
 });
 

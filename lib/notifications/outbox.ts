@@ -7,7 +7,7 @@ import type { NotificationsConfig, ResolvedChannel } from "./config";
 import type { NotificationEvent } from "./events";
 import { channelsFor } from "./rules";
 import { deliver, type Outcome } from "./send";
-import { claimDue, finish, insertEvent, type Claimed } from "./repo";
+import { claimDue, finish, forgetLinks, insertEvent, type Claimed } from "./repo";
 
 /** Deliveries attempted at once per drain. */
 const BATCH = 20;
@@ -91,16 +91,19 @@ export class NotificationOutbox {
     const log = { delivery: c.id, channel: c.channel, event: c.event.type, attempt: attempts };
     if (outcome.ok) {
       await finish(store, c.id, holder, { state: "sent", attempts, next_at: now, last_status: outcome.status, last_error: null, sent_at: now });
+      await forgetLinks(store, c.event);
       logger.info({ ...log, status: outcome.status }, "notification delivered");
       return;
     }
     if (!outcome.retry) {
       await finish(store, c.id, holder, { state: "rejected", attempts, next_at: now, last_status: outcome.status, last_error: outcome.error, sent_at: null });
+      await forgetLinks(store, c.event);
       logger.warn({ ...log, status: outcome.status, error: outcome.error }, "notification refused by the channel; not retried");
       return;
     }
     if (attempts >= config.maxAttempts) {
       await finish(store, c.id, holder, { state: "failed", attempts, next_at: now, last_status: outcome.status, last_error: outcome.error, sent_at: null });
+      await forgetLinks(store, c.event);
       logger.error({ ...log, status: outcome.status, error: outcome.error }, "notification failed; giving up after the last attempt");
       return;
     }

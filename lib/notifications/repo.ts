@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { Store } from "../store/store";
+import type { Purger } from "../store/retention";
 import { NotificationEventSchema, type Delivery, type NotificationEvent } from "./events";
 
 type Db = Kysely<Database>;
@@ -107,4 +108,36 @@ export async function writeCursor(store: Store, key: string, value: number): Pro
     .values({ key, value: String(value) })
     .onConflict((oc) => oc.column("key").doUpdateSet({ value: String(value) }))
     .execute();
+}
+
+/**
+ * An e-mail to one subscriber (`to`) carries links that act for them (confirm, unsubscribe): once
+ * its one delivery has ended, the stored copy keeps no links (lib/comms/subscriptions.ts hashes
+ * the confirmation token; the outbox must not keep it in clear).
+ */
+export async function forgetLinks(store: Store, event: NotificationEvent): Promise<void> {
+  if (!event.to || !event.actions?.length) return;
+  await store.db.updateTable("notification_events").set({ payload: JSON.stringify({ ...event, actions: [] }) }).where("id", "=", event.id).execute();
+}
+
+/** Sent, refused and failed deliveries (and their events) are kept this long for the delivery log. */
+export const NOTIFICATION_RETENTION_MS = 30 * 24 * 3600_000;
+/** A sign-up not confirmed within this is forgotten (its link stops working). */
+export const PENDING_SUBSCRIBER_MS = 48 * 3600_000;
+
+export function notificationsPurger(store: Store): Purger {
+  return {
+    name: "notifications",
+    async purge(now) {
+      const old = now - NOTIFICATION_RETENTION_MS;
+      const d = await store.db.deleteFrom("notification_deliveries").where("state", "!=", "pending").where("created_at", "<", old).executeTakeFirst();
+      const e = await store.db
+        .deleteFrom("notification_events")
+        .where("created_at", "<", old)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom("notification_deliveries as d").select("d.id").whereRef("d.event_id", "=", "notification_events.id"))))
+        .executeTakeFirst();
+      const s = await store.db.deleteFrom("status_subscribers").where("state", "=", "pending").where("created_at", "<", now - PENDING_SUBSCRIBER_MS).executeTakeFirst();
+      return Number(d.numDeletedRows) + Number(e.numDeletedRows) + Number(s.numDeletedRows);
+    },
+  };
 }

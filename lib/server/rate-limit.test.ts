@@ -32,6 +32,20 @@ describe("RateLimits in memory (one instance)", () => {
     expect(await statuses(limits, "198.51.100.2", "/api/v1/services", 1)).toEqual([200]);
     expect(await statuses(limits, "198.51.100.1", "/health/live", 5)).toEqual([200, 200, 200, 200, 200]);
   });
+
+  it("status-page sign-ups (each sends an e-mail) have their own small budget per address and overall; reading the page does not spend it", async () => {
+    const limits = new RateLimits({ limits: { subscribe: { points: 2, durationSeconds: 3600 }, subscribeAll: { points: 3, durationSeconds: 3600 } } });
+    const signUps = async (address: string, n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push((await limits.checkHttp(address, "/api/v2/subscriptions", "POST"))?.status ?? 200);
+      return out;
+    };
+    expect(await statuses(limits, "198.51.100.7", "/api/v2/subscriptions", 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(await signUps("198.51.100.7", 3)).toEqual([200, 200, 429]);
+    // Another address still may, until the overall cap (3) is spent.
+    expect(await signUps("198.51.100.8", 2)).toEqual([200, 429]);
+    expect(await signUps("198.51.100.9", 1)).toEqual([429]);
+  });
 });
 
 describe.skipIf(!REDIS_URL)("RateLimits shared through Redis (REDIS_URL)", () => {

@@ -15,6 +15,9 @@ export type RateLimitOptions = {
   auth: { points: number; durationSeconds: number };
   /** Requests to /api/v1/tokens* per address per window (on top of `api`). */
   tokens: { points: number; durationSeconds: number };
+  /** Status-page e-mail sign-ups (POST /api/v2/subscriptions, public) per address, and from everyone together: each sends a confirmation e-mail. */
+  subscribe: { points: number; durationSeconds: number };
+  subscribeAll: { points: number; durationSeconds: number };
   /** Open WebSocket connections per address, per instance. */
   socketsPerAddress: number;
 };
@@ -23,6 +26,8 @@ export const RATE_LIMITS: RateLimitOptions = {
   api: { points: 500, durationSeconds: 10 }, // 50 requests/s on average, bursts up to 500
   auth: { points: 20, durationSeconds: 60 },
   tokens: { points: 30, durationSeconds: 60 },
+  subscribe: { points: 5, durationSeconds: 3600 },
+  subscribeAll: { points: 300, durationSeconds: 3600 },
   socketsPerAddress: 50,
 };
 
@@ -62,6 +67,8 @@ export class RateLimits {
   private readonly api: RateLimiterAbstract;
   private readonly auth: RateLimiterAbstract;
   private readonly tokens: RateLimiterAbstract;
+  private readonly subscribe: RateLimiterAbstract;
+  private readonly subscribeAll: RateLimiterAbstract;
   /**
    * Sockets stay counted per instance, in a Map: a socket is held, not spent in a window, and a
    * shared counter would need every instance to give its slots back, which one that crashes or is
@@ -75,17 +82,20 @@ export class RateLimits {
     this.api = budget("api", this.options.api, init);
     this.auth = budget("auth", this.options.auth, init);
     this.tokens = budget("tokens", this.options.tokens, init);
+    this.subscribe = budget("subscribe", this.options.subscribe, init);
+    this.subscribeAll = budget("subscribe-all", this.options.subscribeAll, init);
   }
 
   /** null when a request from `address` to `path` is within its budgets (or not limited: /health/*, pages, /metrics); else a 429. */
-  async checkHttp(address: string, path: string): Promise<Refusal | null> {
-    const limiters: RateLimiterAbstract[] = [];
-    if (underPrefix(path, "/api")) limiters.push(this.api);
-    if (path === "/api/v1/tokens" || path.startsWith("/api/v1/tokens/")) limiters.push(this.tokens);
-    if (underPrefix(path, "/auth")) limiters.push(this.auth);
-    for (const l of limiters) {
+  async checkHttp(address: string, path: string, method = "GET"): Promise<Refusal | null> {
+    const limiters: [RateLimiterAbstract, string][] = [];
+    if (underPrefix(path, "/api")) limiters.push([this.api, address]);
+    if (path === "/api/v1/tokens" || path.startsWith("/api/v1/tokens/")) limiters.push([this.tokens, address]);
+    if (underPrefix(path, "/auth")) limiters.push([this.auth, address]);
+    if (path === "/api/v2/subscriptions" && method.toUpperCase() === "POST") limiters.push([this.subscribe, address], [this.subscribeAll, "all"]);
+    for (const [l, key] of limiters) {
       try {
-        await l.consume(address);
+        await l.consume(key);
       } catch (rej) {
         if (!(rej instanceof RateLimiterRes)) throw rej; // the in-memory insurance failed: a bug, not a verdict
         const seconds = Math.max(1, Math.ceil(rej.msBeforeNext / 1000));

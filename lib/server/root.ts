@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema";
 import { ConfigError, effectiveThresholds } from "../config/load";
-import { createNotifications } from "../notifications";
+import { createNotifications, notificationsPurger } from "../notifications";
 import type { StatusUpdateCtx } from "../comms/status-updates";
 import { StatusPage } from "../comms/status-page";
 import type { SubscriptionCtx } from "../comms/subscriptions";
@@ -308,7 +308,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     gamedays: onlyOnLeader(gamedays.service.job(tickMs), leads),
     notifications: onlyOnLeader(notifications.job, leads),
     statusPage: { name: "status-page", everyMs: 5_000, run: () => statusPage.observe() } satisfies Job,
-    retention: onlyOnLeader(retentionJob({ purgers: [idempotencyPurger(store.db), drills.purger, slos.purger, alerts.purger, alertDecisions.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
+    retention: onlyOnLeader(retentionJob({ purgers: [idempotencyPurger(store.db), notificationsPurger(store), drills.purger, slos.purger, alerts.purger, alertDecisions.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
   };
 
   // What other instances did, applied here: alert changes (mirrored), drills (read again), the

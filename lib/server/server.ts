@@ -276,7 +276,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
         if ("shed" in a) return send(res, a.error);
         admitted = a;
       }
-      const refused = await limits.checkHttp(addressOf(req), path);
+      const refused = await limits.checkHttp(addressOf(req), path, req.method);
       if (refused) return sendReply(res, typeof refused.body === "string" ? { status: refused.status, text: refused.body, headers: refused.headers } : refused);
       if (path === "/metrics" && (req.method === "GET" || req.method === "HEAD")) {
         const m = await metrics.render();
