@@ -1,11 +1,51 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BACKENDS, startTestServer, TestClient, type Frame } from "./helpers";
 import { expectFrameShape, expectRouteShape } from "./support/contract";
 import type { Run } from "../lib/gamedays/model";
 import type { Incident } from "../lib/incidents/model";
+import type { Store } from "../lib/store/store";
+import type * as Repo from "../lib/gamedays/repo";
+
+/**
+ * Another instance's write, made deterministically between a service's read of a run and its own
+ * write: the hooks run just before the real saveRun / insertRun (none set: the plain repo).
+ */
+const race = vi.hoisted(() => ({
+  real: null as unknown as typeof Repo,
+  beforeSave: null as null | ((store: Store, run: Run) => Promise<void>),
+  beforeInsert: null as null | ((store: Store, run: Run) => Promise<void>),
+}));
+vi.mock("../lib/gamedays/repo", async (importOriginal) => {
+  const real = await importOriginal<typeof Repo>();
+  race.real = real;
+  return {
+    ...real,
+    saveRun: async (store: Store, run: Run) => {
+      await race.beforeSave?.(store, run);
+      return real.saveRun(store, run);
+    },
+    insertRun: async (store: Store, run: Run) => {
+      await race.beforeInsert?.(store, run);
+      return real.insertRun(store, run);
+    },
+  };
+});
+/** The next `times` writes of run `id` each lose to a newer version stored first (`change` applied to it: the leader's tick by default). */
+function interleave(id: string, times: number, change: (r: Run) => void = () => undefined) {
+  let left = times;
+  race.beforeSave = async (store, run) => {
+    if (run.id !== id || left <= 0) return;
+    left--;
+    const stored = (await race.real.getRun(store, id)) as Run;
+    change(stored);
+    stored.version++;
+    expect(await race.real.saveRun(store, stored)).toBe(true);
+  };
+}
 
 /** Game days over HTTP with a hand-driven clock: each tick is the signal tick, then the game-day job. */
 
@@ -351,6 +391,95 @@ describe("game days", () => {
     expect(ctx.server.warRoom.drills.list(1000).length).toBe(drillsBefore);
     expect((await read(first)).steps.map((s) => s.state)).toEqual(["skipped", "skipped"]);
     expect((await call("POST", `/api/v1/gamedays/errors-fail/runs/${first.id}/abort`, {})).status).toBe(409);
+  });
+
+  it("an abort that races another instance's write is retried until stored: run stopped in the store, every drill stopped", async () => {
+    const run = await start("abort-all");
+    await second();
+    const ids = (await read(run)).steps.map((s) => s.drillId as string);
+    expect(activeDrills().filter((d) => ids.includes(d.id))).toHaveLength(2);
+    interleave(run.id, 2);
+    try {
+      const r = await call("POST", `/api/v1/gamedays/abort-all/runs/${run.id}/abort`, { reason: "race" });
+      expect(r.status).toBe(200);
+      expect(r.body.run).toMatchObject({ status: "stopped", stopReason: "aborted by Ada: race" });
+    } finally {
+      race.beforeSave = null;
+    }
+    const stored = await read(run);
+    expect(stored).toMatchObject({ status: "stopped", verdict: "stopped", stopReason: "aborted by Ada: race" });
+    expect(activeDrills().filter((d) => ids.includes(d.id))).toEqual([]);
+    const timeline = (await call("GET", `/api/v1/incidents/${run.incidentId}`)).body.timeline as { body: string }[];
+    expect(timeline.filter((e) => e.body.startsWith("Game day stopped")).map((e) => e.body)).toEqual(["Game day stopped: aborted by Ada: race"]);
+    // Nothing more happens to it: the job leaves a stopped run alone.
+    await second();
+    expect((await read(run)).version).toBe(stored.version);
+  });
+
+  it("an abort that finds the run ended by another instance meanwhile is a 409; one that always loses gives up with a 409", async () => {
+    const run = await start("errors-fail");
+    interleave(run.id, 1, (r) => Object.assign(r, { status: "stopped", verdict: "stopped", endedAt: ctx.clock.now(), stopReason: "aborted by Bob" }));
+    try {
+      const r = await call("POST", `/api/v1/gamedays/errors-fail/runs/${run.id}/abort`, {});
+      expect(r.status).toBe(409);
+      expect(r.body.error?.message).toBe("the run already ended (stopped)");
+    } finally {
+      race.beforeSave = null;
+    }
+    expect((await read(run)).stopReason).toBe("aborted by Bob");
+
+    const busy = await start("ladder");
+    interleave(busy.id, 100);
+    try {
+      const r = await call("POST", `/api/v1/gamedays/ladder/runs/${busy.id}/abort`, {});
+      expect(r.status).toBe(409);
+      expect(r.body.error?.message).toBe("the run is changing too fast; retry");
+    } finally {
+      race.beforeSave = null;
+    }
+    expect((await read(busy)).status).toBe("running");
+    expect((await call("POST", `/api/v1/gamedays/ladder/runs/${busy.id}/abort`, {})).status).toBe(200);
+    expect((await read(busy)).status).toBe("stopped");
+  });
+
+  it("a manual step ticked while another instance writes the run is stored, and written on the timeline once", async () => {
+    const run = await start("detect");
+    await until(run, (r) => r.steps[3].state === "waiting");
+    interleave(run.id, 1);
+    try {
+      const r = await call("POST", `/api/v1/gamedays/detect/runs/${run.id}/steps/4/done`);
+      expect(r.status).toBe(200);
+    } finally {
+      race.beforeSave = null;
+    }
+    expect((await read(run)).steps[3]).toMatchObject({ state: "done", doneBy: "Ada", doneAt: ctx.clock.now() });
+    const timeline = (await call("GET", `/api/v1/incidents/${run.incidentId}`)).body.timeline as { body: string }[];
+    expect(timeline.filter((e) => e.body.startsWith("Step 4 done by Ada"))).toHaveLength(1);
+    expect((await call("POST", `/api/v1/gamedays/detect/runs/${run.id}/abort`, {})).status).toBe(200);
+  });
+
+  it("two starts on the same service at once: the second is refused when it stores its run, and its incident is resolved", async () => {
+    let rival: Run | null = null;
+    race.beforeInsert = async (store, run) => {
+      race.beforeInsert = null;
+      // Another instance passed the same check a moment earlier and stored its run first.
+      rival = { ...run, id: randomUUID() };
+      await race.real.insertRun(store, rival);
+    };
+    try {
+      const r = await call("POST", "/api/v1/gamedays/errors-fail/runs");
+      expect(r.status).toBe(409);
+      expect(r.body.error?.message).toContain("already running on checkout; one run per service");
+    } finally {
+      race.beforeInsert = null;
+    }
+    const theRival = rival as unknown as Run;
+    const runs = (await call("GET", "/api/v1/gamedays/errors-fail")).body.runs as Run[];
+    expect(runs.filter((x) => x.status === "running").map((x) => x.id)).toEqual([theRival.id]);
+    const incidents = (await call("GET", "/api/v1/incidents?status=all")).body.incidents as Incident[];
+    const declared = incidents.find((i) => i.id === theRival.incidentId);
+    expect(declared).toMatchObject({ title: "Game day: Checkout error spike", status: "resolved" });
+    expect((await call("POST", `/api/v1/gamedays/errors-fail/runs/${theRival.id}/abort`, {})).status).toBe(200);
   });
 });
 });

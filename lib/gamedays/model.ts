@@ -44,6 +44,10 @@ export const ProbeSchema = z.object({
   firstBrokenAt: z.number().nullable(),
   lastBrokenAt: z.number().nullable(),
   worst: z.number().nullable(),
+  /** Hypothesis only: probes with a value (over the run, and while the fault ran), and time without one. Defaults: runs stored before they were counted. */
+  samples: z.number().default(0),
+  faultSamples: z.number().default(0),
+  noDataMs: z.number().default(0),
 });
 export type Probe = z.infer<typeof ProbeSchema>;
 

@@ -3,6 +3,7 @@ import { parseCondition } from "./conditions";
 import { newRun } from "./new-run";
 import { parsePlan, type Plan } from "./plan";
 import { measureTick, probeTick, timings, verdictOf, type Observation } from "./probes";
+import { renderReport } from "./report";
 
 const names = { services: new Set(["checkout"]), simulated: new Set(["checkout"]), slos: new Set(["checkout-availability"]) };
 const source = `---
@@ -75,5 +76,51 @@ describe("probes and verdict", () => {
     run.status = "stopped";
     expect(verdictOf(run).verdict).toBe("stopped");
     expect(parseCondition("checkout.errorPct < 1", names).forMs).toBe(0);
+  });
+});
+
+describe("a hypothesis that could not be checked", () => {
+  const ended = (run: ReturnType<typeof fresh>) => {
+    run.measurements.alerts[0].firedAt = 3000;
+    timings(run.measurements, null);
+    run.status = "completed";
+    return verdictOf(run);
+  };
+
+  it("fails when its signal had no data at any probe, and the report says it could not be checked", () => {
+    const run = fresh();
+    run.measurements.faultStartedAt = 0;
+    for (const t of [1000, 2000, 3000]) probeTick(run, obs(t, null));
+    expect(run.probes[0]).toMatchObject({ samples: 0, faultSamples: 0, noDataMs: 3000 });
+    const v = ended(run);
+    expect(v.results[0]).toEqual({ what: "checkout.errorPct < 1", pass: false, detail: "no data: it could not be checked" });
+    expect(v.verdict).toBe("fail");
+    Object.assign(run, v);
+    const md = renderReport(run, [], 10_000);
+    expect(md).toContain("`checkout.errorPct < 1` could not be checked: it had no data during the run.");
+    expect(md).toContain("Observe: make checkout report errorPct during this fault");
+  });
+
+  it("fails with no data during the fault even when it held before it", () => {
+    const run = fresh();
+    probeTick(run, obs(1000, 0.5));
+    run.measurements.faultStartedAt = 2000;
+    probeTick(run, obs(2000, null));
+    probeTick(run, obs(3000, null));
+    run.measurements.faultEndedAt = 3000;
+    probeTick(run, obs(4000, 0.5));
+    const v = ended(run);
+    expect(v.results[0]).toEqual({ what: "checkout.errorPct < 1", pass: false, detail: "no data during the fault; no data for 2s" });
+    expect(v.verdict).toBe("fail");
+  });
+
+  it("passes when it had data while the fault ran and never broke, telling the time without data", () => {
+    const run = fresh();
+    run.measurements.faultStartedAt = 1000;
+    probeTick(run, obs(1000, null));
+    probeTick(run, obs(2000, 0.5));
+    const v = ended(run);
+    expect(v.results[0]).toEqual({ what: "checkout.errorPct < 1", pass: true, detail: "held throughout (last 0.5); no data for 1s" });
+    expect(v.verdict).toBe("pass");
   });
 });

@@ -19,7 +19,7 @@ export function valueOf(c: Condition, obs: Observation): number | null {
 }
 
 export function newProbe(kind: Probe["kind"], condition: Condition): Probe {
-  return { kind, condition, value: null, holds: false, trueSince: null, brokenMs: 0, firstBrokenAt: null, lastBrokenAt: null, worst: null };
+  return { kind, condition, value: null, holds: false, trueSince: null, brokenMs: 0, firstBrokenAt: null, lastBrokenAt: null, worst: null, samples: 0, faultSamples: 0, noDataMs: 0 };
 }
 
 /** A hypothesis probe outside the steady state: it has a value and the value breaks the condition. */
@@ -30,10 +30,14 @@ const worse = (c: Condition, a: number | null, b: number): number => (a === null
 /** Every probe evaluated at `obs.t`; returns the abort probe that tripped, if one did. */
 export function probeTick(run: Run, obs: Observation): Probe | null {
   let tripped: Probe | null = null;
+  const m = run.measurements;
+  const inFault = m.faultStartedAt !== null && obs.t >= m.faultStartedAt && (m.faultEndedAt === null || obs.t <= m.faultEndedAt);
   run.probes = run.probes.map((p) => {
     const value = valueOf(p.condition as Condition, obs);
     const s = observe(p.condition as Condition, { value: p.value, trueSince: p.trueSince, holds: p.holds }, value, obs.t);
     const next: Probe = { ...p, ...s };
+    if (p.kind === "hypothesis" && value === null) next.noDataMs = p.noDataMs + obs.tickMs;
+    else if (p.kind === "hypothesis") Object.assign(next, { samples: p.samples + 1, faultSamples: p.faultSamples + (inFault ? 1 : 0) });
     if (p.kind === "hypothesis" && isBroken(next)) {
       next.brokenMs = p.brokenMs + (p.lastBrokenAt !== null && obs.t - p.lastBrokenAt <= 2 * obs.tickMs ? obs.t - p.lastBrokenAt : obs.tickMs);
       next.firstBrokenAt = p.firstBrokenAt ?? obs.t;
@@ -89,17 +93,29 @@ export function timings(m: Measurements, acknowledgedAt: number | null): void {
   m.missedAlerts = m.alerts.filter((a) => a.firedAt === null).map((a) => a.name);
 }
 
-/** Per condition and overall: Pass when every hypothesis condition held throughout and every expected alert fired. */
+/**
+ * How a hypothesis condition did. It passes only when it was checked (a value at one probe at
+ * least while the fault ran, or during the run when it had no fault) and never broke: a condition
+ * nobody could see is not a condition that held.
+ */
+export function hypothesisResult(p: Probe, faultStarted: boolean): { what: string; pass: boolean; detail: string } {
+  const gap = p.noDataMs > 0 ? `; no data for ${Math.round(p.noDataMs / 1000)}s` : "";
+  if (p.firstBrokenAt !== null) return { what: p.condition.text, pass: false, detail: `broken for ${Math.round(p.brokenMs / 1000)}s (worst ${fmt(p.worst)})${gap}` };
+  if (p.samples === 0) return { what: p.condition.text, pass: false, detail: "no data: it could not be checked" };
+  if (faultStarted && p.faultSamples === 0) return { what: p.condition.text, pass: false, detail: `no data during the fault${gap}` };
+  return { what: p.condition.text, pass: true, detail: `held throughout (last ${fmt(p.value)})${gap}` };
+}
+
+/** A hypothesis condition that never had a value when it mattered (see hypothesisResult). */
+export const unchecked = (p: Probe, faultStarted: boolean): boolean => p.kind === "hypothesis" && p.firstBrokenAt === null && (p.samples === 0 || (faultStarted && p.faultSamples === 0));
+
+const fmt = (v: number | null) => (v === null ? "no data" : String(Math.round(v * 100) / 100));
+
+/** Per condition and overall: Pass when every hypothesis condition was checked and held throughout, and every expected alert fired. */
 export function verdictOf(run: Run): Pick<Run, "verdict" | "results"> {
-  const fmt = (v: number | null) => (v === null ? "no data" : String(Math.round(v * 100) / 100));
+  const faultStarted = run.measurements.faultStartedAt !== null;
   const results = [
-    ...run.probes
-      .filter((p) => p.kind === "hypothesis")
-      .map((p) => ({
-        what: p.condition.text,
-        pass: p.brokenMs === 0 && p.firstBrokenAt === null,
-        detail: p.firstBrokenAt === null ? `held throughout (last ${fmt(p.value)})` : `broken for ${Math.round(p.brokenMs / 1000)}s (worst ${fmt(p.worst)})`,
-      })),
+    ...run.probes.filter((p) => p.kind === "hypothesis").map((p) => hypothesisResult(p, faultStarted)),
     ...run.measurements.alerts.map((a) => ({
       what: `alert ${a.name} fires`,
       pass: a.firedAt !== null,

@@ -2,6 +2,7 @@ import type { TimelineEntry } from "../incidents/model";
 import { escapeCell, formatCount, formatLatency, formatPercent, isoMinute, table } from "../postmortems/render";
 import { formatDuration } from "../signals/format";
 import type { Run } from "./model";
+import { unchecked } from "./probes";
 
 /**
  * The game-day report (SPEC §12): Objective, Hypothesis, Timeline, Measurements, Result, Findings,
@@ -59,6 +60,7 @@ function findingsOf(run: Run): string[] {
     f.push(run.status === "stopped" ? `The expected alert ${escapeCell(a)} did not fire before the run was stopped: a possible detection gap.` : `Detection gap: the expected alert ${escapeCell(a)} never fired.`);
   }
   for (const p of run.probes) {
+    if (unchecked(p, run.measurements.faultStartedAt !== null)) f.push(`\`${p.condition.text}\` could not be checked: ${p.samples === 0 ? "it had no data during the run" : "it had no data while the fault ran"}.`);
     if (p.kind === "hypothesis" && p.firstBrokenAt !== null) f.push(`\`${p.condition.text}\` was broken for ${formatDuration(p.brokenMs)} from +${formatDuration(p.firstBrokenAt - run.startedAt)} (worst ${Math.round((p.worst ?? 0) * 100) / 100}).`);
   }
   if (run.status === "stopped" && run.stopReason) f.push(`The run was stopped: ${run.stopReason}.`);
@@ -69,6 +71,7 @@ function findingsOf(run: Run): string[] {
 function actionsOf(run: Run): string[] {
   const a: string[] = [];
   for (const name of run.measurements.missedAlerts) a.push(`Detect: make alert ${name} fire for this fault, or add one that does`);
+  for (const p of run.probes) if (unchecked(p, run.measurements.faultStartedAt !== null)) a.push(`Observe: make ${p.condition.target.id} report ${p.condition.target.signal} during this fault so \`${p.condition.text}\` can be checked`);
   for (const p of run.probes) if (p.kind === "hypothesis" && p.firstBrokenAt !== null) a.push(`Prevent: make ${p.condition.target.id} keep \`${p.condition.text}\` under this fault`);
   if (run.measurements.timeToAcknowledgeMs === null) a.push("Process: acknowledge the game day's incident during the run so time to acknowledge is measured");
   return a;

@@ -34,6 +34,8 @@ export type GameDayCtx = {
 };
 
 const BLOCKING = new Set(["SEV1", "SEV2"]);
+/** Tries of a person's change against the tick's writes before giving up with a Conflict. */
+const ATTEMPTS = 5;
 const SYSTEM = "game day";
 
 /**
@@ -111,29 +113,42 @@ export class GameDays {
   }
 
   stepDone(plan: string, id: string, n: number, author: string): Promise<Run> {
-    return this.serial(async () => {
-      const run = await this.get(plan, id);
-      const step = run.steps.find((s) => s.n === n);
-      if (!step) throw new NotFound(`run ${id} has no step ${n}`);
-      if (step.kind !== "manual") throw new Invalid(`step ${n} is not a manual step; it runs by itself`);
-      if (step.state === "done") throw new Conflict(`step ${n} was already ticked by ${step.doneBy} at ${new Date(step.doneAt ?? 0).toISOString()}`, { step });
-      if (run.status !== "running") throw new Conflict(`the run is ${run.status}; its steps can no longer be ticked`);
-      if (step.state !== "waiting") throw new Conflict(`step ${n} is not due yet (at +${Math.round(step.at / 1000)}s)`);
-      const now = this.ctx.clock.now();
-      Object.assign(step, { state: "done", doneAt: now, doneBy: author });
-      await this.commit(run);
-      await this.entry(run, `Step ${n} done by ${author}: ${step.text}`);
-      return run;
-    });
+    return this.serial(() =>
+      this.retrying(plan, id, async (run) => {
+        const step = run.steps.find((s) => s.n === n);
+        if (!step) throw new NotFound(`run ${id} has no step ${n}`);
+        if (step.kind !== "manual") throw new Invalid(`step ${n} is not a manual step; it runs by itself`);
+        if (step.state === "done") throw new Conflict(`step ${n} was already ticked by ${step.doneBy} at ${new Date(step.doneAt ?? 0).toISOString()}`, { step });
+        if (run.status !== "running") throw new Conflict(`the run is ${run.status}; its steps can no longer be ticked`);
+        if (step.state !== "waiting") throw new Conflict(`step ${n} is not due yet (at +${Math.round(step.at / 1000)}s)`);
+        Object.assign(step, { state: "done", doneAt: this.ctx.clock.now(), doneBy: author });
+        if (!(await this.commit(run))) return false;
+        await this.entry(run, `Step ${n} done by ${author}: ${step.text}`);
+        return true;
+      }),
+    );
   }
 
   abort(plan: string, id: string, reason: string | undefined, author: string): Promise<Run> {
-    return this.serial(async () => {
+    return this.serial(() =>
+      this.retrying(plan, id, async (run) => {
+        if (run.status !== "running") throw new Conflict(`the run already ended (${run.status})`, { run });
+        return this.stopRun(run, `aborted by ${author}${reason ? `: ${reason}` : ""}`);
+      }),
+    );
+  }
+
+  /**
+   * A person's change to a run, applied to the stored version: the leader's tick writes every running
+   * run each second (from any instance), so a lost compare-and-set means reading it again, checking
+   * again and applying again, never answering for a write that was not stored.
+   */
+  private async retrying(plan: string, id: string, apply: (run: Run) => Promise<boolean>): Promise<Run> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const run = await this.get(plan, id);
-      if (run.status !== "running") throw new Conflict(`the run already ended (${run.status})`, { run });
-      await this.stopRun(run, `aborted by ${author}${reason ? `: ${reason}` : ""}`);
-      return run;
-    });
+      if (await apply(run)) return run;
+    }
+    throw new Conflict("the run is changing too fast; retry");
   }
 
   /** Drafts the report from the ended run and its incident timeline (lib/gamedays/report.ts), stored on the run. */
@@ -166,7 +181,7 @@ export class GameDays {
     });
   }
 
-  private async advance(run: Run, t: number): Promise<void> {
+  private async advance(run: Run, t: number): Promise<unknown> {
     if (t >= run.endsBy) return this.stopRun(run, `reached its maximum duration (${Math.round(run.spec.maxDurationMs / 60_000)} min)`);
     const obs = this.ctx.observe(t);
     const started: string[] = [];
@@ -250,8 +265,8 @@ export class GameDays {
     m.mitigationAt = Math.max(m.faultEndedAt, ...manual);
   }
 
-  /** Stops every drill of the run at once, skips what is left, and ends it Stopped. */
-  private async stopRun(run: Run, reason: string, alsoStop: readonly string[] = []): Promise<void> {
+  /** Stops every drill of the run at once, skips what is left, and ends it Stopped; false when the stored run moved meanwhile. */
+  private async stopRun(run: Run, reason: string, alsoStop: readonly string[] = []): Promise<boolean> {
     const t = this.ctx.clock.now();
     const drills = new Set([...alsoStop, ...run.steps.flatMap((s) => (s.drillId && s.state === "active" ? [s.drillId] : []))]);
     await Promise.all([...drills].map((d) => this.stopDrill(d)));
@@ -262,10 +277,11 @@ export class GameDays {
     for (const l of run.measurements.levels) l.to ??= t;
     const m = run.measurements;
     if (m.faultStartedAt !== null && m.faultEndedAt === null) m.faultEndedAt = t;
-    await this.finish(run, "stopped", reason);
+    return this.finish(run, "stopped", reason);
   }
 
-  private async finish(run: Run, status: "completed" | "stopped", reason: string | null): Promise<void> {
+  /** Ends the run; false (nothing written, no timeline entry) when the stored run moved meanwhile. */
+  private async finish(run: Run, status: "completed" | "stopped", reason: string | null): Promise<boolean> {
     const t = this.ctx.clock.now();
     run.status = status;
     run.endedAt = t;
@@ -275,9 +291,10 @@ export class GameDays {
     const acked = await getIncident({ ctx: this.ctx.incidents, id: run.incidentId }).then((d) => d.incident.acknowledgedAt, () => null);
     timings(run.measurements, acked);
     Object.assign(run, verdictOf(run));
-    if (!(await this.commit(run))) return;
+    if (!(await this.commit(run))) return false;
     await this.entry(run, status === "stopped" ? `Game day stopped: ${reason}` : `Game day completed: ${run.verdict.toUpperCase()}`);
     await this.resolveIncident(run, status === "stopped" ? `stopped: ${reason}` : `verdict ${run.verdict}`).catch((err: unknown) => this.ctx.logger.warn({ err: String(err), run: run.id }, "could not resolve the game day's incident"));
+    return true;
   }
 
   /** Writes the next version of the run; false when the stored one moved meanwhile. */
