@@ -1,4 +1,5 @@
 import { Invalid } from "../errors";
+import { unsafeRegex } from "./regex-safety";
 
 /**
  * Alertmanager-style label matchers for silences: `name=value`, `name!=value`, `name=~regex`,
@@ -39,6 +40,8 @@ const cache = new Map<string, RegExp>();
 function compile(m: Matcher, path = "matchers"): RegExp {
   let re = cache.get(m.value);
   if (re) return re;
+  const unsafe = unsafeRegex(m.value);
+  if (unsafe) throw new Invalid(`regular expression in ${m.name}${m.op}${m.value} refused: ${unsafe}`, [{ path, message: "unsafe regular expression" }]);
   try {
     // Anchored like Alertmanager (Go's regexp with ^(?:…)$): "check" does not match "checkout".
     re = new RegExp(`^(?:${m.value})$`, "u");
