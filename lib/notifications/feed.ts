@@ -79,7 +79,7 @@ export function timelineEvent(r: Row, linkBase?: string): NotificationEvent | nu
       type: "gameday.verdict",
       occurredAt: Number(r.occurred_at),
       summary: r.body,
-      incident: { id: r.id, number: Number(r.number), title: r.title, severity, status, services: JSON.parse(r.services) as string[], drill: Number(r.drill) === 1 },
+      incident: { id: r.id, number: Number(r.number), title: r.title, severity, status, services: servicesOf(r.services), drill: Number(r.drill) === 1 },
       verdict: { gameDay: r.title, outcome, detail: verdict[1] === "stopped" ? verdict[2] : `verdict ${outcome}` },
       ...(linkBase ? { url: `${linkBase.replace(/\/$/, "")}/incidents/${r.id}` } : {}),
     };
@@ -100,7 +100,7 @@ export function timelineEvent(r: Row, linkBase?: string): NotificationEvent | nu
     type,
     occurredAt: Number(r.occurred_at),
     summary: r.body,
-    incident: { id: r.id, number: Number(r.number), title: r.title, severity, status, services: JSON.parse(r.services) as string[], drill: Number(r.drill) === 1 },
+    incident: { id: r.id, number: Number(r.number), title: r.title, severity, status, services: servicesOf(r.services), drill: Number(r.drill) === 1 },
     ...(linkBase ? { url: `${linkBase.replace(/\/$/, "")}/incidents/${r.id}` } : {}),
   };
 }
@@ -122,7 +122,8 @@ export async function feedAlerts({ store, outbox, silenced, drill }: FeedOptions
   let newest = cursor;
   for (const r of rows) {
     newest = Math.max(newest, Number(r.at));
-    const a = JSON.parse(r.alert) as { name?: string; service?: string; tier?: number; annotations?: { summary?: string } };
+    // A row that does not parse is skipped (and the cursor moves past it), not retried forever.
+    const a = parsed<{ name?: string; service?: string; tier?: number; annotations?: { summary?: string } }>(r.alert) ?? {};
     if (a.tier !== 1 || typeof a.name !== "string" || typeof a.service !== "string") continue;
     if (silenced?.(a)) continue;
     const summary = a.annotations?.summary ?? `${a.name} on ${a.service}`;
@@ -131,4 +132,17 @@ export async function feedAlerts({ store, outbox, silenced, drill }: FeedOptions
   }
   if (newest > cursor) await writeCursor(store, ALERT_CURSOR, newest);
   return n;
+}
+
+function parsed<T>(text: string): T | null {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+function servicesOf(text: string): string[] {
+  const v = parsed<unknown>(text);
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
 }

@@ -53,7 +53,7 @@ export async function claimDue(store: Store, opts: { now: number; holder: string
       .where("lease_until", "<=", opts.now)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) continue;
-    const event = NotificationEventSchema.safeParse(JSON.parse(row.payload));
+    const event = NotificationEventSchema.safeParse(parsePayload(row.payload));
     if (!event.success) {
       await finish(store, row.id, opts.holder, { state: "failed", attempts: Number(row.attempts), next_at: opts.now, last_status: null, last_error: "the stored event does not parse", sent_at: null });
       continue;
@@ -85,7 +85,7 @@ export async function listDeliveries(store: Store, opts: { limit: number; state?
     id: r.id,
     eventId: r.event_id,
     eventType: r.type,
-    summary: (JSON.parse(r.payload) as { summary?: string }).summary ?? "",
+    summary: (parsePayload(r.payload) as { summary?: string } | null)?.summary ?? "",
     channel: r.channel,
     state: r.state as Delivery["state"],
     attempts: Number(r.attempts),
@@ -140,4 +140,13 @@ export function notificationsPurger(store: Store): Purger {
       return Number(d.numDeletedRows) + Number(e.numDeletedRows) + Number(s.numDeletedRows);
     },
   };
+}
+
+/** A stored payload, or null when it does not parse (the delivery then fails instead of stopping the drain). */
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

@@ -49,7 +49,17 @@ async function sendEmail(channel: Extract<ResolvedChannel, { kind: "email" }>, e
   });
   try {
     const m = emailMessage(event);
-    await transport.sendMail({ from: channel.from, to: event.to ?? channel.to, subject: m.subject, text: m.text, html: m.html, headers: { "Idempotency-Key": event.id }, messageId: `<${event.id}@war-room>` });
+    // The socket timeouts above are per step and per idle gap; the claim on the delivery
+    // (lib/notifications/outbox.ts) outlives one whole attempt only if the attempt has a deadline.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${opts.timeoutMs} ms`), { code: "ETIMEDOUT" })), opts.timeoutMs);
+    });
+    try {
+      await Promise.race([transport.sendMail({ from: channel.from, to: event.to ?? channel.to, subject: m.subject, text: m.text, html: m.html, headers: { "Idempotency-Key": event.id }, messageId: `<${event.id}@war-room>` }), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
     return { ok: true, status: null };
   } catch (err) {
     const code = (err as { responseCode?: number }).responseCode;
