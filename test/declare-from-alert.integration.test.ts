@@ -100,6 +100,18 @@ describe.each(BACKENDS)("declaring from an alert on $name", ({ databaseUrl }) =>
     expect(r.body.incident).toMatchObject({ title: "Checkout 5xx", startedAt, detectedAt: fired.firedAt, drill: false });
   });
 
+  it("two people declaring from the same alert at once get one incident, and the other a 409 naming it", async () => {
+    for (const i of ((await call("GET", "/api/v1/incidents?status=active")).body.incidents as Incident[]).filter((x) => x.services.includes("checkout"))) {
+      expect((await call("PATCH", `/api/v1/incidents/${i.id}`, { version: i.version, status: "resolved" })).status).toBe(200);
+    }
+    const before = ((await call("GET", "/api/v1/incidents")).body.incidents as Incident[]).length;
+    const both = await Promise.all([1, 2].map(() => call("POST", "/api/v1/incidents", { alertId: fired.id, severity: "SEV2" })));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const made = both.find((r) => r.status === 201)!.body.incident as Incident;
+    expect(both.find((r) => r.status === 409)!.body.error?.message).toContain(`INC-${made.number}`);
+    expect(((await call("GET", "/api/v1/incidents")).body.incidents as Incident[]).length).toBe(before + 1);
+  });
+
   it("corrects the impact start after the declaration: MTTD follows, the change is on the timeline, and a start after detection is refused unchanged", async () => {
     const declared = (await call("POST", "/api/v1/incidents", { title: "Search slow", severity: "SEV3", services: ["search"] })).body.incident as Incident;
     const earlier = declared.startedAt - 4 * 60_000;

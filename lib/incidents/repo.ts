@@ -17,7 +17,7 @@ import {
 import type { ActionItemsTable, Database, IncidentsTable, TimelineEntriesTable } from "../store/schema";
 import type { Store } from "../store/store";
 
-type Db = Kysely<Database> | Transaction<Database>;
+export type Db = Kysely<Database> | Transaction<Database>;
 
 export type IncidentFilter = {
   status: "active" | "resolved" | "closed" | "all";
@@ -32,8 +32,10 @@ export type Committed = { incident: Incident; entries: TimelineEntry[] };
 
 /** Writes a new incident and its first timeline entries in one transaction; the number comes from the counter. */
 /** `alertId`: the alert it was declared from, linked in the same transaction (lib/incidents/alert-links.ts). */
-export async function insertIncident(store: Store, draft: Omit<Incident, "number">, entries: readonly EntryDraft[], now: number, alertId?: string): Promise<Committed> {
+/** `check` runs first inside the transaction (declaring from an alert: lib/incidents/alert-links.ts refuseIfAttached). */
+export async function insertIncident(store: Store, draft: Omit<Incident, "number">, entries: readonly EntryDraft[], now: number, alertId?: string, check?: (trx: Transaction<Database>) => Promise<void>): Promise<Committed> {
   return store.db.transaction().execute(async (trx) => {
+    await check?.(trx);
     const { value } = await trx
       .updateTable("counters")
       .set((eb) => ({ value: eb("value", "+", 1) }))

@@ -8,7 +8,7 @@ import type { SystemChange } from "./lifecycle";
 import type { Alert } from "../alerts/model";
 import { draftFromAlert, requireAlert, type IncidentDraft } from "./from-alert";
 import { alertEntry, alertEntryBody } from "./timeline";
-import { openIncidentOfAlert } from "./alert-links";
+import { openIncidentOfAlert, refuseIfAttached } from "./alert-links";
 
 export { addEntry, addEntryOnce, recordAlertChange } from "./timeline";
 export { entryHistory, patchEntry } from "./entry-edits";
@@ -58,7 +58,7 @@ export async function declareIncident({ ctx, input, writer }: { ctx: IncidentCtx
   };
   const declared: SystemChange = { kind: "status-change", body: `Declared ${data.severity}${drill ? " (drill)" : ""}: investigating${alert ? ` (from alert ${alert.name} on ${alert.service})` : ""}` };
   const drafts = [...systemEntries(ctx, draft, [declared], now, now, writer.author), ...(alert ? alertEntries(ctx, draft, alert, now) : [])];
-  const { incident, entries } = await insertIncident(ctx.store, draft, drafts, now, alert?.id);
+  const { incident, entries } = await insertIncident(ctx.store, draft, drafts, now, alert?.id, alert ? (trx) => refuseIfAttached(trx, ctx.store, alert) : undefined);
   ctx.events?.incident(incident);
   for (const e of entries) ctx.events?.entry(e);
   return incident;
