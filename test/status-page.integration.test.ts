@@ -86,7 +86,7 @@ describe(backend.name, () => {
     publicId = pub.id;
     await send("POST", `/api/v1/incidents/${pub.id}/timeline`, { kind: "note", body: "INTERNAL-NOTE primary is db-7" });
     await send("PATCH", `/api/v1/incidents/${pub.id}`, { version: pub.version, roles: [{ role: "commander", name: "Zed Internal" }] });
-    await send("POST", `/api/v1/incidents/${pub.id}/status-updates`, { status: "investigating", body: SCRIPT });
+    await send("POST", `/api/v1/incidents/${pub.id}/status-updates`, { status: "investigating", body: SCRIPT, title: "Card payments degraded" });
     t.clock.advance(60_000);
     await send("POST", `/api/v1/incidents/${pub.id}/status-updates`, { status: "identified", body: "We found the cause." });
     const drill = await declare({ title: "DRILL-GAMEDAY checkout", services: ["checkout"], drill: true });
@@ -106,14 +106,15 @@ describe(backend.name, () => {
       expect(summary.components.map((c) => c.id)).toContain("payments");
       expect(summary.incidents.map((i) => i.id)).toEqual([publicId]);
       const inc = summary.incidents[0];
-      expect(inc).toMatchObject({ name: "Payments failing", status: "identified", impact: "critical", components: ["payments"] });
+      // The comms lead's public title (given with the first update, kept by the second), never the internal one.
+      expect(inc).toMatchObject({ name: "Card payments degraded", status: "identified", impact: "critical", components: ["payments"] });
       expect(inc.incident_updates.map((u) => [u.status, u.body])).toEqual([["identified", "We found the cause."], ["investigating", SCRIPT]]);
       expect(summary.status.indicator).toBe("critical");
     });
 
     it("shows no internal detail and nothing about a drill or an incident without a published update", async () => {
       const text = JSON.stringify(await json("/api/v2/summary.json")) + JSON.stringify(await json("/api/v2/incidents.json")) + (await (await fetch(url("/api/v2/history.atom"))).text());
-      for (const secret of ["INTERNAL-NOTE", "INTERNAL-SUMMARY", "Zed Internal", "DRILL-GAMEDAY", "DRILL-UPDATE", drillId, "QUIET-INTERNAL", quietId, "commander", "Declared SEV1"]) expect(text).not.toContain(secret);
+      for (const secret of ["Payments failing", "INTERNAL-NOTE", "INTERNAL-SUMMARY", "Zed Internal", "DRILL-GAMEDAY", "DRILL-UPDATE", drillId, "QUIET-INTERNAL", quietId, "commander", "Declared SEV1"]) expect(text).not.toContain(secret);
       const { incidents } = await json("/api/v2/incidents.json");
       expect(incidents.map((i: { id: string }) => i.id)).toEqual([publicId]);
     });

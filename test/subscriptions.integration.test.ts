@@ -82,6 +82,9 @@ describe("status-page e-mail subscriptions", () => {
     expect(html).not.toContain("<script>");
     // Only what the public page says: no severity, services or internal facts.
     expect(updates[1].text).not.toMatch(/Severity|SEV1|Services/);
+    // The internal title ("Checkout down") stays inside: no public title was given, so a neutral name.
+    expect(updates[1].text).not.toContain("Checkout down");
+    expect(updates[1].text).toContain("Service disruption");
     // The team's own channel address is not told of the subscriber, and the subscriber does not see the team's address.
     expect(updates[1].to).toEqual(["reader@example.com"]);
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { apiFetch, ApiError } from "@/components/api";
 import { useCan } from "@/components/auth/useCan";
 import { ReadOnlyNote, denied } from "@/components/auth/Gate";
-import { StatusUpdateSchema, UPDATE_STATUSES, UpdateDueSchema } from "@/lib/comms/status-updates";
+import { StatusUpdateSchema, UPDATE_STATUSES, UpdateDueSchema, publicTitle } from "@/lib/comms/status-updates";
 import { useIncidentUi } from "@/components/incidents/IncidentUi";
 
 const PanelSchema = z.object({
@@ -51,11 +51,13 @@ export function StatusUpdatesPanel({ incidentId, services, now, tz }: { incident
   });
   const [status, setStatus] = useState<Status>("investigating");
   const [body, setBody] = useState("");
+  const [title, setTitle] = useState("");
   const [channels, setChannels] = useState<string[]>([]);
   const publish = useMutation({
-    mutationFn: () => write(`/api/v1/incidents/${incidentId}/status-updates`, "POST", { status, body, channels }),
+    mutationFn: () => write(`/api/v1/incidents/${incidentId}/status-updates`, "POST", { status, body, channels, ...(title.trim() ? { title: title.trim() } : {}) }),
     onSuccess: () => {
       setBody("");
+      setTitle("");
       void qc.invalidateQueries({ queryKey: key(incidentId) });
     },
   });
@@ -82,6 +84,17 @@ export function StatusUpdatesPanel({ incidentId, services, now, tz }: { incident
           ))}
         </div>
         <label className="flex flex-col gap-1 text-xs text-muted">
+          Public title (what the status page calls this incident; the internal title never leaves)
+          <input
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            maxLength={200}
+            disabled={!perm.allowed}
+            placeholder={data ? publicTitle(data.updates, []) : ""}
+            className="rounded-md border border-line bg-bg px-2 py-1 text-sm text-fg focus:border-chart-1 focus:outline-none"
+          />
+        </label>
+        <label className="flex flex-col gap-1 text-xs text-muted">
           Update text ({LABEL[status]})
           <textarea value={body} onChange={(e) => setBody(e.target.value)} maxLength={5000} rows={3} disabled={!perm.allowed} {...denied(perm, noteId)} className="rounded-md border border-line bg-bg px-2 py-1 text-sm text-fg focus:border-chart-1 focus:outline-none" />
         </label>
@@ -107,6 +120,7 @@ export function StatusUpdatesPanel({ incidentId, services, now, tz }: { incident
           <li key={u.id} className="rounded-md border border-line px-3 py-2 text-sm">
             <div className="flex flex-wrap items-baseline gap-2 text-xs text-muted">
               <span className="font-semibold text-fg">{LABEL[u.status]}</span>
+              {u.title && <span className="text-fg">“{u.title}”</span>}
               <time dateTime={new Date(u.publishedAt).toISOString()}>{fmt(u.publishedAt)}</time>
               <span>by {u.author}</span>
               {u.channels.length > 0 && <span>→ {u.channels.join(", ")}</span>}

@@ -6,7 +6,7 @@ import type { Store } from "../store/store";
 import type { IncidentSeverity } from "../severity";
 import type { StatusPageConfig } from "./config";
 import { COMPONENT_STATES, ComponentHysteresis, componentsOf, deriveState, type ComponentDef, type ComponentState, type ServiceHealth } from "./components";
-import { listStatusUpdates, type StatusUpdate } from "./status-updates";
+import { listStatusUpdates, publicTitle, type StatusUpdate } from "./status-updates";
 
 const DAY_MS = 86_400_000;
 export const UPTIME_DAYS = 90;
@@ -95,7 +95,7 @@ export class StatusPage {
   async incidents(opts: { unresolvedOnly?: boolean } = {}): Promise<PublicIncident[]> {
     const rows = await this.ctx.store.db
       .selectFrom("incidents as i")
-      .select(["i.id", "i.title", "i.severity", "i.services", "i.started_at"])
+      .select(["i.id", "i.severity", "i.services", "i.started_at"])
       .where("i.drill", "=", 0)
       .where(({ exists, selectFrom }) => exists(selectFrom("status_updates as u").select("u.id").whereRef("u.incident_id", "=", "i.id")))
       .orderBy("i.started_at", "desc")
@@ -107,12 +107,14 @@ export class StatusPage {
       const services = JSON.parse(r.services) as string[];
       const latest = mine[0];
       const resolved = latest.status === "resolved" ? latest.publishedAt : null;
+      const components = this.defs.filter((d) => d.services.some((s) => services.includes(s)));
       return {
         id: r.id,
-        name: r.title,
+        // Never the internal title: the comms lead's public one, else a neutral name.
+        name: publicTitle(mine, components.map((d) => d.name)),
         impact: IMPACT[r.severity as IncidentSeverity] ?? "minor",
         status: latest.status,
-        components: this.defs.filter((d) => d.services.some((s) => services.includes(s))).map((d) => d.id),
+        components: components.map((d) => d.id),
         startedAt: Number(r.started_at),
         createdAt: mine[mine.length - 1].publishedAt,
         updatedAt: latest.publishedAt,

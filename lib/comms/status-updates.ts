@@ -28,6 +28,8 @@ export const StatusUpdateSchema = z.object({
   channels: z.array(z.string()),
   publishedAt: z.number().int(),
   author: z.string(),
+  /** The public name given with this update (null: the earlier one stands). */
+  title: z.string().nullable(),
 });
 export type StatusUpdate = z.infer<typeof StatusUpdateSchema>;
 
@@ -35,6 +37,11 @@ export const CreateStatusUpdateSchema = z
   .object({
     status: z.enum(UPDATE_STATUSES),
     body: z.string().trim().min(1, "write the update").max(5000),
+    /**
+     * What the public page calls the incident (the internal title never leaves). Omitted: the last
+     * one given stands; none ever given: "Service disruption" with the affected components.
+     */
+    title: z.string().trim().min(1, "the public title is empty").max(200, "the public title is at most 200 characters").optional(),
     /** Notification channels to publish to besides the status page (default none). */
     channels: z.array(z.string().min(1)).max(50).default([]),
   })
@@ -75,7 +82,14 @@ async function incidentOf(store: Store, id: string): Promise<Incident> {
 export async function listStatusUpdates(store: Store, incidentIds: readonly string[]): Promise<StatusUpdate[]> {
   if (incidentIds.length === 0) return [];
   const rows = await store.db.selectFrom("status_updates").selectAll().where("incident_id", "in", incidentIds).orderBy("published_at", "desc").orderBy("id", "desc").execute();
-  return rows.map((r) => ({ id: r.id, incidentId: r.incident_id, status: r.status as StatusUpdate["status"], body: r.body, channels: JSON.parse(r.channels) as string[], publishedAt: Number(r.published_at), author: r.author }));
+  return rows.map((r) => ({ id: r.id, incidentId: r.incident_id, status: r.status as StatusUpdate["status"], body: r.body, channels: JSON.parse(r.channels) as string[], publishedAt: Number(r.published_at), author: r.author, title: r.title ?? null }));
+}
+
+/** The public name of an incident from its updates (newest first): the newest title given, else a neutral one. */
+export function publicTitle(updates: readonly Pick<StatusUpdate, "title">[], components: readonly string[]): string {
+  const given = updates.find((u) => u.title)?.title;
+  if (given) return given;
+  return components.length ? `Service disruption: ${components.join(", ")}` : "Service disruption";
 }
 
 /** The incident's updates (newest first) and when the next one is due. */
@@ -97,7 +111,8 @@ export async function publishStatusUpdate({ ctx, incidentId, input, author }: { 
   if (unknown.length) throw new Invalid(`unknown channel ${unknown.map((c) => `"${c}"`).join(", ")}`, unknown.map((c) => ({ path: "channels", message: `unknown channel "${c}"` })));
   const incident = await incidentOf(ctx.store, incidentId);
   const now = ctx.clock.now();
-  const update: StatusUpdate = { id: uuidv7(), incidentId, status: data.status, body: data.body, channels: [...new Set(data.channels)], publishedAt: now, author };
+  const update: StatusUpdate = { id: uuidv7(), incidentId, status: data.status, body: data.body, channels: [...new Set(data.channels)], publishedAt: now, author, title: data.title ?? null };
+  const name = publicTitle([update, ...(await listStatusUpdates(ctx.store, [incidentId]))], []);
   const event: NotificationEvent = {
     id: `su-${update.id}`,
     type: "status_update.published",
@@ -111,10 +126,10 @@ export async function publishStatusUpdate({ ctx, incidentId, input, author }: { 
   await ctx.store.db.transaction().execute(async (trx) => {
     await trx
       .insertInto("status_updates")
-      .values({ id: update.id, incident_id: incidentId, status: update.status, body: update.body, channels: JSON.stringify(update.channels), published_at: now, author })
+      .values({ id: update.id, incident_id: incidentId, status: update.status, body: update.body, channels: JSON.stringify(update.channels), published_at: now, author, title: update.title })
       .execute();
     await ctx.outbox.enqueue(event, trx);
-    if (ctx.subscriptions && !incident.drill) await enqueueForSubscribers(ctx.subscriptions, trx, { id: update.id, status: update.status, body: update.body, incidentName: incident.title, at: now });
+    if (ctx.subscriptions && !incident.drill) await enqueueForSubscribers(ctx.subscriptions, trx, { id: update.id, status: update.status, body: update.body, incidentName: name, at: now });
   });
   return update;
 }

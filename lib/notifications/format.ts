@@ -16,7 +16,9 @@ const TITLES: Record<NotificationEvent["type"], string> = {
 
 export function headline(e: NotificationEvent): string {
   const inc = e.incident;
-  return inc ? `${TITLES[e.type]}: INC-${inc.number} ${inc.title}` : TITLES[e.type];
+  if (inc) return `${TITLES[e.type]}: INC-${inc.number} ${inc.title}`;
+  // A subscriber's e-mail carries no incident, only the public name in its summary (lib/comms/subscriptions.ts).
+  return e.type === "status_update.published" ? `${TITLES[e.type]}: ${e.summary}` : TITLES[e.type];
 }
 
 /** Facts shown in every chat message, in order. */

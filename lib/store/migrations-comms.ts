@@ -37,6 +37,8 @@ export async function commsMigration(db: Kysely<unknown>): Promise<void> {
     .addColumn("channels", "text", (c) => c.notNull())
     .addColumn("published_at", "bigint", (c) => c.notNull())
     .addColumn("author", "text", (c) => c.notNull())
+    // The public name of the incident as of this update (null: the earlier one stands).
+    .addColumn("title", "text")
     .execute();
   await db.schema.createIndex("status_updates_incident_idx").on("status_updates").columns(["incident_id", "published_at"]).execute();
   await db.schema

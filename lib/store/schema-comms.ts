@@ -39,6 +39,8 @@ export interface StatusUpdatesTable {
   channels: string;
   published_at: number;
   author: string;
+  /** The incident's public name from this update on; null keeps the earlier one (lib/comms/status-page.ts). */
+  title: string | null;
 }
 
 /** An admin's manual state for a status-page component (lib/comms/components.ts). */
