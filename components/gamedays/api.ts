@@ -6,38 +6,19 @@ import { apiFetch } from "@/components/api";
 import { useChannel } from "@/components/live/LiveProvider";
 import { authorHeaders, readName } from "@/components/incidents/identity";
 import { RunAnswerSchema, RunSchema, type Run } from "@/lib/gamedays/model";
+import { PlanDetailSchema, PlanListSchema } from "@/lib/gamedays/contract";
 
-const Problems = z.array(z.object({ line: z.number(), message: z.string() }));
-const PlanSummary = z.object({
-  slug: z.string(),
-  title: z.string(),
-  objective: z.string(),
-  owner: z.string(),
-  services: z.array(z.string()),
-  prerequisites: z.array(z.string()),
-  hypothesis: z.array(z.string()),
-  abort: z.array(z.string()),
-  steps: z.array(z.object({ n: z.number(), at: z.number(), kind: z.string(), text: z.string() })),
-  expectedAlerts: z.array(z.string()),
-  runbooks: z.array(z.string()),
-  maxDurationMs: z.number(),
-  plannedMs: z.number(),
-});
-export type PlanSummary = z.infer<typeof PlanSummary>;
-const PlanList = z.object({ plans: z.array(PlanSummary.extend({ running: z.string().nullable() })), invalid: z.array(z.object({ path: z.string(), problems: Problems })) });
-const Trend = z.object({ run: z.string(), startedAt: z.number(), verdict: z.string(), timeToDetectMs: z.number().nullable(), timeToRecoverMs: z.number().nullable() });
-const PlanDetail = z.object({ plan: PlanSummary, runs: z.array(RunSchema), trend: z.array(Trend) });
-export type TrendPoint = z.infer<typeof Trend>;
+export type { PlanSummary, TrendPoint } from "@/lib/gamedays/contract";
 
 const runKey = (id: string) => ["gameday-run", id] as const;
 const path = (plan: string, run?: string) => `/api/v1/gamedays/${encodeURIComponent(plan)}${run ? `/runs/${encodeURIComponent(run)}` : ""}`;
 
 export function usePlans() {
-  return useQuery({ queryKey: ["gamedays"], queryFn: () => apiFetch("/api/v1/gamedays", { schema: PlanList }), refetchInterval: 10_000 });
+  return useQuery({ queryKey: ["gamedays"], queryFn: () => apiFetch("/api/v1/gamedays", { schema: PlanListSchema }), refetchInterval: 10_000 });
 }
 
 export function usePlan(slug: string) {
-  return useQuery({ queryKey: ["gameday", slug], queryFn: () => apiFetch(path(slug), { schema: PlanDetail }), refetchInterval: 10_000 });
+  return useQuery({ queryKey: ["gameday", slug], queryFn: () => apiFetch(path(slug), { schema: PlanDetailSchema }), refetchInterval: 10_000 });
 }
 
 /** The run over HTTP first, then kept current by its `gameday:<id>` channel (every viewer alike). */

@@ -5,27 +5,10 @@ import type { PlanLibrary } from "../gamedays/library";
 import type { GameDays } from "../gamedays/service";
 import { AbortRunInputSchema, RunAnswerSchema, RunSchema, type Run } from "../gamedays/model";
 import type { Plan } from "../gamedays/plan";
+import { PlanDetailSchema, PlanListSchema, PlanSummarySchema } from "../gamedays/contract";
 
 export type GameDayRoutesCtx = { plans: PlanLibrary; service: GameDays };
 
-const PlanSummarySchema = z.object({
-  slug: z.string(),
-  title: z.string(),
-  objective: z.string(),
-  owner: z.string(),
-  services: z.array(z.string()),
-  prerequisites: z.array(z.string()),
-  hypothesis: z.array(z.string()),
-  abort: z.array(z.string()),
-  steps: z.array(z.object({ n: z.number(), at: z.number(), kind: z.string(), text: z.string() })),
-  expectedAlerts: z.array(z.string()),
-  runbooks: z.array(z.string()),
-  maxDurationMs: z.number(),
-  plannedMs: z.number(),
-});
-const TrendPointSchema = z.object({ run: z.string(), startedAt: z.number(), verdict: z.string(), timeToDetectMs: z.number().nullable(), timeToRecoverMs: z.number().nullable() });
-const PlanListSchema = z.object({ plans: z.array(PlanSummarySchema.extend({ running: z.string().nullable() })), invalid: z.array(z.object({ path: z.string(), problems: z.array(z.object({ line: z.number(), message: z.string() })) })) });
-const PlanDetailSchema = z.object({ plan: PlanSummarySchema, runs: z.array(RunSchema), trend: z.array(TrendPointSchema) });
 const StepParamSchema = z.object({ n: z.coerce.number().int().min(1).max(1000) });
 
 const summary = (p: Plan): z.infer<typeof PlanSummarySchema> => ({
