@@ -2,34 +2,22 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { SMTPServer } from "smtp-server";
+import { startSmtpSink } from "../test/support/smtp-sink";
 import { person, warRoomForFile } from "./server";
 import { demoConfig } from "../lib/config/demo";
 
 // An SMTP sink on loopback plays the mail server, so a subscription can be confirmed from its e-mail.
-const mails: string[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  onData(stream, _s, cb) {
-    let raw = "";
-    stream.on("data", (d: Buffer) => (raw += d.toString()));
-    stream.on("end", () => {
-      mails.push(raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))));
-      cb();
-    });
-  },
-});
+let sink: Awaited<ReturnType<typeof startSmtpSink>>;
 const configDir = mkdtempSync(join(tmpdir(), "war-room-e2e-comms-"));
 const configFile = join(configDir, "config.json");
 test.beforeAll(async () => {
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
-  const port = (smtp.server.address() as { port: number }).port;
+  sink = await startSmtpSink();
+  const port = sink.port;
   const notifications = { linkBase: "https://status.example.com", channels: [{ id: "mail", kind: "email", smtp: { host: "127.0.0.1", port }, from: "status@example.com", to: ["ops@example.com"] }] };
   writeFileSync(configFile, JSON.stringify({ ...demoConfig, notifications, statusPage: { subscriptions: { emailChannel: "mail" } } }));
 });
 test.afterAll(async () => {
-  await new Promise((r) => smtp.close(() => r(undefined)));
+  await sink?.close();
   rmSync(configDir, { recursive: true, force: true });
 });
 
@@ -105,8 +93,8 @@ test("a reader subscribes on /status and confirms with the link from the e-mail"
   await box.getByLabel("E-mail address").fill("reader@example.com");
   await box.getByRole("button", { name: "Subscribe" }).click();
   await expect(box.getByRole("status")).toHaveText("Check your inbox: follow the link in the e-mail to confirm.");
-  await expect.poll(() => mails.filter((m) => m.includes("reader@example.com")).length, { timeout: 15_000 }).toBe(1);
-  const token = /status\?confirm=([A-Za-z0-9_-]{43})/.exec(mails.find((m) => m.includes("reader@example.com"))!)![1];
+  await expect.poll(() => sink.mails.filter((m) => m.text.includes("reader@example.com")).length, { timeout: 15_000 }).toBe(1);
+  const token = /status\?confirm=([A-Za-z0-9_-]{43})/.exec(sink.mails.find((m) => m.text.includes("reader@example.com"))!.text)![1];
   // The link from the e-mail, on this server: nothing happens until the reader presses the button.
   await page.goto(`${srv.url}/status?confirm=${token}`);
   await box.getByRole("button", { name: "Confirm my subscription" }).click();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SMTPServer } from "smtp-server";
+import { startSmtpSink } from "./support/smtp-sink";
 import { freePort, startTestServer } from "./helpers";
 import { startReceiver } from "./support/receiver";
 import { verifyWebhook } from "../lib/notifications/sign";
@@ -11,9 +11,8 @@ import { NotificationsConfigSchema, signingKey } from "../lib/notifications/conf
 const SECRET = "whsec_" + Buffer.from("a-test-signing-key-of-32-bytes!!").toString("base64");
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let smtpPort = 0;
-const mails: { from: string; to: string[]; raw: string }[] = [];
 let t: Awaited<ReturnType<typeof startTestServer>>;
 const logLines: string[] = [];
 
@@ -30,20 +29,8 @@ const runJob = () => t.server.warRoom.jobs.notifications.run(t.clock.now());
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, cb) {
-      let raw = "";
-      stream.on("data", (d: Buffer) => (raw += d.toString()));
-      stream.on("end", () => {
-        mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((r) => r.address), raw });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
-  smtpPort = (smtp.server.address() as { port: number }).port;
+  smtp = await startSmtpSink();
+  smtpPort = smtp.port;
   const closedPort = await freePort();
   process.env.TEST_SLACK_URL = `${receiver.base}/slack/T000/B000/XXXXsecretpart`;
   process.env.TEST_TEAMS_URL = `${receiver.base}/teams`;
@@ -84,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.dispose();
   await receiver?.close();
-  await new Promise((r) => smtp?.close(() => r(undefined)));
+  await smtp?.close();
 });
 
 describe("notifications out", () => {
@@ -186,9 +173,9 @@ describe("notifications out", () => {
   it("e-mail goes through SMTP with HTML escaped; a drill is included when the rule says so", async () => {
     const incident = await declare({ services: ["payments"], title: "<script>alert(1)</script> payments", drill: true });
     await runJob();
-    expect(mails).toHaveLength(1);
-    const raw = mails[0].raw.replace(/=\r?\n/g, "");
-    expect(mails[0].to).toEqual(["status@example.com"]);
+    expect(smtp.mails).toHaveLength(1);
+    const raw = smtp.mails[0].raw.replace(/=\r?\n/g, "");
+    expect(smtp.mails[0].to).toEqual(["status@example.com"]);
     expect(raw).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(raw.split("Content-Type: text/html")[1]).not.toContain("<script>");
     expect(raw).toContain(`INC-${incident.number}`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SMTPServer } from "smtp-server";
+import { startSmtpSink, type SunkMail } from "./support/smtp-sink";
 import { startTestServer } from "./helpers";
 import type { Config } from "../lib/config/schema";
 import { NotificationsConfigSchema } from "../lib/notifications/config";
@@ -7,34 +7,20 @@ import { StatusPageConfigSchema } from "../lib/comms/config";
 import { validateConfig } from "../lib/config/load";
 import { demoConfig } from "../lib/config/demo";
 
-type Mail = { to: string[]; raw: string; text: string };
-const mails: Mail[] = [];
-let smtp: SMTPServer;
+type Mail = SunkMail;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let t: Awaited<ReturnType<typeof startTestServer>>;
 const url = (p: string) => `http://127.0.0.1:${t.server.port}${p}`;
 /** No X-War-Room-User: the public routes need no identity. */
 const anon = (path: string, body: unknown) => fetch(url(path), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const staff = (method: string, path: string, body: unknown) => fetch(url(path), { method, headers: { "content-type": "application/json", "x-war-room-user": "Grace" }, body: JSON.stringify(body) });
 const runJob = () => t.server.warRoom.jobs.notifications.run(t.clock.now());
-const decodeQp = (s: string) => s.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 const tokenIn = (mail: Mail, what: "confirm" | "unsubscribe") => new RegExp(`/status\\?${what}=([A-Za-z0-9_-]{43})`).exec(mail.text)?.[1];
-const mailsTo = (addr: string) => mails.filter((m) => m.to.includes(addr));
+const mailsTo = (addr: string) => smtp.mails.filter((m) => m.to.includes(addr));
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, cb) {
-      let raw = "";
-      stream.on("data", (d: Buffer) => (raw += d.toString()));
-      stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, text: decodeQp(raw) });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
-  const port = (smtp.server.address() as { port: number }).port;
+  smtp = await startSmtpSink();
+  const port = smtp.port;
   t = await startTestServer({
     configure: (c): Config => ({
       ...c,
@@ -45,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.dispose();
-  await new Promise((r) => smtp?.close(() => r(undefined)));
+  await smtp?.close();
 });
 
 describe("status-page e-mail subscriptions", () => {
