@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
 import { AlarmClock, ExternalLink, Plus } from "lucide-react";
@@ -12,7 +12,7 @@ import { useIncidentUi } from "./IncidentUi";
 import { parseTimeInput, toInput } from "./time";
 import { usePatch } from "./usePatch";
 import { RetryKey } from "./retryKey";
-import { useConnection } from "@/components/live/LiveProvider";
+import { useAwayError } from "./useAwayError";
 import { useCan, type Permission } from "@/components/auth/useCan";
 import { ReadOnlyNote } from "@/components/auth/Gate";
 import { ITEM_PRIORITIES, ITEM_STATUSES, ITEM_TYPES, type ActionItem } from "./types";
@@ -139,15 +139,7 @@ function AddItem({ incidentId, tz, perm }: { incidentId: string; tz: TimeZoneMod
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const retryKey = useRef(new RetryKey());
-  const away = useRef(false);
-  const connected = useConnection().state === "live";
-  useEffect(() => {
-    // "The server cannot be reached" ends with the outage.
-    if (connected && away.current) {
-      away.current = false;
-      setError(null);
-    }
-  }, [connected]);
+  const away = useAwayError(setError);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -159,7 +151,7 @@ function AddItem({ incidentId, tz, perm }: { incidentId: string; tz: TimeZoneMod
     }
     setPending(true);
     setError(null);
-    away.current = false;
+    away.reset();
     const body = { title: title.trim(), type, priority, owner: owner.trim(), dueAt };
     try {
       const r = await write<{ item: ActionItem }>(`/api/v1/incidents/${encodeURIComponent(incidentId)}/action-items`, "POST", body, { "Idempotency-Key": `"${retryKey.current.for(body)}"` });
@@ -171,7 +163,7 @@ function AddItem({ incidentId, tz, perm }: { incidentId: string; tz: TimeZoneMod
     } catch (err) {
       // Unanswered: the form keeps what was typed, and "Add" again sends it with the same key.
       if (err instanceof ApiError && err.status !== 0 && err.status < 500) retryKey.current.answered();
-      away.current = err instanceof ApiError && (err.status === 0 || err.status === 503);
+      away.failed(err);
       setError([err instanceof Error ? err.message : "Not saved", ...(err instanceof ApiError ? detailLines(err.details) : [])].join(" — "));
     } finally {
       setPending(false);

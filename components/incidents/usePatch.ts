@@ -1,9 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError } from "@/components/api";
-import { useConnection } from "@/components/live/LiveProvider";
+import { useAwayError } from "./useAwayError";
 import { useIncidentUi } from "./IncidentUi";
 import { applyEntryResponse, applyIncidentResponse, applyItemResponse } from "./api";
 import { ActionItemSchema, IncidentSchema, TimelineEntrySchema } from "@/lib/incidents/contract";
@@ -36,23 +36,14 @@ export function usePatch<K extends Kind>(kind: K, path: string) {
   const [conflict, setConflict] = useState<Conflict<Resource[K]> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  // An error that says the server was away ends with the outage: cleared when the live
-  // connection is back (a refusal stays until the next attempt).
-  const away = useRef(false);
-  const connected = useConnection().state === "live";
-  useEffect(() => {
-    if (connected && away.current) {
-      away.current = false;
-      setError(null);
-    }
-  }, [connected]);
+  const away = useAwayError(setError);
   const [confirm, setConfirm] = useState<FiringConfirm | null>(null);
 
   const patch = useCallback(
     async (version: number, changes: Record<string, unknown>): Promise<boolean> => {
       setPending(true);
       setError(null);
-      away.current = false;
+      away.reset();
       try {
         const r = await write<Record<K, Resource[K]>>(path, "PATCH", { version, ...changes });
         if (valid(kind, r[kind])) apply(qc, kind, r[kind]);
@@ -67,7 +58,7 @@ export function usePatch<K extends Kind>(kind: K, path: string) {
           if (valid(kind, current)) apply(qc, kind, current as Resource[K]);
           setConflict({ mine: changes, current: valid(kind, current) ? (current as Resource[K]) : null });
         } else {
-          away.current = err instanceof ApiError && (err.status === 0 || err.status === 503);
+          away.failed(err);
           setError(err instanceof Error ? err.message : "The change was not saved");
         }
         return false;
@@ -75,7 +66,7 @@ export function usePatch<K extends Kind>(kind: K, path: string) {
         setPending(false);
       }
     },
-    [kind, path, qc, write],
+    [kind, path, qc, write, away],
   );
 
   const dismiss = useCallback(() => {
