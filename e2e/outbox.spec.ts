@@ -120,26 +120,34 @@ test("an entry's text is edited, every viewer sees it marked edited, and its his
   await bob.context().close();
 });
 
-test("an action item whose answer was lost keeps its form, and Add again writes it once", async ({ browser, request }) => {
+test("an action item whose answer is lost waits as pending, survives a reload, and is written once when the server answers", async ({ browser, request }) => {
   const id = await declare(request, "Auth timeouts");
   const ada = await person(browser, "Ada");
   await ada.goto(`${srv.url}/incidents/${id}`);
   await live(ada);
+  let delivered = 0;
   await ada.context().route("**/api/v1/incidents/*/action-items", async (route) => {
     if (route.request().method() !== "POST") return route.continue();
     await route.fetch();
+    delivered++;
     await route.abort("connectionreset");
   });
   const title = ada.getByLabel("Action item title");
   await title.fill("Add a canary for auth");
   await ada.getByRole("button", { name: "Add", exact: true }).click();
-  await expect(ada.getByRole("alert").filter({ hasText: "cannot be reached" })).toBeVisible();
-  await expect(title).toHaveValue("Add a canary for auth");
+  const waiting = ada.getByRole("list", { name: "Action items not sent yet" });
+  await expect(waiting).toContainText("Add a canary for auth");
+  await expect(waiting).toContainText("pending — will send when the server is back");
+  await expect(title).toHaveValue("");
+
+  await ada.reload();
+  await live(ada);
+  await expect(waiting).toContainText("Add a canary for auth");
+  await expect.poll(() => delivered, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
 
   await ada.context().unroute("**/api/v1/incidents/*/action-items");
-  await ada.getByRole("button", { name: "Add", exact: true }).click();
-  await expect(title).toHaveValue("");
-  await expect(ada.getByRole("alert").filter({ hasText: "cannot be reached" })).toHaveCount(0);
+  await expect(waiting).toHaveCount(0, { timeout: 15_000 });
+  await expect(ada.getByRole("region", { name: "Action items" }).getByText("Add a canary for auth", { exact: true })).toHaveCount(1);
   const detail = (await (await request.get(`${srv.url}/api/v1/incidents/${id}`)).json()) as { actionItems: { title: string }[] };
   expect(detail.actionItems.map((a) => a.title)).toEqual(["Add a canary for auth"]);
   await ada.context().close();

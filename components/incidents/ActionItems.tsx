@@ -1,18 +1,14 @@
 "use client";
 
-import { useId, useRef, useState, type FormEvent } from "react";
-import { useQueryClient } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
 import clsx from "clsx";
 import { AlarmClock, ExternalLink, Plus } from "lucide-react";
 import { formatDateTime, type TimeZoneMode } from "@/lib/signals/format";
-import { ApiError, detailLines } from "@/components/api";
-import { applyItemResponse } from "./api";
 import { ConflictNotice } from "./ConflictNotice";
-import { useIncidentUi } from "./IncidentUi";
 import { parseTimeInput, toInput } from "./time";
 import { usePatch } from "./usePatch";
-import { RetryKey } from "./retryKey";
-import { useAwayError } from "./useAwayError";
+import { useItemOutbox } from "./useOutbox";
+import { PendingItems } from "./PendingItems";
 import { useCan, type Permission } from "@/components/auth/useCan";
 import { ReadOnlyNote } from "@/components/auth/Gate";
 import { ITEM_PRIORITIES, ITEM_STATUSES, ITEM_TYPES, type ActionItem } from "./types";
@@ -129,45 +125,29 @@ function ItemRow({ item, incidentId, now, tz, perm }: { item: ActionItem; incide
 
 function AddItem({ incidentId, tz, perm }: { incidentId: string; tz: TimeZoneMode; perm: Permission }) {
   const id = useId();
-  const qc = useQueryClient();
-  const { write } = useIncidentUi();
+  const outbox = useItemOutbox(incidentId);
   const [title, setTitle] = useState("");
   const [type, setType] = useState<ActionItem["type"]>("mitigate");
   const [priority, setPriority] = useState<ActionItem["priority"]>("P2");
   const [owner, setOwner] = useState("");
   const [due, setDue] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const retryKey = useRef(new RetryKey());
-  const away = useAwayError(setError);
 
+  // Stored on this device first (./useOutbox.ts), then sent with its Idempotency-Key: typed while
+  // the server is away it waits, survives a reload, and is written once when the server answers.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (pending || !perm.allowed) return;
+    if (!perm.allowed) return;
     const dueAt = due.trim() ? parseTimeInput(due, tz, Number.MAX_SAFE_INTEGER) : null;
     if (due.trim() && dueAt === null) {
       setError("Due: use YYYY-MM-DD HH:MM");
       return;
     }
-    setPending(true);
     setError(null);
-    away.reset();
-    const body = { title: title.trim(), type, priority, owner: owner.trim(), dueAt };
-    try {
-      const r = await write<{ item: ActionItem }>(`/api/v1/incidents/${encodeURIComponent(incidentId)}/action-items`, "POST", body, { "Idempotency-Key": `"${retryKey.current.for(body)}"` });
-      retryKey.current.answered();
-      applyItemResponse(qc, r.item);
-      setTitle("");
-      setOwner("");
-      setDue("");
-    } catch (err) {
-      // Unanswered: the form keeps what was typed, and "Add" again sends it with the same key.
-      if (err instanceof ApiError && err.status !== 0 && err.status < 500) retryKey.current.answered();
-      away.failed(err);
-      setError([err instanceof Error ? err.message : "Not saved", ...(err instanceof ApiError ? detailLines(err.details) : [])].join(" — "));
-    } finally {
-      setPending(false);
-    }
+    await outbox.queue({ title: title.trim(), type, priority, owner: owner.trim(), dueAt });
+    setTitle("");
+    setOwner("");
+    setDue("");
   };
 
   return (
@@ -195,7 +175,7 @@ function AddItem({ incidentId, tz, perm }: { incidentId: string; tz: TimeZoneMod
         </select>
         <input aria-label="Owner" value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="owner" className={clsx(input, "w-28")} />
         <input aria-label={`Due (${tz === "utc" ? "UTC" : "local"})`} value={due} onChange={(e) => setDue(e.target.value)} placeholder="due YYYY-MM-DD HH:MM" className={clsx(input, "num w-44")} />
-        <button type="submit" disabled={pending || !title.trim()} className="ml-auto inline-flex items-center gap-1 rounded-md border border-line px-2.5 py-1 text-sm font-semibold text-fg hover:border-muted disabled:opacity-50">
+        <button type="submit" disabled={!title.trim()} className="ml-auto inline-flex items-center gap-1 rounded-md border border-line px-2.5 py-1 text-sm font-semibold text-fg hover:border-muted disabled:opacity-50">
           <Plus aria-hidden className="size-4" /> Add
         </button>
       </div>
@@ -205,6 +185,7 @@ function AddItem({ incidentId, tz, perm }: { incidentId: string; tz: TimeZoneMod
           {error}
         </p>
       )}
+      <PendingItems items={outbox.notes} onRetry={outbox.retry} onDiscard={outbox.discard} />
     </form>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { afterFailure, newKey, outboxKey, parseOutbox, updateOutbox, type OutboxNote } from "./outbox";
+import { OutboxItemSchema, afterFailure, newKey, outboxKey, parseOutbox, updateOutbox, type OutboxItem, type OutboxNote } from "./outbox";
 
 class MemoryStorage {
   readonly map = new Map<string, string>();
@@ -57,5 +57,18 @@ describe("outbox", () => {
     const keys = new Set(Array.from({ length: 100 }, newKey));
     expect(keys.size).toBe(100);
     for (const k of keys) expect(k).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe("the action-item outbox", () => {
+  it("keeps items in a list of their own, readable only as items", () => {
+    const s = new MemoryStorage();
+    const items = outboxKey("inc-1", "Ada", "items");
+    expect(items).not.toBe(outboxKey("inc-1", "Ada"));
+    const item: OutboxItem = { key: newKey(), incidentId: "inc-1", author: "Ada", input: { title: "Add a canary", type: "detect", priority: "P2", owner: "", dueAt: null }, queuedAt: 1, failed: null };
+    updateOutbox(s, items, (ns) => [...ns, item], OutboxItemSchema);
+    expect(parseOutbox(s.getItem(items), OutboxItemSchema)).toEqual([item]);
+    // Not a note: the notes' reader leaves it out rather than sending it to the timeline.
+    expect(parseOutbox(s.getItem(items))).toEqual([]);
   });
 });
