@@ -44,7 +44,7 @@ test("the comms lead publishes a customer update from the incident page; everyon
   await grace.goto(`${srv.url}/incidents/${incident.id}`);
   const panel = grace.getByRole("region", { name: "Status updates (customer-facing)" });
   await expect(panel.getByTestId("update-due")).toHaveText(/Next customer update due in (29|30) min/);
-  await panel.getByRole("button", { name: "Investigating" }).click();
+  await panel.getByRole("button", { name: "Use the Investigating template" }).click();
   const text = panel.getByRole("textbox", { name: /Update text/ });
   await expect(text).toHaveValue(/We are investigating reports of problems with payments/);
   await text.fill(MARKUP);

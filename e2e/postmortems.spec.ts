@@ -75,7 +75,7 @@ test("a resolved drill incident gets a postmortem: drafted with impact, autosave
   await ada.keyboard.press("Control+End");
   await ada.keyboard.type(`\n\n${sentence}`);
   await expect(saveState).toContainText("Unsaved changes");
-  await expect(saveState).toContainText(/Saved \d\d:\d\d:\d\d · version 2/);
+  await expect(saveState).toContainText(/Saved \d\d:\d\d:\d\d UTC · version 2/);
   await expect(preview).toContainText(sentence);
   if (SHOTS) await ada.screenshot({ path: join(SHOTS, "postmortem-editor.png") });
   await ada.reload();

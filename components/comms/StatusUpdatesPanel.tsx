@@ -78,7 +78,7 @@ export function StatusUpdatesPanel({ incidentId, services, now, tz }: { incident
       <form onSubmit={submit} className="flex flex-col gap-2 kiosk:hidden">
         <div role="group" aria-label="Template" className="flex flex-wrap gap-1.5">
           {UPDATE_STATUSES.map((s) => (
-            <button key={s} type="button" aria-pressed={status === s} onClick={() => applyTemplate(s)} className="rounded-md border border-line px-2 py-1 text-xs font-semibold text-muted hover:text-fg aria-pressed:border-chart-1 aria-pressed:text-fg">
+            <button key={s} type="button" aria-label={`Use the ${LABEL[s]} template`} aria-pressed={status === s} onClick={() => applyTemplate(s)} className="rounded-md border border-line px-2 py-1 text-xs font-semibold text-muted hover:text-fg aria-pressed:border-chart-1 aria-pressed:text-fg">
               {LABEL[s]}
             </button>
           ))}
