@@ -69,7 +69,7 @@ export function IncidentView({ id }: { id: string }) {
       <IncidentHeader detail={detail} now={now} tz={tz} />
       <IncidentCharts incident={incident} entries={timeline} tz={tz} now={now} />
       <div className="grid grid-cols-1 items-start gap-5 xl:grid-cols-[minmax(0,1.6fr)_minmax(22rem,1fr)]">
-        <Timeline incidentId={incident.id} entries={timeline} tz={tz} serverNow={serverNow} />
+        <Timeline incidentId={incident.id} startedAt={incident.startedAt} entries={timeline} tz={tz} serverNow={serverNow} />
         <div className="flex flex-col gap-5">
           {incident.drill ? <IncidentProbes incidentId={incident.id} /> : null}
           <RolesPanel incident={incident} />

@@ -24,7 +24,7 @@ export function parseScribe(text: string): { kind: WritableKind; body: string } 
  * back-dates it. The entry goes to the outbox (./useOutbox.ts) first: typed while the server is
  * away, it waits there, shown as pending, and is sent when the server is back.
  */
-export function ScribeBox({ tz, serverNow, queue }: { tz: TimeZoneMode; serverNow: () => number; queue: (input: OutboxNote["input"]) => Promise<void> }) {
+export function ScribeBox({ tz, serverNow, queue, notBefore }: { tz: TimeZoneMode; serverNow: () => number; queue: (input: OutboxNote["input"]) => Promise<void>; notBefore: number }) {
   const id = useId();
   const perm = useCan()("timeline.write");
   const [text, setText] = useState("");
@@ -39,7 +39,9 @@ export function ScribeBox({ tz, serverNow, queue }: { tz: TimeZoneMode; serverNo
     if (pending || !body || !perm.allowed) return;
     // The time it was typed, fixed now: a note sent later still says when it happened, and every
     // retry sends the same body (the same Idempotency-Key with another body would be refused).
-    let occurredAt = Math.round(serverNow());
+    // The page knows the server's clock to about a second (a Date header): a note typed just after
+    // the declaration must not land before the incident's start, which the server refuses.
+    let occurredAt = Math.max(Math.round(serverNow()), notBefore);
     if (at.trim()) {
       const t = parseTimeInput(at, tz, serverNow());
       if (t === null) {

@@ -9,14 +9,14 @@ import { useOutbox } from "./useOutbox";
 import { TimelineEntryView } from "./TimelineEntry";
 import { ENTRY_KINDS, type EntryKind, type TimelineEntry } from "./types";
 
-type Props = { incidentId: string; entries: TimelineEntry[]; tz: TimeZoneMode; serverNow: () => number };
+type Props = { incidentId: string; startedAt: number; entries: TimelineEntry[]; tz: TimeZoneMode; serverNow: () => number };
 
 /**
  * Oldest first, newest last, with the scribe box right under the newest entry: the timeline
  * reads as the story of the call (as the postmortem will), a back-dated entry lands where it
  * belongs, and the person typing sees their entry appear next to where they type.
  */
-export const Timeline = memo(function Timeline({ incidentId, entries, tz, serverNow }: Props) {
+export const Timeline = memo(function Timeline({ incidentId, startedAt, entries, tz, serverNow }: Props) {
   const [pinnedOnly, setPinnedOnly] = useState(false);
   const [kind, setKind] = useState<EntryKind | "">("");
   const shown = useMemo(() => entries.filter((e) => (!pinnedOnly || e.pinned) && (!kind || e.kind === kind)), [entries, pinnedOnly, kind]);
@@ -61,7 +61,7 @@ export const Timeline = memo(function Timeline({ incidentId, entries, tz, server
         )}
       </div>
       <PendingNotes notes={outbox.notes} tz={tz} onRetry={outbox.retry} onDiscard={outbox.discard} />
-      <ScribeBox tz={tz} serverNow={serverNow} queue={outbox.queue} />
+      <ScribeBox tz={tz} serverNow={serverNow} queue={outbox.queue} notBefore={startedAt} />
     </section>
   );
 });
