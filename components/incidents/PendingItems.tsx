@@ -1,6 +1,6 @@
 "use client";
 
-import { CloudOff, RotateCcw, Trash2, TriangleAlert } from "lucide-react";
+import { PendingStatus } from "./PendingStatus";
 import type { OutboxItem } from "./outbox";
 
 /** Action items typed here that the server has not acknowledged yet (./useOutbox.ts useItemOutbox). */
@@ -15,27 +15,7 @@ export function PendingItems({ items, onRetry, onDiscard }: { items: OutboxItem[
             {n.input.type} · {n.input.priority}
             {n.input.owner && ` · ${n.input.owner}`}
           </span>
-          {n.failed === null ? (
-            <span role="status" className="inline-flex items-center gap-1 text-xs font-semibold text-warn">
-              <CloudOff aria-hidden className="size-3.5" />
-              pending — will send when the server is back
-            </span>
-          ) : (
-            <>
-              <span role="alert" className="inline-flex items-center gap-1 text-xs font-semibold text-critical">
-                <TriangleAlert aria-hidden className="size-3.5" />
-                Not sent: {n.failed}
-              </span>
-              <span className="ml-auto flex gap-1 text-xs">
-                <button type="button" onClick={() => onRetry(n.key)} className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-muted hover:bg-surface-2 hover:text-fg">
-                  <RotateCcw aria-hidden className="size-3.5" /> Retry
-                </button>
-                <button type="button" onClick={() => onDiscard(n.key)} className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-muted hover:bg-surface-2 hover:text-fg">
-                  <Trash2 aria-hidden className="size-3.5" /> Discard
-                </button>
-              </span>
-            </>
-          )}
+          <PendingStatus failed={n.failed} onRetry={() => onRetry(n.key)} onDiscard={() => onDiscard(n.key)} />
         </li>
       ))}
     </ul>

@@ -1,8 +1,8 @@
 "use client";
 
-import { CloudOff, RotateCcw, Trash2, TriangleAlert } from "lucide-react";
 import { formatTime, type TimeZoneMode } from "@/lib/signals/format";
 import { KIND_UI } from "./meta";
+import { PendingStatus } from "./PendingStatus";
 import type { OutboxNote } from "./outbox";
 import { TimelineMarkdown } from "./TimelineMarkdown";
 
@@ -24,27 +24,7 @@ export function PendingNotes({ notes, tz, onRetry, onDiscard }: { notes: OutboxN
               </time>
               <span className={ui.tone}>{ui.label}</span>
               {n.author && <span className="font-semibold text-fg">{n.author}</span>}
-              {n.failed === null ? (
-                <span role="status" className="inline-flex items-center gap-1 font-semibold text-warn">
-                  <CloudOff aria-hidden className="size-3.5" />
-                  pending — will send when the server is back
-                </span>
-              ) : (
-                <span role="alert" className="inline-flex items-center gap-1 font-semibold text-critical">
-                  <TriangleAlert aria-hidden className="size-3.5" />
-                  Not sent: {n.failed}
-                </span>
-              )}
-              {n.failed !== null && (
-                <span className="ml-auto flex gap-1">
-                  <button type="button" onClick={() => onRetry(n.key)} className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-muted hover:bg-surface-2 hover:text-fg">
-                    <RotateCcw aria-hidden className="size-3.5" /> Retry
-                  </button>
-                  <button type="button" onClick={() => onDiscard(n.key)} className="inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-muted hover:bg-surface-2 hover:text-fg">
-                    <Trash2 aria-hidden className="size-3.5" /> Discard
-                  </button>
-                </span>
-              )}
+              <PendingStatus failed={n.failed} onRetry={() => onRetry(n.key)} onDiscard={() => onDiscard(n.key)} />
             </div>
             <TimelineMarkdown text={n.input.body} className="mt-1 flex flex-col gap-1.5 text-sm leading-relaxed break-words text-fg" />
           </li>
