@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import clsx from "clsx";
 import { isDrillActive } from "@/lib/drills/types";
 import type { BoardFrame, ServiceInfo } from "@/lib/signals/contract";
@@ -27,7 +27,10 @@ const FIRST_PAINT_TILES = 48;
 
 /** The war-room page: banner, drills, services grouped worst first, drill launcher. */
 export function Board({ initial, initialView }: { initial: BoardFrame | null; initialView: BoardView }) {
-  const { board, polling } = useBoard(initial);
+  const { board: liveBoard, polling } = useBoard(initial);
+  // A tick re-renders up to 1,000 tiles: at transition priority, so React renders it in slices that
+  // yield to input and paint instead of one long task (bench/board, BENCHMARKS.md "Board for large estates").
+  const board = useDeferredValue(liveBoard);
   const now = useServerNow(500);
   const [view, setView] = useState(initialView);
   const [mounted, setMounted] = useState(false);

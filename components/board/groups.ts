@@ -1,5 +1,6 @@
 import type { PointValues, ServiceInfo } from "@/lib/signals/contract";
 import { serviceStates } from "@/lib/signals/state";
+import { compareNames } from "@/components/ui/collate";
 
 /** How the board groups its tiles (kept in the URL as `group`). */
 export type GroupBy = "team" | "state";
@@ -31,7 +32,7 @@ export function matchesFilter(v: TileView, filter: string): boolean {
   return words.every((w) => hay.includes(w));
 }
 
-const byWorst = (a: TileView, b: TileView) => ORDER[a.state] - ORDER[b.state] || a.info.name.localeCompare(b.info.name, undefined, { numeric: true });
+const byWorst = (a: TileView, b: TileView) => ORDER[a.state] - ORDER[b.state] || compareNames(a.info.name, b.info.name);
 
 /**
  * Groups (by team or by state) ordered worst first, tiles in each worst first then by name, so a
@@ -56,6 +57,6 @@ export function groupTiles(views: readonly TileView[], by: GroupBy, filter: stri
   return list.sort((a, b) =>
     by === "state"
       ? ORDER[a.key as TileState] - ORDER[b.key as TileState]
-      : worstOf(a) - worstOf(b) || b.counts.critical - a.counts.critical || b.counts.warn - a.counts.warn || a.label.localeCompare(b.label),
+      : worstOf(a) - worstOf(b) || b.counts.critical - a.counts.critical || b.counts.warn - a.counts.warn || compareNames(a.label, b.label),
   );
 }

@@ -1,5 +1,6 @@
 import type { SloStatus } from "@/lib/slo/contract";
 import type { DisplayState } from "@/components/ui/state";
+import { compareNames } from "@/components/ui/collate";
 
 /** Budget-remaining bands: above 50 % ok, 20–50 % warn, below 20 % critical. */
 export const BUDGET_WARN_BELOW = 0.5;
@@ -149,7 +150,7 @@ export function sloRank(s: SloStatus): [number, number] {
 
 export function bySeverity(a: SloStatus, b: SloStatus): number {
   const [x, y] = [sloRank(a), sloRank(b)];
-  return x[0] - y[0] || x[1] - y[1] || a.name.localeCompare(b.name, undefined, { numeric: true });
+  return x[0] - y[0] || x[1] - y[1] || compareNames(a.name, b.name);
 }
 
 /** Every word must appear in the SLO's service, name or id, or its state ("firing", "critical", "warn", "ok"). */
