@@ -16,6 +16,8 @@ export type MetricsSources = {
   remoteWrite?(): { rejected: ReadonlyMap<string, number>; series: number } | null;
   /** Push ingest and remote_write: samples taken in and CPU seconds per stage. */
   ingest?(): IngestStats | null;
+  /** The job scheduler (lib/jobs.ts): slots that ran late and caught up, slots given up after a clock jump. */
+  scheduler?(): { late: number; skipped: number } | null;
 };
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, "half-open": 1, open: 2 };
@@ -139,6 +141,24 @@ export class WarRoomMetrics {
       collect() {
         this.reset();
         this.inc(src.framesSent());
+      },
+    });
+    new Counter({
+      name: "warroom_scheduler_late_slots_total",
+      help: "Job slots (ticks, evaluations) that ran after their next slot was already due and were caught up, none skipped (lib/jobs.ts)",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(src.scheduler?.()?.late ?? 0);
+      },
+    });
+    new Counter({
+      name: "warroom_scheduler_skipped_slots_total",
+      help: "Job slots given up because the clock jumped more than a minute ahead (lib/jobs.ts MAX_CATCH_UP); 0 unless the host was suspended or its clock was set",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(src.scheduler?.()?.skipped ?? 0);
       },
     });
     new Counter({

@@ -407,6 +407,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     subscriptions,
     statusPage,
     jobs,
+    scheduler,
     cluster: node,
 
     /** Loads what the store holds, backfills history, and starts the jobs. */

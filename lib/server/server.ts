@@ -120,6 +120,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     sources: () => (warRoomRef ? warRoomRef.source.sources.map(sourceMetrics) : []),
     ingest: () => warRoomRef?.ingest.stats ?? null,
     remoteWrite: () => (warRoomRef ? { rejected: warRoomRef.remoteWrite.rejected(), series: warRoomRef.remoteWrite.series } : null),
+    scheduler: () => warRoomRef?.scheduler.stats() ?? null,
     cluster: () => (warRoomRef ? { leader: warRoomRef.cluster.isLeader(), term: warRoomRef.cluster.term, brokerUp: warRoomRef.cluster.broker ? warRoomRef.cluster.brokerUp() : null } : null),
   });
   const store: Store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.WAR_ROOM_DATA_DIR, pgSchema: opts.pgSchema, logger, onQuery: (q, ms) => metrics.observeQuery(q, ms) });
