@@ -45,6 +45,20 @@ function suite(backend: Backend): void {
       expect(rows.at(-1)).toEqual({ service: "api", t: T + 400_000, receivedAt: T + 5, sample: sample("api", T + 400_000, 100) });
     });
 
+    it("a big batch mixing new and stored samples: each is reported and stored exactly as one at a time would be", async () => {
+      // 250 rows: the SQLite worker inserts 100-row chunks (lib/store/sqlite-worker.mjs runPacked);
+      // the first chunk has two stored samples (api at T, db at T + 1000), the others none.
+      const mixed = Array.from({ length: 250 }, (_, i) => (i === 10 ? row("api", T, 7) : i === 50 ? row("db", T + 1000, 7) : row("cache", T + i * 1000, 7)));
+      const fresh = await insertIngestSamples(store!, mixed, T + 9);
+      expect(fresh.filter((f) => !f)).toHaveLength(2);
+      expect([fresh[10], fresh[50], fresh[0], fresh[99], fresh[100], fresh[249]]).toEqual([false, false, true, true, true, true]);
+      const rows = await stored(store!);
+      expect(rows).toHaveLength(1_201 + 248);
+      expect(rows.filter((r) => r.service === "cache").every((r) => r.receivedAt === T + 9)).toBe(true);
+      expect(rows.find((r) => r.service === "api" && r.t === T)?.sample.requests).toBe(100);
+      await store!.db.deleteFrom("ingest_samples").where("service", "=", "cache").execute();
+    });
+
     it("retention removes the samples before a time and keeps the rest", async () => {
       expect(await purgeIngestSamplesBefore(store!, T + 200_000)).toBe(600);
       const rows = await stored(store!);

@@ -7,7 +7,12 @@ import type { Sample } from "./schema";
 export type IngestRow = { service: string; t: number; intervalMs: number; raw: Sample };
 
 const BATCH = 500;
-const INSERT_SQL = "insert into ingest_samples (service, t, interval_ms, sample, received_at) values (?, ?, ?, ?, ?) on conflict (t, service) do nothing";
+const INSERT_HEAD = "insert into ingest_samples (service, t, interval_ms, sample, received_at) values ";
+const INSERT_TAIL = " on conflict (t, service) do nothing";
+const INSERT_SQL = `${INSERT_HEAD}(?, ?, ?, ?, ?)${INSERT_TAIL}`;
+/** Rows per multi-row insert in the SQLite worker (5 parameters each, far below SQLite's 32,766). */
+const CHUNK_ROWS = 100;
+const INSERT_CHUNK_SQL = `${INSERT_HEAD}${Array.from({ length: CHUNK_ROWS }, () => "(?, ?, ?, ?, ?)").join(", ")}${INSERT_TAIL}`;
 
 /**
  * Stores pushed samples; a (service, t) already stored is left as it was (idempotent).
@@ -40,6 +45,7 @@ export async function insertIngestSamples(store: Store, rows: readonly IngestRow
     const { data, offsets } = packSamples(rows);
     const changes = await store.sqliteBatchPacked(INSERT_SQL, {
       rows: n,
+      chunk: { rows: CHUNK_ROWS, sql: INSERT_CHUNK_SQL },
       columns: [{ dict: services, index }, { numbers: t }, { numbers: intervalMs }, { blobs: data, offsets }, { value: receivedAt }],
     });
     for (let i = 0; i < n; i++) fresh[i] = changes[i] === 1;

@@ -13,7 +13,8 @@ type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Erro
  * (packed ingest samples, lib/ingest/packed.ts); `value` is the same for every row.
  */
 export type PackedColumn = { lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { blobs: Float64Array; offsets: Uint32Array } | { value: string | number };
-export type PackedBatch = { rows: number; columns: PackedColumn[] };
+/** `chunk`: the same statement for `chunk.rows` rows at once (lib/store/sqlite-worker.mjs runPacked), columns in the same order. */
+export type PackedBatch = { rows: number; columns: PackedColumn[]; chunk?: { rows: number; sql: string } };
 
 export type QueryResult = { rows?: Record<string, unknown>[]; changes?: number; lastInsertRowid?: number | bigint };
 

@@ -55,11 +55,17 @@ function prepare(d, sql) {
 
 /**
  * Runs `stmt` once per row of a packed batch (lib/store/sqlite-worker-client.ts PackedBatch),
- * building each row's parameters here rather than receiving an array per row.
+ * building each row's parameters here rather than receiving an array per row. With
+ * `packed.chunk` (the same insert for `chunk.rows` rows in one statement), whole chunks go in one
+ * statement each, inside a savepoint: when its changes are the chunk's row count every row was
+ * new; otherwise (a duplicate) the savepoint is rolled back and that chunk goes row by row, so
+ * each row's changes are known either way. One statement per row was most of the worker's CPU
+ * (BENCHMARKS.md "Push ingest").
+ * @param {import("better-sqlite3").Database} d
  * @param {import("better-sqlite3").Statement} stmt
- * @param {{ rows: number; columns: ({ lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { blobs: Float64Array; offsets: Uint32Array } | { value: string | number })[] }} packed
+ * @param {{ rows: number; chunk?: { rows: number; sql: string }; columns: ({ lines: string } | { numbers: Float64Array } | { dict: string[]; index: Uint32Array } | { blobs: Float64Array; offsets: Uint32Array } | { value: string | number })[] }} packed
  */
-function runPacked(stmt, packed) {
+function runPacked(d, stmt, packed) {
   const n = packed.rows;
   /** @type {((i: number) => unknown)[]} */
   const get = packed.columns.map((c) => {
@@ -76,16 +82,42 @@ function runPacked(stmt, packed) {
     }
     return () => c.value;
   });
-  const args = new Array(get.length);
+  const cols = get.length;
+  const args = new Array(cols);
   const changes = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < get.length; k++) args[k] = get[k](i);
-    changes[i] = stmt.run(args).changes;
+  const oneByOne = (/** @type {number} */ from, /** @type {number} */ to) => {
+    for (let i = from; i < to; i++) {
+      for (let k = 0; k < cols; k++) args[k] = get[k](i);
+      changes[i] = stmt.run(args).changes;
+    }
+  };
+  let i = 0;
+  const chunk = packed.chunk;
+  if (chunk && chunk.rows > 1 && n >= chunk.rows) {
+    const many = prepare(d, chunk.sql);
+    const save = prepare(d, "savepoint packed_chunk");
+    const undo = prepare(d, "rollback to packed_chunk");
+    const release = prepare(d, "release packed_chunk");
+    const m = chunk.rows;
+    const flat = new Array(m * cols);
+    for (; i + m <= n; i += m) {
+      for (let r = 0, a = 0; r < m; r++) for (let k = 0; k < cols; k++) flat[a++] = get[k](i + r);
+      save.run();
+      if (many.run(flat).changes === m) {
+        release.run();
+        changes.fill(1, i, i + m);
+      } else {
+        undo.run();
+        release.run();
+        oneByOne(i, i + m);
+      }
+    }
   }
+  oneByOne(i, n);
   return changes;
 }
 
-/** @param {{ op: string; sql?: string; params?: unknown[]; rows?: unknown[][]; packed?: Parameters<typeof runPacked>[1] }} m */
+/** @param {{ op: string; sql?: string; params?: unknown[]; rows?: unknown[][]; packed?: Parameters<typeof runPacked>[2] }} m */
 function run(m) {
   if (m.op === "open") {
     db = new Database(file);
@@ -110,7 +142,7 @@ function run(m) {
     case "batch": {
       // One statement for many parameter rows, in one transaction (push ingest, lib/ingest/repo.ts).
       const stmt = prepare(d, m.sql ?? "");
-      if (m.packed) return { changes: d.transaction(() => runPacked(stmt, m.packed))() };
+      if (m.packed) return { changes: d.transaction(() => runPacked(d, stmt, m.packed))() };
       const rows = m.rows ?? [];
       const changes = d.transaction(() => rows.map((r) => stmt.run(bindable(r)).changes))();
       return { changes };
