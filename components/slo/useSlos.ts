@@ -3,7 +3,7 @@
 import { useLiveCache } from "@/components/live/useLiveCache";
 import { useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection, useNow } from "@/components/live/LiveProvider";
-import { SloWorstSchema, SlosSnapshotSchema, type SloStatus } from "@/lib/slo/contract";
+import { SloWorstSchema, SlosSnapshotSchema, SlosUpdateSchema, type SloStatus } from "@/lib/slo/contract";
 import { parsed } from "@/components/contract";
 
 export const slosQueryKey = ["live", "slos"] as const;
@@ -27,8 +27,26 @@ function toState(data: unknown): SlosState | null {
 }
 
 /**
- * The `slos` channel in the query cache: snapshot and `update` events both carry the full list
- * and replace the entry. Kept forever so a return visit shows the last budgets (marked stale).
+ * An `update` merged into the held list: changed SLOs replace theirs by id (new ones go last),
+ * removed ones go; an SLO the update leaves out keeps its object, so its card is not redrawn.
+ */
+export function mergeSlos(held: readonly SloStatus[], update: { slos: readonly SloStatus[]; removed?: readonly string[] }): SloStatus[] {
+  const byId = new Map(update.slos.map((s) => [s.id, s]));
+  const gone = new Set(update.removed ?? []);
+  const out: SloStatus[] = [];
+  for (const s of held) {
+    if (gone.has(s.id)) continue;
+    const next = byId.get(s.id);
+    out.push(next ?? s);
+    byId.delete(s.id);
+  }
+  return [...out, ...byId.values()];
+}
+
+/**
+ * The `slos` channel in the query cache: the snapshot replaces the entry, an `update` (only the
+ * SLOs that moved) is merged into it (mergeSlos). Kept forever so a return visit shows the last
+ * budgets (marked stale).
  */
 export function useSlos(): UseSlos {
   const qc = useQueryClient();
@@ -36,10 +54,15 @@ export function useSlos(): UseSlos {
     const next = toState(data);
     if (next) qc.setQueryData<SlosState>(slosQueryKey, next);
   };
+  const merge = (data: unknown) => {
+    const update = parsed(SlosUpdateSchema, data);
+    if (!update) return;
+    qc.setQueryData<SlosState>(slosQueryKey, (held) => (held ? { slos: mergeSlos(held.slos, update), receivedAt: Date.now() } : held));
+  };
   useChannel<unknown>("slos", {
     onSnapshot: write,
     onEvent: (event, data) => {
-      if (event === "update") write(data);
+      if (event === "update") merge(data);
     },
   });
   const state = useLiveCache<SlosState>(slosQueryKey);
