@@ -1,5 +1,7 @@
 "use client";
 
+import { useEffect, useRef } from "react";
+import type { SlosFrame } from "@/lib/slo/page-feed";
 import { useLiveCache } from "@/components/live/useLiveCache";
 import { useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection, useNow } from "@/components/live/LiveProvider";
@@ -46,10 +48,23 @@ export function mergeSlos(held: readonly SloStatus[], update: { slos: readonly S
 /**
  * The `slos` channel in the query cache: the snapshot replaces the entry, an `update` (only the
  * SLOs that moved) is merged into it (mergeSlos). Kept forever so a return visit shows the last
- * budgets (marked stale).
+ * budgets (marked stale). The /slos page brings the first list with it (`initial`, app/slos/page.tsx)
+ * and the socket resumes from its position instead of sending it again.
  */
-export function useSlos(): UseSlos {
+export function useSlos(initial: SlosFrame | null = null): UseSlos {
   const qc = useQueryClient();
+  // As components/board/useBoard.ts: into the cache during render, so the first paint has the SLOs.
+  // A list cached from an earlier visit is replaced after render (before the socket resumes from `initial`'s position).
+  const seeded = useRef(false);
+  if (initial && !seeded.current && !qc.getQueryData<SlosState>(slosQueryKey)) {
+    seeded.current = true;
+    qc.setQueryData<SlosState>(slosQueryKey, { slos: initial.data.slos, receivedAt: Date.now() });
+  }
+  useEffect(() => {
+    if (!initial || seeded.current) return;
+    seeded.current = true;
+    qc.setQueryData<SlosState>(slosQueryKey, { slos: initial.data.slos, receivedAt: Date.now() });
+  }, [initial, qc]);
   const write = (data: unknown) => {
     const next = toState(data);
     if (next) qc.setQueryData<SlosState>(slosQueryKey, next);
@@ -59,12 +74,16 @@ export function useSlos(): UseSlos {
     if (!update) return;
     qc.setQueryData<SlosState>(slosQueryKey, (held) => (held ? { slos: mergeSlos(held.slos, update), receivedAt: Date.now() } : held));
   };
-  useChannel<unknown>("slos", {
-    onSnapshot: write,
-    onEvent: (event, data) => {
-      if (event === "update") merge(data);
+  useChannel<unknown>(
+    "slos",
+    {
+      onSnapshot: write,
+      onEvent: (event, data) => {
+        if (event === "update") merge(data);
+      },
     },
-  });
+    () => (initial && initial.epoch ? { epoch: initial.epoch, seq: initial.seq } : null),
+  );
   const state = useLiveCache<SlosState>(slosQueryKey);
   const connection = useConnection();
   const now = useNow(1000);

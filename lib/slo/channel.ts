@@ -30,11 +30,13 @@ export const sloPrint = (s: SloStatus): string => JSON.stringify(s, shown);
  */
 export class SloChannel {
   private readonly hub: Hub;
+  private readonly current: () => SloStatus[];
   /** Each SLO as the channel last told it, with its print: the snapshot is these, so the next update's delta applies to it. */
   private readonly told = new Map<string, { print: string; status: SloStatus }>();
 
   constructor(opts: { hub: Hub; clock: Clock; slos: SloTracker }) {
     this.hub = opts.hub;
+    this.current = () => opts.slos.status(opts.clock.now());
     // Another instance's update is what viewers hold now (as lib/signals/channels.ts does for the board).
     this.hub.onRemote("slos", (_f, parsed) => {
       const m = parsed() as { event?: string; data?: { slos?: SloStatus[]; removed?: string[] } } | null;
@@ -44,10 +46,16 @@ export class SloChannel {
     });
     this.hub.onResync(() => this.told.clear());
     this.hub.route("slos", (name) => {
-      if (name === "slos") return { historyLimit: HISTORY_LIMIT, lossless: false, snapshot: () => ({ slos: this.told.size > 0 ? [...this.told.values()].map((x) => x.status) : opts.slos.status(opts.clock.now()) }) };
+      if (name === "slos") return { historyLimit: HISTORY_LIMIT, lossless: false, snapshot: () => ({ slos: this.snapshot() }) };
       if (name === WORST) return { historyLimit: HISTORY_LIMIT, lossless: false, snapshot: () => worstOf(opts.slos.status(opts.clock.now())) };
       return null;
     });
+  }
+
+  /** The snapshot with the channel's position, for the /slos page to render with (lib/slo/page-feed.ts); the socket then resumes from it. */
+  frame(): { epoch: string; seq: number; data: { slos: SloStatus[] } } {
+    const ch = this.hub.channel("slos");
+    return { epoch: ch?.epoch ?? "", seq: ch?.seq ?? 0, data: { slos: this.snapshot() } };
   }
 
   /** Publishes `statuses` when tick `t` is the first of a publish period. */
@@ -55,6 +63,10 @@ export class SloChannel {
     if (t % SLO_PUBLISH_EVERY_MS >= tickMs) return;
     this.hub.publish("slos", "update", this.diff(statuses));
     this.hub.publish(WORST, "update", worstOf(statuses));
+  }
+
+  private snapshot(): SloStatus[] {
+    return this.told.size > 0 ? [...this.told.values()].map((x) => x.status) : this.current();
   }
 
   /** The SLOs of `statuses` whose print differs from the one last told, and the ids told before that are gone; remembers them as told. */
