@@ -74,7 +74,7 @@ async function main() {
     const seen = await page.waitForFunction(
       (slos) =>
         slos
-          ? /^\d+ SLOs/.test(document.querySelector("main header p")?.textContent ?? "") &&
+          ? /^\d+ SLOs/.test(document.querySelector("main > header p")?.textContent ?? "") &&
             /\d/.test(document.querySelector('article[aria-label^="SLO "]')?.textContent ?? "") &&
             performance.now()
           : /HEALTHY|DEGRADED|CRITICAL/.test(document.querySelector('[data-testid="overall-status"]')?.textContent ?? "") &&
@@ -99,7 +99,7 @@ async function main() {
     const liveMs = await page.evaluate(() => performance.now());
     const atLive = { http, ws, wsSnapshot, byChannel: { ...byChannel } };
     const tiles = await page.getByRole("article").count();
-    const slosShown = SLOS ? await page.locator("main header p").textContent() : undefined;
+    const slosShown = SLOS ? await page.locator("main > header p").first().textContent() : undefined;
 
     // Streaming: from a quiet moment after load, SECONDS of ticks.
     await page.waitForTimeout(3_000);

@@ -2,6 +2,7 @@ import type { Hub } from "../live/hub";
 import type { Clock } from "../time";
 import type { SloStatus, SloTracker } from "./tracker";
 import type { SloWorst } from "./contract";
+import { BURN_WINDOWS } from "./math";
 
 /**
  * One minute of updates. An update carries only the SLOs whose shown figures moved (up to every
@@ -13,10 +14,21 @@ const WORST = "slos:worst";
 /** SLO budgets move slowly; the channel gets a fresh status every few seconds, not every tick. */
 export const SLO_PUBLISH_EVERY_MS = 5_000;
 
-/** Numbers as the page shows them (3 significant digits, lib/signals/format.ts); the window's start to the minute (components/slo/SloCard.tsx redraws the ideal line once a minute). */
+/** Keys of burn rates, shown like components/slo/model.ts formatBurn (2 decimals below 10×). */
+const BURNS: ReadonlySet<string> = new Set([...BURN_WINDOWS, "window", "longBurn", "shortBurn"]);
+
+/**
+ * Numbers about as finely as the page shows them (components/slo/model.ts): budgets to 0.1 %, burn
+ * rates to 2 decimals below 10×, time to exhaustion to 2 significant digits, the window's start to
+ * the minute (components/slo/SloCard.tsx redraws the ideal line once a minute), the rest to 3
+ * significant digits (lib/signals/format.ts).
+ */
 function shown(key: string, v: unknown): unknown {
   if (typeof v !== "number" || !Number.isFinite(v) || v === 0) return v;
   if (key === "windowFrom") return Math.floor(v / 60_000);
+  if (key === "budgetRemaining" || key === "budgetConsumed") return Math.round(v * 1000);
+  if (BURNS.has(key) && Math.abs(v) < 10) return Math.round(v * 100);
+  if (key === "timeToExhaustionMs") return Number(v.toPrecision(2));
   return Number(v.toPrecision(3));
 }
 
