@@ -8,15 +8,18 @@
  * The server answers one GET / before the browser opens it (Next's first render of a page loads
  * its modules: ~150 ms more TTFB on a fresh process).
  *
- *   npm run bench:board -- [--services 1000] [--seconds 30] [--width 1600]
+ *   npm run bench:board -- [--services 1000] [--seconds 30] [--width 1600] [--page /slos]
  *
+ * `--page /slos`: the SLO page instead, on the estate plus an availability SLO per service
+ * (e2e/estate.ts: N + N/4 + hot SLOs); first data = the count line and a card's budget shown,
+ * `wsBoardSnapshot` the `slos` snapshot. Writes bench/results/slos-<time>.json.
  * Needs `next build` first. Writes bench/results/board-<time>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { WarRoomProcess } from "../../e2e/server";
-import { estateEnv } from "../../e2e/estate";
+import { estateEnv, estateSlos } from "../../e2e/estate";
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
@@ -25,15 +28,20 @@ const arg = (name: string, dflt: number) => {
 const N = arg("--services", 1000);
 const SECONDS = arg("--seconds", 30);
 const WIDTH = arg("--width", 1600);
+const PAGE = (() => {
+  const i = process.argv.indexOf("--page");
+  return i >= 0 ? process.argv[i + 1] : "/";
+})();
+const SLOS = PAGE === "/slos";
 const CHROMIUM = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 async function main() {
   const srv = new WarRoomProcess();
   const began = Date.now();
-  await srv.start(estateEnv(srv.dataDir, N));
+  await srv.start(estateEnv(srv.dataDir, N, { availability: SLOS }));
   const startMs = Date.now() - began;
   // One request first, as on a server that has been up: Next loads a page's modules on its first render.
-  await fetch(srv.url + "/").then((r) => r.text());
+  await fetch(srv.url + PAGE).then((r) => r.text());
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"] });
   try {
     const ctx = await browser.newContext({ viewport: { width: WIDTH, height: 1000 } });
@@ -57,18 +65,22 @@ async function main() {
       const n = Buffer.byteLength(e.response.payloadData);
       ws += n;
       wsFrames++;
-      if (e.response.payloadData.startsWith('{"type":"snapshot","channel":"board"')) wsSnapshot += n;
+      if (e.response.payloadData.startsWith(`{"type":"snapshot","channel":"${SLOS ? "slos" : "board"}"`)) wsSnapshot += n;
       const ch = /"channel":"([^"]+)"/.exec(e.response.payloadData.slice(0, 80))?.[1] ?? "(none)";
       byChannel[ch] = (byChannel[ch] ?? 0) + n;
     });
 
-    await page.goto(srv.url + "/", { waitUntil: "commit" });
+    await page.goto(srv.url + PAGE, { waitUntil: "commit" });
     const seen = await page.waitForFunction(
-      () =>
-        /HEALTHY|DEGRADED|CRITICAL/.test(document.querySelector('[data-testid="overall-status"]')?.textContent ?? "") &&
-        /\d/.test(document.querySelector('[data-testid="tile-p99"]')?.textContent ?? "") &&
-        performance.now(),
-      null,
+      (slos) =>
+        slos
+          ? /^\d+ SLOs/.test(document.querySelector("main > header p")?.textContent ?? "") &&
+            /\d/.test(document.querySelector('article[aria-label^="SLO "]')?.textContent ?? "") &&
+            performance.now()
+          : /HEALTHY|DEGRADED|CRITICAL/.test(document.querySelector('[data-testid="overall-status"]')?.textContent ?? "") &&
+            /\d/.test(document.querySelector('[data-testid="tile-p99"]')?.textContent ?? "") &&
+            performance.now(),
+      SLOS,
       { timeout: 60_000, polling: "raf" },
     );
     const firstDataMs = Number(await seen.jsonValue());
@@ -87,6 +99,7 @@ async function main() {
     const liveMs = await page.evaluate(() => performance.now());
     const atLive = { http, ws, wsSnapshot, byChannel: { ...byChannel } };
     const tiles = await page.getByRole("article").count();
+    const slosShown = SLOS ? await page.locator("main > header p").first().textContent() : undefined;
 
     // Streaming: from a quiet moment after load, SECONDS of ticks.
     await page.waitForTimeout(3_000);
@@ -98,7 +111,9 @@ async function main() {
     const streaming = tasks.filter((t) => t.start >= from);
     const loadTasks = tasks.filter((t) => t.start < from);
     const result = {
+      page: PAGE,
       services: N,
+      ...(SLOS ? { slos: estateSlos(N, { availability: true }), countLine: slosShown } : {}),
       tiles,
       serverStartMs: startMs,
       // Rendered = in the DOM and painted.
@@ -119,7 +134,7 @@ async function main() {
     process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     const dir = path.join(import.meta.dirname, "../results");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, `board-${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify(result, null, 2));
+    writeFileSync(path.join(dir, `${SLOS ? "slos" : "board"}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify(result, null, 2));
   } finally {
     await browser.close();
     await srv.dispose();

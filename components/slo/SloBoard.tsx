@@ -10,13 +10,14 @@ import { useNow } from "@/components/live/LiveProvider";
 import { SloSlot } from "./SloSlot";
 import { budgetState, groupWorstFirst } from "./model";
 import { useSlos } from "./useSlos";
+import type { SlosFrame } from "@/lib/slo/page-feed";
 
 /** Up to this many SLOs every card is drawn at once; beyond, a card is drawn when it first comes on screen. */
 const DRAW_ALL_UP_TO = 40;
 
 /** The /slos page: every SLO worst first (firing page-tier, firing ticket-tier, then least budget; components/slo/model.ts groupWorstFirst) under service headings, filterable, live over the `slos` channel. */
-export function SloBoard() {
-  const { slos, stale, receivedAt } = useSlos();
+export function SloBoard({ initial = null }: { initial?: SlosFrame | null }) {
+  const { slos, stale, receivedAt } = useSlos(initial);
   const now = useNow(1000);
   const [filter, setFilter] = useState("");
   // The filter lives in the URL (`q`); read after hydration so the server's HTML and the first client render agree.

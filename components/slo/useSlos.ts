@@ -1,9 +1,11 @@
 "use client";
 
+import { useEffect, useRef } from "react";
+import type { SlosFrame } from "@/lib/slo/page-feed";
 import { useLiveCache } from "@/components/live/useLiveCache";
 import { useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection, useNow } from "@/components/live/LiveProvider";
-import { SloWorstSchema, SlosSnapshotSchema, type SloStatus } from "@/lib/slo/contract";
+import { SloWorstSchema, SlosSnapshotSchema, SlosUpdateSchema, type SloStatus } from "@/lib/slo/contract";
 import { parsed } from "@/components/contract";
 
 export const slosQueryKey = ["live", "slos"] as const;
@@ -27,21 +29,61 @@ function toState(data: unknown): SlosState | null {
 }
 
 /**
- * The `slos` channel in the query cache: snapshot and `update` events both carry the full list
- * and replace the entry. Kept forever so a return visit shows the last budgets (marked stale).
+ * An `update` merged into the held list: changed SLOs replace theirs by id (new ones go last),
+ * removed ones go; an SLO the update leaves out keeps its object, so its card is not redrawn.
  */
-export function useSlos(): UseSlos {
+export function mergeSlos(held: readonly SloStatus[], update: { slos: readonly SloStatus[]; removed?: readonly string[] }): SloStatus[] {
+  const byId = new Map(update.slos.map((s) => [s.id, s]));
+  const gone = new Set(update.removed ?? []);
+  const out: SloStatus[] = [];
+  for (const s of held) {
+    if (gone.has(s.id)) continue;
+    const next = byId.get(s.id);
+    out.push(next ?? s);
+    byId.delete(s.id);
+  }
+  return [...out, ...byId.values()];
+}
+
+/**
+ * The `slos` channel in the query cache: the snapshot replaces the entry, an `update` (only the
+ * SLOs that moved) is merged into it (mergeSlos). Kept forever so a return visit shows the last
+ * budgets (marked stale). The /slos page brings the first list with it (`initial`, app/slos/page.tsx)
+ * and the socket resumes from its position instead of sending it again.
+ */
+export function useSlos(initial: SlosFrame | null = null): UseSlos {
   const qc = useQueryClient();
+  // As components/board/useBoard.ts: into the cache during render, so the first paint has the SLOs.
+  // A list cached from an earlier visit is replaced after render (before the socket resumes from `initial`'s position).
+  const seeded = useRef(false);
+  if (initial && !seeded.current && !qc.getQueryData<SlosState>(slosQueryKey)) {
+    seeded.current = true;
+    qc.setQueryData<SlosState>(slosQueryKey, { slos: initial.data.slos, receivedAt: Date.now() });
+  }
+  useEffect(() => {
+    if (!initial || seeded.current) return;
+    seeded.current = true;
+    qc.setQueryData<SlosState>(slosQueryKey, { slos: initial.data.slos, receivedAt: Date.now() });
+  }, [initial, qc]);
   const write = (data: unknown) => {
     const next = toState(data);
     if (next) qc.setQueryData<SlosState>(slosQueryKey, next);
   };
-  useChannel<unknown>("slos", {
-    onSnapshot: write,
-    onEvent: (event, data) => {
-      if (event === "update") write(data);
+  const merge = (data: unknown) => {
+    const update = parsed(SlosUpdateSchema, data);
+    if (!update) return;
+    qc.setQueryData<SlosState>(slosQueryKey, (held) => (held ? { slos: mergeSlos(held.slos, update), receivedAt: Date.now() } : held));
+  };
+  useChannel<unknown>(
+    "slos",
+    {
+      onSnapshot: write,
+      onEvent: (event, data) => {
+        if (event === "update") merge(data);
+      },
     },
-  });
+    () => (initial && initial.epoch ? { epoch: initial.epoch, seq: initial.seq } : null),
+  );
   const state = useLiveCache<SlosState>(slosQueryKey);
   const connection = useConnection();
   const now = useNow(1000);

@@ -389,6 +389,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     drills,
     source,
     slos,
+    sloChannel,
     alerts,
     alertChannel,
     alertActions,

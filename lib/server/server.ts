@@ -22,6 +22,7 @@ import { identify } from "../auth/identify";
 import { authorize } from "../auth/policy";
 import { ROUTE_POLICY } from "./policy";
 import { provideBoardFeed } from "../signals/page-feed";
+import { provideSlosFeed } from "../slo/page-feed";
 import { createSignIn } from "./signin";
 import { sessionStillValid } from "../auth/sessions";
 import { applyDocumentCsp, checkBind, checkRequest, checkUpgrade, refuseUpgrade, securityCtxOf, setSecurityHeaders, type SecurityCtx } from "./security";
@@ -161,6 +162,17 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
           return null;
         }
         return warRoom.board.boardFrame();
+      });
+    // The same for /slos (app/slos/page.tsx), like GET /api/v1/slos.
+    if (opts.ui !== "none")
+      provideSlosFeed(async (caller) => {
+        const identity = await identify(warRoom.auth, { cookie: caller.cookie, authorization: caller.authorization });
+        try {
+          authorize(identity, ROUTE_POLICY["GET /api/v1/slos"]);
+        } catch {
+          return null;
+        }
+        return warRoom.sloChannel.frame();
       });
   } catch (err) {
     warRoom.stopTimers();
@@ -355,6 +367,7 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
     (closed ??= (async () => {
       closing = true;
       provideBoardFeed(null);
+      provideSlosFeed(null);
       api.drain();
       loopLag.stop();
       clearInterval(expireWaiters);

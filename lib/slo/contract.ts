@@ -64,8 +64,10 @@ export const BurndownSchema = z.object({
   points: z.array(z.object({ t: z.number(), remaining: z.number().nullable(), ideal: z.number() })),
 });
 
-/** `slos` snapshot and `update` event. */
+/** `slos` snapshot: every SLO. */
 export const SlosSnapshotSchema = z.object({ slos: z.array(SloStatusSchema) });
+/** `slos` update: only the SLOs whose shown figures moved since the last update, and the ids no longer configured (docs/protocol.md). */
+export const SlosUpdateSchema = z.object({ slos: z.array(SloStatusSchema), removed: z.array(z.string()).optional() });
 
 /** `slos:worst` (docs/protocol.md): what the board's banner shows, without every SLO: the one with the least budget left, and how many there are. */
 export const SloWorstSchema = z.object({ worst: SloStatusSchema.nullable(), total: z.number() });

@@ -16,7 +16,7 @@ import {
 } from "../../lib/incidents/contract";
 import { PostmortemSavedSchema } from "../../lib/postmortems/contract";
 import { BoardDrillsSchema, BoardSnapshotSchema, BoardTickSchema, ServiceSnapshotSchema, ServiceTickSchema, SourceStatusSchema } from "../../lib/signals/contract";
-import { SloWorstSchema, SlosSnapshotSchema } from "../../lib/slo/contract";
+import { SloWorstSchema, SlosSnapshotSchema, SlosUpdateSchema } from "../../lib/slo/contract";
 import { RunAnswerSchema } from "../../lib/gamedays/model";
 
 /**
@@ -64,7 +64,7 @@ export function channelContract(channel: string): ChannelContract | null {
   if (channel === "board") return { snapshot: BoardSnapshotSchema, events: { tick: BoardTickSchema, drills: BoardDrillsSchema, source: SourceStatusSchema } };
   if (channel.startsWith("service:")) return { snapshot: ServiceSnapshotSchema, events: { tick: ServiceTickSchema, drills: BoardDrillsSchema } };
   if (channel === "alerts") return { snapshot: AlertsSnapshotSchema, events: { change: AlertChangeSchema } };
-  if (channel === "slos") return { snapshot: SlosSnapshotSchema, events: { update: SlosSnapshotSchema } };
+  if (channel === "slos") return { snapshot: SlosSnapshotSchema, events: { update: SlosUpdateSchema } };
   if (channel === "slos:worst") return { snapshot: SloWorstSchema, events: { update: SloWorstSchema } };
   if (channel.startsWith("gameday:")) return { snapshot: RunAnswerSchema, events: { run: RunAnswerSchema } };
   if (channel === "incidents") return { snapshot: IncidentListSnapshotSchema, events: { upsert: IncidentUpsertSchema } };
