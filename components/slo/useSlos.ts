@@ -7,6 +7,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useChannel, useConnection, useNow } from "@/components/live/LiveProvider";
 import { SloWorstSchema, SlosSnapshotSchema, SlosUpdateSchema, type SloStatus } from "@/lib/slo/contract";
 import { parsed } from "@/components/contract";
+import { mergeSlos } from "@/lib/slo/merge";
 
 export const slosQueryKey = ["live", "slos"] as const;
 
@@ -26,23 +27,6 @@ export type UseSlos = {
 function toState(data: unknown): SlosState | null {
   const snapshot = parsed(SlosSnapshotSchema, data);
   return snapshot ? { slos: snapshot.slos, receivedAt: Date.now() } : null;
-}
-
-/**
- * An `update` merged into the held list: changed SLOs replace theirs by id (new ones go last),
- * removed ones go; an SLO the update leaves out keeps its object, so its card is not redrawn.
- */
-export function mergeSlos(held: readonly SloStatus[], update: { slos: readonly SloStatus[]; removed?: readonly string[] }): SloStatus[] {
-  const byId = new Map(update.slos.map((s) => [s.id, s]));
-  const gone = new Set(update.removed ?? []);
-  const out: SloStatus[] = [];
-  for (const s of held) {
-    if (gone.has(s.id)) continue;
-    const next = byId.get(s.id);
-    out.push(next ?? s);
-    byId.delete(s.id);
-  }
-  return [...out, ...byId.values()];
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Hub } from "../live/hub";
 import { frameText, type Frame } from "../live/frame";
 import { SloChannel, worstOf } from "./channel";
-import { mergeSlos } from "../../components/slo/useSlos";
+import { mergeSlos } from "./merge";
 import type { SloStatus, SloTracker } from "./tracker";
 
 const slo = (id: string, budgetRemaining: number | null) => ({ id, service: "s", name: id, budgetRemaining }) as unknown as SloStatus;
