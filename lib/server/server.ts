@@ -21,7 +21,7 @@ import { identifyRequest } from "./access";
 import { identify } from "../auth/identify";
 import { authorize } from "../auth/policy";
 import { ROUTE_POLICY } from "./policy";
-import { provideBoardFeed } from "../signals/page-feed";
+import { provideBoardFeed, type PageCaller } from "../signals/page-feed";
 import { provideSlosFeed } from "../slo/page-feed";
 import { createSignIn } from "./signin";
 import { sessionStillValid } from "../auth/sessions";
@@ -152,28 +152,21 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
   try {
     await warRoom.start();
     if (opts.ui !== "none") nextHandler = await prepareNext(opts.ui === "dev", env, security);
-    // The board page renders with the current board (app/page.tsx), for the caller's credentials like GET /api/v1/board.
-    if (opts.ui !== "none")
-      provideBoardFeed(async (caller) => {
+    // The board page renders with the current board (app/page.tsx), for the caller's credentials like
+    // GET /api/v1/board; /slos (app/slos/page.tsx) with the SLO list, like GET /api/v1/slos.
+    if (opts.ui !== "none") {
+      const allowed = async (caller: PageCaller, route: keyof typeof ROUTE_POLICY) => {
         const identity = await identify(warRoom.auth, { cookie: caller.cookie, authorization: caller.authorization });
         try {
-          authorize(identity, ROUTE_POLICY["GET /api/v1/board"]);
+          authorize(identity, ROUTE_POLICY[route]);
+          return true;
         } catch {
-          return null;
+          return false;
         }
-        return warRoom.board.boardFrame();
-      });
-    // The same for /slos (app/slos/page.tsx), like GET /api/v1/slos.
-    if (opts.ui !== "none")
-      provideSlosFeed(async (caller) => {
-        const identity = await identify(warRoom.auth, { cookie: caller.cookie, authorization: caller.authorization });
-        try {
-          authorize(identity, ROUTE_POLICY["GET /api/v1/slos"]);
-        } catch {
-          return null;
-        }
-        return warRoom.sloChannel.frame();
-      });
+      };
+      provideBoardFeed(async (caller) => ((await allowed(caller, "GET /api/v1/board")) ? warRoom.board.boardFrame() : null));
+      provideSlosFeed(async (caller) => ((await allowed(caller, "GET /api/v1/slos")) ? warRoom.sloChannel.frame() : null));
+    }
   } catch (err) {
     warRoom.stopTimers();
     await warRoom.cluster.stop().catch(() => undefined);

@@ -2,22 +2,32 @@ import type { BoardFrame } from "./contract";
 
 /** Who is asking for the page: the request's credentials, checked by the server like a `read` API call. */
 export type PageCaller = { cookie?: string; authorization?: string };
-export type BoardFeed = (caller: PageCaller) => Promise<BoardFrame | null>;
+export type PageFeed<T> = (caller: PageCaller) => Promise<T | null>;
 
-// Next renders pages from its own bundle of our modules (docs/architecture.md "Decisions"), so the
-// server hands the board to the page through one process-wide slot instead of a module variable.
-const SLOT = Symbol.for("war-room.board-feed");
-type Slot = { [SLOT]?: BoardFeed };
-
-/** Called once by the server (lib/server/server.ts) after the war room is built. */
-export function provideBoardFeed(feed: BoardFeed | null): void {
-  const g = globalThis as Slot;
-  if (feed) g[SLOT] = feed;
-  else delete g[SLOT];
+/**
+ * What a server-rendered page starts from (the board, the SLO list), handed from the server to the
+ * page. Next renders pages from its own bundle of our modules (docs/architecture.md "Decisions"), so
+ * it goes through one process-wide slot per feed instead of a module variable.
+ */
+export function pageFeedSlot<T>(name: string): { provide(feed: PageFeed<T> | null): void; read(caller: PageCaller): Promise<T | null> } {
+  const slot = Symbol.for(`war-room.${name}`);
+  const g = globalThis as { [k: symbol]: PageFeed<T> | undefined };
+  return {
+    /** Called once by the server (lib/server/server.ts) after the war room is built; null on close. */
+    provide(feed) {
+      if (feed) g[slot] = feed;
+      else delete g[slot];
+    },
+    /** The feed's value for this caller; null without a server or without access. */
+    async read(caller) {
+      const feed = g[slot];
+      return feed ? feed(caller).catch(() => null) : null;
+    },
+  };
 }
 
-/** The board's current snapshot with its channel position, for the page to render with; null without a server or without access. */
-export async function boardForPage(caller: PageCaller): Promise<BoardFrame | null> {
-  const feed = (globalThis as Slot)[SLOT];
-  return feed ? feed(caller).catch(() => null) : null;
-}
+const boardSlot = pageFeedSlot<BoardFrame>("board-feed");
+export type BoardFeed = PageFeed<BoardFrame>;
+export const provideBoardFeed = (feed: BoardFeed | null) => boardSlot.provide(feed);
+/** The board's current snapshot with its channel position, for the page to render with (app/page.tsx). */
+export const boardForPage = (caller: PageCaller) => boardSlot.read(caller);
