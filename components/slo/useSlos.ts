@@ -13,6 +13,8 @@ export const slosQueryKey = ["live", "slos"] as const;
 
 /** The server publishes every 5 s; three missed updates make the numbers stale. */
 export const SLOS_STALE_AFTER_MS = 15_000;
+/** Without a live socket, what the page or the last frame brought counts as current this long. */
+const SOCKET_GRACE_MS = 3_000;
 
 export type SlosState = { slos: SloStatus[]; receivedAt: number };
 
@@ -72,8 +74,10 @@ export function useSlos(initial: SlosFrame | null = null): UseSlos {
   const connection = useConnection();
   const now = useNow(1000);
   const receivedAt = state?.receivedAt ?? null;
-  const stale =
-    receivedAt === null || connection.state !== "live" || (now !== null && now - receivedAt > SLOS_STALE_AFTER_MS);
+  // The list the page brought is current while the socket comes up: it is not dimmed as stale in the
+  // first seconds (as the board, components/board/useBoard.ts), only once the socket has had SOCKET_GRACE_MS.
+  const age = now !== null && receivedAt !== null ? now - receivedAt : 0;
+  const stale = receivedAt === null || age > SLOS_STALE_AFTER_MS || (connection.state !== "live" && age > SOCKET_GRACE_MS);
   return { slos: state?.slos, stale, receivedAt };
 }
 
