@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { noteServerDate } from "@/components/live/serverClock";
+import { noteServerTime } from "@/components/live/serverClock";
 
 /** Error of an `/api/v1` call: the server's `{"error": {code, message, details}}`, or unreachable. */
 export class ApiError extends Error {
@@ -27,6 +27,7 @@ export async function apiFetch<T>(path: string, init?: Init): Promise<T>;
 export async function apiFetch(path: string, init: Init & { schema?: z.ZodType } = {}): Promise<unknown> {
   const { json, headers, schema, ...rest } = init;
   let res: Response;
+  const sentAt = Date.now();
   try {
     res = await fetch(path, {
       ...rest,
@@ -41,7 +42,7 @@ export async function apiFetch(path: string, init: Init & { schema?: z.ZodType }
   } catch {
     throw new ApiError(0, "unreachable", "The server cannot be reached.");
   }
-  noteServerDate(res.headers.get("date"), Date.now());
+  noteServerTime(res.headers.get("x-war-room-time"), res.headers.get("date"), sentAt, Date.now());
   const text = await res.text();
   let body: unknown = null;
   try {

@@ -20,9 +20,9 @@ async function open(browser: Browser, url: string, width: number, height: number
   return page;
 }
 
-/** Banner (and tile) figures whose text is wider than their box: cut off or spilling into the next cell. */
+/** Banner (and tile) figures and the overall status word whose text is wider than their box: cut off or spilling into the next cell. */
 const clipped = (page: Page) =>
-  page.locator("[data-figure], [data-tile-figure]").evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => `"${e.textContent}" ${e.scrollWidth}>${e.clientWidth}px`));
+  page.locator('[data-figure], [data-tile-figure], [data-testid="overall-status"]').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => `"${e.textContent}" ${e.scrollWidth}>${e.clientWidth}px`));
 
 /** Watches the figures for a few ticks: each tick brings new values, any of which may be wider. */
 async function expectWholeFigures(page: Page, timeout = 10_000) {
@@ -182,6 +182,43 @@ test("a drill that turns a service critical is announced once in the polite live
   expect(await region.locator("p", { hasText: /Search is now/ }).count()).toBeLessThanOrEqual(said);
   const drill = (await r.json()) as { id: string };
   await request.post(`${srv.url}/api/v1/drills/${drill.id}/stop`);
+});
+
+// Mid-incident the wall screen still shows every service: the incidents, drills and alerts panels
+// keep to a few rows each and say how many more (CI once saw an alert push the demo board past 1080 px).
+test("kiosk at 1920×1080 mid-incident, with five drills, their alerts and an open incident, shows every tile without scrolling", async ({ browser, request }) => {
+  test.setTimeout(90_000);
+  const targets = ["search", "payments", "checkout", "notifications", "catalog"];
+  const drills: string[] = [];
+  for (const target of targets) {
+    const r = await request.post(srv.url + "/api/v1/drills", { data: { kind: "errors", target, durationSeconds: 120 } });
+    expect(r.status()).toBe(201);
+    drills.push(((await r.json()) as { drill: { id: string } }).drill.id);
+  }
+  const inc = await request.post(srv.url + "/api/v1/incidents", {
+    data: { title: "Checkout and payments failing", severity: "SEV1", services: ["checkout", "payments"], drill: true },
+    headers: { "x-war-room-user": "Ada" },
+  });
+  expect(inc.status()).toBe(201);
+  const page = await open(browser, srv.url + "/?kiosk=1", 1920, 1080);
+  // One alert row per drilled service (pending or firing): more than the kiosk's four.
+  await expect.poll(() => page.getByTestId("alert-group").count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(targets.length);
+  await expect(page.getByTestId("kiosk-more-alerts")).toBeVisible();
+  await expect(page.getByTestId("kiosk-drills")).toBeVisible();
+  await expect(page.getByTestId("kiosk-drills")).toContainText("Error spike on Search");
+  await expect(page.getByRole("region", { name: "Active incidents" })).toContainText("Checkout and payments failing");
+  await expect(page.getByRole("article")).toHaveCount(8);
+  await expectWholeFigures(page);
+  const { scroll, inner, below } = await page.evaluate(() => ({
+    scroll: document.scrollingElement!.scrollHeight,
+    inner: window.innerHeight,
+    below: [...document.querySelectorAll("article")].filter((a) => a.getBoundingClientRect().bottom > window.innerHeight).map((a) => a.getAttribute("aria-label")),
+  }));
+  expect(below).toEqual([]);
+  expect(scroll).toBeLessThanOrEqual(inner);
+  await page.screenshot({ path: `${SHOTS}/layout-kiosk-incident-1920.png` });
+  await page.context().close();
+  for (const id of drills) await request.post(`${srv.url}/api/v1/drills/${id}/stop`);
 });
 
 // The same check on a big estate (issue #15's 1,000 services), where totals and overspent budgets get long.

@@ -112,7 +112,7 @@ export const AlertGroupRow = memo(function AlertGroupRow({ group, now, stale, de
       aria-label={`${TIER_UI[alert.tier].label} ${alert.state}${silenced ? " silenced" : ""} ${alertTitle(alert)} ${alert.service}`}
       data-testid="alert-group"
       className={clsx(
-        "grid grid-cols-[6.5rem_1fr_auto] items-start gap-x-4 gap-y-1 rounded-lg border border-l-4 border-line px-4 py-3",
+        "grid grid-cols-[6.5rem_1fr_auto] items-start gap-x-4 gap-y-1 rounded-lg border border-l-4 border-line px-4 py-3 kiosk:grid-cols-[auto_1fr_auto] kiosk:items-center kiosk:gap-x-3 kiosk:gap-y-0 kiosk:px-3 kiosk:py-1",
         firing && !silenced ? clsx("bg-surface", TIER_UI[alert.tier].accent) : "border-l-line bg-transparent",
         (!firing || silenced) && "opacity-80",
         stale && "opacity-60",
@@ -120,7 +120,7 @@ export const AlertGroupRow = memo(function AlertGroupRow({ group, now, stale, de
     >
       <div className="flex flex-col items-start gap-1 pt-0.5">
         <TierBadge tier={alert.tier} className={firing ? undefined : "opacity-75"} />
-        {!firing && <span className="text-[0.7rem] font-bold tracking-wider text-muted uppercase">pending</span>}
+        {!firing && <span className="text-[0.7rem] font-bold tracking-wider text-muted uppercase kiosk:hidden">pending</span>}
         {silenced && <span className="text-[0.7rem] font-bold tracking-wider text-muted uppercase">silenced</span>}
       </div>
       <div className="min-w-0">
@@ -128,9 +128,11 @@ export const AlertGroupRow = memo(function AlertGroupRow({ group, now, stale, de
           <span className="text-base font-semibold break-words text-fg">{alertTitle(alert)}</span>
           <span className="text-sm text-muted">{alert.service}</span>
           {slo && <span className="text-sm text-muted">SLO {slo}</span>}
+          {value && <span className="num hidden text-sm text-muted kiosk:inline">{value}</span>}
         </div>
-        <p className="text-sm text-muted">{alert.annotations.summary}</p>
-        <div className="num mt-0.5 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-muted">
+        {/* Kiosk: one line per alert (name, service, value); the summary and links are for a desk. */}
+        <p className="text-sm text-muted kiosk:hidden">{alert.annotations.summary}</p>
+        <div className="num mt-0.5 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-muted kiosk:hidden">
           {value && <span data-testid="alert-value">{value}</span>}
           <AlertRunbook alert={alert} />
           {lower > 0 && (

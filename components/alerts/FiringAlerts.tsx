@@ -40,6 +40,9 @@ function DeclareFromAlert({ alert }: { alert: Alert }) {
   );
 }
 
+/** Alert rows a kiosk shows (the ul's nth-child(n+5) rule hides the rest). */
+const KIOSK_ROWS = 4;
+
 type Props = {
   /** Show at most this many groups, then "+N more" (a wall tile has fixed room). Default: all. */
   limit?: number;
@@ -56,10 +59,13 @@ export function FiringAlerts({ limit, className }: Props) {
   const { groups, firing, pending, silenced, stale } = useAlerts(now);
   const shown = groups && limit !== undefined ? groups.slice(0, limit) : groups;
   const more = groups && shown ? groups.length - shown.length : 0;
+  // A wall screen has fixed room: the most severe KIOSK_ROWS, then how many more (CSS only, so
+  // the first paint is already right; ?kiosk=1 is an attribute on <html>, app/layout.tsx).
+  const kioskMore = shown ? shown.length - KIOSK_ROWS : 0;
 
   return (
-    <section aria-label="Firing alerts" className={clsx("rounded-2xl border border-line bg-surface p-4", className)}>
-      <header className="mb-3 flex flex-wrap items-center justify-between gap-2">
+    <section aria-label="Firing alerts" className={clsx("rounded-2xl border border-line bg-surface p-4 kiosk:p-3", className)}>
+      <header className="mb-3 kiosk:mb-2 flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-sm font-semibold tracking-wide text-muted uppercase">
           Alerts
           {groups && (
@@ -85,12 +91,17 @@ export function FiringAlerts({ limit, className }: Props) {
         </p>
       ) : (
         <>
-          <ul className="flex flex-col gap-2">
+          <ul className="flex flex-col gap-2 kiosk:gap-1 kiosk:[&>li:nth-child(n+5)]:hidden">
             {shown!.map((g) => (
               <AlertGroupRow key={g.key} group={g} now={now} stale={stale} declare={g.firing ? <DeclareFromAlert alert={g.top} /> : null} />
             ))}
           </ul>
-          {more > 0 && <p className="mt-2 text-sm text-muted">+{more} more</p>}
+          {more > 0 && <p className={clsx("mt-2 text-sm text-muted", kioskMore > 0 && "kiosk:hidden")}>+{more} more</p>}
+          {kioskMore > 0 && (
+            <p data-testid="kiosk-more-alerts" className="mt-1 hidden text-sm text-muted kiosk:block">
+              +{kioskMore + more} more
+            </p>
+          )}
         </>
       )}
     </section>

@@ -73,7 +73,7 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
   let budget = mounted ? Infinity : FIRST_PAINT_TILES;
 
   return (
-    <main className="mx-auto flex max-w-[240rem] flex-col gap-5 px-6 py-5 kiosk:gap-3 kiosk:px-5 kiosk:py-3">
+    <main className="mx-auto flex max-w-[240rem] flex-col gap-5 px-6 py-5 kiosk:gap-3 kiosk:px-3 kiosk:py-3">
       <h1 className="sr-only">{board?.title ?? "War Room"} — live board</h1>
       <LiveAnnouncer status={summary?.status ?? null} views={views} now={now} />
       {polling && (
@@ -87,13 +87,18 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
       )}
       <StatusBanner summary={summary} dataAge={dataAge} tickMs={board?.tickMs ?? 1000} activeDrills={activeDrills} source={board?.source ?? null} now={now} />
       <BoardProbes />
-      {/* Kiosk: incidents, drills and alerts share one row, leaving the height to the tiles. */}
-      <div className="contents kiosk:grid kiosk:grid-cols-[1fr_1fr_2fr] kiosk:items-start kiosk:gap-3">
-        <ActiveIncidents />
-        <ActiveDrills drills={board?.drills ?? []} services={board?.services ?? []} now={now} />
+      {/* Kiosk: incidents (with the one-line drills under them) and alerts share one row, each
+          keeping to a few rows and saying how many more, so the height goes to the tiles. */}
+      <div className="contents kiosk:grid kiosk:grid-cols-[1fr_1.2fr] kiosk:items-start kiosk:gap-3">
+        <div className="contents kiosk:flex kiosk:min-w-0 kiosk:flex-col kiosk:gap-3">
+          <ActiveIncidents />
+          <ActiveDrills drills={board?.drills ?? []} services={board?.services ?? []} now={now} />
+        </div>
         <FiringAlerts />
       </div>
-      {/* Kiosk: groups flow side by side (a team of one does not take a whole row), so a wall screen fits more. */}
+      {/* Kiosk: groups flow side by side (a team of one does not take a whole row), so a wall screen
+          fits more; a group's basis is exactly its tiles at the grid's 19rem minimum plus their gaps,
+          so at 1080p (98.5rem wide) a team of three and one of two share a row. */}
       <section aria-label="Services" className="flex flex-col gap-4 kiosk:flex-row kiosk:flex-wrap kiosk:gap-3">
         <h2 className="sr-only">Services</h2>
         {board ? (
@@ -141,7 +146,7 @@ function Group({ group, compact, children }: { group: TileGroup; compact: boolea
     <section
       aria-label={`Group ${group.label}`}
       style={{ "--tiles": Math.min(group.tiles.length, 6) } as React.CSSProperties}
-      className="flex flex-col gap-2 kiosk:min-w-0 kiosk:grow-[var(--tiles)] kiosk:basis-[calc(var(--tiles)*20rem)]"
+      className="flex flex-col gap-2 kiosk:min-w-0 kiosk:grow-[var(--tiles)] kiosk:basis-[calc(var(--tiles)*19.75rem-0.75rem)]"
     >
       <h3 className="num flex flex-wrap items-baseline gap-x-3 text-sm font-semibold tracking-wide text-muted uppercase">
         <span className="text-fg">{group.label}</span>

@@ -160,11 +160,12 @@ function FullTile({ info, values, spark, end, stale, drilled, observe }: Props) 
             )}
           </div>
           <div className="flex shrink-0 items-center gap-2">
-            {drilled && <DrillBadge />}
+            {drilled && <DrillBadge iconInKiosk />}
             <StatePill state={display} />
           </div>
         </div>
-        <div className="grid grid-cols-[1fr_1.3fr_1fr_0.7fr] gap-3">
+        {/* Kiosk tiles are ~19rem: tighter gaps and a wider Errors column keep "ERRORS" and its mark clear of CPU. */}
+        <div className="grid grid-cols-[1fr_1.3fr_1fr_0.7fr] gap-3 kiosk:grid-cols-[1fr_1.2fr_1.2fr_0.6fr] kiosk:gap-2">
           <Metric label="p99" value={v("p99", formatMs)} state={s("p99")} stale={stale} testId="tile-p99">
             {sparkProps && (
               <Sparkline {...sparkProps} v={spark!.p99} threshold={info.thresholds?.p99?.warn} className="mt-1 h-8 w-full" />

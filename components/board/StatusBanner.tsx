@@ -84,7 +84,7 @@ export function StatusBanner({ summary, dataAge, tickMs, activeDrills, source, n
 
   return (
     <section aria-label="Status banner" className="overflow-hidden rounded-2xl border border-line bg-surface">
-      <div className="grid grid-cols-1 2xl:grid-cols-[minmax(22rem,27rem)_1fr] kiosk:lg:grid-cols-[minmax(15rem,18rem)_1fr]">
+      <div className="grid grid-cols-1 2xl:grid-cols-[minmax(22rem,27rem)_1fr] kiosk:lg:grid-cols-[minmax(16rem,20rem)_1fr]">
         <div
           className={clsx(
             "flex items-center gap-5 border-b border-line px-7 py-6 2xl:border-r 2xl:border-b-0 kiosk:gap-3 kiosk:px-5 kiosk:py-4 kiosk:lg:border-r kiosk:lg:border-b-0",

@@ -27,14 +27,14 @@ function DrillRow({ drill, name, now }: { drill: DrillEffect; name: string; now:
   const [error, setError] = useState<string | null>(null);
   const left = drillEnd(drill) - now;
   return (
-    <li className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 kiosk:gap-x-3 kiosk:rounded-lg kiosk:bg-drill/8 kiosk:px-3 kiosk:py-1.5 kiosk:ring-1 kiosk:ring-drill/30">
+    <li className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 kiosk:flex-nowrap kiosk:gap-x-3 kiosk:rounded-lg kiosk:bg-drill/8 kiosk:px-3 kiosk:py-1 kiosk:ring-1 kiosk:ring-drill/30">
       <DrillBadge />
-      <span className="font-semibold text-fg">{DRILL_META[drill.kind]?.label ?? drill.kind}</span>
-      <span className="text-muted">
+      <span className="font-semibold whitespace-nowrap text-fg">{DRILL_META[drill.kind]?.label ?? drill.kind}</span>
+      <span className="min-w-0 truncate text-muted">
         on <span className="font-medium text-fg">{name}</span>
       </span>
-      <span className="num text-muted">{magnitudeText(drill)}</span>
-      <span className="num ml-auto text-sm text-muted kiosk:ml-0">
+      <span className="num whitespace-nowrap text-muted">{magnitudeText(drill)}</span>
+      <span className="num ml-auto text-sm whitespace-nowrap text-muted">
         <span className="font-semibold text-fg">{formatDuration(left)}</span> left
       </span>
       <button
@@ -73,13 +73,27 @@ export function ActiveDrills({ drills, services, now }: { drills: DrillEffect[];
         <span className="num rounded bg-surface-2 px-1.5 text-xs text-fg">{active.length}</span>
         {active.length === 0 && <span className="ml-2 text-sm font-normal tracking-normal text-faint normal-case">No drills running.</span>}
       </h2>
+      {/* Kiosk: practice takes one line on a wall screen; the tiles carry their DRILL marks and the
+          banner the count, leaving the height to incidents, alerts and services. */}
       {active.length > 0 && (
-        <ul className="divide-y divide-line border-t border-line kiosk:flex kiosk:flex-wrap kiosk:gap-2 kiosk:divide-y-0 kiosk:border-t-0 kiosk:px-0 kiosk:py-2 kiosk:pr-4">
+        <p data-testid="kiosk-drills" className="hidden min-w-0 truncate pr-4 text-sm text-muted kiosk:block">
+          {active.map((d, i) => (
+            <span key={d.id}>
+              {i > 0 && " · "}
+              <span className="font-semibold text-fg">{DRILL_META[d.kind]?.label ?? d.kind}</span> on {names.get(d.target) ?? d.target}{" "}
+              <span className="num">{magnitudeText(d)}</span>
+            </span>
+          ))}
+        </p>
+      )}
+      {active.length > 0 && (
+        <ul className="divide-y divide-line border-t border-line kiosk:hidden">
           {active.map((d) => (
             <DrillRow key={d.id} drill={d} name={names.get(d.target) ?? d.target} now={now ?? d.startedAt} />
           ))}
         </ul>
       )}
+
     </section>
   );
 }

@@ -1,8 +1,11 @@
 import clsx from "clsx";
 import { FlaskConical } from "lucide-react";
 
-/** Violet DRILL marker: a drill must never be mistaken for a real incident. */
-export function DrillBadge({ className, label = "DRILL" }: { className?: string; label?: string }) {
+/**
+ * Violet DRILL marker: a drill must never be mistaken for a real incident. `iconInKiosk`: on a wall
+ * screen only the violet flask shows (the word stays for screen readers), for a narrow tile's name.
+ */
+export function DrillBadge({ className, label = "DRILL", iconInKiosk = false }: { className?: string; label?: string; iconInKiosk?: boolean }) {
   return (
     <span
       className={clsx(
@@ -11,7 +14,7 @@ export function DrillBadge({ className, label = "DRILL" }: { className?: string;
       )}
     >
       <FlaskConical aria-hidden className="size-3.5" strokeWidth={2.5} />
-      {label}
+      {iconInKiosk ? <span className="kiosk:sr-only">{label}</span> : label}
     </span>
   );
 }

@@ -35,10 +35,13 @@ export function DeclareButton({ className }: { className?: string }) {
   );
 }
 
+/** Incident rows a kiosk shows (the ul's nth-child(n+4) rule hides the rest). */
+const KIOSK_ROWS = 3;
+
 /** The board's strip of open incidents, most severe first, live over the `incidents` channel. */
 export function ActiveIncidents() {
   const all = useLiveIncidents();
-  const now = useServerNow(1000);
+  const now = useServerNow(500);
   const active = (all ?? []).filter(isActive).sort((a, b) => a.severity.localeCompare(b.severity) || a.startedAt - b.startedAt);
   // Drills are practice: the "days since the last incident" counter only counts real ones.
   const lastStart = (all ?? []).reduce<number | null>((m, i) => (i.drill ? m : Math.max(m ?? 0, i.startedAt)), null);
@@ -68,7 +71,7 @@ export function ActiveIncidents() {
         </p>
       )}
       {active.length > 0 && (
-        <ul className="mt-3 flex flex-col gap-2">
+        <ul className="mt-3 flex flex-col gap-2 kiosk:mt-2 kiosk:gap-1.5 kiosk:[&>li:nth-child(n+4)]:hidden">
           {active.map((i) => (
             <li key={i.id}>
               <Link
@@ -78,7 +81,7 @@ export function ActiveIncidents() {
                   SEVERITY_UI[i.severity].accent,
                 )}
               >
-                <span className="num font-mono text-sm font-semibold">{incidentLabel(i.number)}</span>
+                <span className="num font-mono text-sm font-semibold whitespace-nowrap">{incidentLabel(i.number)}</span>
                 <SeverityBadge severity={i.severity} />
                 <span className="min-w-0 truncate font-semibold">
                   {i.title}
@@ -94,6 +97,8 @@ export function ActiveIncidents() {
           ))}
         </ul>
       )}
+      {/* A wall screen has fixed room: the three most severe, then how many more. */}
+      {active.length > KIOSK_ROWS && <p className="mt-1.5 hidden text-sm text-muted kiosk:block">+{active.length - KIOSK_ROWS} more open</p>}
     </section>
   );
 }

@@ -44,7 +44,7 @@ export function IncidentList() {
   const filters = useMemo(() => parseFilters((k) => params.get(k)), [params]);
   const list = useIncidentList(filters);
   const services = useServices();
-  const now = useServerNow(1000);
+  const now = useServerNow(500);
   const [tz] = useTimeZone();
 
   const set = (patch: Partial<ListFilters>) => {

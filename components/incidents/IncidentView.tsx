@@ -38,7 +38,7 @@ export function IncidentView({ id }: { id: string }) {
   const { mode } = useAuth();
   const client = useLiveClient();
   const connection = useConnection();
-  const now = useServerNow(1000);
+  const now = useServerNow(500);
   const [tz] = useTimeZone();
   const serverNow = useCallback(() => client?.serverNow() ?? Date.now(), [client]);
 

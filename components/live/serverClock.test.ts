@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { httpServerNow, noteServerDate, resetServerDate } from "./serverClock";
+import { httpServerNow, noteServerDate, noteServerTime, resetServerDate } from "./serverClock";
 
 afterEach(resetServerDate);
 
@@ -16,5 +16,23 @@ describe("the server's clock from an API answer's Date header", () => {
     noteServerDate(null, 0);
     noteServerDate("not a date", 0);
     expect(httpServerNow(0)).toBeNull();
+  });
+});
+
+describe("the server's clock from X-War-Room-Time", () => {
+  it("takes the server's ms at the middle of the round trip, so a slow laptop is off by at most half of it", () => {
+    const sentAt = Date.UTC(2026, 11, 2, 6, 0, 0);
+    // Answered 06:05:00.730 on the server, the round trip taking 40 ms locally.
+    noteServerTime(String(Date.UTC(2026, 11, 2, 6, 5, 0, 730)), "Wed, 02 Dec 2026 06:05:00 GMT", sentAt, sentAt + 40);
+    expect(httpServerNow(sentAt + 20)).toBe(Date.UTC(2026, 11, 2, 6, 5, 0, 730));
+  });
+  it("is not replaced by a later whole-second Date without it (a proxy's answer)", () => {
+    noteServerTime(String(Date.UTC(2026, 11, 2, 6, 5, 0, 730)), null, 0, 0);
+    noteServerTime(null, "Wed, 02 Dec 2026 06:05:00 GMT", 0, 0);
+    expect(httpServerNow(0)).toBe(Date.UTC(2026, 11, 2, 6, 5, 0, 730));
+  });
+  it("ignores an unreadable header and falls back to Date", () => {
+    noteServerTime("soon", "Wed, 02 Dec 2026 06:05:00 GMT", 0, 0);
+    expect(httpServerNow(0)).toBe(Date.UTC(2026, 11, 2, 6, 5, 0, 500));
   });
 });

@@ -211,7 +211,9 @@ async function sendStream(res: ServerResponse, reply: Reply, lines: AsyncIterabl
 export function sendReply(res: ServerResponse, reply: Reply): void {
   if (res.headersSent) return;
   const status = reply.status ?? 200;
-  const headers: Record<string, string> = { "cache-control": "no-store", ...reply.headers };
+  // The server's clock at the answer, in ms: pages time durations by it before their socket is up
+  // (components/live/serverClock.ts); `Date` has only whole seconds.
+  const headers: Record<string, string> = { "cache-control": "no-store", "x-war-room-time": String(Date.now()), ...reply.headers };
   if (reply.text !== undefined) {
     res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers });
     res.end(reply.text);
