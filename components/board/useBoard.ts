@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useLiveCache } from "@/components/live/useLiveCache";
 import { useQueryClient } from "@tanstack/react-query";
-import { useChannel, useConnection } from "@/components/live/LiveProvider";
+import { SOCKET_GRACE_MS, useChannel, useConnection } from "@/components/live/LiveProvider";
 import { BoardFrameSchema, BoardSnapshotSchema, type BoardFrame } from "@/lib/signals/contract";
 import { parsed } from "@/components/contract";
 import { applyBoardEvent, boardFromSnapshot, replaceBoard, type BoardState } from "./model";
@@ -12,8 +12,6 @@ export const boardQueryKey = ["live", "board"] as const;
 
 /** While the socket is down, the board is fetched this often (docs/protocol.md "Without a WebSocket"). */
 export const BOARD_POLL_MS = 5_000;
-/** A socket that has not come up this long after the page is treated as blocked. */
-const SOCKET_GRACE_MS = 3_000;
 
 export type BoardFeed = { board: BoardState | undefined; polling: boolean };
 

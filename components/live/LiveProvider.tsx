@@ -64,6 +64,13 @@ export function useChannel<S, E = unknown>(channel: string | null, handlers: Cha
   }, [client, channel]);
 }
 
+/**
+ * What a page brought with it (the board, the SLO list) counts as current this long while its
+ * socket has not come up; after it the page says its socket is down (components/board/useBoard.ts)
+ * or marks the figures stale (components/slo/useSlos.ts).
+ */
+export const SOCKET_GRACE_MS = 3_000;
+
 /** Local wall-clock time, refreshed every `intervalMs`; null until mounted (no hydration mismatch). */
 export function useNow(intervalMs = 1000): number | null {
   const [now, setNow] = useState<number | null>(null);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import clsx from "clsx";
 import { StatePill } from "@/components/ui/state";
 import { useFilterKeys } from "@/components/ui/useFilterKeys";
@@ -14,6 +14,12 @@ import type { SlosFrame } from "@/lib/slo/page-feed";
 
 /** Up to this many SLOs every card is drawn at once; beyond, a card is drawn when it first comes on screen. */
 const DRAW_ALL_UP_TO = 40;
+/**
+ * SLO lines in the server's HTML and the first client render (a screen or two, as the board's
+ * FIRST_PAINT_TILES); the rest join once hydrated, so the page of 1,258 SLOs is not 1,258 lines of
+ * HTML before anything shows.
+ */
+const FIRST_PAINT_SLOS = 24;
 
 /** The /slos page: every SLO worst first (firing page-tier, firing ticket-tier, then least budget; components/slo/model.ts groupWorstFirst) under service headings, filterable, live over the `slos` channel. */
 export function SloBoard({ initial = null }: { initial?: SlosFrame | null }) {
@@ -38,6 +44,10 @@ export function SloBoard({ initial = null }: { initial?: SlosFrame | null }) {
   const groups = useMemo(() => (slos ? groupWorstFirst(slos, filter) : []), [slos, filter]);
   const shown = groups.reduce((n, g) => n + g.slos.length, 0);
   const drawAll = (slos?.length ?? 0) <= DRAW_ALL_UP_TO;
+  const [mounted, setMounted] = useState(false);
+  // The rest join at transition priority, in slices that yield (as components/board/Board.tsx).
+  useEffect(() => startTransition(() => setMounted(true)), []);
+  let budget = mounted ? Infinity : FIRST_PAINT_SLOS;
   const counts = { ok: 0, warn: 0, critical: 0, unknown: 0 };
   for (const s of slos ?? []) {
     const st = budgetState(s.budgetRemaining);
@@ -97,20 +107,25 @@ export function SloBoard({ initial = null }: { initial?: SlosFrame | null }) {
       ) : (
         // No dense packing: it would pull a healthier SLO up into an earlier hole, out of worst-first order.
         <div className="grid grid-cols-1 gap-5 2xl:grid-cols-2">
-          {groups.map((g) => (
-            <section
-              key={g.key}
-              aria-label={`Service ${g.service}`}
-              className={clsx("flex min-w-0 flex-col gap-2", g.slos.length > 1 && "2xl:col-span-2")}
-            >
-              <h2 className="text-sm font-semibold tracking-wide text-muted uppercase">{g.service}</h2>
-              <div className={clsx("grid gap-5", g.slos.length > 1 && "2xl:grid-cols-2")}>
-                {g.slos.map((s) => (
-                  <SloSlot key={s.id} slo={s} stale={stale} live={drawAll || visible.has(s.id)} seen={drawAll || seen.current.has(s.id)} observe={observe} />
-                ))}
-              </div>
-            </section>
-          ))}
+          {groups.map((g) => {
+            const n = Math.max(0, Math.min(g.slos.length, budget));
+            budget -= n;
+            if (n === 0) return null;
+            return (
+              <section
+                key={g.key}
+                aria-label={`Service ${g.service}`}
+                className={clsx("flex min-w-0 flex-col gap-2", g.slos.length > 1 && "2xl:col-span-2")}
+              >
+                <h2 className="text-sm font-semibold tracking-wide text-muted uppercase">{g.service}</h2>
+                <div className={clsx("grid gap-5", g.slos.length > 1 && "2xl:grid-cols-2")}>
+                  {g.slos.slice(0, n).map((s) => (
+                    <SloSlot key={s.id} slo={s} stale={stale} live={drawAll || visible.has(s.id)} seen={drawAll || seen.current.has(s.id)} observe={observe} />
+                  ))}
+                </div>
+              </section>
+            );
+          })}
         </div>
       )}
     </main>

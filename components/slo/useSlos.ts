@@ -4,17 +4,16 @@ import { useEffect, useRef } from "react";
 import type { SlosFrame } from "@/lib/slo/page-feed";
 import { useLiveCache } from "@/components/live/useLiveCache";
 import { useQueryClient } from "@tanstack/react-query";
-import { useChannel, useConnection, useNow } from "@/components/live/LiveProvider";
+import { SOCKET_GRACE_MS, useChannel, useConnection, useNow } from "@/components/live/LiveProvider";
 import { SloWorstSchema, SlosSnapshotSchema, SlosUpdateSchema, type SloStatus } from "@/lib/slo/contract";
 import { parsed } from "@/components/contract";
 import { mergeSlos } from "@/lib/slo/merge";
+import { unpackSlos } from "@/lib/slo/wire";
 
 export const slosQueryKey = ["live", "slos"] as const;
 
 /** The server publishes every 5 s; three missed updates make the numbers stale. */
 export const SLOS_STALE_AFTER_MS = 15_000;
-/** Without a live socket, what the page or the last frame brought counts as current this long. */
-const SOCKET_GRACE_MS = 3_000;
 
 export type SlosState = { slos: SloStatus[]; receivedAt: number };
 
@@ -28,7 +27,7 @@ export type UseSlos = {
 
 function toState(data: unknown): SlosState | null {
   const snapshot = parsed(SlosSnapshotSchema, data);
-  return snapshot ? { slos: snapshot.slos, receivedAt: Date.now() } : null;
+  return snapshot ? { slos: unpackSlos(snapshot), receivedAt: Date.now() } : null;
 }
 
 /**
@@ -44,12 +43,12 @@ export function useSlos(initial: SlosFrame | null = null): UseSlos {
   const seeded = useRef(false);
   if (initial && !seeded.current && !qc.getQueryData<SlosState>(slosQueryKey)) {
     seeded.current = true;
-    qc.setQueryData<SlosState>(slosQueryKey, { slos: initial.data.slos, receivedAt: Date.now() });
+    qc.setQueryData<SlosState>(slosQueryKey, { slos: unpackSlos(initial.data), receivedAt: Date.now() });
   }
   useEffect(() => {
     if (!initial || seeded.current) return;
     seeded.current = true;
-    qc.setQueryData<SlosState>(slosQueryKey, { slos: initial.data.slos, receivedAt: Date.now() });
+    qc.setQueryData<SlosState>(slosQueryKey, { slos: unpackSlos(initial.data), receivedAt: Date.now() });
   }, [initial, qc]);
   const write = (data: unknown) => {
     const next = toState(data);
@@ -58,7 +57,8 @@ export function useSlos(initial: SlosFrame | null = null): UseSlos {
   const merge = (data: unknown) => {
     const update = parsed(SlosUpdateSchema, data);
     if (!update) return;
-    qc.setQueryData<SlosState>(slosQueryKey, (held) => (held ? { slos: mergeSlos(held.slos, update), receivedAt: Date.now() } : held));
+    const moved = { slos: unpackSlos(update), removed: update.removed };
+    qc.setQueryData<SlosState>(slosQueryKey, (held) => (held ? { slos: mergeSlos(held.slos, moved), receivedAt: Date.now() } : held));
   };
   useChannel<unknown>(
     "slos",

@@ -3,6 +3,7 @@ import { Hub } from "../live/hub";
 import { frameText, type Frame } from "../live/frame";
 import { SloChannel, worstOf } from "./channel";
 import { mergeSlos } from "./merge";
+import { unpackSlos } from "./wire";
 import type { SloStatus, SloTracker } from "./tracker";
 
 const slo = (id: string, budgetRemaining: number | null) => ({ id, service: "s", name: id, budgetRemaining }) as unknown as SloStatus;
@@ -47,14 +48,15 @@ describe("slos updates", () => {
     // a moves below display precision (0.81234 → 0.81236: 81.2 % either way), b's bad count moves, c stays.
     all = [full("a", 0.81236, 10), full("b", 0.5, 21), full("c", -0.2, 30)];
     channel.maybePublish(5000, 1000, all);
-    expect(updates()[1]).toEqual({ slos: [all[1]] });
+    expect(unpackSlos(updates()[1])).toEqual([all[1]]);
+    expect(updates()[1].removed).toBeUndefined();
 
     // Nothing moved: an empty update (the page still learns its figures are current); c removed from the config.
     channel.maybePublish(10_000, 1000, all.slice(0, 2));
-    expect(updates()[2]).toEqual({ slos: [], removed: ["c"] });
+    expect(updates()[2]).toEqual({ policies: [], slos: [], removed: ["c"] });
 
     const held = [full("a", 0.81234, 10), full("b", 0.5, 20), full("c", -0.2, 30)];
-    const merged = mergeSlos(mergeSlos(held, updates()[1]), updates()[2]);
+    const merged = mergeSlos(mergeSlos(held, { slos: unpackSlos(updates()[1]) }), updates()[2]);
     expect(merged.map((s) => [s.id, s.bad])).toEqual([["a", 10], ["b", 21]]);
     expect(merged[0]).toBe(held[0]);
     // A late subscriber's snapshot is what the channel told, so the next delta applies to it.

@@ -3,6 +3,7 @@ import type { Clock } from "../time";
 import type { SloStatus, SloTracker } from "./tracker";
 import type { SloWorst } from "./contract";
 import { BURN_WINDOWS } from "./math";
+import { packSlos, unpackSlos, type SlosWire } from "./wire";
 
 /**
  * One minute of updates. An update carries only the SLOs whose shown figures moved (up to every
@@ -39,6 +40,7 @@ export const sloPrint = (s: SloStatus): string => JSON.stringify(s, shown);
  * The `slos` channel: every SLO's status (budget, burn rates, burn alerts). The snapshot has all of
  * them; an `update` only the SLOs whose shown figures moved since the last update on the channel
  * (and `removed`, ids no longer configured), which the client merges by id (docs/protocol.md, `slos`).
+ * Both in the compact form of lib/slo/wire.ts (rules once per frame, figures rounded).
  */
 export class SloChannel {
   private readonly hub: Hub;
@@ -51,29 +53,30 @@ export class SloChannel {
     this.current = () => opts.slos.status(opts.clock.now());
     // Another instance's update is what viewers hold now (as lib/signals/channels.ts does for the board).
     this.hub.onRemote("slos", (_f, parsed) => {
-      const m = parsed() as { event?: string; data?: { slos?: SloStatus[]; removed?: string[] } } | null;
-      if (m?.event !== "update") return;
-      for (const s of m.data?.slos ?? []) this.told.set(s.id, { print: sloPrint(s), status: s });
+      const m = parsed() as { event?: string; data?: SlosWire } | null;
+      if (m?.event !== "update" || !m.data) return;
+      for (const s of unpackSlos(m.data)) this.told.set(s.id, { print: sloPrint(s), status: s });
       for (const id of m.data?.removed ?? []) this.told.delete(id);
     });
     this.hub.onResync(() => this.told.clear());
     this.hub.route("slos", (name) => {
-      if (name === "slos") return { historyLimit: HISTORY_LIMIT, lossless: false, snapshot: () => ({ slos: this.snapshot() }) };
+      if (name === "slos") return { historyLimit: HISTORY_LIMIT, lossless: false, snapshot: () => packSlos(this.snapshot()) };
       if (name === WORST) return { historyLimit: HISTORY_LIMIT, lossless: false, snapshot: () => worstOf(opts.slos.status(opts.clock.now())) };
       return null;
     });
   }
 
   /** The snapshot with the channel's position, for the /slos page to render with (lib/slo/page-feed.ts); the socket then resumes from it. */
-  frame(): { epoch: string; seq: number; data: { slos: SloStatus[] } } {
+  frame(): { epoch: string; seq: number; data: SlosWire } {
     const ch = this.hub.channel("slos");
-    return { epoch: ch?.epoch ?? "", seq: ch?.seq ?? 0, data: { slos: this.snapshot() } };
+    return { epoch: ch?.epoch ?? "", seq: ch?.seq ?? 0, data: packSlos(this.snapshot()) };
   }
 
   /** Publishes `statuses` when tick `t` is the first of a publish period. */
   maybePublish(t: number, tickMs: number, statuses: SloStatus[]): void {
     if (t % SLO_PUBLISH_EVERY_MS >= tickMs) return;
-    this.hub.publish("slos", "update", this.diff(statuses));
+    const { slos, removed } = this.diff(statuses);
+    this.hub.publish("slos", "update", packSlos(slos, removed));
     this.hub.publish(WORST, "update", worstOf(statuses));
   }
 

@@ -64,10 +64,16 @@ export const BurndownSchema = z.object({
   points: z.array(z.object({ t: z.number(), remaining: z.number().nullable(), ideal: z.number() })),
 });
 
+/**
+ * One SLO on the `slos` channel (lib/slo/wire.ts): its status without the burn-alert rules, which
+ * the frame's `policies` carries once; `policy` indexes them and `firing` names the rules that fire.
+ */
+export const SloRowSchema = SloStatusSchema.omit({ burnAlerts: true }).extend({ policy: z.number().int().nonnegative(), firing: z.array(z.string()) });
+const policies = z.array(z.array(BurnRateRuleSchema)).meta({ description: "Each distinct list of burn-rate rules once; SLOs refer to one by index" });
 /** `slos` snapshot: every SLO. */
-export const SlosSnapshotSchema = z.object({ slos: z.array(SloStatusSchema) });
+export const SlosSnapshotSchema = z.object({ policies, slos: z.array(SloRowSchema) });
 /** `slos` update: only the SLOs whose shown figures moved since the last update, and the ids no longer configured (docs/protocol.md). */
-export const SlosUpdateSchema = z.object({ slos: z.array(SloStatusSchema), removed: z.array(z.string()).optional() });
+export const SlosUpdateSchema = z.object({ policies, slos: z.array(SloRowSchema), removed: z.array(z.string()).optional() });
 
 /** `slos:worst` (docs/protocol.md): what the board's banner shows, without every SLO: the one with the least budget left, and how many there are. */
 export const SloWorstSchema = z.object({ worst: SloStatusSchema.nullable(), total: z.number() });

@@ -1,8 +1,8 @@
 import { pageFeedSlot, type PageCaller, type PageFeed } from "../signals/page-feed";
-import type { SloStatus } from "./contract";
+import type { SlosWire } from "./wire";
 
 /** The `slos` snapshot with the channel's position, as the /slos page renders with it (app/slos/page.tsx). */
-export type SlosFrame = { epoch: string; seq: number; data: { slos: SloStatus[] } };
+export type SlosFrame = { epoch: string; seq: number; data: SlosWire };
 export type SlosFeed = PageFeed<SlosFrame>;
 
 const slot = pageFeedSlot<SlosFrame>("slos-feed");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { StoreUnavailable } from "../errors";
 import { isStoreUnreachable } from "./errors";
-import { StoreOutage } from "./outage";
+import { GuardedPostgresDialect, StoreOutage } from "./outage";
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -89,6 +89,52 @@ describe("StoreOutage", () => {
     expect(lines.map((l) => l.msg)).toEqual([expect.stringMatching(/store unreachable/), "store reachable again"]);
     // A statement begun after the recovery that cannot reach the database is a new outage.
     expect(o.classify(dead(), o.generation)).toBeInstanceOf(StoreUnavailable);
+    expect(o.down).toBe(true);
+    expect(lines.filter((l) => l.level === "warn")).toHaveLength(2);
+  });
+
+  it("a pooled connection from before the outage ended that fails after it starts no second outage; a new connection's failure does", async () => {
+    const { o, lines } = outage();
+    const dead = () => withCode("Connection terminated unexpectedly", "ECONNRESET");
+    // A fake pg pool handing out the client the test names; a client answers until the test kills it.
+    type Client = { alive: boolean; query: () => Promise<unknown>; release: () => void };
+    const client = (): Client => {
+      const c: Client = { alive: true, query: async () => (c.alive ? { command: "SELECT", rowCount: 1, rows: [{ x: 1 }] } : Promise.reject(dead())), release: () => undefined };
+      return c;
+    };
+    let handOut = client();
+    const pool = { connect: async () => handOut, end: async () => undefined, on: () => undefined };
+    const driver = new GuardedPostgresDialect({ pool: pool as never }, o).createDriver();
+    await driver.init();
+    const query = { sql: "select 1", parameters: [], query: { kind: "RawNode" } } as never;
+    const run = async () => {
+      const c = await driver.acquireConnection();
+      try {
+        await c.executeQuery(query);
+      } finally {
+        await driver.releaseConnection(c);
+      }
+    };
+    const old = handOut;
+    await run();
+    // The database goes away under the pooled client: the outage begins.
+    old.alive = false;
+    await expect(run()).rejects.toBeInstanceOf(StoreUnavailable);
+    expect(o.down).toBe(true);
+    // It comes back: a new client answers and ends the outage.
+    handOut = client();
+    await run();
+    expect(lines.map((l) => l.msg)).toEqual([expect.stringMatching(/store unreachable/), "store reachable again"]);
+    // The old client, dead since before the recovery, is handed out again: refused, but no second outage.
+    handOut = old;
+    await expect(run()).rejects.toBeInstanceOf(StoreUnavailable);
+    expect(o.down).toBe(false);
+    expect(lines).toHaveLength(2);
+    // A client first handed out after the recovery that cannot reach the database is a new outage.
+    handOut = client();
+    await run();
+    handOut.alive = false;
+    await expect(run()).rejects.toBeInstanceOf(StoreUnavailable);
     expect(o.down).toBe(true);
     expect(lines.filter((l) => l.level === "warn")).toHaveLength(2);
   });

@@ -104,17 +104,30 @@ export class GuardedPostgresDialect extends PostgresDialect {
   }
 }
 
+/**
+ * The outage generation each pooled connection was first handed out in (Kysely's PostgreSQL
+ * driver hands out the same connection object for the same pg client). A connection from before
+ * the last outage ended that fails now was dead before the database came back (CI saw one start a
+ * second "outage" right after recovery): its failure is refused but starts no outage; the pool
+ * drops it and the next connection finds out for itself.
+ */
+const firstHandedOut = new WeakMap<DatabaseConnection, number>();
+
 class GuardedConnection implements DatabaseConnection {
   readonly inner: DatabaseConnection;
   private readonly outage: StoreOutage;
+  private readonly since: number;
 
   constructor(inner: DatabaseConnection, outage: StoreOutage) {
     this.inner = inner;
     this.outage = outage;
+    let since = firstHandedOut.get(inner);
+    if (since === undefined) firstHandedOut.set(inner, (since = outage.generation));
+    this.since = since;
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const began = this.outage.generation;
+    const began = Math.min(this.since, this.outage.generation);
     try {
       const result = await this.inner.executeQuery<R>(query);
       this.outage.reached();
@@ -125,7 +138,7 @@ class GuardedConnection implements DatabaseConnection {
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    const began = this.outage.generation;
+    const began = Math.min(this.since, this.outage.generation);
     try {
       yield* this.inner.streamQuery<R>(query, chunkSize);
     } catch (err) {
@@ -149,10 +162,12 @@ class GuardedDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    // A connect begun before an outage ended and failing after it says nothing about the database now.
+    const began = this.outage.generation;
     try {
       return new GuardedConnection(await this.outage.attempt(() => this.inner.acquireConnection()), this.outage);
     } catch (err) {
-      throw this.outage.classify(err);
+      throw this.outage.classify(err, began);
     }
   }
 
