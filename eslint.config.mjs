@@ -43,7 +43,7 @@ function layerRules() {
 }
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "data/", "test-results/", "playwright-report/", "next-env.d.ts", "bench/**/_scratch/"] },
+  { ignores: ["node_modules/", ".next/", ".build/", "data/", "test-results/", "playwright-report/", "next-env.d.ts", "bench/**/_scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
