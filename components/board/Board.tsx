@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
 import clsx from "clsx";
 import { isDrillActive } from "@/lib/drills/types";
 import type { BoardFrame, ServiceInfo } from "@/lib/signals/contract";
@@ -19,6 +19,7 @@ import { groupTiles, tileViews, type TileGroup } from "./groups";
 import { sourceDownFor, summarize } from "./model";
 import { BOARD_POLL_MS, useBoard } from "./useBoard";
 import { useVisible } from "@/components/ui/useVisible";
+import { useFirstPaint } from "@/components/ui/useFirstPaint";
 import { LiveAnnouncer } from "./LiveAnnouncer";
 
 const NO_SERVICES: ServiceInfo[] = [];
@@ -33,10 +34,7 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
   const board = useDeferredValue(liveBoard);
   const now = useServerNow(500);
   const [view, setView] = useState(initialView);
-  const [mounted, setMounted] = useState(false);
-  // The other ~950 tiles of a 1,000-service board join at transition priority: rendered in slices
-  // that yield, so the first paint and input are not held behind one long task (BENCHMARKS.md).
-  useEffect(() => startTransition(() => setMounted(true)), []);
+  const { mounted, take } = useFirstPaint(FIRST_PAINT_TILES);
   const input = useRef<HTMLInputElement>(null);
   const change = useCallback((v: BoardView) => {
     setView(v);
@@ -72,7 +70,6 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
 
   const dataAge = board?.lastTickAt != null && now !== null ? Math.max(0, now - board.lastTickAt) : null;
   const stale = summary?.stale ?? true;
-  let budget = mounted ? Infinity : FIRST_PAINT_TILES;
 
   return (
     <main className="mx-auto flex max-w-[240rem] flex-col gap-5 px-6 py-5 kiosk:gap-3 kiosk:px-3 kiosk:py-3">
@@ -110,8 +107,7 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
             </div>
             {groups.length === 0 && <p className="rounded-xl border border-dashed border-line px-4 py-8 text-center text-muted">No service matches “{view.filter}”.</p>}
             {groups.map((g) => {
-              const n = Math.max(0, Math.min(g.tiles.length, budget));
-              budget -= n;
+              const n = take(g.tiles.length);
               return (
                 <Group key={g.key} group={g} compact={view.compact}>
                   {g.tiles.slice(0, n).map((t) => (

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import clsx from "clsx";
 import { Square } from "lucide-react";
-import { DRILL_META, drillEnd, isDrillActive, type DrillEffect } from "@/lib/drills/types";
+import { drillEnd, drillKindLabel, isDrillActive, type DrillEffect } from "@/lib/drills/types";
 import type { ServiceInfo } from "@/lib/signals/contract";
 import { formatDuration } from "@/lib/signals/format";
 import { ApiError } from "@/components/api";
@@ -27,14 +27,14 @@ function DrillRow({ drill, name, now }: { drill: DrillEffect; name: string; now:
   const [error, setError] = useState<string | null>(null);
   const left = drillEnd(drill) - now;
   return (
-    <li className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 kiosk:flex-nowrap kiosk:gap-x-3 kiosk:rounded-lg kiosk:bg-drill/8 kiosk:px-3 kiosk:py-1 kiosk:ring-1 kiosk:ring-drill/30">
+    <li className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3">
       <DrillBadge />
-      <span className="font-semibold whitespace-nowrap text-fg">{DRILL_META[drill.kind]?.label ?? drill.kind}</span>
-      <span className="min-w-0 truncate text-muted">
+      <span className="font-semibold text-fg">{drillKindLabel(drill.kind)}</span>
+      <span className="text-muted">
         on <span className="font-medium text-fg">{name}</span>
       </span>
-      <span className="num whitespace-nowrap text-muted">{magnitudeText(drill)}</span>
-      <span className="num ml-auto text-sm whitespace-nowrap text-muted">
+      <span className="num text-muted">{magnitudeText(drill)}</span>
+      <span className="num ml-auto text-sm text-muted">
         <span className="font-semibold text-fg">{formatDuration(left)}</span> left
       </span>
       <button
@@ -45,8 +45,8 @@ function DrillRow({ drill, name, now }: { drill: DrillEffect; name: string; now:
           setError(null);
           stop.mutate(drill.id, { onError: (e) => setError(e instanceof ApiError ? e.message : "Could not stop the drill") });
         }}
-        title={perm.reason ?? `Stop the ${DRILL_META[drill.kind]?.label ?? drill.kind} drill on ${name}`}
-        className="inline-flex items-center gap-1.5 rounded-md border border-line px-3 py-1 text-sm font-medium text-fg hover:border-critical hover:text-critical disabled:opacity-50 kiosk:hidden"
+        title={perm.reason ?? `Stop the ${drillKindLabel(drill.kind)} drill on ${name}`}
+        className="inline-flex items-center gap-1.5 rounded-md border border-line px-3 py-1 text-sm font-medium text-fg hover:border-critical hover:text-critical disabled:opacity-50"
       >
         <Square aria-hidden className="size-3.5" fill="currentColor" />
         {stop.isPending ? "Stopping…" : "Stop"}
@@ -73,14 +73,14 @@ export function ActiveDrills({ drills, services, now }: { drills: DrillEffect[];
         <span className="num rounded bg-surface-2 px-1.5 text-xs text-fg">{active.length}</span>
         {active.length === 0 && <span className="ml-2 text-sm font-normal tracking-normal text-faint normal-case">No drills running.</span>}
       </h2>
-      {/* Kiosk: practice takes one line on a wall screen; the tiles carry their DRILL marks and the
-          banner the count, leaving the height to incidents, alerts and services. */}
+      {/* Kiosk: practice takes one line on a wall screen (the rows below are for a desk); the tiles
+          carry their DRILL marks and the banner the count, leaving the height to incidents, alerts and services. */}
       {active.length > 0 && (
         <p data-testid="kiosk-drills" className="hidden min-w-0 truncate pr-4 text-sm text-muted kiosk:block">
           {active.map((d, i) => (
             <span key={d.id}>
               {i > 0 && " · "}
-              <span className="font-semibold text-fg">{DRILL_META[d.kind]?.label ?? d.kind}</span> on {names.get(d.target) ?? d.target}{" "}
+              <span className="font-semibold text-fg">{drillKindLabel(d.kind)}</span> on {names.get(d.target) ?? d.target}{" "}
               <span className="num">{magnitudeText(d)}</span>
             </span>
           ))}
@@ -93,7 +93,6 @@ export function ActiveDrills({ drills, services, now }: { drills: DrillEffect[];
           ))}
         </ul>
       )}
-
     </section>
   );
 }

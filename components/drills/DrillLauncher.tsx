@@ -2,7 +2,7 @@
 
 import { memo, useId, useMemo, useState, type FormEvent } from "react";
 import { FlaskConical } from "lucide-react";
-import { DRILL_DEFAULT_MAGNITUDE, DRILL_KINDS, DRILL_META, type DrillKind, type StartDrillInput } from "@/lib/drills/types";
+import { DRILL_DEFAULT_MAGNITUDE, DRILL_KINDS, DRILL_META, drillKindLabel, type DrillKind, type StartDrillInput } from "@/lib/drills/types";
 import type { ServiceInfo } from "@/lib/signals/contract";
 import { ApiError, detailLines } from "@/components/api";
 import { useStartDrill } from "./api";
@@ -175,7 +175,7 @@ export const DrillLauncher = memo(function DrillLauncher({ services: all }: { se
       )}
       {start.isSuccess && !err && (
         <p role="status" className="mt-4 text-sm text-drill">
-          Drill started: {DRILL_META[start.data.drill.kind]?.label ?? start.data.drill.kind} on{" "}
+          Drill started: {drillKindLabel(start.data.drill.kind)} on{" "}
           {services.find((s) => s.id === start.data.drill.target)?.name ?? start.data.drill.target}.
         </p>
       )}

@@ -28,11 +28,6 @@ export function noteServerTime(time: string | null, date: string | null, sentAt:
   if (Number.isFinite(t)) httpOffset = t + 500 - receivedAt;
 }
 
-/** Notes a response's `Date` header, received at local time `receivedAt`. */
-export function noteServerDate(header: string | null, receivedAt: number): void {
-  noteServerTime(null, header, receivedAt, receivedAt);
-}
-
 /** The server's time by the newest answer, or null when no API answer has come yet. */
 export function httpServerNow(localNow: number): number | null {
   return httpOffset === null ? null : localNow + httpOffset;

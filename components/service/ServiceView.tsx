@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import clsx from "clsx";
 import { ArrowLeft } from "lucide-react";
-import { DRILL_META, drillEnd, isDrillActive, type DrillEffect } from "@/lib/drills/types";
+import { drillEnd, drillKindLabel, isDrillActive, type DrillEffect } from "@/lib/drills/types";
 import type { ServiceInfo } from "@/lib/signals/contract";
 import { isStale, serviceStates } from "@/lib/signals/state";
 import { SIGNAL_META, type SignalName, type Threshold } from "@/lib/signals/types";
@@ -63,7 +63,7 @@ function thresholdLines(signal: SignalName, t: Threshold | undefined): Threshold
 }
 
 function drillLabel(d: DrillEffect, service: ServiceInfo): string {
-  const kind = DRILL_META[d.kind]?.label ?? d.kind;
+  const kind = drillKindLabel(d.kind);
   return `DRILL: ${kind}${d.target !== service.id ? ` (${d.target})` : ""}`;
 }
 
@@ -175,7 +175,7 @@ function ValidServiceView({ id }: { id: string }) {
           <h1 className="text-3xl font-bold tracking-tight">{info?.name ?? id}</h1>
           <StatePill state={display} className="text-sm" />
           {activeDrills.map((d) => (
-            <DrillBadge key={d.id} label={`DRILL: ${DRILL_META[d.kind]?.label ?? d.kind}`} />
+            <DrillBadge key={d.id} label={`DRILL: ${drillKindLabel(d.kind)}`} />
           ))}
           <div className="ml-auto flex items-center gap-3 text-sm text-muted">
             {stale && age !== null && <StateMark state="stale" />}

@@ -1,10 +1,11 @@
 "use client";
 
-import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import clsx from "clsx";
 import { StatePill } from "@/components/ui/state";
 import { useFilterKeys } from "@/components/ui/useFilterKeys";
 import { useVisible } from "@/components/ui/useVisible";
+import { useFirstPaint } from "@/components/ui/useFirstPaint";
 import { formatAge } from "@/lib/signals/format";
 import { useNow } from "@/components/live/LiveProvider";
 import { SloSlot } from "./SloSlot";
@@ -16,8 +17,8 @@ import type { SlosFrame } from "@/lib/slo/page-feed";
 const DRAW_ALL_UP_TO = 40;
 /**
  * SLO lines in the server's HTML and the first client render (a screen or two, as the board's
- * FIRST_PAINT_TILES); the rest join once hydrated, so the page of 1,258 SLOs is not 1,258 lines of
- * HTML before anything shows.
+ * FIRST_PAINT_TILES; components/ui/useFirstPaint.ts), so the page of 1,258 SLOs is not 1,258 lines
+ * of HTML before anything shows.
  */
 const FIRST_PAINT_SLOS = 24;
 
@@ -44,10 +45,7 @@ export function SloBoard({ initial = null }: { initial?: SlosFrame | null }) {
   const groups = useMemo(() => (slos ? groupWorstFirst(slos, filter) : []), [slos, filter]);
   const shown = groups.reduce((n, g) => n + g.slos.length, 0);
   const drawAll = (slos?.length ?? 0) <= DRAW_ALL_UP_TO;
-  const [mounted, setMounted] = useState(false);
-  // The rest join at transition priority, in slices that yield (as components/board/Board.tsx).
-  useEffect(() => startTransition(() => setMounted(true)), []);
-  let budget = mounted ? Infinity : FIRST_PAINT_SLOS;
+  const { take } = useFirstPaint(FIRST_PAINT_SLOS);
   const counts = { ok: 0, warn: 0, critical: 0, unknown: 0 };
   for (const s of slos ?? []) {
     const st = budgetState(s.budgetRemaining);
@@ -108,8 +106,7 @@ export function SloBoard({ initial = null }: { initial?: SlosFrame | null }) {
         // No dense packing: it would pull a healthier SLO up into an earlier hole, out of worst-first order.
         <div className="grid grid-cols-1 gap-5 2xl:grid-cols-2">
           {groups.map((g) => {
-            const n = Math.max(0, Math.min(g.slos.length, budget));
-            budget -= n;
+            const n = take(g.slos.length);
             if (n === 0) return null;
             return (
               <section

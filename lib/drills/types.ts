@@ -62,6 +62,11 @@ export const StartDrillInputSchema = z
   .strict();
 export type StartDrillInput = z.input<typeof StartDrillInputSchema>;
 
+/** What a drill kind is called on screen ("Error spike"); an unknown kind by its name. */
+export function drillKindLabel(kind: string): string {
+  return DRILL_META[kind as DrillKind]?.label ?? kind;
+}
+
 export function drillEnd(d: DrillEffect): number {
   return d.stoppedAt !== null ? Math.min(d.stoppedAt, d.endsAt) : d.endsAt;
 }

@@ -1,3 +1,4 @@
+import { evaluateBurnAlerts } from "./burn-alerts";
 import type { BurnRateRule, SloStatus } from "./contract";
 
 /**
@@ -74,23 +75,15 @@ export function packSlos(slos: readonly SloStatus[], removed?: readonly string[]
   return removed && removed.length > 0 ? { policies, slos: rows, removed: [...removed] } : { policies, slos: rows };
 }
 
-function finiteOrNull(v: number | null | undefined): number | null {
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-
-/** The statuses of a packed frame; a row naming a policy the frame lacks has no burn alerts. */
+/**
+ * The statuses of a packed frame; a row naming a policy the frame lacks has no burn alerts. Each
+ * rule's burns come from the row's rates as the server derives them (evaluateBurnAlerts); whether
+ * it fires is the server's word (`firing`), not re-judged on the rounded rates.
+ */
 export function unpackSlos(w: Pick<SlosWire, "policies" | "slos">): SloStatus[] {
   return w.slos.map(({ policy, firing, ...s }) => {
-    const rules = w.policies[policy] ?? [];
     const on = new Set(firing);
-    return {
-      ...s,
-      burnAlerts: rules.map((rule) => ({
-        rule,
-        firing: on.has(rule.id),
-        longBurn: finiteOrNull(s.burnRates[rule.longWindow]),
-        shortBurn: finiteOrNull(s.burnRates[rule.shortWindow]),
-      })),
-    };
+    const burnAlerts = evaluateBurnAlerts(w.policies[policy] ?? [], s.burnRates).map((a) => ({ ...a, firing: on.has(a.rule.id) }));
+    return { ...s, burnAlerts };
   });
 }
