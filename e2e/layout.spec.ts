@@ -186,7 +186,7 @@ test("a drill that turns a service critical is announced once in the polite live
 
 // Mid-incident the wall screen still shows every service: the incidents, drills and alerts panels
 // keep to a few rows each and say how many more (CI once saw an alert push the demo board past 1080 px).
-test("kiosk at 1920×1080 mid-incident, with five drills, their alerts and an open incident, shows every tile without scrolling", async ({ browser, request }) => {
+test("kiosk at 1920×1080 and 1366×768 mid-incident, with five drills, their alerts and an open incident, shows every tile without scrolling", async ({ browser, request }) => {
   test.setTimeout(90_000);
   const targets = ["search", "payments", "checkout", "notifications", "catalog"];
   const drills: string[] = [];
@@ -200,24 +200,30 @@ test("kiosk at 1920×1080 mid-incident, with five drills, their alerts and an op
     headers: { "x-war-room-user": "Ada" },
   });
   expect(inc.status()).toBe(201);
-  const page = await open(browser, srv.url + "/?kiosk=1", 1920, 1080);
-  // One alert row per drilled service (pending or firing): more than the kiosk's four.
-  await expect.poll(() => page.getByTestId("alert-group").count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(targets.length);
-  await expect(page.getByTestId("kiosk-more-alerts")).toBeVisible();
-  await expect(page.getByTestId("kiosk-drills")).toBeVisible();
-  await expect(page.getByTestId("kiosk-drills")).toContainText("Error spike on Search");
-  await expect(page.getByRole("region", { name: "Active incidents" })).toContainText("Checkout and payments failing");
-  await expect(page.getByRole("article")).toHaveCount(8);
-  await expectWholeFigures(page);
-  const { scroll, inner, below } = await page.evaluate(() => ({
-    scroll: document.scrollingElement!.scrollHeight,
-    inner: window.innerHeight,
-    below: [...document.querySelectorAll("article")].filter((a) => a.getBoundingClientRect().bottom > window.innerHeight).map((a) => a.getAttribute("aria-label")),
-  }));
-  expect(below).toEqual([]);
-  expect(scroll).toBeLessThanOrEqual(inner);
-  await page.screenshot({ path: `${SHOTS}/layout-kiosk-incident-1920.png` });
-  await page.context().close();
+  // A 1080p wall screen and the smallest one the kiosk is made for (#15: a laptop on the call, 1366×768).
+  for (const [width, height] of [
+    [1920, 1080],
+    [1366, 768],
+  ]) {
+    const page = await open(browser, srv.url + "/?kiosk=1", width, height);
+    // One alert row per drilled service (pending or firing): more than the kiosk's four.
+    await expect.poll(() => page.getByTestId("alert-group").count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(targets.length);
+    await expect(page.getByTestId("kiosk-more-alerts")).toBeVisible();
+    await expect(page.getByTestId("kiosk-drills")).toBeVisible();
+    await expect(page.getByTestId("kiosk-drills")).toContainText("Error spike on Search");
+    await expect(page.getByRole("region", { name: "Active incidents" })).toContainText("Checkout and payments failing");
+    await expect(page.getByRole("article")).toHaveCount(8);
+    await expectWholeFigures(page);
+    const { scroll, inner, below } = await page.evaluate(() => ({
+      scroll: document.scrollingElement!.scrollHeight,
+      inner: window.innerHeight,
+      below: [...document.querySelectorAll("article")].filter((a) => a.getBoundingClientRect().bottom > window.innerHeight).map((a) => a.getAttribute("aria-label")),
+    }));
+    await page.screenshot({ path: `${SHOTS}/layout-kiosk-incident-${width}.png` });
+    expect(below, `${width}×${height}`).toEqual([]);
+    expect(scroll, `${width}×${height}`).toBeLessThanOrEqual(inner);
+    await page.context().close();
+  }
   for (const id of drills) await request.post(`${srv.url}/api/v1/drills/${id}/stop`);
 });
 

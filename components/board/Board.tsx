@@ -21,6 +21,7 @@ import { BOARD_POLL_MS, useBoard } from "./useBoard";
 import { useVisible } from "@/components/ui/useVisible";
 import { useFirstPaint } from "@/components/ui/useFirstPaint";
 import { LiveAnnouncer } from "./LiveAnnouncer";
+import { packRows, useKioskColumns } from "./pack";
 
 const NO_SERVICES: ServiceInfo[] = [];
 /** Tiles in the server-rendered page and the first paint; the rest follow once the page is live. */
@@ -53,7 +54,11 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
   // Services whose own data stopped (a push-fed service whose pushes ended), as the server judges it.
   const staleIds = useMemo(() => new Set(board?.summary?.stale ?? []), [board?.summary?.stale]);
   const views = useMemo(() => (board ? tileViews(board.services, board.latest) : []), [board]);
-  const groups = useMemo(() => groupTiles(views, view.group, view.filter), [views, view.group, view.filter]);
+  const grouped = useMemo(() => groupTiles(views, view.group, view.filter), [views, view.group, view.filter]);
+  // Kiosk: small teams fill the gaps bigger ones leave in a row (components/board/pack.ts).
+  const servicesRef = useRef<HTMLElement>(null);
+  const columns = useKioskColumns(servicesRef);
+  const groups = useMemo(() => (columns ? packRows(grouped, (g) => g.tiles.length, columns) : grouped), [grouped, columns]);
   const shown = groups.reduce((n, g) => n + g.tiles.length, 0);
 
   const { drilled, activeDrills } = useMemo(() => {
@@ -98,7 +103,7 @@ export function Board({ initial, initialView }: { initial: BoardFrame | null; in
       {/* Kiosk: groups flow side by side (a team of one does not take a whole row), so a wall screen
           fits more; a group's basis is exactly its tiles at the grid's 19rem minimum plus their gaps,
           so at 1080p (98.5rem wide) a team of three and one of two share a row. */}
-      <section aria-label="Services" className="flex flex-col gap-4 kiosk:flex-row kiosk:flex-wrap kiosk:gap-3">
+      <section ref={servicesRef} aria-label="Services" className="flex flex-col gap-4 kiosk:flex-row kiosk:flex-wrap kiosk:gap-3">
         <h2 className="sr-only">Services</h2>
         {board ? (
           <>
