@@ -8,6 +8,16 @@
  * (`warroom_tick_duration_seconds`) and the board snapshot's size in bytes.
  *
  *   npm run bench:scale -- [--sizes 100,1000,5000] [--steady 60] [--format yaml|json] [--tsx]
+ *                          [--source prometheus] [--history 60] [--scrape 5] [--cpu-prof]
+ *
+ * `--cpu-prof` writes the measured server's CPU profile (start-up and steady state) to
+ * bench/results/prof/ when it stops.
+ *
+ * `--source prometheus` measures a server whose estate is fed by a real Prometheus (Debian's
+ * /usr/bin/prometheus): a second War Room with the same estate on the simulator exports it at
+ * /sim/metrics, Prometheus scrapes that every `--scrape` seconds for `--history` seconds, then the
+ * measured server starts with `source: prometheus` pointing at it (its backfill and first ticks
+ * query Prometheus). The feeder and Prometheus keep running on the same cores meanwhile.
  *
  * The server runs as `npm start` runs it: the prebuilt bundle (scripts/server-bundle.mjs, built
  * first when stale); `--tsx` runs server.ts through tsx instead (TypeScript compiled at start).
@@ -18,12 +28,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import WebSocket from "ws";
-import { estateConfig } from "../../test/support/estate";
+import { estateConfig, estateConfigObject } from "../../test/support/estate";
+import { hasPrometheus, PROMETHEUS_BIN, startPrometheus, type ManagedServer } from "../../test/support/prometheus";
 import { inspectorUrl } from "./inspect";
 import { collectGarbage, cpuMs, freePort, killAll, ROOT, rssKiB, sleep, spawnNode, spawnTs, stop, type Managed } from "../ws-fanout/procs";
 import { ensureServerBundle } from "../../scripts/server-bundle.mjs";
 
-type Settings = { sizes: number[]; steadyS: number; format: "yaml" | "json"; tsx: boolean; bundle: string };
+type Settings = { sizes: number[]; steadyS: number; format: "yaml" | "json"; tsx: boolean; bundle: string; source: "simulator" | "prometheus"; historyS: number; scrapeS: number; cpuProf: boolean };
 
 function parseArgs(argv: string[]): Settings {
   const get = (name: string) => {
@@ -36,11 +47,18 @@ function parseArgs(argv: string[]): Settings {
     format: get("--format") === "json" ? "json" : "yaml",
     tsx: argv.includes("--tsx"),
     bundle: "",
+    source: get("--source") === "prometheus" ? "prometheus" : "simulator",
+    historyS: Number(get("--history") ?? 60),
+    scrapeS: Number(get("--scrape") ?? 5),
+    cpuProf: argv.includes("--cpu-prof"),
   };
 }
 
 type Result = {
   services: number;
+  source: "simulator" | "prometheus";
+  /** Prometheus only: series Prometheus held when the measured server started. */
+  promSeries?: number;
   liveMs: number;
   snapshotMs: number;
   startCpuS: number;
@@ -129,18 +147,70 @@ function histogram(text: string, name: string): { count: number; meanMs: number;
   return { count, meanMs: (num("sum") / count) * 1000, p99Ms: p99 && Number.isFinite(p99.le) ? p99.le * 1000 : null };
 }
 
+/** The server's environment: its own port, config and fresh data folder, the embedded store. */
+function serverEnv(port: number, configFile: string, dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_CONFIG: configFile, WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "production" };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  return env;
+}
+
+/** What `npm start` runs (the prebuilt bundle), or with --tsx the TypeScript compiled at start. */
+function spawnServer(name: string, env: NodeJS.ProcessEnv, s: Settings, nodeArgs: string[]): Managed {
+  return s.tsx ? spawnTs(name, "server.ts", ["--no-ui"], env, nodeArgs) : spawnNode(name, s.bundle, ["--no-ui"], env, [...nodeArgs, "--enable-source-maps"]);
+}
+
+/** Prometheus mode: a simulator War Room exporting the estate, scraped by a real Prometheus for `historyS`. Returns the source settings and a stop. */
+async function prometheusFeed(n: number, s: Settings, dir: string): Promise<{ url: string; series: number; stop: () => Promise<void> }> {
+  if (!hasPrometheus()) throw new Error(`--source prometheus needs ${PROMETHEUS_BIN} (apt-get install prometheus)`);
+  const feederConfig = path.join(dir, `feeder.${s.format}`);
+  writeFileSync(feederConfig, estateConfig(n, { format: s.format }));
+  const feederPort = await freePort();
+  const feeder = spawnServer(`feeder-${n}`, serverEnv(feederPort, feederConfig, path.join(dir, "feeder-data")), s, []);
+  let prom: ManagedServer | null = null;
+  const stopAll = async () => {
+    await prom?.dispose();
+    await stop(feeder);
+  };
+  try {
+    await whenPrinted(feeder, "War Room is live at", 180_000);
+    prom = await startPrometheus({ scrapeUrls: [`http://127.0.0.1:${feederPort}/sim/metrics`], scrapeIntervalSeconds: s.scrapeS, readyTimeoutMs: 60_000 });
+    const base = prom.url;
+    // History to backfill from: wait until Prometheus has scraped the whole estate, then for --history seconds.
+    const series = async () => {
+      const r = await fetch(`${base}/api/v1/query?query=${encodeURIComponent("count(count by (service) (http_requests_total))")}`, { signal: AbortSignal.timeout(10_000) }).catch(() => null);
+      const body = r && r.ok ? ((await r.json()) as { data?: { result?: { value?: [number, string] }[] } }) : null;
+      return Number(body?.data?.result?.[0]?.value?.[1] ?? 0);
+    };
+    const deadline = performance.now() + 180_000;
+    while ((await series()) < n) {
+      if (performance.now() > deadline) throw new Error(`Prometheus did not see ${n} services within 180 s`);
+      await sleep(1000);
+    }
+    await sleep(s.historyS * 1000);
+    const head = await fetch(`${base}/api/v1/status/tsdb`, { signal: AbortSignal.timeout(10_000) });
+    const tsdb = (await head.json()) as { data?: { headStats?: { numSeries?: number } } };
+    return { url: base, series: tsdb.data?.headStats?.numSeries ?? 0, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
 async function runSize(n: number, s: Settings): Promise<Result> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "war-room-bench-scale-"));
+  const feed = s.source === "prometheus" ? await prometheusFeed(n, s, dir) : null;
   try {
     const configFile = path.join(dir, `estate.${s.format}`);
-    writeFileSync(configFile, estateConfig(n, { format: s.format }));
+    if (feed) {
+      const config = { ...estateConfigObject(n), source: { kind: "prometheus", url: feed.url, rateWindow: `${Math.max(10, 2 * s.scrapeS)}s` } };
+      writeFileSync(configFile.replace(/\.\w+$/, ".json"), JSON.stringify(config));
+    } else writeFileSync(configFile, estateConfig(n, { format: s.format }));
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_CONFIG: configFile, WAR_ROOM_DATA_DIR: path.join(dir, "data"), LOG_LEVEL: "warn", NODE_ENV: "production" };
-    delete env.DATABASE_URL;
-    delete env.REDIS_URL;
+    const env = serverEnv(port, feed ? configFile.replace(/\.\w+$/, ".json") : configFile, path.join(dir, "data"));
     const began = performance.now();
-    // What `npm start` runs (the prebuilt bundle), or with --tsx the TypeScript compiled at start.
-    const p = s.tsx ? spawnTs(`war-room-${n}`, "server.ts", ["--no-ui"], env, ["--inspect=127.0.0.1:0"]) : spawnNode(`war-room-${n}`, s.bundle, ["--no-ui"], env, ["--inspect=127.0.0.1:0", "--enable-source-maps"]);
+    const prof = s.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${path.join(ROOT, "bench/results/prof")}`] : [];
+    const p = spawnServer(`war-room-${n}`, env, s, ["--inspect=127.0.0.1:0", ...prof]);
     try {
       const liveAt = await whenPrinted(p, "War Room is live at", 180_000);
       const startCpuS = cpuMs(p.pid) / 1000;
@@ -155,6 +225,8 @@ async function runSize(n: number, s: Settings): Promise<Result> {
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
       return {
         services: n,
+        source: s.source,
+        ...(feed ? { promSeries: feed.series } : {}),
         liveMs: Math.round(liveAt - began),
         snapshotMs: Math.round(snap.at - began),
         startCpuS: Math.round(startCpuS * 100) / 100,
@@ -171,6 +243,7 @@ async function runSize(n: number, s: Settings): Promise<Result> {
       await stop(p);
     }
   } finally {
+    await feed?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -184,6 +257,7 @@ async function main(): Promise<void> {
     results.push(r);
     process.stdout.write(`${JSON.stringify(r)}\n`);
   }
+  process.stdout.write(`\nsource: ${s.source}${s.source === "prometheus" ? ` (${s.historyS} s of ${s.scrapeS}-s scrapes in Prometheus)` : ""}\n`);
   process.stdout.write("\n| services | spawn → live | spawn → board snapshot | start-up CPU (1 core) | RSS after start | RSS steady | per service | heap + buffers (per service) | tick mean / p99 | board snapshot |\n|---|---|---|---|---|---|---|---|---|---|\n");
   for (const r of results) {
     const p99 = r.tick.p99Ms === null ? "—" : `≤ ${r.tick.p99Ms} ms`;

@@ -1,25 +1,51 @@
 import { SIGNALS, type SignalName, type SignalPoint, type SignalValues } from "./types";
 
+/** Points a ring holds before it first grows. */
+const INITIAL_POINTS = 64;
+
 /**
- * Fixed-capacity columnar ring of signal points with strictly increasing `t`.
- * Memory is allocated once: (1 + signals) × capacity × 8 bytes.
+ * Columnar ring of signal points with strictly increasing `t`, holding at most `capacity`.
+ * Its arrays start small and double as points come, up to (1 + signals) × capacity × 8 bytes:
+ * a ring allocated at full size for each of 1,000 Prometheus-fed services (a week of minutes,
+ * ≈ 0.9 MB each) cost 3.6 s of the start-up's CPU and 1.3 GB before any point was in it
+ * (BENCHMARKS.md "Estate size", `--source prometheus`).
  */
 export class SeriesRing {
   readonly capacity: number;
-  private readonly t: Float64Array;
-  private readonly cols: Record<SignalName, Float64Array>;
+  private t: Float64Array;
+  private cols: Record<SignalName, Float64Array>;
   /** The same columns in SIGNALS order, for the hot push loop. */
-  private readonly colList: Float64Array[];
+  private colList: Float64Array[];
+  /** Length of the arrays now (≤ capacity). */
+  private alloc: number;
   private head = 0;
   private count = 0;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError("ring capacity must be a positive integer");
     this.capacity = capacity;
-    this.t = new Float64Array(capacity);
+    this.alloc = Math.min(capacity, INITIAL_POINTS);
+    this.t = new Float64Array(this.alloc);
     this.cols = {} as Record<SignalName, Float64Array>;
-    for (const s of SIGNALS) this.cols[s] = new Float64Array(capacity);
+    for (const s of SIGNALS) this.cols[s] = new Float64Array(this.alloc);
     this.colList = SIGNALS.map((s) => this.cols[s]);
+  }
+
+  /** Doubles the arrays (up to capacity), the points moved to the start in logical order. */
+  private grow(): void {
+    const size = Math.min(this.capacity, this.alloc * 2);
+    const move = (from: Float64Array): Float64Array => {
+      const to = new Float64Array(size);
+      for (let i = 0; i < this.count; i++) to[i] = from[this.physical(i)];
+      return to;
+    };
+    this.t = move(this.t);
+    const cols = {} as Record<SignalName, Float64Array>;
+    for (const s of SIGNALS) cols[s] = move(this.cols[s]);
+    this.cols = cols;
+    this.colList = SIGNALS.map((s) => cols[s]);
+    this.alloc = size;
+    this.head = this.count % size;
   }
 
   get size(): number {
@@ -35,11 +61,12 @@ export class SeriesRing {
     if (last !== null && t < last) return false;
     let idx: number;
     if (last !== null && t === last) {
-      idx = (this.head - 1 + this.capacity) % this.capacity;
+      idx = (this.head - 1 + this.alloc) % this.alloc;
     } else {
+      if (this.count === this.alloc && this.alloc < this.capacity) this.grow();
       idx = this.head;
-      this.head = (this.head + 1) % this.capacity;
-      if (this.count < this.capacity) this.count++;
+      this.head = (this.head + 1) % this.alloc;
+      if (this.count < this.alloc) this.count++;
     }
     this.t[idx] = t;
     const cols = this.colList;
@@ -48,7 +75,7 @@ export class SeriesRing {
   }
 
   lastT(): number | null {
-    return this.count === 0 ? null : this.t[(this.head - 1 + this.capacity) % this.capacity];
+    return this.count === 0 ? null : this.t[(this.head - 1 + this.alloc) % this.alloc];
   }
 
   firstT(): number | null {
@@ -88,7 +115,7 @@ export class SeriesRing {
   }
 
   private physical(i: number): number {
-    const start = (this.head - this.count + this.capacity) % this.capacity;
-    return (start + i) % this.capacity;
+    const start = (this.head - this.count + this.alloc) % this.alloc;
+    return (start + i) % this.alloc;
   }
 }
