@@ -18,7 +18,7 @@ export type HubOptions = {
   broker?: Broker;
   /** Told when a publish could not reach the broker (it then went out locally). */
   onBrokerError?: (err: unknown) => void;
-  /** Sends every fan-out in slices, in order (default: 256 sends per event-loop turn). */
+  /** Sends every fan-out in slices, in order (default: 1024 sends per event-loop turn). */
   dispatcher?: Dispatcher;
 };
 
