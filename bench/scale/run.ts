@@ -29,7 +29,7 @@ import os from "node:os";
 import path from "node:path";
 import WebSocket from "ws";
 import { estateConfig, estateConfigObject } from "../../test/support/estate";
-import { hasPrometheus, PROMETHEUS_BIN, startPrometheus, type ManagedServer } from "../../test/support/prometheus";
+import { hasPrometheus, PROMETHEUS_BIN, startPrometheus, waitFor, type ManagedServer } from "../../test/support/prometheus";
 import { inspectorUrl } from "./inspect";
 import { collectGarbage, cpuMs, freePort, killAll, ROOT, rssKiB, sleep, spawnNode, spawnTs, stop, type Managed } from "../ws-fanout/procs";
 import { ensureServerBundle } from "../../scripts/server-bundle.mjs";
@@ -182,11 +182,7 @@ async function prometheusFeed(n: number, s: Settings, dir: string): Promise<{ ur
       const body = r && r.ok ? ((await r.json()) as { data?: { result?: { value?: [number, string] }[] } }) : null;
       return Number(body?.data?.result?.[0]?.value?.[1] ?? 0);
     };
-    const deadline = performance.now() + 180_000;
-    while ((await series()) < n) {
-      if (performance.now() > deadline) throw new Error(`Prometheus did not see ${n} services within 180 s`);
-      await sleep(1000);
-    }
+    await waitFor(`Prometheus to see all ${n} services`, async () => (await series()) >= n, 180_000, 1000);
     await sleep(s.historyS * 1000);
     const head = await fetch(`${base}/api/v1/status/tsdb`, { signal: AbortSignal.timeout(10_000) });
     const tsdb = (await head.json()) as { data?: { headStats?: { numSeries?: number } } };
@@ -199,15 +195,15 @@ async function prometheusFeed(n: number, s: Settings, dir: string): Promise<{ ur
 
 async function runSize(n: number, s: Settings): Promise<Result> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "war-room-bench-scale-"));
-  const feed = s.source === "prometheus" ? await prometheusFeed(n, s, dir) : null;
+  let feed: Awaited<ReturnType<typeof prometheusFeed>> | null = null;
   try {
-    const configFile = path.join(dir, `estate.${s.format}`);
-    if (feed) {
-      const config = { ...estateConfigObject(n), source: { kind: "prometheus", url: feed.url, rateWindow: `${Math.max(10, 2 * s.scrapeS)}s` } };
-      writeFileSync(configFile.replace(/\.\w+$/, ".json"), JSON.stringify(config));
-    } else writeFileSync(configFile, estateConfig(n, { format: s.format }));
+    if (s.source === "prometheus") feed = await prometheusFeed(n, s, dir);
+    // The Prometheus-fed estate is the same one with its source changed (written as JSON, which the config loader reads as YAML).
+    const configFile = path.join(dir, feed ? "estate.json" : `estate.${s.format}`);
+    const source = feed ? { kind: "prometheus", url: feed.url, rateWindow: `${Math.max(10, 2 * s.scrapeS)}s` } : null;
+    writeFileSync(configFile, source ? JSON.stringify({ ...estateConfigObject(n), source }) : estateConfig(n, { format: s.format }));
     const port = await freePort();
-    const env = serverEnv(port, feed ? configFile.replace(/\.\w+$/, ".json") : configFile, path.join(dir, "data"));
+    const env = serverEnv(port, configFile, path.join(dir, "data"));
     const began = performance.now();
     const prof = s.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${path.join(ROOT, "bench/results/prof")}`] : [];
     const p = spawnServer(`war-room-${n}`, env, s, ["--inspect=127.0.0.1:0", ...prof]);

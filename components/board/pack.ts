@@ -11,7 +11,6 @@ import { useEffect, useState, type RefObject } from "react";
  * rows. Returns the groups in that order (the DOM order too, so reading and focus follow it).
  */
 export function packRows<T>(groups: readonly T[], size: (g: T) => number, columns: number): T[] {
-  if (columns < 2 || groups.length < 3) return [...groups];
   const rows: { free: number; items: T[] }[] = [];
   for (const g of groups) {
     const n = size(g);
@@ -40,13 +39,16 @@ export function useKioskColumns(ref: RefObject<HTMLElement | null>): number | nu
       setColumns(Math.max(1, Math.floor((el.clientWidth + 0.75 * rem) / (19.75 * rem))));
     };
     measure();
+    // The element's width, and the rem: kiosk type follows the viewport's height too (app/globals.css).
     const ro = new ResizeObserver(measure);
     ro.observe(el);
+    window.addEventListener("resize", measure);
     // The Shell sets data-kiosk on client-side navigation (components/shell/Shell.tsx).
     const mo = new MutationObserver(measure);
-    mo.observe(html, { attributes: true, attributeFilter: ["data-kiosk", "style", "class"] });
+    mo.observe(html, { attributes: true, attributeFilter: ["data-kiosk"] });
     return () => {
       ro.disconnect();
+      window.removeEventListener("resize", measure);
       mo.disconnect();
     };
   }, [ref]);
