@@ -87,6 +87,8 @@ export async function startTestServer(
     presenceBeatMs: opts.presenceBeatMs,
     shed: { maxEventLoopDelayMs: 0, ...opts.shed },
   });
+  // The seven-day minute backfill runs after start (lib/server/root.ts); a test sees it done.
+  if (opts.backfill) await server.warRoom.minuteBackfill().done;
   let t = clock.now();
   /** Advances the clock one tick and publishes it. */
   const tick = async (n = 1) => {

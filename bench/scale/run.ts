@@ -71,6 +71,8 @@ type Result = {
   liveMiB: number | null;
   livePerServiceKiB: number | null;
   tick: { count: number; meanMs: number; p99Ms: number | null };
+  /** Lines the server logged about a failed backfill (history or SLO counts): a start-up that skipped its history is not a fast one. */
+  backfillFailures: number;
 };
 
 /** Resolves when the child has printed `text` (stdout or stderr), with the local time it did. */
@@ -200,7 +202,7 @@ async function runSize(n: number, s: Settings): Promise<Result> {
     if (s.source === "prometheus") feed = await prometheusFeed(n, s, dir);
     // The Prometheus-fed estate is the same one with its source changed (written as JSON, which the config loader reads as YAML).
     const configFile = path.join(dir, feed ? "estate.json" : `estate.${s.format}`);
-    const source = feed ? { kind: "prometheus", url: feed.url, rateWindow: `${Math.max(10, 2 * s.scrapeS)}s` } : null;
+    const source = feed ? { kind: "prometheus", url: feed.url, rateWindow: `${Math.max(10, 2 * s.scrapeS)}s`, scrapeInterval: `${s.scrapeS}s` } : null;
     writeFileSync(configFile, source ? JSON.stringify({ ...estateConfigObject(n), source }) : estateConfig(n, { format: s.format }));
     const port = await freePort();
     const env = serverEnv(port, configFile, path.join(dir, "data"));
@@ -234,6 +236,7 @@ async function runSize(n: number, s: Settings): Promise<Result> {
         liveMiB: live === null ? null : Math.round(live / 104857.6) / 10,
         livePerServiceKiB: live === null ? null : Math.round(live / 1024 / n),
         tick: histogram(metrics, "warroom_tick_duration_seconds"),
+        backfillFailures: p.log.filter((l) => /backfill[^"]*failed/i.test(l)).length,
       };
     } finally {
       await stop(p);
@@ -254,10 +257,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(r)}\n`);
   }
   process.stdout.write(`\nsource: ${s.source}${s.source === "prometheus" ? ` (${s.historyS} s of ${s.scrapeS}-s scrapes in Prometheus)` : ""}\n`);
-  process.stdout.write("\n| services | spawn → live | spawn → board snapshot | start-up CPU (1 core) | RSS after start | RSS steady | per service | heap + buffers (per service) | tick mean / p99 | board snapshot |\n|---|---|---|---|---|---|---|---|---|---|\n");
+  process.stdout.write("\n| services | spawn → live | spawn → board snapshot | start-up CPU (1 core) | RSS after start | RSS steady | per service | heap + buffers (per service) | tick mean / p99 | board snapshot | backfill failures logged |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const r of results) {
     const p99 = r.tick.p99Ms === null ? "—" : `≤ ${r.tick.p99Ms} ms`;
-    process.stdout.write(`| ${r.services.toLocaleString("en")} | ${(r.liveMs / 1000).toFixed(2)} s | ${(r.snapshotMs / 1000).toFixed(2)} s | ${r.startCpuS.toFixed(2)} s | ${r.rssStartMiB} MiB | ${r.rssSteadyMiB} MiB | ${r.rssPerServiceKiB} KiB | ${r.liveMiB ?? "—"} MiB (${r.livePerServiceKiB ?? "—"} KiB) | ${r.tick.meanMs.toFixed(1)} ms / ${p99} | ${(r.snapshotBytes / 1024).toFixed(0)} KiB |\n`);
+    process.stdout.write(`| ${r.services.toLocaleString("en")} | ${(r.liveMs / 1000).toFixed(2)} s | ${(r.snapshotMs / 1000).toFixed(2)} s | ${r.startCpuS.toFixed(2)} s | ${r.rssStartMiB} MiB | ${r.rssSteadyMiB} MiB | ${r.rssPerServiceKiB} KiB | ${r.liveMiB ?? "—"} MiB (${r.livePerServiceKiB ?? "—"} KiB) | ${r.tick.meanMs.toFixed(1)} ms / ${p99} | ${(r.snapshotBytes / 1024).toFixed(0)} KiB | ${r.backfillFailures} |\n`);
   }
   const out = path.join(ROOT, "bench/results");
   mkdirSync(out, { recursive: true });

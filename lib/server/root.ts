@@ -21,7 +21,7 @@ import { DrillService } from "../drills/service";
 import { SimScrapeTarget } from "../simulator/scrape";
 import { createSources, sloBackfillSource } from "../sources/compose";
 import { prometheusSettings, servicesBySource, simulatorSeed, sourceOf } from "../sources/config";
-import { BACKFILL_SECONDS_MS, DERIVED_TICKS_MS, backfillHistory, backfillSloCounts } from "../sources/backfill";
+import { BACKFILL_SECONDS_MS, DERIVED_TICKS_MS, backfillOlderMinutes, backfillRecent, backfillSloCounts, planBackfill } from "../sources/backfill";
 import { SimulatorSource } from "../sources/simulator-source";
 import { SloTracker } from "../slo/tracker";
 import { SloChannel } from "../slo/channel";
@@ -275,6 +275,9 @@ export function composeWarRoom(opts: ComposeOptions) {
 
   let ledAtShutdown: boolean | undefined;
   let flushed = false;
+  let stopping = false;
+  let olderState: "none" | "running" | "done" | "failed" = "none";
+  let olderDone: Promise<void> = Promise.resolve();
   /** Writes what is only in memory: the open SLO minute and minute rollups. */
   const flushOpen = async () => {
     try {
@@ -424,17 +427,39 @@ export function composeWarRoom(opts: ComposeOptions) {
       const now = clock.now();
       await alerts.load(now - ALERT_RESTORE_MS, now);
       await alertDecisions.load(now);
+      const later: { older?: () => Promise<void> } = {};
       if (opts.backfill !== false) {
         // A source that is down at start must not stop the war room: it starts with what the store has.
-        await backfillHistory({ source, history, rollup, store, tickMs, logger, services: catalog.services.length, deriver }, clock.now())
-          .then((last) => jobs.tick.resumeAfter(last))
-          .catch((err: unknown) => logger.warn({ err: String(err) }, "history backfill failed; starting without it"));
+        const target = { source, history, rollup, store, tickMs, logger, services: catalog.services.length, deriver };
+        await (async () => {
+          const plan = await planBackfill(target, clock.now());
+          jobs.tick.resumeAfter(await backfillRecent(target, plan));
+          later.older = () => backfillOlderMinutes(target, plan, () => stopping);
+        })().catch((err: unknown) => logger.warn({ err: String(err) }, "history backfill failed; starting without it"));
         await backfillSloCounts({ source: sloBackfillSource(source, config.slos), slos, logger, deriver }, clock.now());
       } else {
         await slos.load(clock.now());
       }
       board.syncDrills();
       scheduler.start([...(opts.autoTick !== false ? [timed(jobs.tick, opts.onTick), jobs.gamedays] : []), jobs.heartbeat, ...(node.mode === "cluster" ? [jobs.presence] : []), jobs.retention, jobs.notifications, jobs.statusPage]);
+      // Seven days of minutes of the kept (Prometheus-fed) services come once the war room is live:
+      // at 1,000 services they are hundreds of range queries (lib/sources/backfill.ts).
+      const run = later.older;
+      if (run) {
+        olderState = "running";
+        olderDone = run().then(
+          () => void (olderState = "done"),
+          (err: unknown) => {
+            olderState = "failed";
+            if (!stopping) logger.warn({ err: String(err) }, "minute history backfill failed; the long views start from what the store and the live ticks give");
+          },
+        );
+      }
+    },
+
+    /** The seven-day minute backfill that runs after start: its state (for /health) and when it ends. */
+    minuteBackfill(): { state: "none" | "running" | "done" | "failed"; done: Promise<void> } {
+      return { state: olderState, done: olderDone };
     },
 
     /** Stops the jobs and writes what is only in memory (the open SLO minute and minute rollups). */
@@ -454,6 +479,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     },
 
     async stop(): Promise<void> {
+      stopping = true;
       stopTimers();
       // Hand over at once: another instance leads within a renewal, not a lease lifetime.
       const led = ledAtShutdown ?? node.isLeader();

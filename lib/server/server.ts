@@ -236,6 +236,8 @@ export async function startWarRoom(opts: StartOptions): Promise<WarRoomServer> {
           store: { dialect: store.dialect, target: store.describe() },
           source: warRoom.board.sourceState(),
           breakers: breakers(warRoom.source.sources),
+          // The seven-day minute history of Prometheus-fed services fills after start (lib/sources/backfill.ts).
+          history: { minuteBackfill: warRoom.minuteBackfill().state },
           websocket: { clients: live.clients, ...warRoom.hub.stats() },
           http: { inFlight: api.pending, maxInFlight: api.maxInFlight, eventLoopDelayMs: Math.round(loopLag.ms), active: shedder.active, waiting: shedder.waiting, shed: shedder.shedCounts, limits: shedder.limits },
         },

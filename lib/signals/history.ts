@@ -125,6 +125,11 @@ export class SignalHistory {
     h.minutes?.push(Math.floor(minute / MINUTE) * MINUTE, values);
   }
 
+  /** Records a one-minute rollup older than every minute held (backfill that runs backwards after the war room is live); false when refused. */
+  recordMinuteBefore(serviceId: string, minute: number, values: SignalValues): boolean {
+    return this.get(serviceId).minutes?.unshift(Math.floor(minute / MINUTE) * MINUTE, values) ?? false;
+  }
+
   latest(serviceId: string): SignalPoint | null {
     return this.get(serviceId).seconds.latest();
   }

@@ -74,6 +74,23 @@ export class SeriesRing {
     return true;
   }
 
+  /**
+   * Prepends a point older than every point held (history filled backwards while live points
+   * arrive at the end, lib/sources/backfill.ts). Refused, `false`, when it is not older or the
+   * ring is full (a full ring keeps its newest points).
+   */
+  unshift(t: number, values: SignalValues): boolean {
+    const first = this.firstT();
+    if ((first !== null && t >= first) || this.count >= this.capacity) return false;
+    if (this.count === this.alloc) this.grow();
+    const idx = (this.head - this.count - 1 + 2 * this.alloc) % this.alloc;
+    this.count++;
+    this.t[idx] = t;
+    const cols = this.colList;
+    for (let i = 0; i < cols.length; i++) cols[i][idx] = values[SIGNALS[i]];
+    return true;
+  }
+
   lastT(): number | null {
     return this.count === 0 ? null : this.t[(this.head - 1 + this.alloc) % this.alloc];
   }

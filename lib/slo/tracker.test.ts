@@ -28,12 +28,12 @@ describe("SloTracker with a source that counts events (Prometheus increase)", ()
     store = await openStore({ dataDir: dir });
     const calls: { from: number; to: number; step: number }[] = [];
     const tracker = new SloTracker({ store, slos: [slo] });
-    await tracker.load(NOW, undefined, async (_slo, from, to, step) => {
+    await tracker.load(NOW, undefined, async (slos, from, to, step) => {
       calls.push({ from, to, step });
-      const rows = [];
+      const rows: { t: number; good: number; total: number }[] = [];
       // 1,000 events per span with 1 bad: a 99.9 % service, exactly on target.
       for (let t = from; t + step <= to; t += step) rows.push({ t, good: 999, total: 1000 });
-      return rows;
+      return slos.map(() => rows);
     });
     // Minutes up to a 10-minute boundary, 10-minute spans up to the burn windows, then minutes up to now; contiguous.
     expect(calls.map((c) => c.step)).toEqual([MINUTE, 10 * MINUTE, MINUTE]);
@@ -55,10 +55,10 @@ describe("SloTracker with a source that counts events (Prometheus increase)", ()
   it("asks only for the time the store lacks after a restart", async () => {
     dir = mkdtempSync(join(tmpdir(), "war-room-tracker-"));
     store = await openStore({ dataDir: dir });
-    const counted = async (_s: SloConfig, from: number, to: number, step: number) => {
-      const rows = [];
+    const counted = async (slos: readonly SloConfig[], from: number, to: number, step: number) => {
+      const rows: { t: number; good: number; total: number }[] = [];
       for (let t = from; t + step <= to; t += step) rows.push({ t, good: 10, total: 10 });
-      return rows;
+      return slos.map(() => rows);
     };
     await new SloTracker({ store, slos: [slo] }).load(NOW, undefined, counted);
     const later = NOW + 30 * MINUTE;

@@ -17,6 +17,9 @@ import type { SignalValues } from "../signals/types";
 import type { Store } from "../store/store";
 import { listSliCounts, listSliCountsBySlo, latestSliStart, purgeSliCountsBefore, sliStartBounds, sumSliCounts, upsertSliCounts, type SliRow } from "./repo";
 import { MinuteRing } from "./recent";
+
+/** SLOs whose backfill counts are asked for and written together (lib/sources/prometheus.ts sloCountsRangeMany). */
+const SLO_BACKFILL_BATCH = 500;
 import { refreshWindows, slideWindows, type Tracked } from "./window-sums";
 import { SpanSampler, countRows, deriveSpans, spanRows, spanStarts, sumSpans } from "./derived";
 import type { HistoryDeriver } from "../signals/derive";
@@ -70,7 +73,7 @@ export class SloTracker {
     now: number,
     backfill?: (from: number, to: number, stepMs: number) => Promise<Record<string, { t: number; values: SignalValues }[]>>,
     /** When the source counts events itself (Prometheus `increase`), rows come from here instead of from sampled values. */
-    countsBackfill?: (slo: SloConfig, from: number, to: number, stepMs: number) => Promise<{ t: number; good: number; total: number }[]>,
+    countsBackfill?: (slos: readonly SloConfig[], from: number, to: number, stepMs: number) => Promise<{ t: number; good: number; total: number }[][]>,
     /** SLOs of services it derives get their past from it, not from the store or the backfills (lib/slo/derived.ts). */
     deriver?: HistoryDeriver,
   ): Promise<void> {
@@ -80,22 +83,36 @@ export class SloTracker {
     const rest = deriver ? all.filter((tr) => !deriver.derives(tr.slo.service)) : all;
     if (deriver && derivedTrs.length > 0) await this.loadDerived(derivedTrs, deriver, now);
     if (countsBackfill && rest.length > 0) {
+      // No row may start before the window (the window sums rows by start): minutes up to the
+      // first 10-minute boundary, 10-minute spans until the burn windows, then minutes again.
+      // SLOs missing the same spans (all of them at a first start) are asked for together, in
+      // batches, so a large estate never holds every SLO's rows in objects at once.
+      const bounds = await sliStartBounds(this.store);
+      const plans = new Map<string, { from: number; coarseFrom: number; coarseTo: number; trs: Tracked[] }>();
       for (const tr of rest) {
-        // Written per SLO, so a large estate never holds every SLO's rows in objects at once.
-        const rows: SliRow[] = [];
-        // No row may start before the window (the window sums rows by start): minutes up to the
-        // first 10-minute boundary, 10-minute spans until the burn windows, then minutes again.
         const windowFrom = Math.ceil(windowRange(tr.slo.window, now).from / MINUTE) * MINUTE;
-        const latest = await latestSliStart(this.store, tr.slo.id);
+        const latest = bounds.get(tr.slo.id)?.latest ?? null;
         const from = latest === null ? windowFrom : Math.max(windowFrom, latest + MINUTE);
         const fine = Math.max(from, currentMinute - 3 * 24 * 3600_000 - 60 * MINUTE);
         const coarseFrom = Math.min(Math.ceil(from / COARSE_SPAN) * COARSE_SPAN, fine);
         const coarseTo = Math.max(coarseFrom, Math.floor(fine / COARSE_SPAN) * COARSE_SPAN);
-        const add = (spanMs: number) => (r: { t: number; good: number; total: number }) => rows.push({ sloId: tr.slo.id, start: r.t, spanMs, good: r.good, total: r.total });
-        if (coarseFrom > from) (await countsBackfill(tr.slo, from, coarseFrom, MINUTE)).forEach(add(MINUTE));
-        if (coarseTo > coarseFrom) (await countsBackfill(tr.slo, coarseFrom, coarseTo, COARSE_SPAN)).forEach(add(COARSE_SPAN));
-        if (currentMinute > coarseTo) (await countsBackfill(tr.slo, coarseTo, currentMinute, MINUTE)).forEach(add(MINUTE));
-        await upsertSliCounts(this.store, rows);
+        const key = `${from}:${coarseFrom}:${coarseTo}`;
+        (plans.get(key) ?? plans.set(key, { from, coarseFrom, coarseTo, trs: [] }).get(key)!).trs.push(tr);
+      }
+      for (const { from, coarseFrom, coarseTo, trs } of plans.values()) {
+        for (let b = 0; b < trs.length; b += SLO_BACKFILL_BATCH) {
+          const batch = trs.slice(b, b + SLO_BACKFILL_BATCH);
+          const slos = batch.map((tr) => tr.slo);
+          const rows: SliRow[] = [];
+          const add = (spanMs: number, got: { t: number; good: number; total: number }[][]) =>
+            got.forEach((list, k) => {
+              for (const r of list) rows.push({ sloId: batch[k].slo.id, start: r.t, spanMs, good: r.good, total: r.total });
+            });
+          if (coarseFrom > from) add(MINUTE, await countsBackfill(slos, from, coarseFrom, MINUTE));
+          if (coarseTo > coarseFrom) add(COARSE_SPAN, await countsBackfill(slos, coarseFrom, coarseTo, COARSE_SPAN));
+          if (currentMinute > coarseTo) add(MINUTE, await countsBackfill(slos, coarseTo, currentMinute, MINUTE));
+          await upsertSliCounts(this.store, rows);
+        }
       }
     } else if (backfill && rest.length > 0) {
       const fromBySlo = new Map<string, number>();

@@ -7,11 +7,15 @@ import { createLogger } from "../log";
 import { SignalHistory } from "../signals/history";
 import { MinuteRollup } from "../signals/rollup";
 import { SIGNALS, type SignalValues } from "../signals/types";
-import { backfillHistory } from "./backfill";
+import { KEPT_TICKS_BACKFILL_MS, backfillHistory, backfillOlderMinutes, backfillRecent, planBackfill } from "./backfill";
+import { listSignalMinutes } from "../signals/repo";
 import type { MetricSource, TimedValues } from "./types";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const HOUR = 3600_000;
+/** Where the backfilled ticks begin, and the minute points end (the minute the first tick is in). */
+const TICKS_FROM = NOW - KEPT_TICKS_BACKFILL_MS;
+const MINUTES_TO = Math.floor(TICKS_FROM / 60_000) * 60_000;
 const values = { ...(Object.fromEntries(SIGNALS.map((s) => [s, 1])) as SignalValues), rps: 5 };
 
 let store: Store | null = null;
@@ -57,12 +61,46 @@ describe("start-up backfill of a kept history (Prometheus)", () => {
     expect(last).toBe(NOW - 1000);
     expect(Math.max(...minuteCalls.map(([f, t]) => t - f))).toBeLessThanOrEqual(6 * HOUR);
     expect(Math.max(...tickCalls.map(([f, t]) => t - f))).toBeLessThanOrEqual(10 * 60_000);
-    // Contiguous: each chunk starts where the previous one ended.
-    for (const calls of [minuteCalls, tickCalls]) calls.forEach(([f], i) => i > 0 && expect(f).toBe(calls[i - 1][1]));
-    expect(minuteCalls[0][0]).toBe(NOW - 7 * 24 * HOUR);
-    expect(tickCalls[0][0]).toBe(NOW - HOUR);
+    // Contiguous: ticks forwards (each chunk starts where the previous one ended), minutes backwards from the live hour.
+    tickCalls.forEach(([f], i) => i > 0 && expect(f).toBe(tickCalls[i - 1][1]));
+    minuteCalls.forEach(([, t], i) => i > 0 && expect(t).toBe(minuteCalls[i - 1][0]));
+    expect(minuteCalls[0][1]).toBe(MINUTES_TO);
+    expect(minuteCalls.at(-1)![0]).toBe(NOW - 7 * 24 * HOUR);
+    expect(tickCalls[0][0]).toBe(TICKS_FROM);
     expect(tickCalls.at(-1)![1]).toBe(NOW);
-    expect(history.recent("a", NOW - HOUR).t).toHaveLength(3600);
+    // Ticks for the sparkline window, minutes before them: an hour at 6 s steps is minute buckets until the ring holds an hour of live ticks.
+    expect(history.recent("a", NOW - HOUR).t).toHaveLength(KEPT_TICKS_BACKFILL_MS / 1000);
+    expect(history.query("a", NOW - HOUR, NOW, 6).t).toHaveLength(60);
     expect(history.query("b", NOW - 7 * 24 * HOUR, NOW, 1800).t).toHaveLength(7 * 48);
+  });
+
+  it("fills the week of minutes after the war room is live: live ticks already recorded stay, and the store gets every minute once", async () => {
+    dir = mkdtempSync(join(tmpdir(), "war-room-backfill-"));
+    store = await openStore({ dataDir: dir });
+    const ids = ["a", "b"];
+    const { source } = recordingSource(ids);
+    const history = new SignalHistory(ids, { secondsCapacity: 3600 });
+    const rollup = new MinuteRollup();
+    const target = { source, history, rollup, store, tickMs: 1000, logger: createLogger("silent"), services: 2 };
+    const plan = await planBackfill(target, NOW);
+    expect(await backfillRecent(target, plan)).toBe(NOW - 1000);
+    // Live: five minutes of ticks arrive before the older minutes do.
+    const live = { ...values, rps: 40 };
+    for (let t = NOW; t < NOW + 5 * 60_000; t += 1000) for (const id of ids) history.record(id, t, live);
+    const minutesBefore = history.query("a", NOW - 7 * 24 * HOUR, NOW + 5 * 60_000, 3600).t.length;
+    expect(minutesBefore).toBe(2); // the backfilled ticks and the five live minutes, in 1-hour buckets
+    await backfillOlderMinutes(target, plan);
+    const week = history.query("a", NOW - 7 * 24 * HOUR, NOW + 5 * 60_000, 3600);
+    expect(week.t).toHaveLength(7 * 24 + 1);
+    expect(week.t[0]).toBe(NOW - 7 * 24 * HOUR);
+    expect(week.rps.at(-1)).toBe(40);
+    expect(history.recent("b", NOW).rps.every((v) => v === 40)).toBe(true);
+    // The week before the backfilled ticks is stored exactly once per minute.
+    const stored = await listSignalMinutes(store, ["a"], NOW - 7 * 24 * HOUR, MINUTES_TO);
+    expect(stored).toHaveLength((MINUTES_TO - (NOW - 7 * 24 * HOUR)) / 60_000);
+    // Stopped (shutdown) before it began: it asks for nothing and writes nothing.
+    const again = recordingSource(ids);
+    await backfillOlderMinutes({ ...target, source: again.source }, plan, () => true);
+    expect(again.minuteCalls).toEqual([]);
   });
 });

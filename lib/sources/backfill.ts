@@ -9,9 +9,19 @@ import type { MetricSource } from "./types";
 import type { HistoryDeriver } from "../signals/derive";
 import type { SignalValues } from "../signals/types";
 
-/** Minute points go back seven days (the 7d view); second points one hour (the live views). */
+/** Minute points go back seven days (the 7d view); the tick ring holds one hour (the live views)… */
 const BACKFILL_MINUTES_MS = 7 * 24 * 3600_000;
 export const BACKFILL_SECONDS_MS = 3600_000;
+/**
+ * …of which start-up fills only the board's sparkline window at tick resolution (as for a derived
+ * service, DERIVED_BACKFILL_MS below) before the war room is live; everything older comes as
+ * minutes, after. The ticks of a Prometheus-fed estate cost Prometheus one `histogram_quantile`
+ * per latency signal and step over every bucket series: a full hour of them was 17 of the 23 s a
+ * 5,000-service estate took to go live, 15 minutes still 19 s (BENCHMARKS.md "Estate size").
+ * Until the ring holds enough live ticks, the 15-minute and 1-hour views show minute buckets
+ * (lib/signals/history.ts `queryKept`).
+ */
+export const KEPT_TICKS_BACKFILL_MS = 125_000;
 /** A derived service keeps only its newest ticks (older ones are derived when asked for)… */
 export const DERIVED_TICKS_MS = 3 * 60_000;
 /** …and start-up fills the board's sparkline window of them (SPARK_SECONDS in lib/signals/channels.ts), so board snapshots derive nothing. */
@@ -26,41 +36,61 @@ const DERIVED_GAP_MS = 24 * 3600_000;
 
 export type BackfillTarget = { source: Pick<MetricSource, "backfillMinutes" | "backfillTicks">; history: SignalHistory; rollup: MinuteRollup; store: Store; tickMs: number; logger: Logger; services: number; deriver?: HistoryDeriver };
 
+/** What both parts of the start-up backfill work from, decided once (before the first part writes minutes). */
+export type BackfillPlan = {
+  now: number;
+  secondsFrom: number;
+  derivedFrom: number;
+  minutesFrom: number;
+  minutesTo: number;
+  /** Minutes starting before this are already stored; backfill does not rewrite them. */
+  storedMinutesUntil: number;
+  latestStored: number | null;
+  kept: string[];
+  derived: string[];
+};
+
+export async function planBackfill(target: BackfillTarget, nowMs: number): Promise<BackfillPlan> {
+  const now = Math.floor(nowMs / target.tickMs) * target.tickMs;
+  const secondsFrom = now - KEPT_TICKS_BACKFILL_MS;
+  const latestStored = await latestSignalMinute(target.store);
+  const ids = target.history.ids();
+  return {
+    now,
+    secondsFrom,
+    derivedFrom: now - DERIVED_BACKFILL_MS,
+    minutesFrom: Math.floor((now - BACKFILL_MINUTES_MS) / 60_000) * 60_000,
+    minutesTo: Math.floor(secondsFrom / 60_000) * 60_000,
+    storedMinutesUntil: latestStored === null ? -Infinity : latestStored + 60_000,
+    latestStored,
+    kept: ids.filter((id) => !target.history.derived(id)),
+    derived: ids.filter((id) => target.history.derived(id)),
+  };
+}
+
 /**
  * Start-up history from the source: seven days of minute points and the last hour of ticks into
  * the signal history, and the minute rollups the store does not hold yet. A service whose history
  * is derived (lib/signals/derive.ts) gets only its newest ticks, and minute rollups for the time
  * the server was down. Resolves with the last tick it filled (the first live tick comes after it).
+ * The war room itself (lib/server/root.ts) runs the two parts apart: backfillRecent before it is
+ * live, backfillOlderMinutes after.
  */
 export async function backfillHistory(target: BackfillTarget, nowMs: number): Promise<number> {
+  const plan = await planBackfill(target, nowMs);
+  const last = await backfillRecent(target, plan);
+  await backfillOlderMinutes(target, plan);
+  return last;
+}
+
+/**
+ * The part the live views need at once: derived services' minute rollups for a downtime, and the
+ * sparkline window of ticks (lib/signals/channels.ts SPARK_SECONDS), for kept and derived services alike.
+ */
+export async function backfillRecent(target: BackfillTarget, plan: BackfillPlan): Promise<number> {
   const { source, history, rollup, store, tickMs, logger } = target;
+  const { now, secondsFrom, derivedFrom, minutesTo, storedMinutesUntil, latestStored, kept, derived } = plan;
   const began = Date.now();
-  const now = Math.floor(nowMs / tickMs) * tickMs;
-  const secondsFrom = now - BACKFILL_SECONDS_MS;
-  const derivedFrom = now - DERIVED_BACKFILL_MS;
-  const minutesFrom = Math.floor((now - BACKFILL_MINUTES_MS) / 60_000) * 60_000;
-  const minutesTo = Math.floor(secondsFrom / 60_000) * 60_000;
-  const latestStored = await latestSignalMinute(store);
-  // Minutes starting before this are already stored; backfill does not rewrite them.
-  const storedMinutesUntil = latestStored === null ? -Infinity : latestStored + 60_000;
-  const ids = target.history.ids();
-  const kept = ids.filter((id) => !history.derived(id));
-  const derived = ids.filter((id) => history.derived(id));
-  if (kept.length > 0) {
-    const keptSet = new Set(kept);
-    for (let from = minutesFrom; from < minutesTo; from += MINUTES_CHUNK_MS) {
-      const rows: SignalMinute[] = [];
-      const minutes = await source.backfillMinutes(from, Math.min(minutesTo, from + MINUTES_CHUNK_MS));
-      for (const [id, pts] of Object.entries(minutes)) {
-        if (!keptSet.has(id)) continue;
-        for (const p of pts) {
-          history.recordMinute(id, p.t, p.values);
-          if (p.t >= storedMinutesUntil) rows.push(minuteRow(id, p.t, p.values));
-        }
-      }
-      await upsertSignalMinutes(store, rows);
-    }
-  }
   if (target.deriver && derived.length > 0 && latestStored !== null) {
     const gapFrom = Math.max(storedMinutesUntil, minutesTo - DERIVED_GAP_MS);
     const mids: number[] = [];
@@ -88,8 +118,39 @@ export async function backfillHistory(target: BackfillTarget, nowMs: number): Pr
     }
   }
   await upsertSignalMinutes(store, rows);
-  logger.info({ ms: Date.now() - began, services: target.services, derived: derived.length }, "history backfilled");
+  logger.info({ ms: Date.now() - began, services: target.services, derived: derived.length }, "recent history backfilled");
   return now - tickMs;
+}
+
+/**
+ * Seven days of minute points (up to the backfilled ticks) of the kept (not derived) services, newest chunk first, each point
+ * put before what the history holds (lib/signals/ring.ts `unshift`), so it can run while the war
+ * room is live and ticks arrive at the other end. At 1,000 Prometheus-fed services this is
+ * hundreds of range queries; before it ran after going live, start-up waited for all of them.
+ * `stopped` ends it between chunks (shutdown).
+ */
+export async function backfillOlderMinutes(target: BackfillTarget, plan: BackfillPlan, stopped: () => boolean = () => false): Promise<void> {
+  const { source, history, store, logger } = target;
+  const { minutesFrom, minutesTo, storedMinutesUntil, kept } = plan;
+  if (kept.length === 0 || minutesTo <= minutesFrom) return;
+  const began = Date.now();
+  const keptSet = new Set(kept);
+  for (let to = minutesTo; to > minutesFrom && !stopped(); to -= MINUTES_CHUNK_MS) {
+    const from = Math.max(minutesFrom, to - MINUTES_CHUNK_MS);
+    const rows: SignalMinute[] = [];
+    const minutes = await source.backfillMinutes(from, to);
+    if (stopped()) return;
+    for (const [id, pts] of Object.entries(minutes)) {
+      if (!keptSet.has(id)) continue;
+      for (let i = pts.length - 1; i >= 0; i--) {
+        const p = pts[i];
+        history.recordMinuteBefore(id, p.t, p.values);
+        if (p.t >= storedMinutesUntil) rows.push(minuteRow(id, p.t, p.values));
+      }
+    }
+    await upsertSignalMinutes(store, rows);
+  }
+  logger.info({ ms: Date.now() - began, services: kept.length }, "minute history backfilled");
 }
 
 function minuteRow(id: string, start: number, v: SignalValues): SignalMinute {
@@ -103,19 +164,19 @@ function minuteRow(id: string, start: number, v: SignalValues): SignalMinute {
  * counters when it has them (Prometheus `increase`), else from its sampled values. A failing
  * source logs and fills nothing, so a source that is down never stops start-up.
  */
-export async function backfillSloCounts(opts: { source: Pick<MetricSource, "backfillMinutes" | "sloCountsRange">; slos: SloTracker; logger: Logger; deriver?: HistoryDeriver }, now: number): Promise<void> {
+export async function backfillSloCounts(opts: { source: Pick<MetricSource, "backfillMinutes" | "sloCountsRangeMany">; slos: SloTracker; logger: Logger; deriver?: HistoryDeriver }, now: number): Promise<void> {
   const { source, slos, logger } = opts;
   const values = (from: number, to: number, step: number) =>
     source.backfillMinutes(from, to, step).catch((err: unknown) => {
       logger.warn({ err: String(err) }, "SLO backfill failed");
       return {};
     });
-  const countsRange = source.sloCountsRange?.bind(source);
-  const counts = countsRange
-    ? (slo: SloConfig, from: number, to: number, step: number) =>
-        countsRange(slo.sli, slo.service, from, to, step).catch((err: unknown) => {
-          logger.warn({ err: String(err), slo: slo.id }, "SLO backfill from Prometheus failed");
-          return [];
+  const countsMany = source.sloCountsRangeMany?.bind(source);
+  const counts = countsMany
+    ? (batch: readonly SloConfig[], from: number, to: number, step: number) =>
+        countsMany(batch.map((slo) => ({ sli: slo.sli, service: slo.service })), from, to, step).catch((err: unknown) => {
+          logger.warn({ err: String(err), slos: batch.length, first: batch[0]?.id }, "SLO backfill from Prometheus failed");
+          return batch.map(() => []);
         })
     : undefined;
   await slos.load(now, values, counts, opts.deriver);

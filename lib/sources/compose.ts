@@ -44,12 +44,10 @@ export function createSources(opts: {
  * every SLO's service is counted by one (Prometheus; a push-fed service gets nothing), else from
  * the sampled values of the pulled sources (a push-fed service again gets nothing).
  */
-export function sloBackfillSource(set: SourceSet, slos: readonly SloConfig[]): Pick<PulledSource["source"], "backfillMinutes" | "sloCountsRange"> {
-  const countable = slos.every((slo) => set.countsFor(slo.service) !== undefined || !set.sourceOf(slo.service));
+export function sloBackfillSource(set: SourceSet, slos: readonly SloConfig[]): Pick<PulledSource["source"], "backfillMinutes" | "sloCountsRangeMany"> {
+  const countable = slos.every((slo) => set.countsEvents(slo.service) || !set.sourceOf(slo.service));
   return {
     backfillMinutes: (from, to, stepMs) => set.backfillMinutes(from, to, stepMs),
-    ...(countable && set.get("prometheus")
-      ? { sloCountsRange: (sli, service, from, to, stepMs) => set.countsFor(service)?.(sli, from, to, stepMs) ?? Promise.resolve([]) }
-      : {}),
+    ...(countable && set.get("prometheus") ? { sloCountsRangeMany: (items, from, to, stepMs) => set.countsMany(items, from, to, stepMs) } : {}),
   };
 }

@@ -451,3 +451,135 @@ describe("PrometheusSource.sloCountsRange", () => {
     expect(ranges.every((r) => r.params.get("start") === String((T + 600_000) / 1000) && r.params.get("end") === String((T + 2_400_000) / 1000))).toBe(true);
   });
 });
+
+describe("PrometheusSource start-up backfill at the size of an estate", () => {
+  /** Names a query selects: `service=~"a|b"` (grouped) or `service="a"` (one). */
+  const selected = (q: string): string[] => {
+    const many = /service=~"([^"]*)"/.exec(q);
+    if (many) return many[1].split("|");
+    const one = /service="([^"]*)"/.exec(q);
+    return one ? [one[1]] : [];
+  };
+  /** Events of a service per span: `i` is its number; some have no 5xx at all, and fewer than all requests are under 300 ms. */
+  const counts = (service: string) => {
+    const i = Number(service.slice(4));
+    return { total: 100 + i, bad: i % 3, fast: 90 + (i % 7) };
+  };
+  function countingPrometheus() {
+    return fakePrometheus((req, res) => {
+      const q = req.params.get("query")!;
+      const start = Number(req.params.get("start"));
+      const end = Number(req.params.get("end"));
+      const step = Number(req.params.get("step"));
+      const value = (service: string): number | null => {
+        const c = counts(service);
+        if (q.includes(" - ")) return c.total - c.bad; // the one-service form subtracts in PromQL
+        if (q.includes('le="0.3"')) return c.fast;
+        if (q.includes('code=~"5.."')) return c.bad > 0 ? c.bad : null; // no series without 5xx
+        return c.total;
+      };
+      const grouped = q.startsWith("sum by (service)");
+      const result = selected(q).flatMap((service) => {
+        const v = value(service);
+        if (v === null) return [];
+        const values: [number, string][] = [];
+        for (let t = start; t <= end + 1e-9; t += step) values.push([t, String(v)]);
+        return [{ metric: grouped ? { service } : {}, values }];
+      });
+      json(res, 200, { status: "success", data: { resultType: "matrix", result } });
+    });
+  }
+
+  it("counts many SLOs' spans in a few grouped queries, with exactly the rows of one query pair per SLO", async () => {
+    const fake = await countingPrometheus();
+    const services = Array.from({ length: 600 }, (_, i) => `svc-${String(i).padStart(4, "0")}`);
+    const items = [
+      ...services.map((service) => ({ sli: { kind: "ratio" as const, good: "non-5xx" as const }, service })),
+      ...services.map((service) => ({ sli: { kind: "latency" as const, thresholdMs: 300 }, service })),
+      // A second SLO of the same shape on one service shares its rows.
+      { sli: { kind: "ratio" as const, good: "non-5xx" as const }, service: "svc-0007" },
+    ];
+    const src = source(fake.url, {}, services);
+    const from = T;
+    const to = T + 30 * 60_000;
+    const many = await src.sloCountsRangeMany(items, from, to, 60_000);
+    const groupedQueries = fake.requests.length;
+    fake.requests.length = 0;
+    const one = await Promise.all(items.map((it) => src.sloCountsRange(it.sli, it.service, from, to, 60_000)));
+    expect(many).toEqual(one);
+    expect(many[0]).toHaveLength(30);
+    expect(many[3]).toEqual(Array.from({ length: 30 }, (_, k) => ({ t: from + k * 60_000, good: 103, total: 103 }))); // svc-0003: no 5xx
+    expect(many[600 + 5][0]).toEqual({ t: from, good: 95, total: 105 });
+    // Two shapes × three groups of at most 250 services × good and total, against two queries per SLO.
+    expect(groupedQueries).toBe(12);
+    expect(fake.requests.length).toBe(2 * items.length);
+  });
+
+  it("keeps every range answer within the point budget and every query inside the estate's services", async () => {
+    const services = Array.from({ length: 1000 }, (_, i) => `svc-${String(i).padStart(4, "0")}`);
+    const fake = await fakePrometheus((req, res) => {
+      const start = Number(req.params.get("start"));
+      const end = Number(req.params.get("end"));
+      const step = Number(req.params.get("step"));
+      // A few of the services answer (the chunks follow the estate's size, not the answer's).
+      const result = ["svc-0000", "svc-0999"].map((service) => {
+        const values: [number, string][] = [];
+        for (let t = start; t <= end + 1e-9; t += step) values.push([t, "1"]);
+        return { metric: { service }, values };
+      });
+      json(res, 200, { status: "success", data: { resultType: "matrix", result } });
+    });
+    const src = source(fake.url, {}, services);
+    const out = await src.backfillMinutes(T, T + 6 * 3_600_000);
+    expect(Object.keys(out).sort()).toEqual(["svc-0000", "svc-0999"]);
+    expect(out["svc-0999"]).toHaveLength(360);
+    expect(fake.requests.length).toBe(3 * SIGNALS.length);
+    for (const r of fake.requests) {
+      const steps = (Number(r.params.get("end")) - Number(r.params.get("start"))) / Number(r.params.get("step")) + 1;
+      // 1,000 series an answer: at most 150 steps (150,000 points, ~5 MB), where one query per signal asked for 360.
+      expect(steps * 1000).toBeLessThanOrEqual(150_000);
+    }
+  });
+
+  it("backfills ticks at the scrape interval and holds each point for the ticks of its interval", async () => {
+    const fake = await fakePrometheus((req, res) => {
+      const start = Number(req.params.get("start"));
+      const end = Number(req.params.get("end"));
+      const step = Number(req.params.get("step"));
+      const values: [number, string][] = [];
+      for (let t = start; t <= end + 1e-9; t += step) values.push([t, String(t)]);
+      json(res, 200, { status: "success", data: { resultType: "matrix", result: [{ metric: { service: "api" }, values }] } });
+    });
+    const src = source(fake.url, { scrapeInterval: "5s" });
+    const ticks = await src.backfillTicks(T, T + 12_000, 1000);
+    expect(fake.requests.every((r) => r.params.get("step") === "5")).toBe(true);
+    expect(ticks.map((x) => x.t)).toEqual(Array.from({ length: 12 }, (_, k) => T + k * 1000));
+    // The point at T stands for [T, T + 5 s) and is evaluated at T + 5 s.
+    expect(ticks.map((x) => x.values.api.rps)).toEqual([0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 10, 10].map((k) => T / 1000 + 5 + k));
+  });
+
+  it("sends at most `backfill.concurrency` range queries at once, and a backfill that times out leaves the live breaker closed", async () => {
+    let inFlight = 0;
+    let most = 0;
+    let hang = false;
+    const fake = await fakePrometheus((req, res) => {
+      if (req.path === "/api/v1/query") return json(res, 200, vector([[{ service: "api" }, "1"]]));
+      if (hang) return; // never answers
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        json(res, 200, { status: "success", data: { resultType: "matrix", result: [] } });
+      }, 20);
+    });
+    const src = source(fake.url, { backfill: { timeoutMs: 200, concurrency: 2 }, breaker: { failures: 1, halfOpenAfterMs: 60_000 } });
+    await src.backfillMinutes(T, T + 3_600_000);
+    expect(fake.requests.length).toBe(SIGNALS.length);
+    expect(most).toBe(2);
+    hang = true;
+    await expect(src.backfillMinutes(T, T + 3_600_000)).rejects.toThrow(/did not answer within 200 ms|circuit breaker open/);
+    const live = await src.sampleAll(T);
+    expect(live.api.rps).toBe(1);
+    expect(src.stats().breaker).toBe("closed");
+  });
+});

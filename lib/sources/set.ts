@@ -89,11 +89,33 @@ export class SourceSet {
     return this.owner.get(service);
   }
 
-  /** SLO backfill counts from the source's own counters, when the service's source can count. */
-  countsFor(service: string): ((sli: Sli, from: number, to: number, stepMs: number) => Promise<{ t: number; good: number; total: number }[]>) | undefined {
+  /** True when the service's source counts SLO events itself (Prometheus), so the SLO backfill asks it. */
+  countsEvents(service: string): boolean {
     const src = this.owner.get(service);
-    const range = src?.sloCountsRange?.bind(src);
-    return range ? (sli, from, to, stepMs) => range(sli, service, from, to, stepMs) : undefined;
+    return src?.sloCountsRange !== undefined || src?.sloCountsRangeMany !== undefined;
+  }
+
+  /**
+   * SLO backfill counts from the sources' own counters, each source asked once for all of its
+   * services (sloCountsRangeMany, else per SLI); a service no source counts gets no rows.
+   */
+  async countsMany(items: readonly { sli: Sli; service: string }[], from: number, to: number, stepMs: number): Promise<{ t: number; good: number; total: number }[][]> {
+    const out: { t: number; good: number; total: number }[][] = items.map(() => []);
+    const bySource = new Map<MetricSource, number[]>();
+    items.forEach((item, i) => {
+      const src = this.owner.get(item.service);
+      if (src && (src.sloCountsRangeMany || src.sloCountsRange)) (bySource.get(src) ?? bySource.set(src, []).get(src)!).push(i);
+    });
+    await Promise.all(
+      [...bySource].map(async ([src, idx]) => {
+        const asked = idx.map((i) => items[i]);
+        const rows = src.sloCountsRangeMany
+          ? await src.sloCountsRangeMany(asked, from, to, stepMs)
+          : await Promise.all(asked.map((it) => src.sloCountsRange!(it.sli, it.service, from, to, stepMs)));
+        idx.forEach((i, k) => (out[i] = rows[k] ?? []));
+      }),
+    );
+    return out;
   }
 
   /**

@@ -19,6 +19,8 @@ export interface MetricSource {
   status(): SourceStatus;
   /** Good/total per `stepMs` span for an SLO, from the source's own counters (SLO backfill); absent when the source cannot count. */
   sloCountsRange?(sli: Sli, service: string, from: number, to: number, stepMs: number): Promise<{ t: number; good: number; total: number }[]>;
+  /** sloCountsRange for many (SLI, service) pairs in few queries (start-up of a large estate); rows per pair, in order. */
+  sloCountsRangeMany?(items: readonly { sli: Sli; service: string }[], from: number, to: number, stepMs: number): Promise<{ t: number; good: number; total: number }[][]>;
   /** Breaker state and failed-request count, for a source behind the network. */
   stats?(): { breaker: BreakerState; errors: number };
   /** Aborts in-flight work at shutdown. */

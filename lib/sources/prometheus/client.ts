@@ -36,6 +36,8 @@ export type PrometheusClientOptions = {
   auth?: ResolvedAuth;
   /** Retry backoff bounds (full jitter: each delay is uniform in [0, min(max, initial·2^n))). */
   backoff?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** At most this many queries in flight; the rest wait their turn before their timeout starts (default: no limit). */
+  concurrency?: number;
 };
 
 /** Counters for /metrics and /health. `queries` and `errors` count HTTP attempts (retries included). */
@@ -72,6 +74,8 @@ export class PrometheusClient {
   private readonly counters = { queries: 0, errors: 0, retries: 0, timeouts: 0, rejected: 0 };
   private lastQueryMs: number | null = null;
   private lastError: string | null = null;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(opts: PrometheusClientOptions) {
     this.opts = opts;
@@ -132,11 +136,31 @@ export class PrometheusClient {
 
   private async call(path: string, params: Record<string, string>): Promise<QueryResult> {
     if (this.closer.signal.aborted) throw new SourceError("the Prometheus source is closed", { closed: true });
+    await this.turn();
     try {
+      if (this.closer.signal.aborted) throw new SourceError("the Prometheus source is closed", { closed: true });
       return await this.policy.execute(({ signal }) => this.attempt(path, params, signal), this.closer.signal);
     } catch (err) {
       throw this.explain(err);
+    } finally {
+      this.inFlight--;
+      this.waiting.shift()?.();
     }
+  }
+
+  /** Resolves when a query may be sent (the concurrency limit); the caller gives the slot back when done. */
+  private turn(): Promise<void> {
+    const limit = this.opts.concurrency ?? Infinity;
+    if (this.inFlight < limit) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      this.waiting.push(() => {
+        this.inFlight++;
+        resolve();
+      }),
+    );
   }
 
   /** One HTTP request: send, read the body (capped), decode. */

@@ -93,6 +93,24 @@ export const PrometheusSourceSchema = z
     timeoutMs: z.number().int().min(50).max(60_000).default(3000),
     /** Extra attempts after a transient failure (full-jitter exponential backoff). */
     retries: z.number().int().min(0).max(5).default(2),
+    /**
+     * How often Prometheus scrapes the services (as Grafana's Prometheus data source asks): the
+     * start-up backfill asks for the live window at this step, not per tick, since finer points
+     * carry nothing the scrapes did not (and cost Prometheus one evaluation each).
+     */
+    scrapeInterval: z.string().regex(DURATION, "scrapeInterval must be a Prometheus duration such as 15s").default("15s"),
+    /**
+     * Start-up backfill (range queries, which take Prometheus far longer than a tick's instant
+     * queries at a large estate): its own per-attempt timeout, its own circuit breaker (a slow
+     * backfill never opens the live ticks' breaker) and at most `concurrency` queries at once.
+     */
+    backfill: z
+      .object({
+        timeoutMs: z.number().int().min(50).max(600_000).default(30_000),
+        concurrency: z.number().int().min(1).max(64).default(2),
+      })
+      .strict()
+      .default({ timeoutMs: 30_000, concurrency: 2 }),
     /** Range used inside rate() of the default queries. */
     rateWindow: z.string().regex(DURATION, "rateWindow must be a Prometheus duration such as 1m").default("1m"),
     /** Largest response body read, in bytes; larger answers are an error. */
