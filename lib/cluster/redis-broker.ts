@@ -86,6 +86,8 @@ export class RedisBroker implements Broker {
   private readonly bus: string;
   private up = false;
   private closed = false;
+  /** The bus subscription was confirmed once (ioredis subscribes again by itself after a reconnect). */
+  private subscribed = false;
 
   constructor(opts: RedisBrokerOptions) {
     this.opts = opts;
@@ -120,7 +122,16 @@ export class RedisBroker implements Broker {
     // it subscribes as soon as Redis answers, and ioredis subscribes again after every reconnect.
     const connected = Promise.all([this.cmd.connect(), this.sub.connect()]);
     const subscribed = this.sub.subscribe(this.bus);
-    subscribed.catch(() => undefined);
+    // Up only once Redis has confirmed the subscription: an instance that started while Redis was
+    // away said "up" on the connection's ready, before its queued SUBSCRIBE was answered, and
+    // missed the leader's next tick (test/cluster-redis-outage.integration.test.ts).
+    subscribed.then(
+      () => {
+        this.subscribed = true;
+        this.refresh();
+      },
+      () => undefined,
+    );
     try {
       await connected;
       await subscribed;
@@ -190,7 +201,7 @@ export class RedisBroker implements Broker {
   }
 
   private refresh(): void {
-    const up = !this.closed && this.cmd.status === "ready" && this.sub.status === "ready";
+    const up = !this.closed && this.subscribed && this.cmd.status === "ready" && this.sub.status === "ready";
     if (up === this.up) return;
     this.up = up;
     this.opts.onState(up);
