@@ -50,12 +50,6 @@ export async function listSliCounts(store: Store, sloId: string, from: number, t
   return rows.map((r) => ({ sloId: r.slo_id, start: Number(r.start), spanMs: Number(r.span_ms), good: Number(r.good), total: Number(r.total) }));
 }
 
-/** Start of the newest bucket of an SLO, or null when it has none. */
-export async function latestSliStart(store: Store, sloId: string): Promise<number | null> {
-  const row = await store.db.selectFrom("sli_counts").select(sql<number | null>`max(start)`.as("latest")).where("slo_id", "=", sloId).executeTakeFirst();
-  return row?.latest === null || row?.latest === undefined ? null : Number(row.latest);
-}
-
 export async function purgeSliCountsBefore(store: Store, t: number): Promise<number> {
   const r = await store.db.deleteFrom("sli_counts").where("start", "<", t).executeTakeFirst();
   return Number(r.numDeletedRows);

@@ -15,14 +15,14 @@ import {
 import { burnRatePolicy, evaluateBurnAlerts } from "./burn-alerts";
 import type { SignalValues } from "../signals/types";
 import type { Store } from "../store/store";
-import { listSliCounts, listSliCountsBySlo, latestSliStart, purgeSliCountsBefore, sliStartBounds, sumSliCounts, upsertSliCounts, type SliRow } from "./repo";
+import { listSliCounts, listSliCountsBySlo, purgeSliCountsBefore, sliStartBounds, sumSliCounts, upsertSliCounts, type SliRow } from "./repo";
 import { MinuteRing } from "./recent";
-
-/** SLOs whose backfill counts are asked for and written together (lib/sources/prometheus.ts sloCountsRangeMany). */
-const SLO_BACKFILL_BATCH = 500;
 import { refreshWindows, slideWindows, type Tracked } from "./window-sums";
 import { SpanSampler, countRows, deriveSpans, spanRows, spanStarts, sumSpans } from "./derived";
 import type { HistoryDeriver } from "../signals/derive";
+
+/** SLOs whose backfill counts are asked for and written together (lib/sources/prometheus.ts sloCountsRangeMany). */
+const SLO_BACKFILL_BATCH = 500;
 
 const MINUTE = 60_000;
 /** Minutes kept in memory: the longest burn window (3d) plus margin. */
@@ -82,12 +82,13 @@ export class SloTracker {
     const derivedTrs = deriver ? all.filter((tr) => deriver.derives(tr.slo.service)) : [];
     const rest = deriver ? all.filter((tr) => !deriver.derives(tr.slo.service)) : all;
     if (deriver && derivedTrs.length > 0) await this.loadDerived(derivedTrs, deriver, now);
+    // Every SLO's newest stored row in one query (a large estate has thousands of SLOs).
+    const bounds = rest.length > 0 && (countsBackfill || backfill) ? await sliStartBounds(this.store) : new Map<string, { latest: number }>();
     if (countsBackfill && rest.length > 0) {
       // No row may start before the window (the window sums rows by start): minutes up to the
       // first 10-minute boundary, 10-minute spans until the burn windows, then minutes again.
       // SLOs missing the same spans (all of them at a first start) are asked for together, in
       // batches, so a large estate never holds every SLO's rows in objects at once.
-      const bounds = await sliStartBounds(this.store);
       const plans = new Map<string, { from: number; coarseFrom: number; coarseTo: number; trs: Tracked[] }>();
       for (const tr of rest) {
         const windowFrom = Math.ceil(windowRange(tr.slo.window, now).from / MINUTE) * MINUTE;
@@ -118,7 +119,7 @@ export class SloTracker {
       const fromBySlo = new Map<string, number>();
       for (const tr of rest) {
         const windowFrom = Math.floor(windowRange(tr.slo.window, now).from / MINUTE) * MINUTE;
-        const latest = await latestSliStart(this.store, tr.slo.id);
+        const latest = bounds.get(tr.slo.id)?.latest ?? null;
         fromBySlo.set(tr.slo.id, latest === null ? windowFrom : Math.max(windowFrom, latest + MINUTE));
       }
       const from = Math.min(...fromBySlo.values());

@@ -57,6 +57,16 @@ const vector = (rows: [Record<string, string>, string][], t = 1) => ({
   data: { resultType: "vector", result: rows.map(([metric, v]) => ({ metric, value: [t, v] })) },
 });
 
+/** The evaluation times (seconds) of a query_range request: start, start + step, … ≤ end. */
+function rangeTimes(req: Req): number[] {
+  const start = Number(req.params.get("start"));
+  const end = Number(req.params.get("end"));
+  const step = Number(req.params.get("step"));
+  const times: number[] = [];
+  for (let t = start; t <= end + 1e-9; t += step) times.push(t);
+  return times;
+}
+
 /** Answers every default-query signal with `value(signal, service)` for each service. */
 function perSignal(source: PrometheusSource, services: string[], value: (signal: SignalName, service: string) => string = () => "1"): Handler {
   const bySignal = new Map(Object.entries(effectiveQueries(source.config)).map(([k, v]) => [v, k as SignalName]));
@@ -347,11 +357,7 @@ describe("PrometheusSource.sampleAll", () => {
 describe("PrometheusSource.backfillMinutes", () => {
   it("uses query_range, chunks at 10,000 points, and maps each step to its start", async () => {
     const fake = await fakePrometheus((req, res) => {
-      const start = Number(req.params.get("start"));
-      const end = Number(req.params.get("end"));
-      const step = Number(req.params.get("step"));
-      const values: [number, string][] = [];
-      for (let t = start; t <= end + 1e-9; t += step) values.push([t, req.params.get("query")!.startsWith("sum by (service) (rate(") ? String(t) : "NaN"]);
+      const values: [number, string][] = rangeTimes(req).map((t) => [t, req.params.get("query")!.startsWith("sum by (service) (rate(") ? String(t) : "NaN"]);
       json(res, 200, { status: "success", data: { resultType: "matrix", result: [{ metric: { service: "api" }, values }] } });
     });
     const src = source(fake.url);
@@ -430,12 +436,8 @@ describe("PrometheusSource.sloCountsRange", () => {
   it("counts each span with increase() over the span, evaluated at the span's end", async () => {
     const fake = await fakePrometheus((req, res) => {
       const q = req.params.get("query")!;
-      const start = Number(req.params.get("start"));
-      const end = Number(req.params.get("end"));
-      const step = Number(req.params.get("step"));
-      const values: [number, string][] = [];
       // 600 requests per 10-minute span, 6 of them 5xx; the third span had no traffic.
-      for (let t = start, k = 0; t <= end + 1e-9; t += step, k++) values.push([t, k === 2 ? "0" : q.includes(" - ") ? "594" : "600"]);
+      const values: [number, string][] = rangeTimes(req).map((t, k) => [t, k === 2 ? "0" : q.includes(" - ") ? "594" : "600"]);
       json(res, 200, { status: "success", data: { resultType: "matrix", result: [{ metric: {}, values }] } });
     });
     const src = source(fake.url);
@@ -468,9 +470,6 @@ describe("PrometheusSource start-up backfill at the size of an estate", () => {
   function countingPrometheus() {
     return fakePrometheus((req, res) => {
       const q = req.params.get("query")!;
-      const start = Number(req.params.get("start"));
-      const end = Number(req.params.get("end"));
-      const step = Number(req.params.get("step"));
       const value = (service: string): number | null => {
         const c = counts(service);
         if (q.includes(" - ")) return c.total - c.bad; // the one-service form subtracts in PromQL
@@ -482,9 +481,7 @@ describe("PrometheusSource start-up backfill at the size of an estate", () => {
       const result = selected(q).flatMap((service) => {
         const v = value(service);
         if (v === null) return [];
-        const values: [number, string][] = [];
-        for (let t = start; t <= end + 1e-9; t += step) values.push([t, String(v)]);
-        return [{ metric: grouped ? { service } : {}, values }];
+        return [{ metric: grouped ? { service } : {}, values: rangeTimes(req).map((t) => [t, String(v)]) }];
       });
       json(res, 200, { status: "success", data: { resultType: "matrix", result } });
     });
@@ -518,14 +515,9 @@ describe("PrometheusSource start-up backfill at the size of an estate", () => {
   it("keeps every range answer within the point budget and every query inside the estate's services", async () => {
     const services = Array.from({ length: 1000 }, (_, i) => `svc-${String(i).padStart(4, "0")}`);
     const fake = await fakePrometheus((req, res) => {
-      const start = Number(req.params.get("start"));
-      const end = Number(req.params.get("end"));
-      const step = Number(req.params.get("step"));
       // A few of the services answer (the chunks follow the estate's size, not the answer's).
       const result = ["svc-0000", "svc-0999"].map((service) => {
-        const values: [number, string][] = [];
-        for (let t = start; t <= end + 1e-9; t += step) values.push([t, "1"]);
-        return { metric: { service }, values };
+        return { metric: { service }, values: rangeTimes(req).map((t) => [t, "1"]) };
       });
       json(res, 200, { status: "success", data: { resultType: "matrix", result } });
     });
@@ -543,11 +535,7 @@ describe("PrometheusSource start-up backfill at the size of an estate", () => {
 
   it("backfills ticks at the scrape interval and holds each point for the ticks of its interval", async () => {
     const fake = await fakePrometheus((req, res) => {
-      const start = Number(req.params.get("start"));
-      const end = Number(req.params.get("end"));
-      const step = Number(req.params.get("step"));
-      const values: [number, string][] = [];
-      for (let t = start; t <= end + 1e-9; t += step) values.push([t, String(t)]);
+      const values = rangeTimes(req).map((t) => [t, String(t)]);
       json(res, 200, { status: "success", data: { resultType: "matrix", result: [{ metric: { service: "api" }, values }] } });
     });
     const src = source(fake.url, { scrapeInterval: "5s" });

@@ -297,10 +297,10 @@ export class PrometheusSource implements MetricSource {
     const m = this.config.metrics;
     const label = this.config.serviceLabel;
     // Items by shape, then by service: SLOs of one service with the same shape share their rows.
+    const inc = (metric: string, sel: string) => `sum by (${label}) (increase(${metric}{${sel}}[${stepS}s]))`;
     const shapes = new Map<string, { good: (sel: string) => string; total: (sel: string) => string; services: Map<string, number[]> }>();
     items.forEach((item, i) => {
       const { sli } = item;
-      const inc = (metric: string, sel: string) => `sum by (${label}) (increase(${metric}{${sel}}[${stepS}s]))`;
       let key: string;
       let good: (sel: string) => string;
       let total: (sel: string) => string;

@@ -91,27 +91,23 @@ export class SourceSet {
 
   /** True when the service's source counts SLO events itself (Prometheus), so the SLO backfill asks it. */
   countsEvents(service: string): boolean {
-    const src = this.owner.get(service);
-    return src?.sloCountsRange !== undefined || src?.sloCountsRangeMany !== undefined;
+    return this.owner.get(service)?.sloCountsRangeMany !== undefined;
   }
 
   /**
    * SLO backfill counts from the sources' own counters, each source asked once for all of its
-   * services (sloCountsRangeMany, else per SLI); a service no source counts gets no rows.
+   * services; a service no source counts gets no rows.
    */
   async countsMany(items: readonly { sli: Sli; service: string }[], from: number, to: number, stepMs: number): Promise<{ t: number; good: number; total: number }[][]> {
     const out: { t: number; good: number; total: number }[][] = items.map(() => []);
     const bySource = new Map<MetricSource, number[]>();
     items.forEach((item, i) => {
       const src = this.owner.get(item.service);
-      if (src && (src.sloCountsRangeMany || src.sloCountsRange)) (bySource.get(src) ?? bySource.set(src, []).get(src)!).push(i);
+      if (src?.sloCountsRangeMany) (bySource.get(src) ?? bySource.set(src, []).get(src)!).push(i);
     });
     await Promise.all(
       [...bySource].map(async ([src, idx]) => {
-        const asked = idx.map((i) => items[i]);
-        const rows = src.sloCountsRangeMany
-          ? await src.sloCountsRangeMany(asked, from, to, stepMs)
-          : await Promise.all(asked.map((it) => src.sloCountsRange!(it.sli, it.service, from, to, stepMs)));
+        const rows = await src.sloCountsRangeMany!(idx.map((i) => items[i]), from, to, stepMs);
         idx.forEach((i, k) => (out[i] = rows[k] ?? []));
       }),
     );

@@ -17,9 +17,10 @@ export interface MetricSource {
   /** Every service's values at each tick `from, from + stepMs, …` before `to`, in time order (start-up backfill of the live window). */
   backfillTicks(from: number, to: number, stepMs: number): Promise<{ t: number; values: Record<string, SignalValues> }[]>;
   status(): SourceStatus;
-  /** Good/total per `stepMs` span for an SLO, from the source's own counters (SLO backfill); absent when the source cannot count. */
-  sloCountsRange?(sli: Sli, service: string, from: number, to: number, stepMs: number): Promise<{ t: number; good: number; total: number }[]>;
-  /** sloCountsRange for many (SLI, service) pairs in few queries (start-up of a large estate); rows per pair, in order. */
+  /**
+   * Good/total per `stepMs` span for each (SLI, service) pair, from the source's own counters (SLO
+   * backfill), in few queries; rows per pair, in order. Absent when the source cannot count.
+   */
   sloCountsRangeMany?(items: readonly { sli: Sli; service: string }[], from: number, to: number, stepMs: number): Promise<{ t: number; good: number; total: number }[][]>;
   /** Breaker state and failed-request count, for a source behind the network. */
   stats?(): { breaker: BreakerState; errors: number };
