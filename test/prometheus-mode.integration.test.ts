@@ -17,7 +17,8 @@ import { LATENCY_BUCKETS_SECONDS } from "../lib/simulator/exposition";
 import type { SourceStatus } from "../lib/signals/contract";
 import type { Alert } from "../lib/alerts/model";
 import type { TimelineEntry } from "../lib/incidents/model";
-import { PrometheusSource } from "../lib/sources/prometheus";
+import { PrometheusSource, defaultQueries } from "../lib/sources/prometheus";
+import { SIGNALS } from "../lib/signals/types";
 import { startTestServer, TestClient, type Frame } from "./helpers";
 import { hasAlertmanager, hasPrometheus, startAlertmanager, startPrometheus, waitFor, type ManagedServer } from "./support/prometheus";
 
@@ -179,6 +180,33 @@ describe.skipIf(!PROM)("Prometheus mode with real Prometheus and Alertmanager", 
     }
     process.stderr.write(`prometheus-mode: B/A at t=${new Date(t).toISOString()}\n  ${rows.join("\n  ")}\n`);
     expect(bSource().status()).toMatchObject({ kind: "prometheus", state: "ok" });
+  }, 60_000);
+
+  it("computes the four percentiles from one bucket query exactly as Prometheus' histogram_quantile does", async () => {
+    await waitFor("12 s of scrapes of A", async () => ((await promScalar(prom, "count_over_time(up[12s])")) ?? 0) >= 12, 40_000, 250);
+    // A time Prometheus has scraped past, evaluated by both at the same instant.
+    const t = Math.floor((Date.now() - 2000) / 1000) * 1000;
+    const before = bSource().stats().queries;
+    const ours = await bSource().sampleAll(t);
+    expect(bSource().stats().queries - before, "one query for p50, p95, p99 and p99.9").toBe(SIGNALS.length - 3);
+    const queries = defaultQueries(bSource().config);
+    let compared = 0;
+    for (const signal of ["p50", "p95", "p99", "p999"] as const) {
+      const r = await http<{ data: { result: { metric: { service: string }; value: [number, string] }[] } }>(
+        prom.url,
+        "GET",
+        `/api/v1/query?query=${encodeURIComponent(queries[signal])}&time=${t / 1000}`,
+      );
+      expect(r.status).toBe(200);
+      for (const row of r.body.data.result) {
+        const theirs = Number(row.value[1]);
+        if (!Number.isFinite(theirs) || !ids.includes(row.metric.service)) continue;
+        // Prometheus writes the float in its shortest form; ours is the same float64 arithmetic.
+        expect(Math.abs(ours[row.metric.service][signal] - theirs), `${row.metric.service}.${signal}: ours ${ours[row.metric.service][signal]} vs Prometheus ${theirs}`).toBeLessThanOrEqual(1e-9 * Math.max(1, theirs));
+        compared++;
+      }
+    }
+    expect(compared).toBe(4 * ids.length);
   }, 60_000);
 
   it("counts SLO events from Prometheus with increase() per span, matching A's own traffic", async () => {

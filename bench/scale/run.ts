@@ -10,6 +10,8 @@
  *   npm run bench:scale -- [--sizes 100,1000,5000] [--steady 60] [--format yaml|json] [--tsx]
  *                          [--source prometheus] [--history 60] [--scrape 5] [--cpu-prof]
  *
+ * `BENCH_LOG=info` (environment) runs the measured server at that log level and prints its last
+ * log lines and its tick and source metrics at the end (where a start-up's time went).
  * `--cpu-prof` writes the measured server's CPU profile (start-up and steady state) to
  * bench/results/prof/ when it stops.
  *
@@ -151,7 +153,7 @@ function histogram(text: string, name: string): { count: number; meanMs: number;
 
 /** The server's environment: its own port, config and fresh data folder, the embedded store. */
 function serverEnv(port: number, configFile: string, dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_CONFIG: configFile, WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "production" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", WAR_ROOM_CONFIG: configFile, WAR_ROOM_DATA_DIR: dataDir, LOG_LEVEL: process.env.BENCH_LOG ?? "warn", NODE_ENV: "production" };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   return env;
@@ -221,6 +223,7 @@ async function runSize(n: number, s: Settings): Promise<Result> {
       const mem = await memoryUsage(p);
       const live = mem ? mem.heapUsed + mem.arrayBuffers : null;
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+      if (process.env.BENCH_LOG) process.stderr.write(`SERVERLOG\n${p.log.join("\n")}\n${metrics.split("\n").filter((l) => /tick|source/.test(l) && !l.startsWith("#")).join("\n")}\n`);
       return {
         services: n,
         source: s.source,

@@ -10,6 +10,7 @@ import {
   parseSampleValue,
   type PrometheusSourceInput,
 } from "./prometheus";
+import { latencyBucketsQuery } from "./prometheus/config";
 import { SIGNALS, type SignalName } from "../signals/types";
 
 // ---- a fake Prometheus ------------------------------------------------------
@@ -67,11 +68,32 @@ function rangeTimes(req: Req): number[] {
   return times;
 }
 
-/** Answers every default-query signal with `value(signal, service)` for each service. */
-function perSignal(source: PrometheusSource, services: string[], value: (signal: SignalName, service: string) => string = () => "1"): Handler {
+/** Queries of one sample: one per signal, but one for all four percentiles (the bucket rates). */
+const QUERIES_PER_SAMPLE = SIGNALS.length - 3;
+
+/** Bucket rates (cumulative, per second) of a service whose percentiles are 50, 95, 99 and 99.9 ms: histogram_quantile interpolates inside the 0–50 and 50–100 ms buckets. */
+const BUCKETS: [string, string][] = [
+  ["0.05", "50"],
+  ["0.1", "100"],
+  ["+Inf", "100"],
+];
+
+/**
+ * Answers every default-query signal with `value(signal, service)` for each service, and the
+ * bucket rates behind the four percentiles with `buckets(service)`.
+ */
+function perSignal(
+  source: PrometheusSource,
+  services: string[],
+  value: (signal: SignalName, service: string) => string = () => "1",
+  buckets: (service: string) => [string, string][] = () => BUCKETS,
+): Handler {
   const bySignal = new Map(Object.entries(effectiveQueries(source.config)).map(([k, v]) => [v, k as SignalName]));
+  const bucketQuery = latencyBucketsQuery(source.config);
   return (req, res) => {
-    const signal = bySignal.get(req.params.get("query") ?? "");
+    const query = req.params.get("query") ?? "";
+    if (query === bucketQuery) return json(res, 200, vector(services.flatMap((s) => buckets(s).map(([le, v]): [Record<string, string>, string] => [{ service: s, le }, v]))));
+    const signal = bySignal.get(query);
     if (!signal) return json(res, 400, { status: "error", errorType: "bad_data", error: "unknown query" });
     json(res, 200, vector(services.map((s) => [{ service: s }, value(signal, s)])));
   };
@@ -149,24 +171,32 @@ describe("PrometheusSource.sampleAll", () => {
     const fake = await fakePrometheus(() => undefined);
     const src = source(fake.url);
     fake.setHandler(
-      perSignal(src, ["api", "db"], (signal, svc) => {
-        if (signal === "rps") return svc === "api" ? "12.5" : "NaN";
-        if (signal === "p99") return svc === "api" ? "+Inf" : "42";
-        if (signal === "cpuPct") return "-Inf";
-        return "3";
-      }),
+      perSignal(
+        src,
+        ["api", "db"],
+        (signal, svc) => {
+          if (signal === "rps") return svc === "api" ? "12.5" : "NaN";
+          if (signal === "cpuPct") return "-Inf";
+          return "3";
+        },
+        // db served nothing: every bucket rate is 0, so histogram_quantile would say NaN.
+        (svc) => (svc === "db" ? BUCKETS.map(([le]) => [le, "0"]) : BUCKETS),
+      ),
     );
     const out = await src.sampleAll(T);
-    expect(out.api).toMatchObject({ rps: 12.5, p99: 0, p50: 3, cpuPct: 0 });
-    expect(out.db).toMatchObject({ rps: 0, p99: 42, errorPct: 3 });
+    expect(out.api).toMatchObject({ rps: 12.5, p50: 50, p95: 95, cpuPct: 0, errorPct: 3 });
+    expect(out.api.p99).toBeCloseTo(99, 9);
+    expect(out.api.p999).toBeCloseTo(99.9, 9);
+    expect(out.db).toMatchObject({ rps: 0, p50: 0, p99: 0, errorPct: 3 });
     expect(src.status()).toEqual({ kind: "prometheus", state: "ok", lastSuccessAt: T });
-    expect(src.stats().replacedValues).toBe(4);
+    // api's and db's cpuPct (-Inf), db's rps (NaN) and db's four percentiles (NaN).
+    expect(src.stats().replacedValues).toBe(7);
     // Instant queries are evaluated at the tick time.
     expect(new Set(fake.requests.map((r) => r.params.get("time")))).toEqual(new Set([String(T / 1000)]));
     expect(fake.requests.every((r) => r.path === "/api/v1/query" && r.params.get("timeout") === "3")).toBe(true);
   });
 
-  it("sends one query per signal whatever the number of services", async () => {
+  it("sends one query per signal, one for all four percentiles, whatever the number of services", async () => {
     for (const n of [2, 500]) {
       const fake = await fakePrometheus(() => undefined);
       const src = source(fake.url);
@@ -174,8 +204,11 @@ describe("PrometheusSource.sampleAll", () => {
       fake.setHandler(perSignal(src, ids));
       const out = await src.sampleAll(T);
       expect(Object.keys(out)).toHaveLength(n);
-      expect(fake.requests).toHaveLength(SIGNALS.length);
-      expect(src.stats().queriesPerSample).toBe(SIGNALS.length);
+      expect(out[`svc-${n - 1}`]).toMatchObject({ p50: 50, p95: 95 });
+      expect(fake.requests).toHaveLength(QUERIES_PER_SAMPLE);
+      expect(fake.requests.map((r) => r.params.get("query"))).toContain("sum by (service, le) (rate(http_request_duration_seconds_bucket[1m]))");
+      expect(fake.requests.some((r) => r.params.get("query")?.includes("histogram_quantile"))).toBe(false);
+      expect(src.stats().queriesPerSample).toBe(QUERIES_PER_SAMPLE);
     }
   });
 
@@ -190,27 +223,88 @@ describe("PrometheusSource.sampleAll", () => {
     expect(Object.keys(out).sort()).toEqual(["api", "db"]);
     expect(out.db.rps).toBe(99);
     expect(out.api.rps).toBe(7);
-    expect(fake.requests).toHaveLength(SIGNALS.length + 1);
+    expect(fake.requests).toHaveLength(QUERIES_PER_SAMPLE + 1);
+  });
+
+  it("takes a replaced percentile from its own query and the others from the bucket rates; a service's own query wins for it", async () => {
+    const fake = await fakePrometheus(() => undefined);
+    const p99 = "max by (service) (my_p99_ms)";
+    const src = source(fake.url, { queries: { p99 }, services: { db: { p50: 'my_db_p50{instance="db"}' } } }, ["api", "db"]);
+    const agg = perSignal(src, ["api", "db"], (signal, svc) => (signal === "p99" ? (svc === "api" ? "321" : "654") : "1"));
+    fake.setHandler((req, res) => (req.params.get("query")?.startsWith("my_db_p50") ? json(res, 200, vector([[{}, "7"]])) : agg(req, res)));
+    const out = await src.sampleAll(T);
+    expect(out.api).toMatchObject({ p50: 50, p95: 95, p99: 321 });
+    expect(out.api.p999).toBeCloseTo(99.9, 9);
+    expect(out.db).toMatchObject({ p50: 7, p95: 95, p99: 654 });
+    const queries = fake.requests.map((r) => r.params.get("query"));
+    expect(queries).toContain(p99);
+    expect(queries.filter((q) => q?.includes("_bucket"))).toHaveLength(1);
+    expect(queries).toHaveLength(QUERIES_PER_SAMPLE + 2);
+  });
+
+  it("asks an estate too large for one answer of bucket rates in groups of services when backfilling, and ticks with one quantile query per percentile", async () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => `svc-${String(i).padStart(4, "0")}`);
+    const bounds = ["0.005", "0.01", "0.025", "0.05", "0.075", "0.1", "0.15", "0.2", "0.25", "0.3", "0.4", "0.5", "0.75", "1", "1.5", "2", "3", "5", "10", "+Inf"];
+    const answered: number[] = [];
+    const fake = await fakePrometheus((req, res) => {
+      const q = req.params.get("query")!;
+      if (q === "count(count by (le) (http_request_duration_seconds_bucket))") return json(res, 200, vector([[{}, String(bounds.length)]]));
+      if (req.path === "/api/v1/query") return json(res, 200, vector(ids.map((service) => [{ service }, q.includes("histogram_quantile(0.5,") ? "75" : "2"])));
+      const times = rangeTimes(req);
+      if (!q.includes("_bucket")) return json(res, 200, { status: "success", data: { resultType: "matrix", result: ids.map((service) => ({ metric: { service }, values: times.map((t) => [t, "2"]) })) } });
+      const group = /service=~"([^"]*)"/.exec(q)?.[1].split("|") ?? ids;
+      // Each service: 100 requests a second, 10 in each bucket up to 0.2 s, the other 20 by 0.25 s.
+      const result = group.flatMap((service) => bounds.map((le, k) => ({ metric: { service, le }, values: times.map((t) => [t, String(k < 8 ? 10 * (k + 1) : 100)]) })));
+      answered.push(result.length * times.length);
+      json(res, 200, { status: "success", data: { resultType: "matrix", result } });
+    });
+    const src = source(fake.url, { scrapeInterval: "15s" }, ids);
+    const ticks = await src.backfillTicks(T, T + 30_000, 1000);
+    expect(ticks).toHaveLength(30);
+    for (const id of [ids[0], ids[2600], ids[4999]]) {
+      expect(ticks[29].values[id].p50).toBeCloseTo(75, 9); // rank 50: the top of the 0.075 s bucket
+      expect(ticks[29].values[id].p99).toBeCloseTo(247.5, 9); // rank 99: 19 of the 20 in (0.2, 0.25]
+    }
+    // 100,000 bucket series, in answers of at most 150,000 points, each service in one group.
+    expect(answered.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...answered)).toBeLessThanOrEqual(150_000);
+    const groups = fake.requests.map((r) => /service=~"([^"]*)"/.exec(r.params.get("query")!)?.[1]).filter((g): g is string => g !== undefined);
+    expect(new Set(groups.flatMap((g) => g.split("|"))).size).toBe(5000);
+    // Ticks: 100,000 series a second would be ~8.5 MB to decode, so the four percentiles are four quantile queries.
+    fake.requests.length = 0;
+    const out = await src.sampleAll(T + 30_000);
+    expect(Object.keys(out)).toHaveLength(5000);
+    expect(out[ids[4999]]).toMatchObject({ p50: 75, rps: 2 });
+    expect(fake.requests.filter((r) => r.params.get("query")?.includes("histogram_quantile"))).toHaveLength(4);
+    expect(fake.requests).toHaveLength(SIGNALS.length);
+    expect(src.stats().queriesPerSample).toBe(SIGNALS.length);
+    // The bounds were counted once.
+    expect(fake.requests.filter((r) => r.params.get("query")?.startsWith("count(count by (le)"))).toHaveLength(0);
   });
 
   it("on partial failure keeps the last values of failed signals and reports degraded", async () => {
     const fake = await fakePrometheus(() => undefined);
     const src = source(fake.url);
-    const ok = perSignal(src, ["api"], (signal) => (signal === "p99" ? "120" : "5"));
+    const ok = perSignal(src, ["api"], (signal) => (signal === "errorPct" ? "120" : "5"));
     fake.setHandler(ok);
     await src.sampleAll(T);
-    fake.setHandler((req, res) =>
-      req.params.get("query")?.includes("histogram_quantile(0.99,")
+    const fail = (what: string) => (req: Req, res: http.ServerResponse) =>
+      req.params.get("query")?.includes(what)
         ? json(res, 422, { status: "error", errorType: "execution", error: "query processing would load too many samples into memory" })
-        : ok(req, res),
-    );
+        : ok(req, res);
+    fake.setHandler(fail('code=~"5..|429"'));
     const out = await src.sampleAll(T + 1000);
-    expect(out.api.p99).toBe(120);
+    expect(out.api.errorPct).toBe(120);
     expect(out.api.rps).toBe(5);
     const st = src.status();
     expect(st.state).toBe("degraded");
-    expect(st.error).toBe("p99: Prometheus 422: execution: query processing would load too many samples into memory");
+    expect(st.error).toBe("errorPct: Prometheus 422: execution: query processing would load too many samples into memory");
     expect(st.lastSuccessAt).toBe(T + 1000);
+    // The bucket rates failing: the four percentiles keep their last values, named together.
+    fake.setHandler(fail("_bucket"));
+    const out2 = await src.sampleAll(T + 2000);
+    expect(out2.api).toMatchObject({ p50: 50, p95: 95, errorPct: 120, rps: 5 });
+    expect(src.status().error).toBe("p50, p95, p99, p999: Prometheus 422: execution: query processing would load too many samples into memory");
   });
 
   it("says so when no series carry the service label", async () => {
@@ -229,10 +323,12 @@ describe("PrometheusSource.sampleAll", () => {
     expect(err).toBeInstanceOf(SourceError);
     // Every signal failed for the same reason: said once, without listing the signals.
     expect((err as Error).message).toBe("Prometheus 422: execution: expanding series: context deadline exceeded");
-    expect(fake.requests).toHaveLength(SIGNALS.length);
-    expect(src.stats()).toMatchObject({ breaker: "closed", queries: SIGNALS.length, errors: SIGNALS.length, retries: 0 });
-    // Ten more failed queries reach the 20 consecutive failures: the breaker opens.
+    expect(fake.requests).toHaveLength(QUERIES_PER_SAMPLE);
+    expect(src.stats()).toMatchObject({ breaker: "closed", queries: QUERIES_PER_SAMPLE, errors: QUERIES_PER_SAMPLE, retries: 0 });
+    // Two more samples' failed queries reach the 20 consecutive failures: the breaker opens.
     await src.sampleAll(T + 1000).catch(() => undefined);
+    expect(src.stats().breaker).toBe("closed");
+    await src.sampleAll(T + 2000).catch(() => undefined);
     expect(src.stats().breaker).toBe("open");
     expect(src.status()).toMatchObject({ state: "down", lastSuccessAt: null });
   });
@@ -252,7 +348,7 @@ describe("PrometheusSource.sampleAll", () => {
     const err = await src.sampleAll(T).catch((e: Error) => e);
     expect(Date.now() - started).toBeLessThan(1500);
     expect(err.message).toMatch(/did not answer within 100 ms/);
-    expect(src.stats().timeouts).toBe(SIGNALS.length);
+    expect(src.stats().timeouts).toBe(QUERIES_PER_SAMPLE);
     expect(src.status().state).toBe("down");
 
     fake.setHandler((_req, res) => {
@@ -275,9 +371,9 @@ describe("PrometheusSource.sampleAll", () => {
     // A query whose last attempt was already under way when the breaker opened reports its own 503.
     expect(src.status().error).toMatch(/circuit breaker open after \d+ consecutive failures/);
     const sent = fake.requests.length;
-    // Ten parallel queries, three attempts each at most; the breaker stops them after five failures.
+    // Seven parallel queries, three attempts each at most; the breaker stops them after five failures.
     expect(sent).toBeGreaterThanOrEqual(5);
-    expect(sent).toBeLessThan(3 * SIGNALS.length);
+    expect(sent).toBeLessThan(3 * QUERIES_PER_SAMPLE);
 
     const again = await src.sampleAll(T + 1000).catch((e: Error) => e);
     expect(again.message).toMatch(/circuit breaker open after 5 consecutive failures; next try in \d+ s \(last error: Prometheus 503: unavailable: TSDB not ready\)/);
@@ -544,6 +640,33 @@ describe("PrometheusSource start-up backfill at the size of an estate", () => {
     expect(ticks.map((x) => x.t)).toEqual(Array.from({ length: 12 }, (_, k) => T + k * 1000));
     // The point at T stands for [T, T + 5 s) and is evaluated at T + 5 s.
     expect(ticks.map((x) => x.values.api.rps)).toEqual([0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 10, 10].map((k) => T / 1000 + 5 + k));
+  });
+
+  it("backfills ticks' percentiles from the bucket rates, every answer within the point budget", async () => {
+    const services = Array.from({ length: 1000 }, (_, i) => `svc-${String(i).padStart(4, "0")}`);
+    const bounds = Array.from({ length: 19 }, (_, k) => String((k + 1) / 100)).concat("+Inf");
+    const points: number[] = [];
+    const fake = await fakePrometheus((req, res) => {
+      const q = req.params.get("query")!;
+      if (req.path === "/api/v1/query") return json(res, 200, vector([[{}, String(bounds.length)]])); // count of bounds
+      const times = rangeTimes(req);
+      const result = q.includes("_bucket")
+        ? // 100 requests a second per service, spread evenly over the 19 finite buckets (5.26 per 10 ms).
+          services.flatMap((service) => bounds.map((le, k) => ({ metric: { service, le }, values: times.map((t) => [t, String(Math.min(100, (100 / 19) * (k + 1)))]) })))
+        : services.map((service) => ({ metric: { service }, values: times.map((t) => [t, "100"]) }));
+      points.push(result.length * times.length);
+      json(res, 200, { status: "success", data: { resultType: "matrix", result } });
+    });
+    const src = source(fake.url, { scrapeInterval: "15s" }, services);
+    const ticks = await src.backfillTicks(T, T + 125_000, 1000);
+    expect(ticks).toHaveLength(125);
+    const v = ticks[124].values["svc-0999"];
+    expect(v.rps).toBe(100);
+    expect(v.p50).toBeCloseTo(95, 9); // rank 50 of 100: in the 10th bucket (0.09–0.1 s), 2.63 of its 5.26
+    expect(v.p99).toBeCloseTo(188.1, 9);
+    const queries = fake.requests.map((r) => r.params.get("query") ?? "");
+    expect(queries.some((q) => q.includes("histogram_quantile"))).toBe(false);
+    expect(Math.max(...points)).toBeLessThanOrEqual(150_000);
   });
 
   it("sends at most `backfill.concurrency` range queries at once, and a backfill that times out leaves the live breaker closed", async () => {

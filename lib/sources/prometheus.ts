@@ -4,7 +4,18 @@ import { SIGNALS, type SignalName, type SignalValues } from "../signals/types";
 import type { Sli } from "../slo/schema";
 import type { Counts } from "../slo/math";
 import { PrometheusClient, type PrometheusClientStats } from "./prometheus/client";
-import { PrometheusSourceSchema, effectiveQueries, escapeString, type PrometheusSourceConfig, type PrometheusSourceInput } from "./prometheus/config";
+import {
+  LATENCY_QUANTILES,
+  PrometheusSourceSchema,
+  defaultLatencySignals,
+  effectiveQueries,
+  escapeString,
+  latencyBucketsQuery,
+  type LatencySignal,
+  type PrometheusSourceConfig,
+  type PrometheusSourceInput,
+} from "./prometheus/config";
+import { histogramQuantiles, parseLe, type Bucket } from "./prometheus/quantile";
 import { SourceError } from "./prometheus/errors";
 import { resolveAuth, type ResolvedAuth } from "./prometheus/auth";
 import type { QueryResult } from "./prometheus/response";
@@ -25,6 +36,14 @@ export const MAX_POINTS_PER_QUERY = 10_000;
 export const POINTS_PER_RESPONSE = 150_000;
 /** Services one grouped SLO-count query selects (`service=~"a|b|…"`): the rest go in further queries. */
 export const SERVICES_PER_COUNT_QUERY = 250;
+/**
+ * Series one answer of the bucket rates may hold (instant: ~85 bytes each in Prometheus' JSON,
+ * about 4 MB): an estate with more services × buckets is asked in groups of services. At 5,000
+ * services of 20 buckets one answer would be ~8.5 MB, over the default 8 MiB cap.
+ */
+export const SERIES_PER_BUCKET_QUERY = 50_000;
+/** An estate whose services would fit one bucket answer even at this many buckets each is asked at once, without counting its buckets first. */
+const BUCKETS_ALWAYS_FIT = 64;
 
 /** One SLO's SLI on one service, as the grouped SLO backfill asks for it. */
 export type SliOfService = { sli: Sli; service: string };
@@ -44,18 +63,26 @@ export type PrometheusSourceOptions = {
 export type PrometheusSourceStats = PrometheusClientStats & {
   state: SourceStatus["state"];
   lastSuccessAt: number | null;
-  /** Queries one sampleAll sends: one per signal plus one per per-service override. */
+  /** Queries one sampleAll sends: one per signal (one for the default percentiles, per group of services) plus one per per-service override. */
   queriesPerSample: number;
   /** Values that were NaN/±Inf (or missing because their query failed) and were replaced. */
   replacedValues: number;
 };
 
-/** One query of a sample: a signal for all services, or (override) for one service. */
-type Job = { signal: SignalName; expr: string; service?: string };
+/**
+ * One query of a sample: a signal for all services, a signal for one service (override), or the
+ * bucket rates behind the default latency signals (`buckets`) for `services` services at once.
+ */
+type Job = { signals: readonly SignalName[]; expr: string; service?: string; buckets?: { services: number } };
+/** How latency is asked for: the bucket rates (ticks: one query, percentiles computed here) or one `histogram_quantile` per signal (long ranges: 4 series a service instead of one per bucket). */
+type Latency = "buckets" | "quantiles";
 
 /**
  * Golden signals from Prometheus: one instant query per signal for all services (`by (service)`),
- * plus one per per-service override, all in parallel.
+ * plus one per per-service override, all in parallel. The four default latency signals share one
+ * query, the bucket rates `sum by (service, le)`, and their percentiles are computed here exactly
+ * as `histogram_quantile` computes them (lib/sources/prometheus/quantile.ts): Prometheus
+ * aggregates the bucket series once a tick instead of four times.
  *
  * Missing data: a service is present when any signal's result names it. A present service
  * without a value for a signal (no series, NaN, ±Inf) gets 0 for it — no series means no events
@@ -77,6 +104,8 @@ export class PrometheusSource implements MetricSource {
   private state: SourceStatus["state"] = "ok";
   private error: string | undefined;
   private replaced = 0;
+  /** Buckets per service (at most), from Prometheus' count of bounds or the answers seen; null until known. */
+  private buckets: number | null = null;
 
   constructor(opts: PrometheusSourceOptions) {
     this.config = PrometheusSourceSchema.parse(opts.config);
@@ -103,20 +132,20 @@ export class PrometheusSource implements MetricSource {
   }
 
   async sampleAll(t: number): Promise<Record<string, SignalValues>> {
-    const jobs = this.jobs();
+    const jobs = this.jobs(this.instantLatency(await this.bucketCount(this.client, t)), this.buckets ?? 1);
     const settled = await Promise.allSettled(jobs.map((j) => this.client.query(j.expr, t)));
     const failed = new Map<SignalName, string>();
     const got = new Map<string, Partial<Record<SignalName, number>>>();
     let failures = 0;
     const failJob = (job: Job, err: unknown) => {
       failures++;
-      failed.set(job.signal, job.service ? `(${job.service}) ${messageOf(err)}` : messageOf(err));
+      for (const signal of job.signals) failed.set(signal, job.service ? `(${job.service}) ${messageOf(err)}` : messageOf(err));
     };
     settled.forEach((s, i) => {
       const job = jobs[i];
       if (s.status === "rejected") return failJob(job, s.reason);
       try {
-        for (const [service, v] of this.valuesOf(job, s.value)) (got.get(service) ?? got.set(service, {}).get(service)!)[job.signal] = v;
+        for (const [service, , signal, v] of this.pointsOf(job, s.value, true)) (got.get(service) ?? got.set(service, {}).get(service)!)[signal] = v;
       } catch (err) {
         failJob(job, err);
       }
@@ -155,34 +184,49 @@ export class PrometheusSource implements MetricSource {
   /**
    * Points every `stepMs` in [from, to): the point at `t` stands for [t, t + step) and is the
    * query evaluated at `t + step` (so rates cover the step's end; with the default 1m window and
-   * 1m step, exactly the step). Range queries are chunked to ≤ 10,000 points. Any failure rejects.
+   * 1m step, exactly the step). Range queries are chunked to ≤ 10,000 points a series and answers
+   * of ≤ POINTS_PER_RESPONSE points. Latency comes from one `histogram_quantile` per signal here:
+   * over hours of steps the bucket rates would be one series per bucket (~5× the points). Any
+   * failure rejects.
    */
-  async backfillMinutes(from: number, to: number, stepMs = 60_000): Promise<Record<string, { t: number; values: SignalValues }[]>> {
+  backfillMinutes(from: number, to: number, stepMs = 60_000): Promise<Record<string, { t: number; values: SignalValues }[]>> {
+    return this.rangePoints(from, to, stepMs, "quantiles");
+  }
+
+  private async rangePoints(from: number, to: number, stepMs: number, latency: Latency): Promise<Record<string, { t: number; values: SignalValues }[]>> {
     if (!(stepMs > 0) || !(to > from)) return {};
     const count = Math.ceil((to - from) / stepMs);
-    const jobs = this.jobs();
+    const jobs = this.jobs(latency, latency === "buckets" ? await this.bucketCount(this.backfillClient, to) : 1);
+    const tasks: { job: Job; start: number; end: number }[] = [];
+    for (const job of jobs) {
+      const steps = this.stepsPerQuery(this.seriesOf(job));
+      for (let first = 0; first < count; first += steps) {
+        const last = Math.min(count, first + steps) - 1;
+        tasks.push({ job, start: from + (first + 1) * stepMs, end: from + (last + 1) * stepMs });
+      }
+    }
     const points = new Map<string, Map<number, Partial<Record<SignalName, number>>>>();
-    // Each answer holds one series per service (the `by (service)` queries).
-    const steps = this.stepsPerQuery(this.only?.size ?? 1);
-    for (let first = 0; first < count; first += steps) {
-      const last = Math.min(count, first + steps) - 1;
-      const start = from + (first + 1) * stepMs;
-      const end = from + (last + 1) * stepMs;
-      const results = await Promise.all(jobs.map((j) => this.backfillClient.queryRange(j.expr, start, end, stepMs)));
-      results.forEach((r, i) => {
-        const job = jobs[i];
-        for (const s of r.series) {
-          const service = this.serviceOf(job, s.metric, r.series.length);
-          if (!service) continue;
-          const byT = points.get(service) ?? points.set(service, new Map()).get(service)!;
-          for (const { t: evalT, v } of s.samples) {
+    // As many workers as the backfill may have queries in flight; the first failure stops them all.
+    let next = 0;
+    let failure: { err: unknown } | null = null;
+    const worker = async () => {
+      while (next < tasks.length && !failure) {
+        const { job, start, end } = tasks[next++];
+        try {
+          const r = await this.backfillClient.queryRange(job.expr, start, end, stepMs);
+          for (const [service, evalT, signal, v] of this.pointsOf(job, r, false)) {
             const t = evalT - stepMs;
             if (t < from || t >= to) continue;
-            (byT.get(t) ?? byT.set(t, {}).get(t)!)[job.signal] = v;
+            const byT = points.get(service) ?? points.set(service, new Map()).get(service)!;
+            (byT.get(t) ?? byT.set(t, {}).get(t)!)[signal] = v;
           }
+        } catch (err) {
+          failure ??= { err };
         }
-      });
-    }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(tasks.length, this.config.backfill.concurrency) }, worker));
+    if (failure) throw (failure as { err: unknown }).err;
     const out: Record<string, { t: number; values: SignalValues }[]> = {};
     for (const [service, byT] of points) {
       out[service] = [...byT.entries()]
@@ -232,7 +276,8 @@ export class PrometheusSource implements MetricSource {
    */
   async backfillTicks(from: number, to: number, stepMs: number): Promise<{ t: number; values: Record<string, SignalValues> }[]> {
     const coarse = Math.max(1, Math.round(this.scrapeMs / stepMs)) * stepMs;
-    const byService = await this.backfillMinutes(from, to, coarse);
+    // A few steps over every service: the bucket rates cost Prometheus one aggregation, not four.
+    const byService = await this.rangePoints(from, to, coarse, "buckets");
     const byT = new Map<number, Record<string, SignalValues>>();
     for (const [id, pts] of Object.entries(byService)) {
       for (const p of pts) {
@@ -381,7 +426,7 @@ export class PrometheusSource implements MetricSource {
       ...this.client.stats(),
       state: this.state,
       lastSuccessAt: this.lastSuccessAt,
-      queriesPerSample: this.jobs().length,
+      queriesPerSample: this.jobs(this.instantLatency(this.buckets ?? 1), this.buckets ?? 1).length,
       replacedValues: this.replaced,
     };
   }
@@ -401,27 +446,123 @@ export class PrometheusSource implements MetricSource {
     return full;
   }
 
-  private jobs(): Job[] {
-    const jobs: Job[] = SIGNALS.map((signal) => ({ signal, expr: this.queries[signal] }));
+  /**
+   * The queries of a sample. With `latency: "buckets"` the default latency signals are one query
+   * of bucket rates, in groups of services when `bucketsPerService` × services would not fit one
+   * answer (SERIES_PER_BUCKET_QUERY).
+   */
+  private jobs(latency: Latency, bucketsPerService: number): Job[] {
+    const fromBuckets = new Set<SignalName>(latency === "buckets" ? defaultLatencySignals(this.config) : []);
+    const jobs: Job[] = SIGNALS.filter((signal) => !fromBuckets.has(signal)).map((signal) => ({ signals: [signal], expr: this.queries[signal] }));
+    if (fromBuckets.size > 0) {
+      const signals = [...fromBuckets];
+      const ids = this.only ? [...this.only] : null;
+      const perGroup = Math.max(1, Math.floor(this.seriesBudget() / Math.max(1, bucketsPerService)));
+      if (!ids || ids.length <= perGroup) jobs.push({ signals, expr: latencyBucketsQuery(this.config), buckets: { services: ids?.length ?? 1 } });
+      else {
+        for (let i = 0; i < ids.length; i += perGroup) {
+          const group = ids.slice(i, i + perGroup);
+          const matcher = `${this.config.serviceLabel}=~"${escapeString(group.map(escapeRegex).join("|"))}"`;
+          jobs.push({ signals, expr: latencyBucketsQuery(this.config, matcher), buckets: { services: group.length } });
+        }
+      }
+    }
     for (const [service, overrides] of Object.entries(this.config.services ?? {})) {
       if (this.only && !this.only.has(service)) continue;
       for (const signal of SIGNALS) {
         const expr = overrides[signal];
-        if (expr) jobs.push({ signal, expr, service });
+        if (expr) jobs.push({ signals: [signal], expr, service });
       }
     }
     return jobs;
   }
 
-  /** (service, value) pairs of an instant result. */
-  private *valuesOf(job: Job, r: QueryResult): Generator<[string, number]> {
-    if (job.service && r.series.length > 1) {
-      throw new SourceError(`the ${job.signal} query of service "${job.service}" returned ${r.series.length} series; it must return one`);
+  /**
+   * How a tick asks for latency: the bucket rates when every service's buckets fit one answer,
+   * else one `histogram_quantile` per signal. Measured at 5,000 services (BENCHMARKS.md "Estate
+   * size"): the bucket rates in two answers of 4.3 MB each cost this process ~0.5 s of decoding a
+   * tick and, with the week's backfill running, took Prometheus past the 3 s timeout, so ticks
+   * took 4–8 s; the four quantile queries answer 0.4 MB.
+   */
+  private instantLatency(bucketsPerService: number): Latency {
+    return (this.only?.size ?? 1) * bucketsPerService <= this.seriesBudget() ? "buckets" : "quantiles";
+  }
+
+  /** Series in one answer of the bucket rates' budget: SERIES_PER_BUCKET_QUERY, less under a smaller response cap. */
+  private seriesBudget(): number {
+    return Math.max(1, Math.min(SERIES_PER_BUCKET_QUERY, Math.floor(this.config.maxResponseBytes / 170)));
+  }
+
+  /** Series an answer of `job` may hold per step. */
+  private seriesOf(job: Job): number {
+    if (job.buckets) return job.buckets.services * (this.buckets ?? BUCKETS_ALWAYS_FIT);
+    return job.service ? 1 : (this.only?.size ?? 1);
+  }
+
+  /**
+   * Buckets per service, as far as grouping the bucket query needs it: an estate that fits one
+   * answer at BUCKETS_ALWAYS_FIT buckets each is not asked; a larger one asks Prometheus once how
+   * many bounds the histogram has (`count(count by (le) (…))`, over all services, so at least any
+   * one service's). Without an answer it assumes BUCKETS_ALWAYS_FIT and asks again next time.
+   */
+  private async bucketCount(client: PrometheusClient, at: number): Promise<number> {
+    if (this.buckets !== null) return this.buckets;
+    if ((this.only?.size ?? 1) * BUCKETS_ALWAYS_FIT <= this.seriesBudget()) return 1;
+    try {
+      const r = await client.query(`count(count by (le) (${this.config.metrics.duration}_bucket))`, at);
+      const n = r.series[0]?.samples[0]?.v;
+      // No histogram yet (nothing scraped): assume the most and ask again next time.
+      if (n === undefined || !Number.isFinite(n) || n < 1) return BUCKETS_ALWAYS_FIT;
+      this.buckets = Math.max(this.buckets ?? 0, Math.ceil(n));
+      return this.buckets;
+    } catch {
+      return BUCKETS_ALWAYS_FIT;
+    }
+  }
+
+  /**
+   * (service, evaluation time, signal, value) of an answer. `strict` (instant samples): an
+   * override query answering several series is an error; in a range answer it is skipped.
+   */
+  private *pointsOf(job: Job, r: QueryResult, strict: boolean): Generator<[string, number, SignalName, number]> {
+    if (job.buckets) return yield* this.quantilesOf(job, r);
+    const signal = job.signals[0];
+    if (strict && job.service && r.series.length > 1) {
+      throw new SourceError(`the ${signal} query of service "${job.service}" returned ${r.series.length} series; it must return one`);
     }
     for (const s of r.series) {
       const service = this.serviceOf(job, s.metric, r.series.length);
-      const sample = s.samples[s.samples.length - 1];
-      if (service && sample) yield [service, sample.v];
+      if (!service) continue;
+      if (strict) {
+        const sample = s.samples[s.samples.length - 1];
+        if (sample) yield [service, sample.t, signal, sample.v];
+      } else for (const { t, v } of s.samples) yield [service, t, signal, v];
+    }
+  }
+
+  /** The job's latency signals per service and time, from the bucket rates (`le` per series); a service's override of a signal wins. */
+  private *quantilesOf(job: Job, r: QueryResult): Generator<[string, number, SignalName, number]> {
+    const label = this.config.serviceLabel;
+    const byService = new Map<string, Map<number, Bucket[]>>();
+    for (const s of r.series) {
+      const service = s.metric[label];
+      if (!service || (this.only && !this.only.has(service))) continue;
+      const le = parseLe(s.metric.le);
+      if (Number.isNaN(le)) continue;
+      const byT = byService.get(service) ?? byService.set(service, new Map()).get(service)!;
+      for (const { t, v } of s.samples) (byT.get(t) ?? byT.set(t, []).get(t)!).push({ le, count: v });
+    }
+    const overrides = this.config.services;
+    for (const [service, byT] of byService) {
+      const own = overrides?.[service];
+      const signals = own ? job.signals.filter((signal) => !own[signal]) : job.signals;
+      if (signals.length === 0) continue;
+      const qs = signals.map((signal) => LATENCY_QUANTILES[signal as LatencySignal]);
+      for (const [t, buckets] of byT) {
+        if (buckets.length > (this.buckets ?? 0)) this.buckets = buckets.length;
+        const values = histogramQuantiles(qs, buckets);
+        for (let i = 0; i < signals.length; i++) yield [service, t, signals[i], 1000 * values[i]];
+      }
     }
   }
 
@@ -431,7 +572,7 @@ export class PrometheusSource implements MetricSource {
     const service = metric[this.config.serviceLabel];
     if (!service) return null;
     if (this.only && !this.only.has(service)) return null;
-    if (this.config.services?.[service]?.[job.signal]) return null;
+    if (this.config.services?.[service]?.[job.signals[0]]) return null;
     return service;
   }
 }

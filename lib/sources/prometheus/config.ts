@@ -152,7 +152,7 @@ export function defaultQueries(cfg: Pick<PrometheusSourceConfig, "serviceLabel" 
   const m = cfg.metrics;
   const reqRate = (matcher = "") => `sum by (${s}) (rate(${m.requests}${matcher}[${w}]))`;
   const ratio = (codes: string) => `100 * ${reqRate(`{${m.codeLabel}=~"${escapeString(codes)}"}`)} / ${reqRate()}`;
-  const quantile = (q: number) => `1000 * histogram_quantile(${q}, sum by (${s}, le) (rate(${m.duration}_bucket[${w}])))`;
+  const quantile = (q: number) => `1000 * histogram_quantile(${q}, ${latencyBucketsQuery(cfg)})`;
   const gauge = (name: string) => `100 * avg by (${s}) (${name})`;
   return {
     p50: quantile(0.5),
@@ -166,6 +166,24 @@ export function defaultQueries(cfg: Pick<PrometheusSourceConfig, "serviceLabel" 
     memPct: gauge(m.memory),
     poolPct: gauge(m.pool),
   };
+}
+
+/** The quantile each latency signal is (its default query is `1000 * histogram_quantile(q, <buckets>)`). */
+export const LATENCY_QUANTILES = { p50: 0.5, p95: 0.95, p99: 0.99, p999: 0.999 } as const satisfies Partial<Record<SignalName, number>>;
+export type LatencySignal = keyof typeof LATENCY_QUANTILES;
+
+/**
+ * The bucket rates every default latency query aggregates: `sum by (<serviceLabel>, le)`, with
+ * an optional extra matcher (`service=~"a|b"`, when the answer is asked for in groups of services).
+ */
+export function latencyBucketsQuery(cfg: Pick<PrometheusSourceConfig, "serviceLabel" | "rateWindow" | "metrics">, matcher?: string): string {
+  const sel = matcher ? `{${matcher}}` : "";
+  return `sum by (${cfg.serviceLabel}, le) (rate(${cfg.metrics.duration}_bucket${sel}[${cfg.rateWindow}]))`;
+}
+
+/** The latency signals whose query is the default one (not replaced under `queries`): these come from one bucket query. */
+export function defaultLatencySignals(cfg: PrometheusSourceConfig): LatencySignal[] {
+  return (Object.keys(LATENCY_QUANTILES) as LatencySignal[]).filter((name) => !cfg.queries?.[name]);
 }
 
 /** The query of every signal: defaults with `queries` overrides applied. */
