@@ -38,8 +38,9 @@ export const POINTS_PER_RESPONSE = 150_000;
 export const SERVICES_PER_COUNT_QUERY = 250;
 /**
  * Series one answer of the bucket rates may hold (instant: ~85 bytes each in Prometheus' JSON,
- * about 4 MB): an estate with more services × buckets is asked in groups of services. At 5,000
- * services of 20 buckets one answer would be ~8.5 MB, over the default 8 MiB cap.
+ * about 4 MB). An estate with more services × buckets ticks with the four quantile queries
+ * (instantLatency) and backfills its live window in groups of services. At 5,000 services of 20
+ * buckets one answer would be ~8.5 MB, over the default 8 MiB cap.
  */
 export const SERIES_PER_BUCKET_QUERY = 50_000;
 /** An estate whose services would fit one bucket answer even at this many buckets each is asked at once, without counting its buckets first. */
@@ -63,7 +64,7 @@ export type PrometheusSourceOptions = {
 export type PrometheusSourceStats = PrometheusClientStats & {
   state: SourceStatus["state"];
   lastSuccessAt: number | null;
-  /** Queries one sampleAll sends: one per signal (one for the default percentiles, per group of services) plus one per per-service override. */
+  /** Queries one sampleAll sends: one per signal (one for the four default percentiles when every service's buckets fit one answer) plus one per per-service override. */
   queriesPerSample: number;
   /** Values that were NaN/±Inf (or missing because their query failed) and were replaced. */
   replacedValues: number;
@@ -82,7 +83,8 @@ type Latency = "buckets" | "quantiles";
  * plus one per per-service override, all in parallel. The four default latency signals share one
  * query, the bucket rates `sum by (service, le)`, and their percentiles are computed here exactly
  * as `histogram_quantile` computes them (lib/sources/prometheus/quantile.ts): Prometheus
- * aggregates the bucket series once a tick instead of four times.
+ * aggregates the bucket series once a tick instead of four times (up to SERIES_PER_BUCKET_QUERY
+ * bucket series; a larger estate ticks with the four quantile queries).
  *
  * Missing data: a service is present when any signal's result names it. A present service
  * without a value for a signal (no series, NaN, ±Inf) gets 0 for it — no series means no events
