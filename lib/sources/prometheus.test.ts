@@ -89,10 +89,15 @@ function perSignal(
   buckets: (service: string) => [string, string][] = () => BUCKETS,
 ): Handler {
   const bySignal = new Map(Object.entries(effectiveQueries(source.config)).map(([k, v]) => [v, k as SignalName]));
-  const bucketQuery = latencyBucketsQuery(source.config);
+  // The bucket rates, for all services or (`service=~"a|b"`) the ones asked for.
+  const bucketQuery = latencyBucketsQuery(source.config).replace(/\[.*$/, "");
   return (req, res) => {
     const query = req.params.get("query") ?? "";
-    if (query === bucketQuery) return json(res, 200, vector(services.flatMap((s) => buckets(s).map(([le, v]): [Record<string, string>, string] => [{ service: s, le }, v]))));
+    if (query === latencyBucketsQuery(source.config) || query.startsWith(`${bucketQuery}{`)) {
+      const asked = /service=~"([^"]*)"/.exec(query)?.[1].split("|");
+      const answering = asked ? services.filter((s) => asked.includes(s)) : services;
+      return json(res, 200, vector(answering.flatMap((s) => buckets(s).map(([le, v]): [Record<string, string>, string] => [{ service: s, le }, v]))));
+    }
     const signal = bySignal.get(query);
     if (!signal) return json(res, 400, { status: "error", errorType: "bad_data", error: "unknown query" });
     json(res, 200, vector(services.map((s) => [{ service: s }, value(signal, s)])));
@@ -280,6 +285,34 @@ describe("PrometheusSource.sampleAll", () => {
     expect(src.stats().queriesPerSample).toBe(SIGNALS.length);
     // The bounds were counted once.
     expect(fake.requests.filter((r) => r.params.get("query")?.startsWith("count(count by (le)"))).toHaveLength(0);
+  });
+
+  it("asks the bucket rates of its own services only, so a Prometheus shared with other teams sends no one else's buckets", async () => {
+    const fake = await fakePrometheus(() => undefined);
+    const src = source(fake.url, {}, ["api", "db"]);
+    fake.setHandler(perSignal(src, ["api", "db", ...Array.from({ length: 50 }, (_, i) => `other-${i}`)]));
+    const out = await src.sampleAll(T);
+    expect(Object.keys(out).sort()).toEqual(["api", "db"]);
+    expect(out.db).toMatchObject({ p50: 50, p95: 95 });
+    const bucketQueries = fake.requests.map((r) => r.params.get("query")!).filter((q) => q.includes("_bucket"));
+    expect(bucketQueries).toEqual(['sum by (service, le) (rate(http_request_duration_seconds_bucket{service=~"api|db"}[1m]))']);
+  });
+
+  it("counts the histogram's bounds at most once a minute when Prometheus has none yet, and not at all when no percentile needs them", async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => `svc-${i}`);
+    const fake = await fakePrometheus((req, res) => json(res, 200, vector(req.params.get("query")!.startsWith("count(count by (le)") ? [] : ids.map((service) => [{ service }, "1"]))));
+    const probes = () => fake.requests.filter((r) => r.params.get("query")!.startsWith("count(count by (le)")).length;
+    const src = source(fake.url, {}, ids);
+    for (let k = 0; k < 3; k++) await src.sampleAll(T + k * 1000);
+    expect(probes()).toBe(1);
+    // Without the count, 1,000 services at up to 64 buckets each would not fit one answer: the quantile queries.
+    expect(fake.requests.filter((r) => r.params.get("query")!.includes("histogram_quantile"))).toHaveLength(12);
+    fake.requests.length = 0;
+    const all = { p50: "a", p95: "b", p99: "c", p999: "d" };
+    const replaced = source(fake.url, { queries: all }, ids);
+    await replaced.sampleAll(T);
+    expect(probes()).toBe(0);
+    expect(fake.requests).toHaveLength(SIGNALS.length);
   });
 
   it("on partial failure keeps the last values of failed signals and reports degraded", async () => {

@@ -45,6 +45,8 @@ export const SERVICES_PER_COUNT_QUERY = 250;
 export const SERIES_PER_BUCKET_QUERY = 50_000;
 /** An estate whose services would fit one bucket answer even at this many buckets each is asked at once, without counting its buckets first. */
 const BUCKETS_ALWAYS_FIT = 64;
+/** A count of the histogram's bounds that failed or found none is asked again after this long. */
+const PROBE_RETRY_MS = 60_000;
 
 /** One SLO's SLI on one service, as the grouped SLO backfill asks for it. */
 export type SliOfService = { sli: Sli; service: string };
@@ -108,6 +110,8 @@ export class PrometheusSource implements MetricSource {
   private replaced = 0;
   /** Buckets per service (at most), from Prometheus' count of bounds or the answers seen; null until known. */
   private buckets: number | null = null;
+  /** No count of bounds is asked for before this (epoch ms): one that failed or found no histogram is not repeated every tick. */
+  private probeAfter = 0;
 
   constructor(opts: PrometheusSourceOptions) {
     this.config = PrometheusSourceSchema.parse(opts.config);
@@ -198,7 +202,8 @@ export class PrometheusSource implements MetricSource {
   private async rangePoints(from: number, to: number, stepMs: number, latency: Latency): Promise<Record<string, { t: number; values: SignalValues }[]>> {
     if (!(stepMs > 0) || !(to > from)) return {};
     const count = Math.ceil((to - from) / stepMs);
-    const jobs = this.jobs(latency, latency === "buckets" ? await this.bucketCount(this.backfillClient, to) : 1);
+    // Half the instant budget of series per answer: a range answer carries every series' labels and its points.
+    const jobs = this.jobs(latency, latency === "buckets" ? await this.bucketCount(this.backfillClient, to) : 1, Math.floor(this.seriesBudget() / 2));
     const tasks: { job: Job; start: number; end: number }[] = [];
     for (const job of jobs) {
       const steps = this.stepsPerQuery(this.seriesOf(job));
@@ -453,14 +458,16 @@ export class PrometheusSource implements MetricSource {
    * of bucket rates, in groups of services when `bucketsPerService` × services would not fit one
    * answer (SERIES_PER_BUCKET_QUERY).
    */
-  private jobs(latency: Latency, bucketsPerService: number): Job[] {
+  private jobs(latency: Latency, bucketsPerService: number, seriesBudget = this.seriesBudget()): Job[] {
     const fromBuckets = new Set<SignalName>(latency === "buckets" ? defaultLatencySignals(this.config) : []);
     const jobs: Job[] = SIGNALS.filter((signal) => !fromBuckets.has(signal)).map((signal) => ({ signals: [signal], expr: this.queries[signal] }));
     if (fromBuckets.size > 0) {
       const signals = [...fromBuckets];
       const ids = this.only ? [...this.only] : null;
-      const perGroup = Math.max(1, Math.floor(this.seriesBudget() / Math.max(1, bucketsPerService)));
-      if (!ids || ids.length <= perGroup) jobs.push({ signals, expr: latencyBucketsQuery(this.config), buckets: { services: ids?.length ?? 1 } });
+      const perGroup = Math.max(1, Math.floor(seriesBudget / Math.max(1, bucketsPerService)));
+      // Always scoped to our services when we know them: a Prometheus shared with other teams
+      // may hold many more, and their buckets would come too (8.5 MB for 5,000 services).
+      if (!ids) jobs.push({ signals, expr: latencyBucketsQuery(this.config), buckets: { services: 1 } });
       else {
         for (let i = 0; i < ids.length; i += perGroup) {
           const group = ids.slice(i, i + perGroup);
@@ -510,10 +517,13 @@ export class PrometheusSource implements MetricSource {
   private async bucketCount(client: PrometheusClient, at: number): Promise<number> {
     if (this.buckets !== null) return this.buckets;
     if ((this.only?.size ?? 1) * BUCKETS_ALWAYS_FIT <= this.seriesBudget()) return 1;
+    // Nothing would use the count (every percentile replaced), or it was asked for lately without an answer.
+    if (defaultLatencySignals(this.config).length === 0 || Date.now() < this.probeAfter) return BUCKETS_ALWAYS_FIT;
+    this.probeAfter = Date.now() + PROBE_RETRY_MS;
     try {
       const r = await client.query(`count(count by (le) (${this.config.metrics.duration}_bucket))`, at);
       const n = r.series[0]?.samples[0]?.v;
-      // No histogram yet (nothing scraped): assume the most and ask again next time.
+      // No histogram yet (nothing scraped): assume the most, and ask again after PROBE_RETRY_MS.
       if (n === undefined || !Number.isFinite(n) || n < 1) return BUCKETS_ALWAYS_FIT;
       this.buckets = Math.max(this.buckets ?? 0, Math.ceil(n));
       return this.buckets;

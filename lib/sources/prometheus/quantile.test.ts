@@ -53,6 +53,9 @@ describe("parseLe", () => {
     expect(parseLe("0.005")).toBe(0.005);
     expect(parseLe("1e-3")).toBe(0.001);
     expect(parseLe("1.0")).toBe(1);
-    for (const junk of [undefined, "", " 1", "abc"]) expect(parseLe(junk), String(junk)).toBeNaN();
+    expect(parseLe("-Inf")).toBe(-Infinity);
+    expect(parseLe("inf")).toBe(Infinity);
+    // Go's ParseFloat reads no 0x/0o/0b integers, where JavaScript's Number would.
+    for (const junk of [undefined, "", " 1", "abc", "0x10", "0b1", "NaN"]) expect(parseLe(junk), String(junk)).toBeNaN();
   });
 });

@@ -17,10 +17,12 @@ export type Bucket = { le: number; count: number };
 
 /** The `le` label as a number (Go's ParseFloat forms: `+Inf`, `1e-3`, `0.5`); NaN when it is not one, and such a series is skipped as Prometheus skips it. */
 export function parseLe(s: string | undefined): number {
-  if (s === undefined) return NaN;
-  if (s === "+Inf" || s === "Inf" || s === "+inf" || s === "inf") return Infinity;
-  const v = s.trim() === s && s !== "" ? Number(s) : NaN;
-  return Number.isNaN(v) ? NaN : v;
+  if (s === undefined || s === "" || s.trim() !== s) return NaN;
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(s);
+  if (special) return special[2].toLowerCase() === "nan" ? NaN : special[1] === "-" ? -Infinity : Infinity;
+  // Go reads no 0x/0o/0b integers (JavaScript's Number does), nor "Infinity" spelled as a number here.
+  if (/^[+-]?0[xob]/i.test(s)) return NaN;
+  return Number(s);
 }
 
 /** The q-quantile (0 ≤ q ≤ 1) of `buckets`, which it sorts and may change (merges, monotonic counts): pass a fresh array. */
@@ -60,7 +62,8 @@ function prepare(buckets: Bucket[]): Bucket[] | null {
 
 function quantileOfPrepared(q: number, b: Bucket[]): number {
   const observations = b[b.length - 1].count;
-  if (observations === 0 || Number.isNaN(observations)) return NaN;
+  // As in Prometheus, only 0 is checked: a NaN count makes the rank NaN and ends in the +Inf bucket.
+  if (observations === 0) return NaN;
   let rank = q * observations;
   // The first bucket (before the last) whose count reaches the rank, as sort.Search does.
   let lo = 0;
