@@ -138,7 +138,8 @@ export class PrometheusSource implements MetricSource {
   }
 
   async sampleAll(t: number): Promise<Record<string, SignalValues>> {
-    const jobs = this.jobs(this.instantLatency(await this.bucketCount(this.client, t)), this.buckets ?? 1);
+    const buckets = await this.bucketCount(this.client, t);
+    const jobs = this.jobs(this.instantLatency(buckets), buckets);
     const settled = await Promise.allSettled(jobs.map((j) => this.client.query(j.expr, t)));
     const failed = new Map<SignalName, string>();
     const got = new Map<string, Partial<Record<SignalName, number>>>();
@@ -376,7 +377,7 @@ export class PrometheusSource implements MetricSource {
       const subtract = key.startsWith("ratio:");
       for (let s = 0; s < services.length; s += SERVICES_PER_COUNT_QUERY) {
         const group = services.slice(s, s + SERVICES_PER_COUNT_QUERY);
-        const sel = `${label}=~"${escapeString(group.map(escapeRegex).join("|"))}"`;
+        const sel = this.servicesMatcher(group);
         const rows = new Map<string, Map<number, SpanCounts>>();
         const steps = this.stepsPerQuery(group.length);
         for (let k = 0; k < spans; k += steps) {
@@ -471,8 +472,7 @@ export class PrometheusSource implements MetricSource {
       else {
         for (let i = 0; i < ids.length; i += perGroup) {
           const group = ids.slice(i, i + perGroup);
-          const matcher = `${this.config.serviceLabel}=~"${escapeString(group.map(escapeRegex).join("|"))}"`;
-          jobs.push({ signals, expr: latencyBucketsQuery(this.config, matcher), buckets: { services: group.length } });
+          jobs.push({ signals, expr: latencyBucketsQuery(this.config, this.servicesMatcher(group)), buckets: { services: group.length } });
         }
       }
     }
@@ -497,6 +497,11 @@ export class PrometheusSource implements MetricSource {
     return (this.only?.size ?? 1) * bucketsPerService <= this.seriesBudget() ? "buckets" : "quantiles";
   }
 
+  /** A matcher selecting exactly these services: `<serviceLabel>=~"a|b|…"`. */
+  private servicesMatcher(ids: readonly string[]): string {
+    return `${this.config.serviceLabel}=~"${escapeString(ids.map(escapeRegex).join("|"))}"`;
+  }
+
   /** Series in one answer of the bucket rates' budget: SERIES_PER_BUCKET_QUERY, less under a smaller response cap. */
   private seriesBudget(): number {
     return Math.max(1, Math.min(SERIES_PER_BUCKET_QUERY, Math.floor(this.config.maxResponseBytes / 170)));
@@ -512,7 +517,7 @@ export class PrometheusSource implements MetricSource {
    * Buckets per service, as far as grouping the bucket query needs it: an estate that fits one
    * answer at BUCKETS_ALWAYS_FIT buckets each is not asked; a larger one asks Prometheus once how
    * many bounds the histogram has (`count(count by (le) (…))`, over all services, so at least any
-   * one service's). Without an answer it assumes BUCKETS_ALWAYS_FIT and asks again next time.
+   * one service's). Without an answer it assumes BUCKETS_ALWAYS_FIT and asks again after PROBE_RETRY_MS.
    */
   private async bucketCount(client: PrometheusClient, at: number): Promise<number> {
     if (this.buckets !== null) return this.buckets;

@@ -27,11 +27,7 @@ export function parseLe(s: string | undefined): number {
 
 /** The q-quantile (0 ≤ q ≤ 1) of `buckets`, which it sorts and may change (merges, monotonic counts): pass a fresh array. */
 export function histogramQuantile(q: number, buckets: Bucket[]): number {
-  if (Number.isNaN(q)) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
-  const b = prepare(buckets);
-  return b ? quantileOfPrepared(q, b) : NaN;
+  return histogramQuantiles([q], buckets)[0];
 }
 
 /** Several quantiles of the same buckets (sorted and merged once); NaN for each when there are none to give. */
