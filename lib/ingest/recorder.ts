@@ -90,12 +90,15 @@ export class Recorder {
     }
     if (publish && opts.board !== false) d.board.publishBoardTick(t, points);
     if (publish) d.board.publishDrillsIfChanged();
+    // The leader writes the history's closed minutes; a follower's copies of them are dropped.
+    const minutes = d.history.takeClosedMinutes();
     if (opts.replica) {
       await d.slos.record(countAt, values, dtSeconds, opts.shareFaster, false);
       if (publish) d.sloChannel.maybePublish(t, d.tickMs, d.slos.status(t));
       return;
     }
     if (closed.length) await upsertSignalMinutes(d.store, closed).catch(unlessOutage(d.logger, "could not store minute rollups"));
+    if (minutes.length) await d.history.writeMinutes(minutes).catch(unlessOutage(d.logger, "could not store history minutes"));
 
     // Counts the store did not take stay in the tracker for the next minute; the tick goes on to alerts.
     await d.slos.record(countAt, values, dtSeconds, opts.shareFaster).catch((err: unknown) => {
@@ -151,6 +154,7 @@ export class Recorder {
       for (const [id, p] of newest) d.board.publishServiceTick(id, p.t, roundValues(p.values));
       if (newest.size) d.board.publishDrillsIfChanged();
     }
+    const minutes = d.history.takeClosedMinutes();
     if (opts.replica) {
       if (publish && newest.size) {
         const t = Math.max(...[...newest.values()].map((p) => p.t));
@@ -159,11 +163,13 @@ export class Recorder {
       return taken;
     }
     if (closed.length) await upsertSignalMinutes(d.store, closed).catch(unlessOutage(d.logger, "could not store minute rollups"));
+    if (minutes.length) await d.history.writeMinutes(minutes).catch(unlessOutage(d.logger, "could not store history minutes"));
     return taken;
   }
 
-  /** Writes what is only in memory (the open minute rollups), at shutdown. */
+  /** Writes what is only in memory (the open minute rollups and history minutes), at shutdown. */
   async flush(): Promise<void> {
     await upsertSignalMinutes(this.d.store, this.d.rollup.flush());
+    await this.d.history.writeMinutes([...this.d.history.takeClosedMinutes(), ...this.d.history.openMinutes()]);
   }
 }

@@ -87,7 +87,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
     };
   }, { summary: "One service with its newest point and states", response: ServiceDetailSchema, errors: noService });
 
-  api.add("GET", "/api/v1/services/:id/signals", ({ params, query }) => {
+  api.add("GET", "/api/v1/services/:id/signals", async ({ params, query }) => {
     const service = catalog.get(params.id);
     if (!service) throw new NotFound(`no service "${params.id}"`);
     const q = parseQuery(SignalsQuerySchema, query);
@@ -102,7 +102,7 @@ export function createApi(wr: WarRoom, logger: Logger, opts: { alertmanagerSecre
         { path: "step", message: `at least ${Math.ceil(span / MAX_SERIES_POINTS)} for this range` },
       ]);
     }
-    const series = history.query(service.id, from, to, step);
+    const series = await history.query(service.id, from, to, step);
     return { body: { serviceId: service.id, from, to, step, series } };
   }, {
     summary: "Signal history in buckets of `step` seconds (at most 2000 points)",

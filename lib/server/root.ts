@@ -17,6 +17,7 @@ import { SignalHistory } from "../signals/history";
 import { Freshness } from "../signals/freshness";
 import { MinuteRollup, type SignalMinute } from "../signals/rollup";
 import { signalMinutesPurger } from "../signals/repo";
+import { DbMinuteStore, signalHistoryPurger } from "../signals/minute-store";
 import { DrillService } from "../drills/service";
 import { SimScrapeTarget } from "../simulator/scrape";
 import { createSources, sloBackfillSource } from "../sources/compose";
@@ -158,6 +159,8 @@ export function composeWarRoom(opts: ComposeOptions) {
   const deriver = opts.backfill !== false && simulator instanceof SimulatorSource ? simulator.deriver : undefined;
   const history = new SignalHistory(catalog.ids(), {
     secondsCapacity: Math.ceil(BACKFILL_SECONDS_MS / tickMs),
+    // Kept services' week of minutes is in the store, not in memory (lib/signals/minute-store.ts).
+    minutes: new DbMinuteStore(store),
     derive: deriver ? { deriver, tickMs, ticks: Math.ceil(DERIVED_TICKS_MS / tickMs) } : undefined,
   });
   // A follower shows the leader's source state (its own source is idle).
@@ -311,7 +314,7 @@ export function composeWarRoom(opts: ComposeOptions) {
     gamedays: onlyOnLeader(gamedays.service.job(tickMs), leads),
     notifications: onlyOnLeader(notifications.job, leads),
     statusPage: { name: "status-page", everyMs: 5_000, run: () => statusPage.observe() } satisfies Job,
-    retention: onlyOnLeader(retentionJob({ purgers: [idempotencyPurger(store.db), notificationsPurger(store), drills.purger, slos.purger, alerts.purger, alertDecisions.purger, signalMinutesPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
+    retention: onlyOnLeader(retentionJob({ purgers: [idempotencyPurger(store.db), notificationsPurger(store), drills.purger, slos.purger, alerts.purger, alertDecisions.purger, signalMinutesPurger(store), signalHistoryPurger(store), ingestSamplesPurger(store), sessionPurger(auth), auditPurger(auth)], clock, logger }), leads),
   };
 
   // What other instances did, applied here: alert changes (mirrored), drills (read again), the

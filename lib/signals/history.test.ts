@@ -43,12 +43,12 @@ describe("SeriesRing", () => {
 });
 
 describe("SignalHistory", () => {
-  it("downsamples into buckets at the peak error rate and latency, mean traffic", () => {
+  it("downsamples into buckets at the peak error rate and latency, mean traffic", async () => {
     const h = new SignalHistory(["a"]);
     // 10 s at 100 req/s with 0% errors, then 10 s at 300 req/s with 10% errors and a slower p99.
     for (let i = 0; i < 10; i++) h.record("a", i * 1000, values({ rps: 100, errorPct: 0, p99: 100 }));
     for (let i = 10; i < 20; i++) h.record("a", i * 1000, values({ rps: 300, errorPct: 10, p99: 450 }));
-    const s = h.query("a", 0, 19_000, 20);
+    const s = await h.query("a", 0, 19_000, 20);
     expect(s.t).toEqual([0]);
     expect(s.rps[0]).toBeCloseTo(200);
     // The bucket's worst moment, not a mean (7.5 % weighted) that hides it.
@@ -56,42 +56,42 @@ describe("SignalHistory", () => {
     expect(s.p99[0]).toBe(450);
   });
 
-  it("a 7-day chart's coarse bucket shows the 9.9 % minute the finer step shows (issue #16)", () => {
+  it("a 7-day chart's coarse bucket shows the 9.9 % minute the finer step shows (issue #16)", async () => {
     const h = new SignalHistory(["a"], { secondsCapacity: 60 });
     const base = 1_700_000_000_000 - (1_700_000_000_000 % 3_600_000);
     // An hour at 0.5 % errors with one bad minute at 9.9 %, kept as minute rollups.
-    for (let m = 0; m < 60; m++) h.recordMinute("a", base + m * 60_000, values({ rps: 100, errorPct: m === 17 ? 9.9 : 0.5 }));
-    const fine = h.query("a", base, base + 3_599_000, 60);
+    await h.writeMinutes(Array.from({ length: 60 }, (_, m) => ({ service: "a", start: base + m * 60_000, values: values({ rps: 100, errorPct: m === 17 ? 9.9 : 0.5 }) })));
+    const fine = await h.query("a", base, base + 3_599_000, 60);
     expect(Math.max(...fine.errorPct)).toBe(9.9);
     // The 7 d range's step (1008 s): the bucket holding minute 17 peaks at 9.9 %, not the ~1.0 % mean.
-    const coarse = h.query("a", base, base + 3_599_000, 1008);
+    const coarse = await h.query("a", base, base + 3_599_000, 1008);
     expect(Math.max(...coarse.errorPct)).toBe(9.9);
     expect(coarse.rps.every((r) => Math.abs(r - 100) < 1e-9)).toBe(true);
   });
 
-  it("serves long ranges from minute rollups, including the open minute", () => {
+  it("serves long ranges from minute rollups, including the open minute", async () => {
     const h = new SignalHistory(["a"], { secondsCapacity: 60 });
     const base = 1_700_000_000_000 - (1_700_000_000_000 % 60_000);
-    for (let m = 0; m < 5; m++) h.recordMinute("a", base + m * 60_000, values({ rps: m }));
+    await h.writeMinutes(Array.from({ length: 5 }, (_, m) => ({ service: "a", start: base + m * 60_000, values: values({ rps: m }) })));
     for (let i = 0; i < 30; i++) h.record("a", base + 5 * 60_000 + i * 1000, values({ rps: 50 }));
-    const s = h.query("a", base, base + 6 * 60_000, 60);
+    const s = await h.query("a", base, base + 6 * 60_000, 60);
     expect(s.t.length).toBe(6);
     expect(s.rps).toEqual([0, 1, 2, 3, 4, 50]);
   });
 
-  it("shows the open minute as it grows between reads, and each closed minute as it closed", () => {
+  it("shows the open minute as it grows between reads, and each closed minute as it closed", async () => {
     const h = new SignalHistory(["a"], { secondsCapacity: 10 });
     const base = 1_700_000_000_000 - (1_700_000_000_000 % 60_000);
-    const minutes = () => h.query("a", base, base + 3 * 60_000, 60).rps;
+    const minutes = async () => (await h.query("a", base, base + 3 * 60_000, 60)).rps;
     h.record("a", base + 1000, values({ rps: 10 }));
-    expect(minutes()).toEqual([10]);
+    expect(await minutes()).toEqual([10]);
     h.record("a", base + 2000, values({ rps: 30 }));
-    expect(minutes()).toEqual([20]);
+    expect(await minutes()).toEqual([20]);
     h.record("a", base + 3000, values({ rps: 50 }));
     for (let i = 0; i < 20; i++) h.record("a", base + 60_000 + i * 1000, values({ rps: 100 }));
     h.record("a", base + 120_000, values({ rps: 7 }));
     // The 10-point seconds ring no longer covers the first minutes: these come from the rollups.
-    expect(minutes()).toEqual([30, 100, 7]);
+    expect(await minutes()).toEqual([30, 100, 7]);
   });
 
   it("refuses points older than the newest one so replays cannot rewrite history", () => {

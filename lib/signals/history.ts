@@ -3,14 +3,21 @@ import { SeriesRing } from "./ring";
 import { SIGNALS, type SignalPoint, type SignalValues } from "./types";
 import type { Series } from "./contract";
 import { deriveSeries, deriveTicks, type HistoryDeriver } from "./derive";
+import { StoreUnavailable } from "../errors";
+import { MemoryMinuteStore, type MinutePoint, type MinuteStore } from "./minute-store";
 
 const MINUTE = 60_000;
 
 export type HistoryOptions = {
   /** Points kept at full (1 s) resolution; default one hour. */
   secondsCapacity?: number;
-  /** One-minute rollups kept; default 7 days + 1 hour. */
+  /** One-minute points kept by the default in-memory minute store; default 7 days + 1 hour. */
   minutesCapacity?: number;
+  /**
+   * Where kept services' closed minutes go and long ranges are read from (the war room: the
+   * store, lib/signals/minute-store.ts). Without one they are kept in memory.
+   */
+  minutes?: MinuteStore;
   /**
    * Services whose history is a pure function of time keep only their newest `ticks` points;
    * longer ranges and the part of a recent window before them are derived (lib/signals/derive.ts).
@@ -20,54 +27,58 @@ export type HistoryOptions = {
 
 export const MAX_SERIES_POINTS = 2000;
 
-/** `minutes` is null for a derived service (its long ranges are computed on demand). */
+/**
+ * Closed minutes a kept service holds in memory until the store has them: they are read with what
+ * the store returns (newer wins), so a minute being written is never missing from a chart.
+ */
+const RECENT_MINUTES = 3;
+/** Closed minutes waiting to be written, across services, before the oldest are dropped (a store that is never drained). */
+const OUTBOX_CAP = 200_000;
+
 type ServiceHistory = {
   seconds: SeriesRing;
-  minutes: SeriesRing | null;
+  /** False for a derived service (its long ranges are computed on demand). */
+  kept: boolean;
   minuteAgg: Aggregator;
   minuteStart: number | null;
-  /** The open minute's aggregate has points `minutes` does not show yet (written by `flushMinute`). */
-  minutePending: boolean;
+  /** The newest closed minutes, oldest first (at most RECENT_MINUTES). */
+  recentMinutes: SignalPoint[];
   /** A derived service that started being fed otherwise (pushed samples): before this its history is still derived. */
   derivedUntil: number | null;
 };
 
-/** Writes the open minute's aggregate into `minutes` (replacing what it showed of that minute before). */
-function flushMinute(h: ServiceHistory): void {
-  if (!h.minutePending || !h.minutes || h.minuteStart === null) return;
-  h.minutes.push(h.minuteStart, h.minuteAgg.result());
-  h.minutePending = false;
-}
-
 /**
- * Recent golden signals per service, in memory: the last hour at tick resolution and
- * seven days of one-minute rollups, enough for every time range of the service page.
+ * Recent golden signals per service: the last hour at tick resolution in memory, and for kept
+ * services one-minute points for seven days in a MinuteStore (the store in the war room), enough
+ * for every time range of the service page. Memory per kept service is bounded by its tick ring.
  */
 export class SignalHistory {
   private readonly services = new Map<string, ServiceHistory>();
   private readonly derive: HistoryOptions["derive"];
+  private readonly minutes: MinuteStore;
+  /** Written at once when the minute store is in memory; else handed out by `takeClosedMinutes`. */
+  private readonly memoryMinutes: MemoryMinuteStore | null;
+  private outbox: MinutePoint[] = [];
+  private readonly secondsCapacity: number;
 
   constructor(serviceIds: readonly string[], opts: HistoryOptions = {}) {
     const secondsCapacity = opts.secondsCapacity ?? 3600;
-    const minutesCapacity = opts.minutesCapacity ?? 7 * 1440 + 60;
     this.derive = opts.derive;
+    this.minutes = opts.minutes ?? new MemoryMinuteStore(opts.minutesCapacity ?? 7 * 1440 + 60);
+    this.memoryMinutes = this.minutes instanceof MemoryMinuteStore ? this.minutes : null;
     for (const id of serviceIds) {
       const derived = this.derive?.deriver.derives(id) ?? false;
       this.services.set(id, {
         seconds: new SeriesRing(derived ? this.derive!.ticks : secondsCapacity),
-        minutes: derived ? null : new SeriesRing(minutesCapacity),
+        kept: !derived,
         minuteAgg: new Aggregator({ peaks: true }),
         minuteStart: null,
-        minutePending: false,
+        recentMinutes: [],
         derivedUntil: null,
       });
     }
     this.secondsCapacity = secondsCapacity;
-    this.minutesCapacity = minutesCapacity;
   }
-
-  private readonly secondsCapacity: number;
-  private readonly minutesCapacity: number;
 
   /**
    * From now on the service's history is kept as recorded (pushed samples are not what the
@@ -75,21 +86,21 @@ export class SignalHistory {
    */
   keep(serviceId: string, t: number): void {
     const h = this.get(serviceId);
-    if (h.minutes) return;
+    if (h.kept) return;
     const seconds = new SeriesRing(this.secondsCapacity);
     for (let i = 0; i < h.seconds.size; i++) seconds.push(h.seconds.timeAt(i), h.seconds.pointAt(i));
-    this.services.set(serviceId, { seconds, minutes: new SeriesRing(this.minutesCapacity), minuteAgg: new Aggregator({ peaks: true }), minuteStart: null, minutePending: false, derivedUntil: t });
+    this.services.set(serviceId, { seconds, kept: true, minuteAgg: new Aggregator({ peaks: true }), minuteStart: null, recentMinutes: [], derivedUntil: t });
   }
 
   /** True when the service's history before `t` is derived (wholly derived, or before it was fed otherwise). */
   private derivedBefore(serviceId: string, t: number): boolean {
     const h = this.get(serviceId);
-    return h.minutes === null || (h.derivedUntil !== null && t <= h.derivedUntil);
+    return !h.kept || (h.derivedUntil !== null && t <= h.derivedUntil);
   }
 
   /** True when the service's history beyond its newest ticks is derived, not kept. */
   derived(serviceId: string): boolean {
-    return this.get(serviceId).minutes === null;
+    return !this.get(serviceId).kept;
   }
 
   ids(): string[] {
@@ -100,34 +111,67 @@ export class SignalHistory {
     return this.services.has(serviceId);
   }
 
+  /** Points held in memory across services: tick rings and the newest closed minutes (bounded by their capacities, whatever the uptime). */
+  heldPoints(): number {
+    let n = 0;
+    for (const h of this.services.values()) n += h.seconds.size + h.recentMinutes.length;
+    return n;
+  }
+
   /** Records a tick-resolution point and rolls it up into its minute. Older points are ignored. */
   record(serviceId: string, t: number, values: SignalValues): boolean {
     const h = this.get(serviceId);
     if (!h.seconds.push(t, values)) return false;
-    if (!h.minutes) return true;
+    if (!h.kept) return true;
     const minute = Math.floor(t / MINUTE) * MINUTE;
     if (h.minuteStart !== null && minute !== h.minuteStart) {
-      flushMinute(h);
+      this.closeMinute(serviceId, h);
       h.minuteAgg.reset();
     }
     h.minuteStart = minute;
     h.minuteAgg.add(values);
-    // The open minute is visible too (long ranges reach up to now), but written to `minutes` only
-    // when it closes or is read: push ingest records thousands of points a minute per service.
-    h.minutePending = true;
     return true;
   }
 
-  /** Records a ready-made one-minute rollup (backfill). */
-  recordMinute(serviceId: string, minute: number, values: SignalValues): void {
-    const h = this.get(serviceId);
-    flushMinute(h);
-    h.minutes?.push(Math.floor(minute / MINUTE) * MINUTE, values);
+  private closeMinute(serviceId: string, h: ServiceHistory): void {
+    if (h.minuteStart === null || h.minuteAgg.count === 0) return;
+    const values = h.minuteAgg.result();
+    h.recentMinutes.push({ t: h.minuteStart, ...values });
+    if (h.recentMinutes.length > RECENT_MINUTES) h.recentMinutes.shift();
+    const row = { service: serviceId, start: h.minuteStart, values };
+    if (this.memoryMinutes) {
+      this.memoryMinutes.writeNow([row]);
+      return;
+    }
+    this.outbox.push(row);
+    if (this.outbox.length > OUTBOX_CAP) this.outbox.splice(0, this.outbox.length - OUTBOX_CAP);
   }
 
-  /** Records a one-minute rollup older than every minute held (backfill that runs backwards after the war room is live); false when refused. */
-  recordMinuteBefore(serviceId: string, minute: number, values: SignalValues): boolean {
-    return this.get(serviceId).minutes?.unshift(Math.floor(minute / MINUTE) * MINUTE, values) ?? false;
+  /**
+   * Minutes closed since the last call, for the caller to write (lib/ingest/recorder.ts writes
+   * them with the minute rollups; a follower, whose leader writes them, drops them).
+   */
+  takeClosedMinutes(): MinutePoint[] {
+    const out = this.outbox;
+    this.outbox = [];
+    return out;
+  }
+
+  /** The open minute of every kept service (written at shutdown; a later write of the same minute replaces it). */
+  openMinutes(): MinutePoint[] {
+    const out: MinutePoint[] = [];
+    for (const [service, h] of this.services) if (h.kept && h.minuteStart !== null && h.minuteAgg.count > 0) out.push({ service, start: h.minuteStart, values: h.minuteAgg.result() });
+    return out;
+  }
+
+  /** Writes ready-made one-minute points (backfill) of kept services to the minute store. */
+  async writeMinutes(rows: readonly MinutePoint[]): Promise<void> {
+    await this.minutes.write(rows.filter((r) => this.services.get(r.service)?.kept).map((r) => ({ ...r, start: Math.floor(r.start / MINUTE) * MINUTE })));
+  }
+
+  /** First and last stored minute of each of the services (backfill asks the source only for what is missing). */
+  storedMinuteSpans(services: readonly string[]): Promise<Map<string, { first: number; last: number }>> {
+    return this.minutes.spans(services);
   }
 
   latest(serviceId: string): SignalPoint | null {
@@ -166,37 +210,55 @@ export class SignalHistory {
 
   /**
    * Points in [from, to] in buckets of `stepSeconds`, from the tick-resolution ring when it
-   * covers `from` and the step is under a minute, else from the minute rollups.
+   * covers `from` and the step is under a minute, else from the one-minute points (the minute
+   * store, the newest closed minutes held here, and the open minute).
    */
-  query(serviceId: string, from: number, to: number, stepSeconds: number): Series {
+  async query(serviceId: string, from: number, to: number, stepSeconds: number): Promise<Series> {
     const h = this.get(serviceId);
-    flushMinute(h);
     const stepMs = stepSeconds * 1000;
-    const minutes = h.minutes;
-    if (!minutes) return this.queryDerived(h.seconds, serviceId, from, to, stepMs);
+    if (!h.kept) return this.queryDerived(h.seconds, serviceId, from, to, stepMs);
     if (h.derivedUntil !== null && from < h.derivedUntil && this.derive) {
-      // Derived up to the first bucket the kept rings start in, kept from there on.
+      // Derived up to the first bucket the kept points start in, kept from there on.
       const bucketMs = stepMs < MINUTE ? stepMs : Math.max(MINUTE, Math.ceil(stepMs / MINUTE) * MINUTE);
       const seam = Math.floor(h.derivedUntil / bucketMs) * bucketMs;
       const out = emptySeries();
       if (seam > from) deriveSeries(this.derive.deriver, serviceId, from, seam - 1, stepMs, this.derive.tickMs, out);
-      const kept = this.queryKept(h.seconds, minutes, Math.max(from, seam), to, stepMs);
+      const kept = await this.queryKept(serviceId, h, Math.max(from, seam), to, stepMs);
       out.t.push(...kept.t);
       for (const k of SIGNALS) out[k].push(...kept[k]);
       return out;
     }
-    return this.queryKept(h.seconds, minutes, from, to, stepMs);
+    return this.queryKept(serviceId, h, from, to, stepMs);
   }
 
-  private queryKept(seconds: SeriesRing, minutes: SeriesRing, from: number, to: number, stepMs: number): Series {
+  private async queryKept(serviceId: string, h: ServiceHistory, from: number, to: number, stepMs: number): Promise<Series> {
+    const seconds = h.seconds;
     const secondsFrom = seconds.firstT();
-    const minutesFrom = minutes.firstT();
-    // Fine steps come from the tick ring unless the rollups reach further back than it does.
+    // Fine steps the tick ring covers never wait for the store.
+    if (stepMs < MINUTE && secondsFrom !== null && from >= secondsFrom) return bucketed(seconds, from, to, stepMs, emptySeries());
+    const minutes = await this.minutePoints(serviceId, h, from, to);
+    const minutesFrom = minutes.length > 0 ? minutes[0].t : null;
+    // Fine steps come from the tick ring unless the minutes reach further back than it does.
     const rollupsOlder = minutesFrom !== null && secondsFrom !== null && minutesFrom < secondsFrom - MINUTE;
-    const useSeconds = stepMs < MINUTE && secondsFrom !== null && (from >= secondsFrom || !rollupsOlder);
-    const ring = useSeconds ? seconds : minutes;
-    const bucketMs = useSeconds ? stepMs : Math.max(MINUTE, Math.ceil(stepMs / MINUTE) * MINUTE);
-    return bucketed(ring, from, to, bucketMs, emptySeries());
+    if (stepMs < MINUTE && secondsFrom !== null && !rollupsOlder) return bucketed(seconds, from, to, stepMs, emptySeries());
+    const bucketMs = Math.max(MINUTE, Math.ceil(stepMs / MINUTE) * MINUTE);
+    return bucketed(arrayPoints(minutes), from, to, bucketMs, emptySeries());
+  }
+
+  /** Stored minutes in [from, to], with the closed minutes held here and the open one over them. */
+  private async minutePoints(serviceId: string, h: ServiceHistory, from: number, to: number): Promise<SignalPoint[]> {
+    const fromMinute = Math.floor(from / MINUTE) * MINUTE;
+    // A store outage leaves what memory holds (the tick ring, the newest minutes): the live views keep working.
+    const stored = await this.minutes.list(serviceId, fromMinute, to).catch((err: unknown) => {
+      if (err instanceof StoreUnavailable) return [];
+      throw err;
+    });
+    const held = [...h.recentMinutes];
+    if (h.minuteStart !== null && h.minuteAgg.count > 0) held.push({ t: h.minuteStart, ...h.minuteAgg.result() });
+    const heldFrom = held.length > 0 ? held[0].t : Infinity;
+    const out = stored.filter((p) => p.t < heldFrom);
+    for (const p of held) if (p.t >= fromMinute && p.t <= to) out.push(p);
+    return out;
   }
 
   /** Fine steps the tick ring covers come from it; the rest is derived, never past the newest tick. */
@@ -223,12 +285,33 @@ export function emptySeries(): Series {
   return s;
 }
 
+/** Points by index, oldest first: a tick ring, or minutes read from the store. */
+type Points = { size: number; lowerBound(from: number): number; timeAt(i: number): number; pointAt(i: number): SignalValues };
+
+function arrayPoints(points: readonly SignalPoint[]): Points {
+  return {
+    size: points.length,
+    lowerBound(from) {
+      let lo = 0;
+      let hi = points.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (points[mid].t < from) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    },
+    timeAt: (i) => points[i].t,
+    pointAt: (i) => points[i],
+  };
+}
+
 /** Buckets of `bucketMs`: latency and error signals at their peak, traffic and saturation as means (lib/signals/aggregate.ts). */
-function bucketed(ring: SeriesRing, from: number, to: number, bucketMs: number, out: Series): Series {
+function bucketed(points: Points, from: number, to: number, bucketMs: number, out: Series): Series {
   const agg = new Aggregator({ peaks: true });
   let bucket: number | null = null;
-  for (let i = ring.lowerBound(from); i < ring.size; i++) {
-    const t = ring.timeAt(i);
+  for (let i = points.lowerBound(from); i < points.size; i++) {
+    const t = points.timeAt(i);
     if (t > to) break;
     const b = Math.floor(t / bucketMs) * bucketMs;
     if (bucket !== null && b !== bucket) {
@@ -236,7 +319,7 @@ function bucketed(ring: SeriesRing, from: number, to: number, bucketMs: number, 
       agg.reset();
     }
     bucket = b;
-    agg.add(ring.pointAt(i));
+    agg.add(points.pointAt(i));
   }
   if (bucket !== null && agg.count > 0) pushAgg(out, bucket, agg);
   return out;

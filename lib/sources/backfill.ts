@@ -8,6 +8,7 @@ import type { SloTracker } from "../slo/tracker";
 import type { MetricSource } from "./types";
 import type { HistoryDeriver } from "../signals/derive";
 import type { SignalValues } from "../signals/types";
+import type { MinutePoint } from "../signals/minute-store";
 
 /** Minute points go back seven days (the 7d view); the tick ring holds one hour (the live views)… */
 const BACKFILL_MINUTES_MS = 7 * 24 * 3600_000;
@@ -118,39 +119,53 @@ export async function backfillRecent(target: BackfillTarget, plan: BackfillPlan)
     }
   }
   await upsertSignalMinutes(store, rows);
+  await history.writeMinutes(history.takeClosedMinutes());
   logger.info({ ms: Date.now() - began, services: target.services, derived: derived.length }, "recent history backfilled");
   return now - tickMs;
 }
 
 /**
- * Seven days of minute points (up to the backfilled ticks) of the kept (not derived) services, newest chunk first, each point
- * put before what the history holds (lib/signals/ring.ts `unshift`), so it can run while the war
- * room is live and ticks arrive at the other end. At 1,000 Prometheus-fed services this is
- * hundreds of range queries; before it ran after going live, start-up waited for all of them.
- * `stopped` ends it between chunks (shutdown).
+ * Seven days of minute points (up to the backfilled ticks) of the kept (not derived) services,
+ * newest chunk first, into the minute store (lib/signals/minute-store.ts; the store, so it runs
+ * while the war room is live and ticks arrive). At 1,000 Prometheus-fed services this is
+ * hundreds of range queries, so the source is asked only for what the store lacks: after a
+ * restart, the minutes from the newest one every kept service has; the whole week when a kept
+ * service has none, or its oldest is more than a chunk younger than the week (a backfill that was
+ * stopped; the minutes it finds are written again, idempotently). `stopped` ends it between
+ * chunks (shutdown).
  */
 export async function backfillOlderMinutes(target: BackfillTarget, plan: BackfillPlan, stopped: () => boolean = () => false): Promise<void> {
   const { source, history, store, logger } = target;
   const { minutesFrom, minutesTo, storedMinutesUntil, kept } = plan;
   if (kept.length === 0 || minutesTo <= minutesFrom) return;
   const began = Date.now();
-  const keptSet = new Set(kept);
-  for (let to = minutesTo; to > minutesFrom && !stopped(); to -= MINUTES_CHUNK_MS) {
-    const from = Math.max(minutesFrom, to - MINUTES_CHUNK_MS);
+  const spans = await history.storedMinuteSpans(kept);
+  /** Per kept service, the first minute the source is asked for. */
+  const needFrom = new Map<string, number>();
+  for (const id of kept) {
+    const span = spans.get(id);
+    needFrom.set(id, !span || span.first > minutesFrom + MINUTES_CHUNK_MS ? minutesFrom : Math.max(minutesFrom, span.last));
+  }
+  const askFrom = Math.min(...needFrom.values());
+  for (let to = minutesTo; to > askFrom && !stopped(); to -= MINUTES_CHUNK_MS) {
+    const from = Math.max(askFrom, to - MINUTES_CHUNK_MS);
     const rows: SignalMinute[] = [];
+    const points: MinutePoint[] = [];
     const minutes = await source.backfillMinutes(from, to);
     if (stopped()) return;
     for (const [id, pts] of Object.entries(minutes)) {
-      if (!keptSet.has(id)) continue;
-      for (let i = pts.length - 1; i >= 0; i--) {
-        const p = pts[i];
-        history.recordMinuteBefore(id, p.t, p.values);
+      const need = needFrom.get(id);
+      if (need === undefined) continue;
+      for (const p of pts) {
+        if (p.t < need) continue;
+        points.push({ service: id, start: p.t, values: p.values });
         if (p.t >= storedMinutesUntil) rows.push(minuteRow(id, p.t, p.values));
       }
     }
+    await history.writeMinutes(points);
     await upsertSignalMinutes(store, rows);
   }
-  logger.info({ ms: Date.now() - began, services: kept.length }, "minute history backfilled");
+  logger.info({ ms: Date.now() - began, services: kept.length, from: new Date(askFrom).toISOString() }, "minute history backfilled");
 }
 
 function minuteRow(id: string, start: number, v: SignalValues): SignalMinute {

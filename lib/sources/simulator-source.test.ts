@@ -29,7 +29,7 @@ describe("simulated history derived on demand (lib/signals/derive.ts)", () => {
     expect(recent.t[0]).toBe(now - 119_000);
     for (const i of [0, 30, 59, 60, 119]) expect(recent.rps[i]).toBe((await source.sampleAll(recent.t[i])).auth.rps);
     // A week at 30-minute steps, never past the newest tick.
-    const week = history.query("auth", now - 7 * 86400_000, now + 3600_000, 1800);
+    const week = await history.query("auth", now - 7 * 86400_000, now + 3600_000, 1800);
     expect(week.t).toHaveLength(7 * 48 + 1);
     expect(week.t.at(-1)).toBeLessThanOrEqual(now);
     expect(week.rps.every((r) => r > 0)).toBe(true);
@@ -40,7 +40,7 @@ describe("simulated history derived on demand (lib/signals/derive.ts)", () => {
     const history = derivedHistory(source);
     const now = WEDNESDAY_2PM + 2 * 86400_000;
     history.record("checkout", now, (await source.sampleAll(now)).checkout);
-    const s = history.query("checkout", WEDNESDAY_2PM - 30 * MINUTE, WEDNESDAY_2PM + 40 * MINUTE, 60);
+    const s = await history.query("checkout", WEDNESDAY_2PM - 30 * MINUTE, WEDNESDAY_2PM + 40 * MINUTE, 60);
     const at = (t: number) => s.errorPct[s.t.indexOf(t)];
     // 30 % injected errors while it ran; the demo's background rate (~0.1 %) before and after.
     expect(at(WEDNESDAY_2PM + 5 * MINUTE)).toBeGreaterThan(25);
@@ -60,7 +60,7 @@ describe("simulated history derived on demand (lib/signals/derive.ts)", () => {
     const pushed = { ...(await source.sampleAll(pushedFrom)).auth, rps: 12_345 };
     for (let t = pushedFrom; t < pushedFrom + 5 * MINUTE; t += 1000) history.record("auth", t, pushed);
     expect(history.derived("auth")).toBe(false);
-    const hour = history.query("auth", pushedFrom - 55 * MINUTE, pushedFrom + 5 * MINUTE - 1000, 60);
+    const hour = await history.query("auth", pushedFrom - 55 * MINUTE, pushedFrom + 5 * MINUTE - 1000, 60);
     expect(hour.t).toHaveLength(60);
     expect(hour.rps.slice(0, 55).every((r) => r > 0 && r < 5000)).toBe(true);
     expect(hour.rps.slice(55)).toEqual([12_345, 12_345, 12_345, 12_345, 12_345]);

@@ -397,6 +397,23 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.alterTable("ingest_samples_0014").renameTo("ingest_samples").execute();
     },
   },
+  "0015_signal_history": {
+    async up(db: Kysely<unknown>) {
+      // A week of one-minute points of kept (Prometheus- and push-fed) services, the service page's
+      // long ranges (lib/signals/minute-store.ts): the values are float64s in SIGNALS order. On
+      // SQLite a WITHOUT ROWID table, one B-tree keyed by (service, start), as ingest_samples.
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      await db.schema
+        .createTable("signal_history")
+        .addColumn("service", "text", (c) => c.notNull())
+        .addColumn("start", "bigint", (c) => c.notNull())
+        .addColumn("v", sqlite ? "blob" : "bytea", (c) => c.notNull())
+        .addPrimaryKeyConstraint("signal_history_pk", ["service", "start"])
+        .$call((b) => (sqlite ? b.modifyEnd(sql`without rowid`) : b))
+        .execute();
+      await db.schema.createIndex("signal_history_start_idx").on("signal_history").column("start").execute();
+    },
+  },
 };
 
 export type MigrateOptions = {

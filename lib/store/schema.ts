@@ -173,6 +173,13 @@ export interface SignalMinutesTable {
   error_pct_max: number;
 }
 
+/** A kept service's one-minute point (lib/signals/minute-store.ts): `v` is its values as float64s in SIGNALS order. */
+export interface SignalHistoryTable {
+  service: string;
+  start: number;
+  v: Uint8Array;
+}
+
 /** A pushed sample (POST /api/v1/ingest, /api/v1/write), packed in `sample` (lib/ingest/packed.ts). */
 export interface IngestSamplesTable {
   service: string;
@@ -298,6 +305,7 @@ export interface Database {
   runbook_checks: RunbookChecksTable;
   postmortems: PostmortemsTable;
   signal_minutes: SignalMinutesTable;
+  signal_history: SignalHistoryTable;
   ingest_samples: IngestSamplesTable;
   auth_sessions: AuthSessionsTable;
   api_tokens: ApiTokensTable;
