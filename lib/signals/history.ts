@@ -69,7 +69,8 @@ export class SignalHistory {
     for (const id of serviceIds) {
       const derived = this.derive?.deriver.derives(id) ?? false;
       this.services.set(id, {
-        seconds: new SeriesRing(derived ? this.derive!.ticks : secondsCapacity),
+        // A kept service's hour is compact (float32 values but the newest, lib/signals/ring.ts); a derived one's few ticks are whole, as derived points are.
+        seconds: derived ? new SeriesRing(this.derive!.ticks) : new SeriesRing(secondsCapacity, { compact: true }),
         kept: !derived,
         minuteAgg: new Aggregator({ peaks: true }),
         minuteStart: null,
@@ -87,7 +88,7 @@ export class SignalHistory {
   keep(serviceId: string, t: number): void {
     const h = this.get(serviceId);
     if (h.kept) return;
-    const seconds = new SeriesRing(this.secondsCapacity);
+    const seconds = new SeriesRing(this.secondsCapacity, { compact: true });
     for (let i = 0; i < h.seconds.size; i++) seconds.push(h.seconds.timeAt(i), h.seconds.pointAt(i));
     this.services.set(serviceId, { seconds, kept: true, minuteAgg: new Aggregator({ peaks: true }), minuteStart: null, recentMinutes: [], derivedUntil: t });
   }

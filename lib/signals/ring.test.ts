@@ -66,4 +66,25 @@ describe("SeriesRing", () => {
     expect(small.unshift(4, values(4))).toBe(true);
     expect([small.timeAt(0), small.timeAt(1)]).toEqual([4, 5]);
   });
+  it("compact: keeps older values to float32 precision and the newest point exactly as recorded", () => {
+    const ring = new SeriesRing(10, { compact: true });
+    const exact = (x: number): SignalValues => Object.fromEntries(SIGNALS.map((s, i) => [s, x + i / 3])) as SignalValues;
+    for (let t = 1; t <= 3; t++) ring.push(t, exact(1234.56789 * t));
+    // The newest: every digit (alerts and the API's latest read it).
+    expect(ring.latest()).toEqual({ t: 3, ...exact(1234.56789 * 3) });
+    expect(ring.valueAt(2, SIGNALS[1])).toBe(1234.56789 * 3 + 1 / 3);
+    // Older points: within float32's 2^-24 relative step, far finer than the 4 digits shown.
+    for (let t = 1; t <= 2; t++) {
+      const p = ring.pointAt(t - 1);
+      for (const [i, s] of SIGNALS.entries()) {
+        const want = 1234.56789 * t + i / 3;
+        expect(Math.abs(p[s] - want) / want).toBeLessThan(2 ** -24);
+        expect(p[s]).toBe(Math.fround(want));
+      }
+    }
+    // Not compact: every point whole.
+    const whole = new SeriesRing(10);
+    for (let t = 1; t <= 3; t++) whole.push(t, exact(1234.56789 * t));
+    expect(whole.pointAt(0)).toEqual({ t: 1, ...exact(1234.56789) });
+  });
 });

@@ -1,47 +1,56 @@
 import { SIGNALS, type SignalName, type SignalPoint, type SignalValues } from "./types";
 
+type Column = Float32Array | Float64Array;
+
 /** Points a ring holds before it first grows. */
 const INITIAL_POINTS = 64;
 
 /**
  * Columnar ring of signal points with strictly increasing `t`, holding at most `capacity`.
- * Its arrays start small and double as points come, up to (1 + signals) × capacity × 8 bytes:
- * a ring allocated at full size for each of 1,000 Prometheus-fed services (a week of minutes,
- * ≈ 0.9 MB each) cost 3.6 s of the start-up's CPU and 1.3 GB before any point was in it
+ * Times are float64s; values are float64s, or with `compact` float32s (7 significant digits, the
+ * screen shows 4) except the newest point, which is also kept whole, so what alerts and the API's
+ * `latest` read is exactly what was recorded. A compact point is 8 + 10 × 4 = 48 bytes instead of
+ * 88: an hour of 1-s ticks is 173 KB, the memory a kept (Prometheus- or push-fed) service holds
+ * whatever the uptime (lib/signals/history.ts; BENCHMARKS.md "Kept history per service"). Its arrays start small and double as points come: a
+ * ring allocated at full size for each of 1,000 Prometheus-fed services (a week of minutes, then in
+ * memory, ≈ 0.9 MB each) cost 3.6 s of the start-up's CPU and 1.3 GB before any point was in it
  * (BENCHMARKS.md "Estate size", `--source prometheus`).
  */
 export class SeriesRing {
   readonly capacity: number;
   private t: Float64Array;
-  private cols: Record<SignalName, Float64Array>;
+  private cols: Record<SignalName, Column>;
   /** The same columns in SIGNALS order, for the hot push loop. */
-  private colList: Float64Array[];
+  private colList: Column[];
+  private readonly Col: typeof Float32Array | typeof Float64Array;
+  /** The newest point's values, whole (SIGNALS order). */
+  private readonly newest = new Float64Array(SIGNALS.length);
   /** Length of the arrays now (≤ capacity). */
   private alloc: number;
   private head = 0;
   private count = 0;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, opts: { compact?: boolean } = {}) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError("ring capacity must be a positive integer");
     this.capacity = capacity;
+    this.Col = opts.compact ? Float32Array : Float64Array;
     this.alloc = Math.min(capacity, INITIAL_POINTS);
     this.t = new Float64Array(this.alloc);
-    this.cols = {} as Record<SignalName, Float64Array>;
-    for (const s of SIGNALS) this.cols[s] = new Float64Array(this.alloc);
+    this.cols = {} as Record<SignalName, Column>;
+    for (const s of SIGNALS) this.cols[s] = new this.Col(this.alloc);
     this.colList = SIGNALS.map((s) => this.cols[s]);
   }
 
   /** Doubles the arrays (up to capacity), the points moved to the start in logical order. */
   private grow(): void {
     const size = Math.min(this.capacity, this.alloc * 2);
-    const move = (from: Float64Array): Float64Array => {
-      const to = new Float64Array(size);
+    const move = <A extends Column>(from: A, to: A): A => {
       for (let i = 0; i < this.count; i++) to[i] = from[this.physical(i)];
       return to;
     };
-    this.t = move(this.t);
-    const cols = {} as Record<SignalName, Float64Array>;
-    for (const s of SIGNALS) cols[s] = move(this.cols[s]);
+    this.t = move(this.t, new Float64Array(size));
+    const cols = {} as Record<SignalName, Column>;
+    for (const s of SIGNALS) cols[s] = move(this.cols[s], new this.Col(size));
     this.cols = cols;
     this.colList = SIGNALS.map((s) => cols[s]);
     this.alloc = size;
@@ -70,7 +79,12 @@ export class SeriesRing {
     }
     this.t[idx] = t;
     const cols = this.colList;
-    for (let i = 0; i < cols.length; i++) cols[i][idx] = values[SIGNALS[i]];
+    const newest = this.newest;
+    for (let i = 0; i < cols.length; i++) {
+      const v = values[SIGNALS[i]];
+      cols[i][idx] = v;
+      newest[i] = v;
+    }
     return true;
   }
 
@@ -88,6 +102,7 @@ export class SeriesRing {
     this.t[idx] = t;
     const cols = this.colList;
     for (let i = 0; i < cols.length; i++) cols[i][idx] = values[SIGNALS[i]];
+    if (this.count === 1) for (let i = 0; i < cols.length; i++) this.newest[i] = values[SIGNALS[i]];
     return true;
   }
 
@@ -107,7 +122,8 @@ export class SeriesRing {
   pointAt(i: number): SignalPoint {
     const idx = this.physical(i);
     const p = { t: this.t[idx] } as SignalPoint;
-    for (const s of SIGNALS) p[s] = this.cols[s][idx];
+    if (i === this.count - 1) for (let k = 0; k < SIGNALS.length; k++) p[SIGNALS[k]] = this.newest[k];
+    else for (const s of SIGNALS) p[s] = this.cols[s][idx];
     return p;
   }
 
@@ -116,7 +132,7 @@ export class SeriesRing {
   }
 
   valueAt(i: number, s: SignalName): number {
-    return this.cols[s][this.physical(i)];
+    return i === this.count - 1 ? this.newest[SIGNALS.indexOf(s)] : this.cols[s][this.physical(i)];
   }
 
   /** Logical index of the first point with t ≥ from (binary search). */
