@@ -86,6 +86,36 @@ describe("a push-only deployment", () => {
   });
 });
 
+describe("a push-fed service's week of minutes", () => {
+  it("is in the store: after a restart GET …/signals still shows every pushed minute, the open one included", async () => {
+    ctx = await startTestServer({ startAt: START, backfill: true, configure: (c: Config) => ({ ...c, source: { kind: "push" } }) });
+    const dataDir = ctx.dataDir;
+    let base = `http://127.0.0.1:${ctx.server.port}`;
+    // Five and a half minutes of 10-s samples; those recorded in minute m (by their end) at 100·(m + 1) requests per second.
+    const first = ctx.clock.now();
+    for (let i = 0; i < 33; i++) {
+      await ctx.tick(10);
+      const t = ctx.clock.now();
+      const m = Math.floor((t - first) / 60_000);
+      expect((await json(base, "POST", "/api/v1/ingest", { samples: [{ ...sample("checkout", t, 1), requests: 1000 * (m + 1) }] })).status).toBe(200);
+    }
+    const to = ctx.clock.now();
+    const minutes = async () => {
+      const r = await json(base, "GET", `/api/v1/services/checkout/signals?from=${first - 3600_000}&to=${to}&step=60`);
+      expect(r.status).toBe(200);
+      return r.body.series as { t: number[]; rps: number[] };
+    };
+    const before = await minutes();
+    expect(before.rps).toEqual([100, 200, 300, 400, 500, 600]);
+    await ctx.dispose(true);
+    ctx = null;
+
+    ctx = await startTestServer({ startAt: to, dataDir, backfill: true, configure: (c: Config) => ({ ...c, source: { kind: "push" } }) });
+    base = `http://127.0.0.1:${ctx.server.port}`;
+    expect(await minutes()).toEqual(before);
+  });
+});
+
 describe("push ownership", () => {
   it("refuses a push to a service fed by another source with 409 naming it, and applies nothing", async () => {
     ctx = await startTestServer({ startAt: START, configure: (c: Config) => ({ ...c, services: c.services.map((s) => (s.id === "search" ? { ...s, source: "push" as const } : s)) }) });

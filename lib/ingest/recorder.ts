@@ -97,8 +97,8 @@ export class Recorder {
       if (publish) d.sloChannel.maybePublish(t, d.tickMs, d.slos.status(t));
       return;
     }
-    if (closed.length) await upsertSignalMinutes(d.store, closed).catch(unlessOutage(d.logger, "could not store minute rollups"));
-    if (minutes.length) await d.history.writeMinutes(minutes).catch(unlessOutage(d.logger, "could not store history minutes"));
+    // The history's closed minutes go with the rollups (its minute store is this store, lib/server/root.ts).
+    await upsertSignalMinutes(d.store, closed, minutes).catch(unlessOutage(d.logger, "could not store minute rollups"));
 
     // Counts the store did not take stay in the tracker for the next minute; the tick goes on to alerts.
     await d.slos.record(countAt, values, dtSeconds, opts.shareFaster).catch((err: unknown) => {
@@ -162,14 +162,13 @@ export class Recorder {
       }
       return taken;
     }
-    if (closed.length) await upsertSignalMinutes(d.store, closed).catch(unlessOutage(d.logger, "could not store minute rollups"));
-    if (minutes.length) await d.history.writeMinutes(minutes).catch(unlessOutage(d.logger, "could not store history minutes"));
+    // The history's closed minutes go with the rollups (its minute store is this store, lib/server/root.ts).
+    await upsertSignalMinutes(d.store, closed, minutes).catch(unlessOutage(d.logger, "could not store minute rollups"));
     return taken;
   }
 
   /** Writes what is only in memory (the open minute rollups and history minutes), at shutdown. */
   async flush(): Promise<void> {
-    await upsertSignalMinutes(this.d.store, this.d.rollup.flush());
-    await this.d.history.writeMinutes([...this.d.history.takeClosedMinutes(), ...this.d.history.openMinutes()]);
+    await upsertSignalMinutes(this.d.store, this.d.rollup.flush(), [...this.d.history.takeClosedMinutes(), ...this.d.history.openMinutes()]);
   }
 }

@@ -149,8 +149,10 @@ export class SignalHistory {
   }
 
   /**
-   * Minutes closed since the last call, for the caller to write (lib/ingest/recorder.ts writes
-   * them with the minute rollups; a follower, whose leader writes them, drops them).
+   * Minutes closed since the last call, for the caller to write to the minute store (given in the
+   * options; none when it is in memory, where they are written at once). lib/ingest/recorder.ts
+   * writes them with the minute rollups in one transaction, as the war room's minute store is its
+   * store (lib/server/root.ts); a follower, whose leader writes them, drops them.
    */
   takeClosedMinutes(): MinutePoint[] {
     const out = this.outbox;

@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
+import type { Database } from "../store/schema";
 import type { Store } from "../store/store";
 import { SIGNALS, type SignalPoint, type SignalValues } from "./types";
 
@@ -86,21 +87,24 @@ const BATCH = 300;
 /** Per-service span lookups in flight at once (each one is two index probes). */
 const SPAN_CONCURRENCY = 16;
 
+/** Writes (or overwrites) minutes in `signal_history` within a transaction (lib/signals/repo.ts writes them with the minute rollups in one). */
+export async function insertHistoryMinutes(trx: Transaction<Database>, rows: readonly MinutePoint[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await trx
+      .insertInto("signal_history")
+      .values(rows.slice(i, i + BATCH).map((r) => ({ service: r.service, start: r.start, v: packMinute(r.values) })))
+      .onConflict((oc) => oc.columns(["service", "start"]).doUpdateSet((eb) => ({ v: eb.ref("excluded.v") })))
+      .execute();
+  }
+}
+
 /** The war room's: minutes in the store's `signal_history` table. */
 export class DbMinuteStore implements MinuteStore {
   constructor(private readonly store: Store) {}
 
   async write(rows: readonly MinutePoint[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.store.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += BATCH) {
-        await trx
-          .insertInto("signal_history")
-          .values(rows.slice(i, i + BATCH).map((r) => ({ service: r.service, start: r.start, v: packMinute(r.values) })))
-          .onConflict((oc) => oc.columns(["service", "start"]).doUpdateSet((eb) => ({ v: eb.ref("excluded.v") })))
-          .execute();
-      }
-    });
+    await this.store.db.transaction().execute((trx) => insertHistoryMinutes(trx, rows));
   }
 
   async list(service: string, from: number, to: number): Promise<SignalPoint[]> {
