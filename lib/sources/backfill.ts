@@ -194,5 +194,7 @@ export async function backfillSloCounts(opts: { source: Pick<MetricSource, "back
           return batch.map(() => []);
         })
     : undefined;
+  const began = Date.now();
   await slos.load(now, values, counts, opts.deriver);
+  logger.info({ ms: Date.now() - began }, "SLO counts backfilled");
 }
