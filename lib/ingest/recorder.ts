@@ -7,6 +7,7 @@ import type { SignalHistory } from "../signals/history";
 import type { Freshness } from "../signals/freshness";
 import { upsertSignalMinutes } from "../signals/repo";
 import type { MinuteRollup, SignalMinute } from "../signals/rollup";
+import type { MinutePoint } from "../signals/minute-store";
 import { roundValues } from "../signals/round";
 import type { SignalPoint, SignalValues } from "../signals/types";
 import type { SloChannel } from "../slo/channel";
@@ -97,8 +98,7 @@ export class Recorder {
       if (publish) d.sloChannel.maybePublish(t, d.tickMs, d.slos.status(t));
       return;
     }
-    // The history's closed minutes go with the rollups (its minute store is this store, lib/server/root.ts).
-    await upsertSignalMinutes(d.store, closed, minutes).catch(unlessOutage(d.logger, "could not store minute rollups"));
+    await this.writeMinutes(closed, minutes);
 
     // Counts the store did not take stay in the tracker for the next minute; the tick goes on to alerts.
     await d.slos.record(countAt, values, dtSeconds, opts.shareFaster).catch((err: unknown) => {
@@ -162,9 +162,23 @@ export class Recorder {
       }
       return taken;
     }
-    // The history's closed minutes go with the rollups (its minute store is this store, lib/server/root.ts).
-    await upsertSignalMinutes(d.store, closed, minutes).catch(unlessOutage(d.logger, "could not store minute rollups"));
+    await this.writeMinutes(closed, minutes);
     return taken;
+  }
+
+  /**
+   * The closed minute rollups and the history's closed minutes, in one transaction (the history's
+   * minute store is this store, lib/server/root.ts). During a store outage the history's minutes
+   * go back to its outbox and are written with the next ones (the rollups are lost, as before).
+   */
+  private async writeMinutes(closed: SignalMinute[], minutes: MinutePoint[]): Promise<void> {
+    if (closed.length === 0 && minutes.length === 0) return;
+    try {
+      await upsertSignalMinutes(this.d.store, closed, minutes);
+    } catch (err) {
+      if (err instanceof StoreUnavailable) this.d.history.requeueMinutes(minutes);
+      unlessOutage(this.d.logger, "could not store minute rollups")(err);
+    }
   }
 
   /** Writes what is only in memory (the open minute rollups and history minutes), at shutdown. */

@@ -433,17 +433,19 @@ export function composeWarRoom(opts: ComposeOptions) {
       const later: { older?: () => Promise<void> } = {};
       if (opts.backfill !== false) {
         // A source that is down at start must not stop the war room: it starts with what the store has.
-        const target = { source, history, rollup, store, tickMs, logger, services: catalog.services.length, deriver };
+        const target = { source, history, rollup, store, tickMs, logger, services: catalog.services.length, deriver, pulled: (id: string) => source.sourceOf(id) !== undefined };
         // The recent history and the SLO counts are asked for at once: neither reads what the other
         // writes, and a remote source answers both sooner side by side (BENCHMARKS.md "Estate size").
-        await Promise.all([
-          (async () => {
-            const plan = await planBackfill(target, clock.now());
-            jobs.tick.resumeAfter(await backfillRecent(target, plan));
-            later.older = () => backfillOlderMinutes(target, plan, () => stopping);
-          })().catch((err: unknown) => logger.warn({ err: String(err) }, "history backfill failed; starting without it")),
-          backfillSloCounts({ source: sloBackfillSource(source, config.slos), slos, logger, deriver }, clock.now()),
-        ]);
+        // The week of minutes runs later whatever became of the recent part (its failure may be the
+        // SLO queries' timeouts opening the backfill client's breaker for a while).
+        const history$ = (async () => {
+          const plan = await planBackfill(target, clock.now());
+          later.older = () => backfillOlderMinutes(target, plan, () => stopping);
+          jobs.tick.resumeAfter(await backfillRecent(target, plan));
+        })().catch((err: unknown) => logger.warn({ err: String(err) }, "history backfill failed; starting without it"));
+        const slos$ = backfillSloCounts({ source: sloBackfillSource(source, config.slos), slos, logger, deriver }, clock.now());
+        const [, sloOutcome] = await Promise.allSettled([history$, slos$]);
+        if (sloOutcome.status === "rejected") throw sloOutcome.reason;
       } else {
         await slos.load(clock.now());
       }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { SeriesRing } from "./ring";
 import { SignalHistory } from "./history";
-import { SIGNALS, type SignalValues } from "./types";
+import { SIGNALS, type SignalPoint, type SignalValues } from "./types";
+import type { MinuteStore } from "./minute-store";
+import { StoreUnavailable } from "../errors";
 
 function values(over: Partial<SignalValues> = {}): SignalValues {
   const v = {} as SignalValues;
@@ -98,5 +100,58 @@ describe("SignalHistory", () => {
     const h = new SignalHistory(["a"]);
     expect(h.record("a", 2000, values())).toBe(true);
     expect(h.record("a", 1000, values())).toBe(false);
+  });
+
+  describe("with the week in a store of its own (the war room's)", () => {
+    const base = 1_700_000_000_000 - (1_700_000_000_000 % 60_000);
+    /** A minute store over a map (not the in-memory default), optionally unavailable. */
+    function fakeStore(down = false): MinuteStore & { rows: Map<string, SignalPoint> } {
+      const rows = new Map<string, SignalPoint>();
+      return {
+        rows,
+        write: async (ms) => void ms.forEach((m) => rows.set(`${m.service}@${m.start}`, { t: m.start, ...m.values })),
+        list: async (service, from, to) => {
+          if (down) throw new StoreUnavailable("the store is unavailable");
+          return [...rows.entries()].filter(([k, p]) => k.startsWith(`${service}@`) && p.t >= from && p.t <= to).map(([, p]) => p).sort((a, b) => a.t - b.t);
+        },
+        spans: async () => new Map(),
+      };
+    }
+
+    it("during a store outage a coarse step still shows the hour the tick ring holds, in minute buckets", async () => {
+      const h = new SignalHistory(["a"], { secondsCapacity: 3600, minutes: fakeStore(true) });
+      const at = base - (base % 300_000);
+      // Ten minutes of ticks, minute m at m requests per second.
+      for (let i = 0; i < 600; i++) h.record("a", at + i * 1000, values({ rps: Math.floor(i / 60) }));
+      const s = await h.query("a", at - 24 * 3600_000, at + 600_000, 300);
+      // Two 5-minute buckets from the ring, not only the few minutes held for the store.
+      expect(s.t).toEqual([at, at + 300_000]);
+      expect(s.rps).toEqual([2, 7]);
+    });
+
+    it("shows minutes the store has that memory lacks, and memory's over the store's for the same minute", async () => {
+      const store = fakeStore();
+      const h = new SignalHistory(["a"], { secondsCapacity: 3600, minutes: store });
+      for (let i = 0; i < 60; i++) h.record("a", base + 5 * 60_000 + i * 1000, values({ rps: 5 }));
+      h.record("a", base + 6 * 60_000, values({ rps: 6 }));
+      // Written by the leader meanwhile: minute 6 (which this instance also has, open) and minute 7 (which it missed).
+      await store.write([6, 7].map((m) => ({ service: "a", start: base + m * 60_000, values: values({ rps: 60 + m }) })));
+      const s = await h.query("a", base, base + 8 * 60_000, 60);
+      expect(s.t).toEqual([5, 6, 7].map((m) => base + m * 60_000));
+      expect(s.rps).toEqual([5, 6, 67]);
+    });
+
+    it("puts back minutes a failed write took, before the newer ones, and floats shown to their 7 digits", async () => {
+      const h = new SignalHistory(["a"], { secondsCapacity: 3600, minutes: fakeStore() });
+      for (let i = 0; i <= 60; i++) h.record("a", base + i * 1000, values({ rps: 0.1 }));
+      const taken = h.takeClosedMinutes();
+      expect(taken.map((m) => m.start)).toEqual([base]);
+      for (let i = 61; i <= 120; i++) h.record("a", base + i * 1000, values({ rps: 0.1 }));
+      h.requeueMinutes(taken);
+      expect(h.takeClosedMinutes().map((m) => m.start)).toEqual([base, base + 60_000]);
+      expect(h.takeClosedMinutes()).toEqual([]);
+      // The tick ring keeps float32s; a 1-s step reads 0.1, not 0.10000000149011612.
+      expect((await h.query("a", base, base + 10_000, 1)).rps).toEqual(Array(11).fill(0.1));
+    });
   });
 });

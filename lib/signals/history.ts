@@ -4,6 +4,7 @@ import { SIGNALS, type SignalPoint, type SignalValues } from "./types";
 import type { Series } from "./contract";
 import { deriveSeries, deriveTicks, type HistoryDeriver } from "./derive";
 import { StoreUnavailable } from "../errors";
+import { roundTo } from "./round";
 import { MemoryMinuteStore, type MinutePoint, type MinuteStore } from "./minute-store";
 
 const MINUTE = 60_000;
@@ -160,6 +161,13 @@ export class SignalHistory {
     return out;
   }
 
+  /** Minutes taken but not written (the store was unavailable): written with the next ones; the oldest are dropped past OUTBOX_CAP. */
+  requeueMinutes(rows: readonly MinutePoint[]): void {
+    if (rows.length === 0) return;
+    this.outbox = [...rows, ...this.outbox];
+    if (this.outbox.length > OUTBOX_CAP) this.outbox.splice(0, this.outbox.length - OUTBOX_CAP);
+  }
+
   /** The open minute of every kept service (written at shutdown; a later write of the same minute replaces it). */
   openMinutes(): MinutePoint[] {
     const out: MinutePoint[] = [];
@@ -239,29 +247,37 @@ export class SignalHistory {
     const secondsFrom = seconds.firstT();
     // Fine steps the tick ring covers never wait for the store.
     if (stepMs < MINUTE && secondsFrom !== null && from >= secondsFrom) return bucketed(seconds, from, to, stepMs, emptySeries());
+    const bucketMs = Math.max(MINUTE, Math.ceil(stepMs / MINUTE) * MINUTE);
     const minutes = await this.minutePoints(serviceId, h, from, to);
+    // A store outage leaves what memory holds: the tick ring's hour (in minute buckets for coarse steps), the live views keep working.
+    if (minutes === null) return secondsFrom === null ? emptySeries() : bucketed(seconds, from, to, stepMs < MINUTE ? stepMs : bucketMs, emptySeries());
     const minutesFrom = minutes.length > 0 ? minutes[0].t : null;
     // Fine steps come from the tick ring unless the minutes reach further back than it does.
     const rollupsOlder = minutesFrom !== null && secondsFrom !== null && minutesFrom < secondsFrom - MINUTE;
     if (stepMs < MINUTE && secondsFrom !== null && !rollupsOlder) return bucketed(seconds, from, to, stepMs, emptySeries());
-    const bucketMs = Math.max(MINUTE, Math.ceil(stepMs / MINUTE) * MINUTE);
     return bucketed(arrayPoints(minutes), from, to, bucketMs, emptySeries());
   }
 
-  /** Stored minutes in [from, to], with the closed minutes held here and the open one over them. */
-  private async minutePoints(serviceId: string, h: ServiceHistory, from: number, to: number): Promise<SignalPoint[]> {
+  /**
+   * Stored minutes in [from, to], oldest first, with the closed minutes held here and the open one
+   * in place of the stored ones of the same start (memory is newer). Null during a store outage.
+   */
+  private async minutePoints(serviceId: string, h: ServiceHistory, from: number, to: number): Promise<SignalPoint[] | null> {
     const fromMinute = Math.floor(from / MINUTE) * MINUTE;
-    // A store outage leaves what memory holds (the tick ring, the newest minutes): the live views keep working.
-    const stored = await this.minutes.list(serviceId, fromMinute, to).catch((err: unknown) => {
-      if (err instanceof StoreUnavailable) return [];
+    let stored: SignalPoint[];
+    try {
+      stored = await this.minutes.list(serviceId, fromMinute, to);
+    } catch (err) {
+      if (err instanceof StoreUnavailable) return null;
       throw err;
-    });
+    }
     const held = [...h.recentMinutes];
     if (h.minuteStart !== null && h.minuteAgg.count > 0) held.push({ t: h.minuteStart, ...h.minuteAgg.result() });
-    const heldFrom = held.length > 0 ? held[0].t : Infinity;
-    const out = stored.filter((p) => p.t < heldFrom);
-    for (const p of held) if (p.t >= fromMinute && p.t <= to) out.push(p);
-    return out;
+    if (held.length === 0) return stored;
+    const byT = new Map<number, SignalPoint>();
+    for (const p of stored) byT.set(p.t, p);
+    for (const p of held) if (p.t >= fromMinute && p.t <= to) byT.set(p.t, p);
+    return [...byT.values()].sort((a, b) => a.t - b.t);
   }
 
   /** Fine steps the tick ring covers come from it; the rest is derived, never past the newest tick. */
@@ -311,6 +327,8 @@ function arrayPoints(points: readonly SignalPoint[]): Points {
 
 /** Buckets of `bucketMs`: latency and error signals at their peak, traffic and saturation as means (lib/signals/aggregate.ts). */
 function bucketed(points: Points, from: number, to: number, bucketMs: number, out: Series): Series {
+  // A compact ring's values are float32s: shown to the 7 digits they have (0.1, not 0.10000000149011612).
+  const digits = points instanceof SeriesRing && points.compact ? 7 : null;
   const agg = new Aggregator({ peaks: true });
   let bucket: number | null = null;
   for (let i = points.lowerBound(from); i < points.size; i++) {
@@ -318,13 +336,13 @@ function bucketed(points: Points, from: number, to: number, bucketMs: number, ou
     if (t > to) break;
     const b = Math.floor(t / bucketMs) * bucketMs;
     if (bucket !== null && b !== bucket) {
-      pushAgg(out, bucket, agg);
+      pushAgg(out, bucket, agg, digits);
       agg.reset();
     }
     bucket = b;
     agg.add(points.pointAt(i));
   }
-  if (bucket !== null && agg.count > 0) pushAgg(out, bucket, agg);
+  if (bucket !== null && agg.count > 0) pushAgg(out, bucket, agg, digits);
   return out;
 }
 
@@ -336,8 +354,8 @@ function collect(ring: SeriesRing, start: number, end: number, out: Series): Ser
   return out;
 }
 
-function pushAgg(out: Series, t: number, agg: Aggregator): void {
+function pushAgg(out: Series, t: number, agg: Aggregator, digits: number | null): void {
   const v = agg.result();
   out.t.push(t);
-  for (const k of SIGNALS) out[k].push(v[k]);
+  for (const k of SIGNALS) out[k].push(digits === null ? v[k] : roundTo(v[k], digits));
 }

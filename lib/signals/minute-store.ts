@@ -1,4 +1,4 @@
-import { sql, type Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import type { Database } from "../store/schema";
 import type { Store } from "../store/store";
 import { SIGNALS, type SignalPoint, type SignalValues } from "./types";
@@ -121,16 +121,16 @@ export class DbMinuteStore implements MinuteStore {
 
   async spans(services: readonly string[]): Promise<Map<string, { first: number; last: number }>> {
     const out = new Map<string, { first: number; last: number }>();
+    // The first and the last minute by two ordered probes of the (service, start) key each:
+    // `min(start), max(start)` in one query makes SQLite scan every row of the service.
+    const edge = (id: string, dir: "asc" | "desc") =>
+      this.store.db.selectFrom("signal_history").select("start").where("service", "=", id).orderBy("start", dir).limit(1).executeTakeFirst();
     let next = 0;
     const worker = async () => {
       while (next < services.length) {
         const id = services[next++];
-        const row = await this.store.db
-          .selectFrom("signal_history")
-          .select([sql<number | null>`min(start)`.as("first"), sql<number | null>`max(start)`.as("last")])
-          .where("service", "=", id)
-          .executeTakeFirst();
-        if (row?.first !== null && row?.first !== undefined && row.last !== null) out.set(id, { first: Number(row.first), last: Number(row.last) });
+        const [first, last] = await Promise.all([edge(id, "asc"), edge(id, "desc")]);
+        if (first && last) out.set(id, { first: Number(first.start), last: Number(last.start) });
       }
     };
     await Promise.all(Array.from({ length: Math.min(SPAN_CONCURRENCY, services.length) }, worker));

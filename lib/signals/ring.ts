@@ -23,6 +23,8 @@ export class SeriesRing {
   /** The same columns in SIGNALS order, for the hot push loop. */
   private colList: Column[];
   private readonly Col: typeof Float32Array | typeof Float64Array;
+  /** Values are float32s (but the newest). */
+  readonly compact: boolean;
   /** The newest point's values, whole (SIGNALS order). */
   private readonly newest = new Float64Array(SIGNALS.length);
   /** Length of the arrays now (≤ capacity). */
@@ -33,7 +35,8 @@ export class SeriesRing {
   constructor(capacity: number, opts: { compact?: boolean } = {}) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError("ring capacity must be a positive integer");
     this.capacity = capacity;
-    this.Col = opts.compact ? Float32Array : Float64Array;
+    this.compact = opts.compact === true;
+    this.Col = this.compact ? Float32Array : Float64Array;
     this.alloc = Math.min(capacity, INITIAL_POINTS);
     this.t = new Float64Array(this.alloc);
     this.cols = {} as Record<SignalName, Column>;
@@ -85,24 +88,6 @@ export class SeriesRing {
       cols[i][idx] = v;
       newest[i] = v;
     }
-    return true;
-  }
-
-  /**
-   * Prepends a point older than every point held (history filled backwards while live points
-   * arrive at the end, lib/sources/backfill.ts). Refused, `false`, when it is not older or the
-   * ring is full (a full ring keeps its newest points).
-   */
-  unshift(t: number, values: SignalValues): boolean {
-    const first = this.firstT();
-    if ((first !== null && t >= first) || this.count >= this.capacity) return false;
-    if (this.count === this.alloc) this.grow();
-    const idx = (this.head - this.count - 1 + 2 * this.alloc) % this.alloc;
-    this.count++;
-    this.t[idx] = t;
-    const cols = this.colList;
-    for (let i = 0; i < cols.length; i++) cols[i][idx] = values[SIGNALS[i]];
-    if (this.count === 1) for (let i = 0; i < cols.length; i++) this.newest[i] = values[SIGNALS[i]];
     return true;
   }
 

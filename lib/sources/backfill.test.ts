@@ -65,7 +65,8 @@ describe("start-up backfill of a kept history (Prometheus)", () => {
     // Contiguous: ticks forwards (each chunk starts where the previous one ended), minutes backwards from the live hour.
     tickCalls.forEach(([f], i) => i > 0 && expect(f).toBe(tickCalls[i - 1][1]));
     minuteCalls.forEach(([, t], i) => i > 0 && expect(t).toBe(minuteCalls[i - 1][0]));
-    expect(minuteCalls[0][1]).toBe(MINUTES_TO);
+    // Up to and including the minute the ticks begin in (they hold only part of it).
+    expect(minuteCalls[0][1]).toBe(MINUTES_TO + 60_000);
     expect(minuteCalls.at(-1)![0]).toBe(NOW - 7 * 24 * HOUR);
     expect(tickCalls[0][0]).toBe(TICKS_FROM);
     expect(tickCalls.at(-1)![1]).toBe(NOW);
@@ -104,34 +105,43 @@ describe("start-up backfill of a kept history (Prometheus)", () => {
     await backfillOlderMinutes({ ...target, source: again.source }, plan, () => true);
     expect(again.minuteCalls).toEqual([]);
   });
-  it("after a restart asks the source only for the minutes since the newest stored one, and the whole week for a service the store has none of", async () => {
+  it("after a restart asks the source only for the downtime (in the war room's order: the recent ticks first), the whole week of a service it never asked for, and nothing of a push-fed one", async () => {
     dir = mkdtempSync(join(tmpdir(), "war-room-backfill-"));
     store = await openStore({ dataDir: dir });
     const s = store;
-    const target = (ids: string[], source: MetricSource) => ({ source, history: new SignalHistory(ids, { secondsCapacity: 3600, minutes: new DbMinuteStore(s) }), rollup: new MinuteRollup(), store: s, tickMs: 1000, logger: createLogger("silent"), services: ids.length });
-    const first = target(["a", "b"], recordingSource(["a", "b"]).source);
-    const firstPlan = await planBackfill(first, NOW);
-    await backfillRecent(first, firstPlan);
-    await backfillOlderMinutes(first, firstPlan);
-    // Down for half an hour; back with a third service.
+    const target = (ids: string[], source: MetricSource) => ({ source, history: new SignalHistory(ids, { secondsCapacity: 3600, minutes: new DbMinuteStore(s) }), rollup: new MinuteRollup(), store: s, tickMs: 1000, logger: createLogger("silent"), services: ids.length, pulled: (id: string) => id !== "p" });
+    const start = async (t: ReturnType<typeof target>, at: number) => {
+      const plan = await planBackfill(t, at);
+      await backfillRecent(t, plan);
+      await backfillOlderMinutes(t, plan);
+      return plan;
+    };
+    const first = target(["a", "b", "p"], recordingSource(["a", "b"]).source);
+    await start(first, NOW);
+    // "p" is push-fed: ten pushed minutes, the newest an hour ago.
+    const pushed = Array.from({ length: 10 }, (_, m) => ({ service: "p", start: NOW - HOUR - m * 60_000, values }));
+    await first.history.writeMinutes(pushed);
+
+    // Down for half an hour.
     const later = NOW + 30 * 60_000;
     const again = recordingSource(["a", "b"]);
-    const second = target(["a", "b"], again.source);
-    const plan = await planBackfill(second, later);
-    await backfillOlderMinutes(second, plan);
-    // The newest minute the ticks closed (11:58; 11:59 was still open, and nothing flushed it): asked again, as it may be partial.
-    const newest = NOW - 2 * 60_000;
-    expect(again.minuteCalls).toEqual([[newest, plan.minutesTo]]);
+    const second = target(["a", "b", "p"], again.source);
+    const plan = await start(second, later);
+    // From the newest minute stored before (11:58, the last one the ticks closed: asked again, it may be partial) to the minute the new ticks begin in.
+    expect(again.minuteCalls).toEqual([[NOW - 2 * 60_000, plan.minutesTo + 60_000]]);
+    // Every minute of the downtime is there.
+    const downtime = await second.history.query("a", NOW, later - 3 * 60_000, 60);
+    expect(downtime.t).toEqual(Array.from({ length: 28 }, (_, m) => NOW + m * 60_000));
     const week = await second.history.query("a", later - 7 * 24 * HOUR, plan.minutesTo, 3600);
     expect(week.t).toHaveLength(7 * 24 + 1);
     // Hour buckets: the first holds 12:30–12:59 of a week ago, the last the minutes up to the backfilled ticks.
     expect(week.t[0]).toBe(NOW - 7 * 24 * HOUR);
     expect(week.t.at(-1)).toBe(NOW);
+    expect((await second.history.query("p", NOW - 2 * HOUR, NOW, 60)).t).toEqual(pushed.map((m) => m.start).reverse());
 
     const grown = recordingSource(["a", "b", "c"]);
-    const third = target(["a", "b", "c"], grown.source);
-    const grownPlan = await planBackfill(third, later);
-    await backfillOlderMinutes(third, grownPlan);
+    const third = target(["a", "b", "c", "p"], grown.source);
+    const grownPlan = await start(third, later);
     expect(grown.minuteCalls.at(-1)![0]).toBe(grownPlan.minutesFrom);
     expect((await third.history.query("c", later - 7 * 24 * HOUR, grownPlan.minutesTo, 3600)).t).toHaveLength(7 * 24 + 1);
   });

@@ -3,6 +3,7 @@ import type { Store } from "../store/store";
 import type { SignalHistory } from "../signals/history";
 import { addToMinute, emptyMinute, type MinuteRollup, type SignalMinute } from "../signals/rollup";
 import { latestSignalMinute, upsertSignalMinutes } from "../signals/repo";
+import { getMeta, setMeta } from "../store/meta";
 import type { SloConfig } from "../slo/schema";
 import type { SloTracker } from "../slo/tracker";
 import type { MetricSource } from "./types";
@@ -35,7 +36,23 @@ const DERIVED_TICKS_CHUNK = 10;
 /** After a restart, the store's minute rollups of derived services are filled for at most this much downtime. */
 const DERIVED_GAP_MS = 24 * 3600_000;
 
-export type BackfillTarget = { source: Pick<MetricSource, "backfillMinutes" | "backfillTicks">; history: SignalHistory; rollup: MinuteRollup; store: Store; tickMs: number; logger: Logger; services: number; deriver?: HistoryDeriver };
+export type BackfillTarget = {
+  source: Pick<MetricSource, "backfillMinutes" | "backfillTicks">;
+  history: SignalHistory;
+  rollup: MinuteRollup;
+  store: Store;
+  tickMs: number;
+  logger: Logger;
+  services: number;
+  deriver?: HistoryDeriver;
+  /** Kept services whose past the source has (Prometheus); default all kept ones. A push-fed service's week is only what was pushed. */
+  pulled?: (id: string) => boolean;
+};
+
+/** meta key: the pulled services whose week of minutes a backfill has asked the source for (JSON array). */
+export const WEEK_BACKFILLED_KEY = "history.weekBackfilled";
+/** Rows per transaction when the week of minutes is written, so ticks and requests get the store in between. */
+const WRITE_SLICE = 5_000;
 
 /** What both parts of the start-up backfill work from, decided once (before the first part writes minutes). */
 export type BackfillPlan = {
@@ -49,6 +66,8 @@ export type BackfillPlan = {
   latestStored: number | null;
   kept: string[];
   derived: string[];
+  /** Per pulled kept service, the first minute the source is asked for (read before the recent part writes any). */
+  weekFrom: Map<string, number>;
 };
 
 export async function planBackfill(target: BackfillTarget, nowMs: number): Promise<BackfillPlan> {
@@ -56,17 +75,48 @@ export async function planBackfill(target: BackfillTarget, nowMs: number): Promi
   const secondsFrom = now - KEPT_TICKS_BACKFILL_MS;
   const latestStored = await latestSignalMinute(target.store);
   const ids = target.history.ids();
+  const kept = ids.filter((id) => !target.history.derived(id));
+  const minutesFrom = Math.floor((now - BACKFILL_MINUTES_MS) / 60_000) * 60_000;
   return {
     now,
     secondsFrom,
     derivedFrom: now - DERIVED_BACKFILL_MS,
-    minutesFrom: Math.floor((now - BACKFILL_MINUTES_MS) / 60_000) * 60_000,
+    minutesFrom,
     minutesTo: Math.floor(secondsFrom / 60_000) * 60_000,
     storedMinutesUntil: latestStored === null ? -Infinity : latestStored + 60_000,
     latestStored,
-    kept: ids.filter((id) => !target.history.derived(id)),
+    kept,
     derived: ids.filter((id) => target.history.derived(id)),
+    weekFrom: await weekFrom(target, kept.filter((id) => target.pulled?.(id) ?? true), minutesFrom),
   };
+}
+
+/**
+ * What the source is asked for per pulled kept service: from its newest stored minute (asked again,
+ * it may have been partial) when an earlier backfill already asked for its week, else the whole
+ * week (a new service, a first start, or a backfill that was stopped). A Prometheus that keeps
+ * less than a week is asked for the week once, not at every start.
+ */
+async function weekFrom(target: BackfillTarget, pulled: string[], minutesFrom: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (pulled.length === 0) return out;
+  const done = new Set(parseIds(await getMeta(target.store, WEEK_BACKFILLED_KEY)));
+  const spans = await target.history.storedMinuteSpans(pulled.filter((id) => done.has(id)));
+  for (const id of pulled) {
+    const span = spans.get(id);
+    out.set(id, span ? Math.max(minutesFrom, span.last) : minutesFrom);
+  }
+  return out;
+}
+
+function parseIds(text: string | null): string[] {
+  if (text === null) return [];
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -119,35 +169,30 @@ export async function backfillRecent(target: BackfillTarget, plan: BackfillPlan)
     }
   }
   await upsertSignalMinutes(store, rows);
-  await history.writeMinutes(history.takeClosedMinutes());
+  // Not the minute the window starts in: it holds only the window's ticks (the older part asks the source for all of it).
+  await history.writeMinutes(history.takeClosedMinutes().filter((m) => m.start >= secondsFrom));
   logger.info({ ms: Date.now() - began, services: target.services, derived: derived.length }, "recent history backfilled");
   return now - tickMs;
 }
 
 /**
- * Seven days of minute points (up to the backfilled ticks) of the kept (not derived) services,
- * newest chunk first, into the minute store (lib/signals/minute-store.ts; the store, so it runs
- * while the war room is live and ticks arrive). At 1,000 Prometheus-fed services this is
- * hundreds of range queries, so the source is asked only for what the store lacks: after a
- * restart, the minutes from the newest one every kept service has; the whole week when a kept
- * service has none, or its oldest is more than a chunk younger than the week (a backfill that was
- * stopped; the minutes it finds are written again, idempotently). `stopped` ends it between
- * chunks (shutdown).
+ * Seven days of minute points of the pulled kept services, up to and including the minute the
+ * backfilled ticks begin in, newest chunk first, into the minute store (lib/signals/minute-store.ts;
+ * the store, so it runs while the war room is live and ticks arrive). At 1,000 Prometheus-fed
+ * services this is hundreds of range queries, so the source is asked only for what the plan found
+ * missing (`weekFrom`: after a restart, the downtime). Written in transactions of WRITE_SLICE rows.
+ * When it has run to the end, the services are noted (meta WEEK_BACKFILLED_KEY). `stopped` ends it
+ * between chunks (shutdown).
  */
 export async function backfillOlderMinutes(target: BackfillTarget, plan: BackfillPlan, stopped: () => boolean = () => false): Promise<void> {
   const { source, history, store, logger } = target;
-  const { minutesFrom, minutesTo, storedMinutesUntil, kept } = plan;
-  if (kept.length === 0 || minutesTo <= minutesFrom) return;
+  const { minutesFrom, minutesTo, storedMinutesUntil, weekFrom: needFrom } = plan;
+  // The minute the ticks begin in is asked for too (its ticks were only the window's).
+  const until = minutesTo + 60_000;
+  if (needFrom.size === 0 || until <= minutesFrom) return;
   const began = Date.now();
-  const spans = await history.storedMinuteSpans(kept);
-  /** Per kept service, the first minute the source is asked for. */
-  const needFrom = new Map<string, number>();
-  for (const id of kept) {
-    const span = spans.get(id);
-    needFrom.set(id, !span || span.first > minutesFrom + MINUTES_CHUNK_MS ? minutesFrom : Math.max(minutesFrom, span.last));
-  }
   const askFrom = Math.min(...needFrom.values());
-  for (let to = minutesTo; to > askFrom && !stopped(); to -= MINUTES_CHUNK_MS) {
+  for (let to = until; to > askFrom && !stopped(); to -= MINUTES_CHUNK_MS) {
     const from = Math.max(askFrom, to - MINUTES_CHUNK_MS);
     const rows: SignalMinute[] = [];
     const points: MinutePoint[] = [];
@@ -159,13 +204,16 @@ export async function backfillOlderMinutes(target: BackfillTarget, plan: Backfil
       for (const p of pts) {
         if (p.t < need) continue;
         points.push({ service: id, start: p.t, values: p.values });
-        if (p.t >= storedMinutesUntil) rows.push(minuteRow(id, p.t, p.values));
+        if (p.t >= storedMinutesUntil && p.t < minutesTo) rows.push(minuteRow(id, p.t, p.values));
       }
     }
-    await history.writeMinutes(points);
-    await upsertSignalMinutes(store, rows);
+    for (let i = 0; i < points.length; i += WRITE_SLICE) await history.writeMinutes(points.slice(i, i + WRITE_SLICE));
+    for (let i = 0; i < rows.length; i += WRITE_SLICE) await upsertSignalMinutes(store, rows.slice(i, i + WRITE_SLICE));
   }
-  logger.info({ ms: Date.now() - began, services: kept.length, from: new Date(askFrom).toISOString() }, "minute history backfilled");
+  if (stopped()) return;
+  const done = new Set([...parseIds(await getMeta(store, WEEK_BACKFILLED_KEY)), ...needFrom.keys()]);
+  await setMeta(store, WEEK_BACKFILLED_KEY, JSON.stringify([...done]));
+  logger.info({ ms: Date.now() - began, services: needFrom.size, from: new Date(askFrom).toISOString() }, "minute history backfilled");
 }
 
 function minuteRow(id: string, start: number, v: SignalValues): SignalMinute {
