@@ -66,8 +66,12 @@ export type BackfillPlan = {
   latestStored: number | null;
   kept: string[];
   derived: string[];
-  /** Per pulled kept service, the first minute the source is asked for (read before the recent part writes any). */
-  weekFrom: Map<string, number>;
+  /**
+   * Per pulled kept service, the first minute the source is asked for. Read while the recent part
+   * waits for the source (a restart of 5,000 services probes the store 10,000 times), and before
+   * it writes any minute: it awaits this first.
+   */
+  weekFrom: Promise<Map<string, number>>;
 };
 
 export async function planBackfill(target: BackfillTarget, nowMs: number): Promise<BackfillPlan> {
@@ -87,7 +91,7 @@ export async function planBackfill(target: BackfillTarget, nowMs: number): Promi
     latestStored,
     kept,
     derived: ids.filter((id) => target.history.derived(id)),
-    weekFrom: await weekFrom(target, kept.filter((id) => target.pulled?.(id) ?? true), minutesFrom),
+    weekFrom: settledLater(weekFrom(target, kept.filter((id) => target.pulled?.(id) ?? true), minutesFrom)),
   };
 }
 
@@ -107,6 +111,12 @@ async function weekFrom(target: BackfillTarget, pulled: string[], minutesFrom: n
     out.set(id, span ? Math.max(minutesFrom, span.last) : minutesFrom);
   }
   return out;
+}
+
+/** The promise, marked as handled until someone awaits it (its rejection then reaches them, not the process). */
+function settledLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 function parseIds(text: string | null): string[] {
@@ -170,6 +180,8 @@ export async function backfillRecent(target: BackfillTarget, plan: BackfillPlan)
   }
   await upsertSignalMinutes(store, rows);
   // Not the minute the window starts in: it holds only the window's ticks (the older part asks the source for all of it).
+  // After the stored minutes were read for the older part (its plan), so that a restart's downtime is still seen as missing.
+  await plan.weekFrom;
   await history.writeMinutes(history.takeClosedMinutes().filter((m) => m.start >= secondsFrom));
   logger.info({ ms: Date.now() - began, services: target.services, derived: derived.length }, "recent history backfilled");
   return now - tickMs;
@@ -186,7 +198,8 @@ export async function backfillRecent(target: BackfillTarget, plan: BackfillPlan)
  */
 export async function backfillOlderMinutes(target: BackfillTarget, plan: BackfillPlan, stopped: () => boolean = () => false): Promise<void> {
   const { source, history, store, logger } = target;
-  const { minutesFrom, minutesTo, storedMinutesUntil, weekFrom: needFrom } = plan;
+  const { minutesFrom, minutesTo, storedMinutesUntil } = plan;
+  const needFrom = await plan.weekFrom;
   // The minute the ticks begin in is asked for too (its ticks were only the window's).
   const until = minutesTo + 60_000;
   if (needFrom.size === 0 || until <= minutesFrom) return;
