@@ -157,6 +157,8 @@ describe("PrometheusSourceSchema", () => {
     expect(bad({ rateWindow: "1 minute" }).error?.issues[0].message).toMatch(/duration/);
     expect(bad({ queries: { nope: "x" } }).success).toBe(false);
     expect(bad({ services: { Checkout: { rps: "x" } } }).success).toBe(false);
+    expect(bad({ queryInterval: "fast" }).error?.issues[0].message).toMatch(/queryInterval must be "auto" or a Prometheus duration/);
+    expect(PrometheusSourceSchema.parse({ kind: "prometheus", url: "http://p" }).queryInterval).toBe("auto");
   });
 });
 
@@ -483,6 +485,112 @@ describe("PrometheusSource.sampleAll", () => {
   });
 });
 
+describe("PrometheusSource live query cadence (queryInterval)", () => {
+  /** A fake that answers every service's rps with the current `value`, after `delayMs`. */
+  async function slowFake(delayMs: number) {
+    const state = { value: "1", delayMs, fail: false };
+    const fake = await fakePrometheus(() => undefined);
+    const wire = (src: PrometheusSource) => {
+      const answer = perSignal(src, ["api"], (signal) => (signal === "rps" ? state.value : "1"));
+      fake.setHandler((req, res) => {
+        const t = setTimeout(() => (state.fail ? json(res, 400, { status: "error", errorType: "bad_data", error: "parse error at char 3" }) : answer(req, res)), state.delayMs);
+        t.unref();
+      });
+    };
+    return { fake, state, wire };
+  }
+  const asks = (fake: { requests: Req[] }) => fake.requests.filter((r) => r.path === "/api/v1/query").length;
+
+  it("asks at every tick while answers are quick", async () => {
+    const { fake, state, wire } = await slowFake(0);
+    const src = source(fake.url);
+    wire(src);
+    for (let k = 0; k < 3; k++) {
+      state.value = String(10 + k);
+      expect((await src.sampleAll(T + k * 1000)).api.rps).toBe(10 + k);
+    }
+    expect(src.stats()).toMatchObject({ liveQueries: 3, heldSamples: 0, queryEveryMs: 0 });
+  });
+
+  it("holds a slow answer for three times as long as it took, then asks again", async () => {
+    const { fake, state, wire } = await slowFake(400);
+    const src = source(fake.url);
+    wire(src);
+    state.value = "5";
+    expect((await src.sampleAll(T)).api.rps).toBe(5);
+    const sent = asks(fake);
+    const { lastQueryMs, queryEveryMs } = src.stats();
+    expect(lastQueryMs).toBeGreaterThanOrEqual(400);
+    expect(queryEveryMs).toBeGreaterThanOrEqual(1200);
+    expect(queryEveryMs).toBeLessThanOrEqual(15_000);
+
+    // The next tick holds the answer: nothing is sent and the new value is not seen yet.
+    state.value = "7";
+    const held = await src.sampleAll(T + 1000);
+    expect(held.api.rps).toBe(5);
+    expect(asks(fake)).toBe(sent);
+    // A held answer is a copy: changing it does not change the next one.
+    delete (held as Record<string, unknown>).api;
+    expect((await src.sampleAll(T + 1100)).api.rps).toBe(5);
+    expect(src.stats()).toMatchObject({ liveQueries: 1, heldSamples: 2 });
+    expect(src.status()).toEqual({ kind: "prometheus", state: "ok", lastSuccessAt: T });
+
+    // Once due (at the latest one scrape interval, 15 s, later) it asks again.
+    expect((await src.sampleAll(T + 15_000)).api.rps).toBe(7);
+    expect(asks(fake)).toBeGreaterThan(sent);
+    expect(src.status().lastSuccessAt).toBe(T + 15_000);
+    // A clock that went back asks too.
+    state.delayMs = 0;
+    state.value = "3";
+    expect((await src.sampleAll(T + 14_000)).api.rps).toBe(3);
+  });
+
+  it("never holds an answer longer than one scrape interval", async () => {
+    const { fake, state, wire } = await slowFake(800);
+    const src = source(fake.url, { scrapeInterval: "2s" });
+    wire(src);
+    await src.sampleAll(T);
+    // 3 × 800 ms would be 2.4 s; the scrape interval caps it at 2 s.
+    expect(src.stats().queryEveryMs).toBe(2000);
+    state.value = "9";
+    expect((await src.sampleAll(T + 1000)).api.rps).toBe(1);
+    expect((await src.sampleAll(T + 2000)).api.rps).toBe(9);
+    expect(src.stats()).toMatchObject({ liveQueries: 2, heldSamples: 1 });
+  });
+
+  it("holds a failed answer's error as well, and the state stays down", async () => {
+    const { fake, state, wire } = await slowFake(400);
+    // A breaker that stays closed, so that the last step shows the hold expiring, not the breaker.
+    const src = source(fake.url, { breaker: { failures: 50, halfOpenAfterMs: 60_000 } });
+    wire(src);
+    state.fail = true;
+    const err = await src.sampleAll(T).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(SourceError);
+    expect(err.message).toMatch(/parse error at char 3/);
+    const sent = asks(fake);
+    state.fail = false;
+    const again = await src.sampleAll(T + 1000).catch((e: Error) => e);
+    expect(again).toBe(err);
+    expect(asks(fake)).toBe(sent);
+    expect(src.status().state).toBe("down");
+    expect((await src.sampleAll(T + 15_000)).api.rps).toBe(1);
+    expect(src.status().state).toBe("ok");
+  });
+
+  it("asks exactly as often as a fixed queryInterval says", async () => {
+    const { fake, state, wire } = await slowFake(0);
+    const src = source(fake.url, { queryInterval: "5s" });
+    wire(src);
+    const seen: number[] = [];
+    for (let k = 0; k <= 10; k++) {
+      state.value = String(k);
+      seen.push((await src.sampleAll(T + k * 1000)).api.rps);
+    }
+    expect(seen).toEqual([0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 10]);
+    expect(src.stats()).toMatchObject({ liveQueries: 3, heldSamples: 8, queryEveryMs: 5000 });
+  });
+});
+
 describe("PrometheusSource.backfillMinutes", () => {
   it("uses query_range, chunks at 10,000 points, and maps each step to its start", async () => {
     const fake = await fakePrometheus((req, res) => {
@@ -510,6 +618,38 @@ describe("PrometheusSource.backfillMinutes", () => {
   it("rejects with a SourceError when a range query fails", async () => {
     const fake = await fakePrometheus((_req, res) => json(res, 400, { status: "error", errorType: "bad_data", error: "bad step" }));
     await expect(source(fake.url).backfillMinutes(T, T + 60_000)).rejects.toThrow(/Prometheus 400: bad_data: bad step/);
+  });
+
+  it("sends no range query while a live sample waits for its answers (live first)", async () => {
+    const events: string[] = [];
+    const fake = await fakePrometheus(() => undefined);
+    const src = source(fake.url);
+    const live = perSignal(src, ["api"]);
+    fake.setHandler((req, res) => {
+      if (req.path === "/api/v1/query_range") {
+        events.push("range asked");
+        return json(res, 200, { status: "success", data: { resultType: "matrix", result: [{ metric: { service: "api" }, values: rangeTimes(req).map((t) => [t, "2"]) }] } });
+      }
+      events.push("live asked");
+      // The live answers take a while; the backfill is started meanwhile.
+      setTimeout(() => {
+        events.push("live answered");
+        live(req, res);
+      }, 150).unref();
+    });
+    const sample = src.sampleAll(T);
+    const minutes = src.backfillMinutes(T - 3_600_000, T);
+    const [now, week] = await Promise.all([sample, minutes]);
+    expect(now.api.rps).toBe(1);
+    expect(week.api.length).toBe(60);
+    const lastLive = events.lastIndexOf("live answered");
+    const firstRange = events.indexOf("range asked");
+    expect(events.filter((e) => e === "live answered")).toHaveLength(QUERIES_PER_SAMPLE);
+    expect(firstRange).toBeGreaterThan(lastLive);
+    // With no live sample in flight the backfill goes at once.
+    events.length = 0;
+    await src.backfillMinutes(T - 3_600_000, T);
+    expect(events[0]).toBe("range asked");
   });
 
   it("returns nothing for an empty range", async () => {
@@ -725,5 +865,31 @@ describe("PrometheusSource start-up backfill at the size of an estate", () => {
     const live = await src.sampleAll(T);
     expect(live.api.rps).toBe(1);
     expect(src.stats().breaker).toBe("closed");
+  });
+
+  it("once live samples are asked for, sends one range query at a time", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const fake = await fakePrometheus((req, res) => {
+      if (req.path === "/api/v1/query") return json(res, 200, vector([[{ service: "api" }, "1"]]));
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        json(res, 200, { status: "success", data: { resultType: "matrix", result: [{ metric: { service: "api" }, values: rangeTimes(req).map((t) => [t, "3"]) }] } });
+      }, 20);
+    });
+    const src = source(fake.url, { backfill: { timeoutMs: 2000, concurrency: 2 } });
+    // Before going live (the start-up backfill) both slots are used.
+    await src.backfillMinutes(T - 3_600_000, T);
+    expect(most).toBe(2);
+    await src.sampleAll(T);
+    most = 0;
+    const before = fake.requests.length;
+    const week = await src.backfillMinutes(T - 3_600_000, T);
+    expect(fake.requests.length - before).toBe(SIGNALS.length);
+    expect(most).toBe(1);
+    expect(week.api).toHaveLength(60);
+    expect(week.api[0].values.rps).toBe(3);
   });
 });

@@ -70,6 +70,12 @@ export type PrometheusSourceStats = PrometheusClientStats & {
   queriesPerSample: number;
   /** Values that were NaN/±Inf (or missing because their query failed) and were replaced. */
   replacedValues: number;
+  /** Live samples that asked Prometheus, and ones that held the last answer (config `queryInterval`). */
+  liveQueries: number;
+  heldSamples: number;
+  /** How long the last live sample took to answer (ms), and how long its answer is held (ms; 0: the next tick asks again). */
+  lastQueryMs: number | null;
+  queryEveryMs: number;
 };
 
 /**
@@ -112,6 +118,18 @@ export class PrometheusSource implements MetricSource {
   private buckets: number | null = null;
   /** No count of bounds is asked for before this (epoch ms): one that failed or found no histogram is not repeated every tick. */
   private probeAfter = 0;
+  /** Fixed query interval (ms) from `queryInterval`, or null for `auto`. */
+  private readonly fixedEveryMs: number | null;
+  /** The last live answer (values or the error), when it was asked for and until when it holds. */
+  private held: { t: number; until: number; out?: Record<string, SignalValues>; err?: unknown } | null = null;
+  private liveQueries = 0;
+  private heldSamples = 0;
+  private lastQueryMs: number | null = null;
+  /** Settles when the live sample in flight has its answer; null when none is. Range queries wait for it. */
+  private liveInFlight: Promise<void> | null = null;
+  /** Range queries sent and not answered, and backfill workers waiting for a slot (rangeQuery). */
+  private rangesInFlight = 0;
+  private readonly rangeWaiters: (() => void)[] = [];
 
   constructor(opts: PrometheusSourceOptions) {
     this.config = PrometheusSourceSchema.parse(opts.config);
@@ -126,6 +144,7 @@ export class PrometheusSource implements MetricSource {
     this.client = new PrometheusClient({ ...this.config, backoff: opts.backoff, auth });
     this.backfillClient = new PrometheusClient({ ...this.config, timeoutMs: this.config.backfill.timeoutMs, concurrency: this.config.backfill.concurrency, backoff: opts.backoff, auth });
     this.scrapeMs = parseDuration(this.config.scrapeInterval);
+    this.fixedEveryMs = this.config.queryInterval === "auto" ? null : parseDuration(this.config.queryInterval);
   }
 
   /**
@@ -137,7 +156,83 @@ export class PrometheusSource implements MetricSource {
     return Math.max(1, Math.min(MAX_POINTS_PER_QUERY, Math.floor(budget / Math.max(1, series))));
   }
 
+  /**
+   * Every service's signals at `t`. Asks Prometheus when the last answer is due (config
+   * `queryInterval`); a sample in between holds the last answer (its values, or its error), as
+   * the backfilled window holds each scrape — Prometheus has nothing newer than its last scrape
+   * anyway, and a tick that waits 800 ms for 5,000 services' answers every second delays every
+   * other source's services and starves the start-up backfill (BENCHMARKS.md, "Live query
+   * cadence").
+   */
   async sampleAll(t: number): Promise<Record<string, SignalValues>> {
+    const held = this.held;
+    if (held && t >= held.t && t < held.until) {
+      this.heldSamples++;
+      if (held.out) return { ...held.out };
+      throw held.err;
+    }
+    const started = performance.now();
+    let answer: { out?: Record<string, SignalValues>; err?: unknown };
+    const asked = this.query(t);
+    this.liveInFlight = asked.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      answer = { out: await asked };
+    } catch (err) {
+      answer = { err };
+    } finally {
+      this.liveInFlight = null;
+    }
+    this.liveQueries++;
+    const took = performance.now() - started;
+    this.lastQueryMs = Math.round(took);
+    this.held = { t, until: t + this.holdFor(took), ...answer };
+    if (answer.out) return { ...answer.out };
+    throw answer.err;
+  }
+
+  /**
+   * How long a live answer that took `tookMs` is held: the fixed `queryInterval`, or (`auto`)
+   * three times as long as it took — a third of the time at most is spent asking — but never
+   * longer than one scrape interval, and not at all while that is under one tick (1 s).
+   */
+  private holdFor(tookMs: number): number {
+    if (this.fixedEveryMs !== null) return this.fixedEveryMs;
+    const hold = Math.min(3 * tookMs, this.scrapeMs);
+    return hold < 1000 ? 0 : hold;
+  }
+
+  /**
+   * A range query of the backfill, sent once no live sample is waiting for its answer (live
+   * first): the week of minutes is asked for after the war room is live, and at 5,000 services
+   * its range queries alongside a tick's instant queries pushed those past their timeout until
+   * the live breaker opened (BENCHMARKS.md, "Live query cadence"). Range queries already sent
+   * run on, and once the source has been asked for live samples only one runs at a time.
+   */
+  private async rangeQuery(expr: string, start: number, end: number, stepMs: number): Promise<QueryResult> {
+    // Once live samples are asked for, one range query at a time: the other `backfill.concurrency` slots are the live ticks' room.
+    for (;;) {
+      if (this.liveInFlight) await this.liveInFlight;
+      else if (this.liveQueries > 0 && this.rangesInFlight >= 1) await new Promise<void>((resolve) => this.rangeWaiters.push(resolve));
+      else break;
+    }
+    this.rangesInFlight++;
+    try {
+      return await this.backfillClient.queryRange(expr, start, end, stepMs);
+    } finally {
+      this.rangesInFlight--;
+      this.rangeWaiters.shift()?.();
+    }
+  }
+
+  /** How long the last live answer is held (ms; 0 before any, and while every tick asks). */
+  private get queryEveryMs(): number {
+    return this.held ? this.held.until - this.held.t : 0;
+  }
+
+  private async query(t: number): Promise<Record<string, SignalValues>> {
     const buckets = await this.bucketCount(this.client, t);
     const jobs = this.jobs(this.instantLatency(buckets), buckets);
     const settled = await Promise.allSettled(jobs.map((j) => this.client.query(j.expr, t)));
@@ -221,7 +316,7 @@ export class PrometheusSource implements MetricSource {
       while (next < tasks.length && !failure) {
         const { job, start, end } = tasks[next++];
         try {
-          const r = await this.backfillClient.queryRange(job.expr, start, end, stepMs);
+          const r = await this.rangeQuery(job.expr, start, end, stepMs);
           for (const [service, evalT, signal, v] of this.pointsOf(job, r, false)) {
             const t = evalT - stepMs;
             if (t < from || t >= to) continue;
@@ -322,7 +417,7 @@ export class PrometheusSource implements MetricSource {
     for (let k = 0; k < spans; k += MAX_POINTS_PER_QUERY) {
       const firstEnd = from + (k + 1) * stepMs;
       const lastEnd = from + Math.min(spans, k + MAX_POINTS_PER_QUERY) * stepMs;
-      const [g, tt] = await Promise.all([this.backfillClient.queryRange(goodExpr, firstEnd, lastEnd, stepMs), this.backfillClient.queryRange(totalExpr, firstEnd, lastEnd, stepMs)]);
+      const [g, tt] = await Promise.all([this.rangeQuery(goodExpr, firstEnd, lastEnd, stepMs), this.rangeQuery(totalExpr, firstEnd, lastEnd, stepMs)]);
       for (const p of tt.series[0]?.samples ?? []) {
         const total = Math.max(0, finiteOr0(p.v));
         if (total > 0) rows.set(p.t - stepMs, { t: p.t - stepMs, good: 0, total });
@@ -383,7 +478,7 @@ export class PrometheusSource implements MetricSource {
         for (let k = 0; k < spans; k += steps) {
           const firstEnd = from + (k + 1) * stepMs;
           const lastEnd = from + Math.min(spans, k + steps) * stepMs;
-          const [g, tt] = await Promise.all([this.backfillClient.queryRange(shape.good(sel), firstEnd, lastEnd, stepMs), this.backfillClient.queryRange(shape.total(sel), firstEnd, lastEnd, stepMs)]);
+          const [g, tt] = await Promise.all([this.rangeQuery(shape.good(sel), firstEnd, lastEnd, stepMs), this.rangeQuery(shape.total(sel), firstEnd, lastEnd, stepMs)]);
           for (const series of tt.series) {
             const service = series.metric[label];
             if (!service || !shape.services.has(service)) continue;
@@ -436,6 +531,10 @@ export class PrometheusSource implements MetricSource {
       lastSuccessAt: this.lastSuccessAt,
       queriesPerSample: this.jobs(this.instantLatency(this.buckets ?? 1), this.buckets ?? 1).length,
       replacedValues: this.replaced,
+      liveQueries: this.liveQueries,
+      heldSamples: this.heldSamples,
+      lastQueryMs: this.lastQueryMs,
+      queryEveryMs: this.queryEveryMs,
     };
   }
 

@@ -100,6 +100,14 @@ export const PrometheusSourceSchema = z
      */
     scrapeInterval: z.string().regex(DURATION, "scrapeInterval must be a Prometheus duration such as 15s").default("15s"),
     /**
+     * How often live ticks ask Prometheus (ticks in between hold the last answer, as the
+     * backfilled window holds each scrape): `auto` asks at every tick while a sample takes
+     * under a third of a second, and less often as it gets slower — a third of the time at most
+     * is spent asking (a sample that takes 800 ms is asked every 3 s) — but never less often
+     * than `scrapeInterval`. A duration asks exactly that often (at most once a tick).
+     */
+    queryInterval: z.union([z.literal("auto"), z.string().regex(DURATION, 'queryInterval must be "auto" or a Prometheus duration such as 5s')]).default("auto"),
+    /**
      * Start-up backfill (range queries, which take Prometheus far longer than a tick's instant
      * queries at a large estate): its own per-attempt timeout, its own circuit breaker (a slow
      * backfill never opens the live ticks' breaker) and at most `concurrency` queries at once.
